@@ -1,0 +1,84 @@
+// The only reader of process.env. Parsed with zod at start-up: a missing or invalid setting
+// stops the start with one clear line naming it.
+import { z } from 'zod'
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes')
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  BASE_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('Mijn Reconi <noreply@beheermodule.example>'),
+  BRAND_NAME: z.string().min(1).max(60).default('Mijn Reconi'),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  COOKIE_SECURE: boolish.optional(),
+  SEED_DEMO: boolish.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export type Config = {
+  env: 'development' | 'production' | 'test'
+  production: boolean
+  port: number
+  host: string
+  baseUrl: string
+  databaseUrl: string | undefined
+  embeddedPg: { dir: string; port: number }
+  sessionSecret: string
+  smtpUrl: string | undefined
+  mailFrom: string
+  brandName: string
+  trustProxyHops: number
+  cookieSecure: boolean
+  seedDemo: boolean
+  logLevel: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const DEV_SESSION_SECRET = 'development-only-session-secret-not-for-production'
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  const result = schema.safeParse(cleaned)
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    const name = String(issue.path[0] ?? 'configuration')
+    throw new ConfigError(`Invalid setting ${name}: ${issue.message}`)
+  }
+  const c = result.data
+  const production = c.NODE_ENV === 'production'
+  if (production && !c.SESSION_SECRET) throw new ConfigError('Missing setting SESSION_SECRET: required in production')
+  if (production && !c.SMTP_URL) throw new ConfigError('Missing setting SMTP_URL: required in production (mail cannot be delivered without it)')
+  if (production && !c.BASE_URL) throw new ConfigError('Missing setting BASE_URL: required in production (links in e-mails)')
+  return {
+    env: c.NODE_ENV,
+    production,
+    port: c.PORT,
+    host: c.HOST,
+    baseUrl: (c.BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+    databaseUrl: c.DATABASE_URL,
+    embeddedPg: { dir: c.EMBEDDED_PG_DIR, port: c.EMBEDDED_PG_PORT },
+    sessionSecret: c.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    smtpUrl: c.SMTP_URL,
+    mailFrom: c.MAIL_FROM,
+    brandName: c.BRAND_NAME,
+    trustProxyHops: c.TRUST_PROXY_HOPS,
+    cookieSecure: c.COOKIE_SECURE ?? production,
+    seedDemo: c.SEED_DEMO,
+    logLevel: c.LOG_LEVEL,
+  }
+}

@@ -1,0 +1,214 @@
+// Prisma migrations without the network: Prisma's own schema engine compiled to WebAssembly
+// (@prisma/schema-engine-wasm), driven through the pg driver adapter. `applyMigrations`
+// records what it applied in `_prisma_migrations`, exactly as `prisma migrate deploy` does.
+import { readFileSync, readdirSync, existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { PrismaPg } from '@prisma/adapter-pg'
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils'
+import pg from 'pg'
+import { poolConfigFromUrl } from './poolConfig.ts'
+
+const require = createRequire(import.meta.url)
+export const projectRoot = path.resolve(import.meta.dirname, '../..')
+export const schemaPath = path.join(projectRoot, 'prisma/schema.prisma')
+export const migrationsDir = path.join(projectRoot, 'prisma/migrations')
+
+type Bg = Record<string, unknown> & {
+  __wbg_set_wasm: (exports: WebAssembly.Exports) => void
+  SchemaEngine: {
+    new: (options: { datamodels: [string, string][] }, log: (line: string) => void, adapter: object) => Promise<Engine>
+  }
+}
+type Engine = {
+  diff: (params: unknown) => Promise<{ exitCode: number; stdout: string | null }>
+  applyMigrations: (params: unknown) => Promise<{ appliedMigrationNames: string[] }>
+  free: () => void
+}
+
+let bgModule: Promise<Bg> | undefined
+export let lastPanic = ''
+
+/** Node 20 cannot import the .wasm the package's entry imports, so instantiate it by hand. */
+async function loadBindings(): Promise<Bg> {
+  const registry = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: { set_message: (message: string) => void } }
+  registry.PRISMA_WASM_PANIC_REGISTRY ??= {
+    set_message: (message: string) => {
+      lastPanic = message
+    },
+  }
+  bgModule ??= (async () => {
+    const bg = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as unknown as Bg
+    const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm')
+    const module = await WebAssembly.compile(readFileSync(wasmPath))
+    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': bg as WebAssembly.ModuleImports })
+    bg.__wbg_set_wasm(instance.exports)
+    ;(instance.exports.__wbindgen_start as () => void)()
+    return bg
+  })()
+  return bgModule
+}
+
+/**
+ * The stock adapter drops its shadow database while its pool still holds a connection, and the
+ * pool's unhandled 'error' event then kills the process. This one closes the pool first.
+ */
+class MigrationAdapterFactory extends PrismaPg {
+  constructor(private readonly poolConfig: pg.PoolConfig) {
+    super(poolConfig, { onPoolError: () => {}, onConnectionError: () => {} })
+  }
+
+  override async connect() {
+    const adapter = await super.connect()
+    patchAdapter(adapter)
+    return adapter
+  }
+
+  override async connectToShadowDb() {
+    const database = `shadow_${crypto.randomUUID().replace(/-/g, '')}`
+    const admin = new pg.Client({ ...this.poolConfig, database: this.poolConfig.database })
+    await admin.connect()
+    await admin.query(`create database "${database}"`)
+    const pool = new pg.Pool({ ...this.poolConfig, database, max: 2 })
+    pool.on('error', () => {})
+    const adapter = await new PrismaPg(pool).connect()
+    patchAdapter(adapter)
+    const dispose = adapter.dispose.bind(adapter)
+    adapter.dispose = async () => {
+      await dispose()
+      await pool.end()
+      await admin.query(`drop database if exists "${database}" with (force)`)
+      await admin.end()
+    }
+    return adapter
+  }
+}
+
+const PG_CHAR_OID = 18
+const PG_TEXT_OID = 25
+const charColumns = new WeakMap<object, number[]>()
+let adapterPatched = false
+
+type Proto = Record<string, unknown>
+function findProto(object: object, method: string): Proto | null {
+  let proto = Object.getPrototypeOf(object) as Proto | null
+  while (proto && !Object.hasOwn(proto, method)) proto = Object.getPrototypeOf(proto) as Proto | null
+  return proto
+}
+
+/**
+ * Two gaps between this adapter version and the schema engine, closed for migrations:
+ * - the engine reads pg_catalog columns of PostgreSQL's one-byte "char" type, which the adapter
+ *   cannot map: report them as the engine's Character type;
+ * - the stock executeScript splits scripts on every ';', which breaks function bodies: run the
+ *   whole script through PostgreSQL's simple query protocol instead.
+ */
+function patchAdapter(adapter: object) {
+  if (adapterPatched) return
+  const ioProto = findProto(adapter, 'performIO')
+  const rawProto = findProto(adapter, 'queryRaw')
+  const scriptProto = findProto(adapter, 'executeScript')
+  if (!ioProto || !rawProto || !scriptProto) throw new Error('Unexpected @prisma/adapter-pg layout: cannot run migrations')
+  const performIO = ioProto.performIO as (this: unknown, ...args: unknown[]) => Promise<{ fields: { dataTypeID: number }[]; rows: object }>
+  ioProto.performIO = async function (this: unknown, ...args: unknown[]) {
+    const result = await performIO.apply(this, args)
+    const indices: number[] = []
+    result.fields?.forEach((field, index) => {
+      if (field.dataTypeID === PG_CHAR_OID) {
+        field.dataTypeID = PG_TEXT_OID
+        indices.push(index)
+      }
+    })
+    if (indices.length) charColumns.set(result.rows, indices)
+    return result
+  }
+  const queryRaw = rawProto.queryRaw as (this: unknown, ...args: unknown[]) => Promise<{ columnTypes: number[]; rows: object }>
+  rawProto.queryRaw = async function (this: unknown, ...args: unknown[]) {
+    const result = await queryRaw.apply(this, args)
+    for (const index of charColumns.get(result.rows) ?? []) result.columnTypes[index] = ColumnTypeEnum.Character
+    return result
+  }
+  scriptProto.executeScript = async function (this: { client: pg.Pool; onError: (e: unknown) => never }, script: string) {
+    try {
+      await this.client.query(script)
+    } catch (error) {
+      this.onError(error)
+    }
+  }
+  adapterPatched = true
+}
+
+async function withEngine<T>(databaseUrl: string, run: (engine: Engine) => Promise<T>, log: (line: string) => void): Promise<T> {
+  const bg = await loadBindings()
+  const schema = readFileSync(schemaPath, 'utf8')
+  const adapter = bindMigrationAwareSqlAdapterFactory(new MigrationAdapterFactory(poolConfigFromUrl(databaseUrl)))
+  const engine = await bg.SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, log, adapter)
+  try {
+    return await run(engine)
+  } finally {
+    engine.free()
+  }
+}
+
+export function listMigrations() {
+  const dirs = existsSync(migrationsDir)
+    ? readdirSync(migrationsDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort()
+    : []
+  const lockPath = path.join(migrationsDir, 'migration_lock.toml')
+  return {
+    baseDir: migrationsDir,
+    lockfile: { path: lockPath, content: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : null },
+    shadowDbInitScript: '',
+    migrationDirectories: dirs.map((name) => {
+      const file = path.join(migrationsDir, name, 'migration.sql')
+      return {
+        path: name,
+        migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: readFileSync(file, 'utf8') } },
+      }
+    }),
+  }
+}
+
+const filters = { externalTables: [], externalEnums: [] }
+const quiet = () => {}
+
+/** Applies every committed migration not yet applied; returns their names. */
+export async function applyMigrations(databaseUrl: string, log: (line: string) => void = quiet): Promise<string[]> {
+  return withEngine(
+    databaseUrl,
+    async (engine) => {
+      const result = await engine.applyMigrations({ migrationsList: listMigrations(), filters })
+      return result.appliedMigrationNames
+    },
+    log,
+  )
+}
+
+/** SQL that takes the committed migrations to `schema.prisma` (empty when they match). Needs a shadow database. */
+export async function diffMigrationsToSchema(databaseUrl: string, log: (line: string) => void = quiet): Promise<string> {
+  return withEngine(
+    databaseUrl,
+    async (engine) => {
+      const result = await engine.diff({
+        from: { tag: 'migrations', ...listMigrations() },
+        to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: readFileSync(schemaPath, 'utf8') }] },
+        script: true,
+        exitCode: null,
+        filters,
+      })
+      return result.stdout ?? ''
+    },
+    log,
+  )
+}
+
+/** True when a diff script holds no statement (only comments and blank lines). */
+export function isEmptyDiff(sql: string): boolean {
+  return sql
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('--')).length === 0
+}
