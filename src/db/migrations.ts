@@ -15,7 +15,7 @@ export const schemaPath = path.join(projectRoot, 'prisma/schema.prisma')
 export const migrationsDir = path.join(projectRoot, 'prisma/migrations')
 
 type Bg = Record<string, unknown> & {
-  __wbg_set_wasm: (exports: WebAssembly.Exports) => void
+  __wbg_set_wasm: (exports: Record<string, unknown>) => void
   SchemaEngine: {
     new: (options: { datamodels: [string, string][] }, log: (line: string) => void, adapter: object) => Promise<Engine>
   }
@@ -24,6 +24,11 @@ type Engine = {
   diff: (params: unknown) => Promise<{ exitCode: number; stdout: string | null }>
   applyMigrations: (params: unknown) => Promise<{ appliedMigrationNames: string[] }>
   free: () => void
+}
+
+type Wasm = {
+  compile: (bytes: Uint8Array) => Promise<object>
+  instantiate: (module: object, imports: Record<string, object>) => Promise<{ exports: Record<string, unknown> }>
 }
 
 let bgModule: Promise<Bg> | undefined
@@ -40,8 +45,9 @@ async function loadBindings(): Promise<Bg> {
   bgModule ??= (async () => {
     const bg = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as unknown as Bg
     const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm')
-    const module = await WebAssembly.compile(readFileSync(wasmPath))
-    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': bg as WebAssembly.ModuleImports })
+    const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly
+    const module = await wasm.compile(readFileSync(wasmPath))
+    const instance = await wasm.instantiate(module, { './schema_engine_bg.js': bg })
     bg.__wbg_set_wasm(instance.exports)
     ;(instance.exports.__wbindgen_start as () => void)()
     return bg

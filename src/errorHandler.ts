@@ -1,0 +1,35 @@
+import type { ErrorRequestHandler } from 'express'
+import type { Logger } from 'pino'
+import { AppError } from './errors.ts'
+
+type Kind = 'notFound' | 'forbidden' | 'csrf' | 'badRequest' | 'tooMany' | 'server'
+
+function classify(error: unknown): { status: number; kind: Kind } {
+  const e = error as { status?: number; statusCode?: number; code?: string; type?: string }
+  if (e?.code === 'EBADCSRFTOKEN' || (e as Error)?.message === 'invalid csrf token') return { status: 403, kind: 'csrf' }
+  const status = error instanceof AppError ? error.status : (e?.status ?? e?.statusCode ?? 500)
+  if (status === 404) return { status, kind: 'notFound' }
+  if (status === 403) return { status, kind: 'forbidden' }
+  if (status === 429) return { status, kind: 'tooMany' }
+  if (status >= 400 && status < 500) return { status, kind: 'badRequest' }
+  return { status: 500, kind: 'server' }
+}
+
+/** One handler for every error: a Dutch page, never a stack trace outside development. */
+export function errorHandler(logger: Logger, production: boolean): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const { status, kind } = classify(error)
+    if (status >= 500) logger.error({ err: error, requestId: req.id, url: req.originalUrl }, 'request failed')
+    if (res.headersSent) return
+    const t = req.t
+    res.status(status)
+    if (!t) return res.type('text/plain').send(String(status))
+    res.render('pages/error', {
+      title: t(`common:errors.${kind}Title`),
+      kind,
+      message: t(`common:errors.${kind}Text`),
+      stack: !production && status >= 500 ? String((error as Error)?.stack ?? error) : null,
+      requestId: req.id,
+    })
+  }
+}

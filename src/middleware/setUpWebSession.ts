@@ -1,0 +1,39 @@
+import connectPgSimple from 'connect-pg-simple'
+import session from 'express-session'
+import { Router } from 'express'
+import type pg from 'pg'
+
+export const SESSION_COOKIE = 'bm.sid'
+export const IDLE_TIMEOUT_MS = 15 * 60 * 1000
+export const ABSOLUTE_TIMEOUT_MS = 8 * 60 * 60 * 1000
+
+/**
+ * Sessions in PostgreSQL (several instances share them). The cookie's max age rolls with every
+ * request: 15 minutes idle ends the session; 8 hours after login it ends whatever happens.
+ */
+export function setUpWebSession(options: { pool: pg.Pool; secret: string; secureCookies: boolean }): Router {
+  const router = Router()
+  const PgStore = connectPgSimple(session)
+  router.use(
+    session({
+      name: SESSION_COOKIE,
+      store: new PgStore({ pool: options.pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
+      secret: options.secret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: IDLE_TIMEOUT_MS, path: '/' },
+    }),
+  )
+  router.use((req, res, next) => {
+    const createdAt = req.session.createdAt
+    if (createdAt && Date.now() - createdAt > ABSOLUTE_TIMEOUT_MS) {
+      return req.session.destroy(() => {
+        res.clearCookie(SESSION_COOKIE)
+        res.redirect(303, '/inloggen?verlopen=1')
+      })
+    }
+    next()
+  })
+  return router
+}

@@ -1,0 +1,80 @@
+// Starts the portal: settings, database (embedded unless DATABASE_URL is set), migrations,
+// demo data on first start, then HTTP. The only place that listens.
+import net from 'node:net'
+import pino from 'pino'
+import { createApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { openDatabase } from './db/database.ts'
+import { DatabaseInUseError } from './db/embedded.ts'
+import { applyMigrations } from './db/migrations.ts'
+import { createServices } from './services.ts'
+import { seedDemo, seedServiceCatalogue } from './features/demo/seedDemo.ts'
+
+function fail(message: string): never {
+  console.error(message)
+  process.exit(1)
+}
+
+function portInUse(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer()
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'))
+    probe.once('listening', () => probe.close(() => resolve(false)))
+    probe.listen(port, host)
+  })
+}
+
+async function main() {
+  const started = Date.now()
+  let config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message)
+    throw error
+  }
+  const logger = pino({ level: config.logLevel })
+  if (await portInUse(config.port, config.host)) {
+    fail(`Port ${config.port} is in use: is the portal already running? Stop it, or start this one with PORT=<another port>.`)
+  }
+  let database
+  try {
+    database = await openDatabase(config, (line) => logger.debug({ postgres: line }))
+  } catch (error) {
+    if (error instanceof DatabaseInUseError) fail(error.message)
+    throw error
+  }
+  const applied = await applyMigrations(database.url)
+  if (applied.length) logger.info({ migrations: applied }, 'applied migrations')
+  const services = createServices(config, database.url, { logger })
+  await seedServiceCatalogue(services.db)
+  if (config.seedDemo && !config.production) {
+    const result = await seedDemo(services.db)
+    if (result.seeded) logger.info('seeded the demo data (see README for the demo accounts)')
+  }
+  const app = createApp(services)
+  const server = app.listen(config.port, config.host, () => {
+    logger.info(
+      { url: config.baseUrl, database: config.databaseUrl ? 'DATABASE_URL' : 'embedded', startMs: Date.now() - started },
+      `Beheermodule is ready at ${config.baseUrl}`,
+    )
+  })
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'stopping')
+    server.close()
+    server.closeAllConnections()
+    await services.close().catch(() => {})
+    await database.stop().catch(() => {})
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

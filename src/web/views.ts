@@ -1,0 +1,39 @@
+// EJS with one layout: a page renders to `body`, then views/layout.ejs wraps it.
+import path from 'node:path'
+import ejs from 'ejs'
+import type { Express } from 'express'
+import { projectRoot } from '../db/migrations.ts'
+import { fieldId, noErrors } from './forms.ts'
+import { formatDate } from './format.ts'
+
+export const viewsDir = path.join(projectRoot, 'views')
+const layoutFile = path.join(viewsDir, 'layout.ejs')
+
+export function setUpViews(app: Express, options: { brandName: string; production: boolean }): void {
+  app.set('views', viewsDir)
+  app.set('view engine', 'ejs')
+  app.set('view cache', options.production)
+  app.engine('ejs', (file: string, options_: object, callback: (e: unknown, html?: string) => void) => {
+    const locals = options_ as Record<string, unknown>
+    const ejsOptions = { cache: options.production, filename: file, root: viewsDir, views: [viewsDir] }
+    ejs.renderFile(file, locals, ejsOptions, (error, body) => {
+      if (error) return callback(error)
+      if (locals.layout === false) return callback(null, body)
+      ejs.renderFile(layoutFile, { ...locals, body }, { ...ejsOptions, filename: layoutFile }, callback)
+    })
+  })
+  app.locals.brandName = options.brandName
+  app.locals.fieldId = fieldId
+  app.locals.formatDate = formatDate
+  app.locals.errors = noErrors()
+  app.locals.values = {}
+  app.locals.flash = []
+  app.locals.section = ''
+  app.locals.subsection = ''
+  app.locals.breadcrumbs = []
+  app.locals.csrfToken = ''
+  app.locals.user = null
+  app.locals.isAdmin = false
+  app.locals.currentPath = '/'
+  app.locals.cspNonce = ''
+}
