@@ -7,7 +7,6 @@ declare global {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends Principal {}
     interface Request {
-      id: string
       t: TFunction
       locale: 'nl' | 'en'
     }

@@ -32,6 +32,8 @@ type Wasm = {
 }
 
 let bgModule: Promise<Bg> | undefined
+const engineTimers = new Set<NodeJS.Timeout>()
+let enginesRunning = 0
 export let lastPanic = ''
 
 /** Node 20 cannot import the .wasm the package's entry imports, so instantiate it by hand. */
@@ -47,7 +49,17 @@ async function loadBindings(): Promise<Bg> {
     const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm')
     const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly
     const module = await wasm.compile(readFileSync(wasmPath))
-    const instance = await wasm.instantiate(module, { './schema_engine_bg.js': bg })
+    const imports: Record<string, unknown> = { ...bg }
+    // The engine starts 10 s timers it never clears; they would keep the process alive after the
+    // work is done. Remember them so withEngine can unref them once no engine is running.
+    for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
+      imports[name] = (callback: () => void, ms: number) => {
+        const timer = setTimeout(callback, ms >>> 0)
+        engineTimers.add(timer)
+        return timer
+      }
+    }
+    const instance = await wasm.instantiate(module, { './schema_engine_bg.js': imports })
     bg.__wbg_set_wasm(instance.exports)
     ;(instance.exports.__wbindgen_start as () => void)()
     return bg
@@ -64,10 +76,18 @@ class MigrationAdapterFactory extends PrismaPg {
     super(poolConfig, { onPoolError: () => {}, onConnectionError: () => {} })
   }
 
+  /** Adapters from connect(): the engine never disposes them, so withEngine does (else their pool keeps a connection open). */
+  readonly opened: { dispose: () => Promise<void> }[] = []
+
   override async connect() {
     const adapter = await super.connect()
     patchAdapter(adapter)
+    this.opened.push(adapter)
     return adapter
+  }
+
+  async disposeAll() {
+    for (const adapter of this.opened.splice(0)) await adapter.dispose().catch(() => {})
   }
 
   override async connectToShadowDb() {
@@ -147,12 +167,22 @@ function patchAdapter(adapter: object) {
 async function withEngine<T>(databaseUrl: string, run: (engine: Engine) => Promise<T>, log: (line: string) => void): Promise<T> {
   const bg = await loadBindings()
   const schema = readFileSync(schemaPath, 'utf8')
-  const adapter = bindMigrationAwareSqlAdapterFactory(new MigrationAdapterFactory(poolConfigFromUrl(databaseUrl)))
-  const engine = await bg.SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, log, adapter)
+  const factory = new MigrationAdapterFactory(poolConfigFromUrl(databaseUrl))
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory)
+  enginesRunning++
   try {
-    return await run(engine)
+    const engine = await bg.SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, log, adapter)
+    try {
+      return await run(engine)
+    } finally {
+      engine.free()
+    }
   } finally {
-    engine.free()
+    await factory.disposeAll()
+    if (--enginesRunning === 0) {
+      for (const timer of engineTimers) timer.unref()
+      engineTimers.clear()
+    }
   }
 }
 

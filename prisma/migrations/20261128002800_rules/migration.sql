@@ -69,8 +69,8 @@ CREATE FUNCTION "mandates_set_keys"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW."scope_key" := CASE NEW."scope"
     WHEN 'all' THEN 'all'
-    WHEN 'provider' THEN 'provider:' || NEW."provider_id"::text
-    ELSE 'service:' || NEW."service_id"::text END;
+    WHEN 'provider' THEN 'provider:' || coalesce(NEW."provider_id"::text, '')
+    ELSE 'service:' || coalesce(NEW."service_id"::text, '') END;
   NEW."live" := CASE WHEN NEW."status" IN ('active', 'pending') THEN true ELSE NULL END;
   RETURN NEW;
 END $$;

@@ -1,0 +1,53 @@
+// npm test: runs the unit/integration tests (vitest.config.ts) and, when tests/e2e holds any
+// *.test.ts, the end-to-end tests (vitest.e2e.config.ts), each with the default reporter on the
+// console and the JSON reporter to test-results/. Ends with one line, `N passed, N failed`, and
+// exits non-zero when a test failed or vitest itself failed. Extra arguments go to the unit run
+// (e.g. `npm test -- tests/config.test.ts`), and then the e2e run is skipped.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const vitest = path.join(root, 'node_modules/vitest/vitest.mjs')
+const resultsDir = path.join(root, 'test-results')
+const extraArgs = process.argv.slice(2)
+
+function hasE2eTests(dir = path.join(root, 'tests/e2e')) {
+  if (!existsSync(dir)) return false
+  return readdirSync(dir, { withFileTypes: true }).some((entry) =>
+    entry.isDirectory() ? hasE2eTests(path.join(dir, entry.name)) : entry.name.endsWith('.test.ts'),
+  )
+}
+
+const runs = [{ name: 'unit', config: 'vitest.config.ts', args: extraArgs }]
+if (extraArgs.length === 0 && hasE2eTests()) runs.push({ name: 'e2e', config: 'vitest.e2e.config.ts', args: [] })
+
+mkdirSync(resultsDir, { recursive: true })
+let passed = 0
+let failed = 0
+let ok = true
+for (const run of runs) {
+  const outputFile = path.join(resultsDir, `vitest-${run.name}.json`)
+  rmSync(outputFile, { force: true })
+  const result = spawnSync(
+    process.execPath,
+    [vitest, 'run', '--config', run.config, '--reporter=default', '--reporter=json', `--outputFile.json=${outputFile}`, ...run.args],
+    { cwd: root, stdio: 'inherit', env: process.env },
+  )
+  if (result.status !== 0) {
+    ok = false
+    console.error(`vitest (${run.name}) exited with ${result.status ?? result.signal}`)
+  }
+  if (!existsSync(outputFile)) {
+    ok = false
+    console.error(`vitest (${run.name}) wrote no results to ${path.relative(root, outputFile)}`)
+    continue
+  }
+  const report = JSON.parse(readFileSync(outputFile, 'utf8'))
+  passed += report.numPassedTests ?? 0
+  failed += report.numFailedTests ?? 0
+  if (report.numFailedTestSuites) ok = false
+}
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(ok && failed === 0 ? 0 : 1)

@@ -1,0 +1,26 @@
+import type { Request } from 'express'
+import type { Principal } from '../auth/principal.ts'
+
+/** Who does something, from where: what every state-changing service call receives. */
+export type Actor = {
+  principal: Principal | null
+  /** For actions without a login (a legal representative's signing link, the expiry job). */
+  label: string
+  ipAddress: string | null
+  requestId: string | null
+  locale: 'nl' | 'en'
+}
+
+export function actorFrom(req: Request): Actor {
+  return {
+    principal: req.user ?? null,
+    label: req.user?.email ?? 'anoniem',
+    ipAddress: req.ip ?? null,
+    requestId: req.id ? String(req.id) : null,
+    locale: req.locale ?? 'nl',
+  }
+}
+
+export function systemActor(label = 'systeem'): Actor {
+  return { principal: null, label, ipAddress: null, requestId: null, locale: 'nl' }
+}

@@ -1,0 +1,47 @@
+// The outbox: an e-mail is a row written in the same transaction as the change that causes it.
+// The mail worker (src/features/mail/worker.ts) renders and delivers the rows.
+import type { Prisma } from '../../generated/prisma/client.ts'
+import type { Tx } from '../audit/audit.ts'
+
+/** One template per kind of mail (views/mail/<template>.{html,text}.ejs). */
+export type MailTemplate =
+  | 'means-active'
+  | 'legal-representative-notification'
+  | 'signing-request'
+  | 'link-request'
+  | 'expiry-notice'
+  | 'expiry-digest'
+  | 'renewal-done'
+  | 'mandate-revoked'
+  | 'mandates-granted'
+  | 'email-change'
+  | 'password-reset'
+
+export type QueuedMail = {
+  /** Unique per message: the same key twice is one mail (it becomes the Message-ID). */
+  idempotencyKey: string
+  to: string
+  template: MailTemplate
+  locale?: 'nl' | 'en' | string
+  data: Record<string, unknown>
+}
+
+export async function queueMail(tx: Tx, mail: QueuedMail): Promise<void> {
+  await queueMails(tx, [mail])
+}
+
+/** Queues many at once; a key already queued is skipped, never sent twice. */
+export async function queueMails(tx: Tx, mails: QueuedMail[]): Promise<number> {
+  if (mails.length === 0) return 0
+  const result = await tx.outgoingMail.createMany({
+    data: mails.map((mail) => ({
+      idempotencyKey: mail.idempotencyKey,
+      toAddress: mail.to,
+      template: mail.template,
+      locale: mail.locale === 'en' ? 'en' : 'nl',
+      data: mail.data as Prisma.InputJsonValue,
+    })),
+    skipDuplicates: true,
+  })
+  return result.count
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config.ts'
+
+const productionEnv = {
+  NODE_ENV: 'production',
+  SESSION_SECRET: 'x'.repeat(40),
+  SMTP_URL: 'smtp://mail.example:25',
+  BASE_URL: 'https://beheer.example/',
+}
+
+function errorOf(run: () => unknown): Error {
+  try {
+    run()
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected loadConfig to throw')
+}
+
+describe('loadConfig', () => {
+  it('When nothing is set, then the development defaults apply', () => {
+    // Arrange
+    const env = {}
+
+    // Act
+    const config = loadConfig(env)
+
+    // Assert
+    expect(config).toMatchObject({
+      env: 'development',
+      production: false,
+      port: 3000,
+      host: '0.0.0.0',
+      baseUrl: 'http://localhost:3000',
+      databaseUrl: undefined,
+      embeddedPg: { dir: '.data/postgres', port: 54329 },
+      smtpUrl: undefined,
+      cookieSecure: false,
+      seedDemo: true,
+      logLevel: 'info',
+      trustProxyHops: 0,
+    })
+    expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32)
+  })
+
+  it('When a setting is an empty string, then it counts as unset', () => {
+    // Arrange
+    const env = { PORT: '', DATABASE_URL: '' }
+
+    // Act
+    const config = loadConfig(env)
+
+    // Assert
+    expect(config.port).toBe(3000)
+    expect(config.databaseUrl).toBeUndefined()
+  })
+
+  it('When PORT and DATABASE_URL are valid, then they are used', () => {
+    // Arrange
+    const env = { PORT: '8080', DATABASE_URL: 'postgresql://u:p@db:5432/beheer' }
+
+    // Act
+    const config = loadConfig(env)
+
+    // Assert
+    expect(config.port).toBe(8080)
+    expect(config.baseUrl).toBe('http://localhost:8080')
+    expect(config.databaseUrl).toBe('postgresql://u:p@db:5432/beheer')
+  })
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['DATABASE_URL', 'mysql://u:p@db/beheer'],
+    ['DATABASE_URL', 'not a url'],
+  ])('When %s is %j, then loading throws one line naming the setting', (name, value) => {
+    // Arrange
+    const env = { [name]: value }
+
+    // Act
+    const error = errorOf(() => loadConfig(env))
+
+    // Assert
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.message).toMatch(new RegExp(`^Invalid setting ${name}: `))
+    expect(error.message).not.toContain('\n')
+  })
+
+  it('When every production setting is given, then production config loads', () => {
+    // Arrange
+    const env = { ...productionEnv }
+
+    // Act
+    const config = loadConfig(env)
+
+    // Assert
+    expect(config.production).toBe(true)
+    expect(config.sessionSecret).toBe(productionEnv.SESSION_SECRET)
+    expect(config.baseUrl).toBe('https://beheer.example')
+    expect(config.cookieSecure).toBe(true)
+  })
+
+  it.each(['SESSION_SECRET', 'SMTP_URL', 'BASE_URL'])(
+    'When production runs without %s, then loading throws one line naming it',
+    (name) => {
+      // Arrange
+      const env: Record<string, string | undefined> = { ...productionEnv, [name]: undefined }
+
+      // Act
+      const error = errorOf(() => loadConfig(env))
+
+      // Assert
+      expect(error).toBeInstanceOf(ConfigError)
+      expect(error.message).toMatch(new RegExp(`^Missing setting ${name}: required in production`))
+      expect(error.message).not.toContain('\n')
+    },
+  )
+
+  it('When SESSION_SECRET is too short, then loading throws naming it', () => {
+    // Arrange
+    const env = { ...productionEnv, SESSION_SECRET: 'short' }
+
+    // Act
+    const error = errorOf(() => loadConfig(env))
+
+    // Assert
+    expect(error.message).toMatch(/^Invalid setting SESSION_SECRET: /)
+  })
+})

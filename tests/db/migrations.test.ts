@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { applyMigrations, diffMigrationsToSchema, isEmptyDiff, listMigrations } from '../../src/db/migrations.ts'
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+
+describe('migrations', () => {
+  let t: TestDatabase
+
+  beforeAll(async () => {
+    t = await createTestDatabase({ poolSize: 1 })
+  })
+
+  afterAll(async () => {
+    await t?.drop()
+  })
+
+  it('When the committed migrations are diffed against schema.prisma, then there is no difference', async () => {
+    // Arrange
+    const url = t.url
+
+    // Act
+    const sql = await diffMigrationsToSchema(url)
+
+    // Assert
+    expect(isEmptyDiff(sql), `migrations differ from schema.prisma:\n${sql}`).toBe(true)
+  })
+
+  it('When migrations are applied to an already migrated database, then nothing is applied', async () => {
+    // Arrange
+    const url = t.url
+
+    // Act
+    const applied = await applyMigrations(url)
+
+    // Assert
+    expect(applied).toEqual([])
+  })
+
+  it('When the test database is cloned from the template, then every committed migration is recorded', async () => {
+    // Arrange
+    const committed = listMigrations().migrationDirectories.map((dir) => dir.path)
+
+    // Act
+    const rows = await t.db.$queryRaw<{ migration_name: string }[]>`
+      select migration_name from _prisma_migrations where finished_at is not null order by migration_name`
+
+    // Assert
+    expect(committed.length).toBeGreaterThan(0)
+    expect(rows.map((row) => row.migration_name)).toEqual(committed)
+  })
+})
+
+describe('isEmptyDiff', () => {
+  it('When a diff holds only comments and blank lines, then it is empty', () => {
+    expect(isEmptyDiff('-- This is an empty migration.\n\n')).toBe(true)
+  })
+
+  it('When a diff holds a statement, then it is not empty', () => {
+    expect(isEmptyDiff('-- AlterTable\nALTER TABLE "users" ADD COLUMN "x" TEXT;\n')).toBe(false)
+  })
+})

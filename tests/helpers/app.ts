@@ -1,0 +1,83 @@
+// An app on a private test database (with the demo data), and agents logged in as demo accounts.
+//   const t = await createTestApp()
+//   const agent = await t.loginAs('sanne')      // admin of bv 1 and bv 2
+//   const page = await agent.get('/overzicht')
+//   await postForm(agent, '/some/form/page', '/some/form/action', { field: 'x' })   // with its CSRF token
+//   afterAll(() => t.close())
+import pino from 'pino'
+import request from 'supertest'
+import type TestAgent from 'supertest/lib/agent.js'
+import { createApp } from '../../src/app.ts'
+import { loadConfig, type Config } from '../../src/config.ts'
+import { currentTotp } from '../../src/features/auth/totp.ts'
+import { DEMO_PASSWORD } from '../../src/features/demo/seedDemo.ts'
+import { createServices, type Services } from '../../src/services.ts'
+import { createTestDatabase, type TestDatabase } from './db.ts'
+
+export const ACCOUNTS = {
+  /** Admin of Bakkerij De Vries B.V. (bv 1) and De Vries Holding B.V. (bv 2), EH3. */
+  sanne: { email: 'sanne.devries@demo.example', totp: 'KVKFKRCPNZQUYMLXOVYDSQKJKZDTSRLD' },
+  /** Admin of Bakker Installatietechniek B.V. only, EH2+. */
+  pieter: { email: 'pieter.bakker@demo.example', totp: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' },
+  /** The supplier's back office. */
+  backoffice: { email: 'backoffice@demo.example', totp: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U' },
+  /** A plain user of Bakkerij De Vries (no Beheer tab). */
+  jan: { email: 'jan.smit@demo.example', totp: null },
+} as const
+export type AccountName = keyof typeof ACCOUNTS
+export type Agent = InstanceType<typeof TestAgent>
+
+export type TestApp = {
+  app: ReturnType<typeof createApp>
+  services: Services
+  database: TestDatabase
+  config: Config
+  agent: () => Agent
+  loginAs: (account: AccountName) => Promise<Agent>
+  close: () => Promise<void>
+}
+
+export function csrfFrom(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html)
+  if (!match) throw new Error('no CSRF token on the page')
+  return match[1]!
+}
+
+/** GETs `formPage` for its CSRF token, then POSTs `fields` to `action` as a form. */
+export async function postForm(agent: Agent, formPage: string, action: string, fields: Record<string, string | string[]>) {
+  const page = await agent.get(formPage)
+  return agent
+    .post(action)
+    .type('form')
+    .send({ ...fields, _csrf: csrfFrom(page.text) })
+}
+
+export async function createTestApp(options: { env?: Record<string, string>; demo?: boolean } = {}): Promise<TestApp> {
+  const database = await createTestDatabase({ demo: options.demo ?? true })
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env } as NodeJS.ProcessEnv)
+  const services = createServices(config, database.url, { logger: pino({ level: 'silent' }), db: database.db })
+  const app = createApp(services)
+  const agent = () => request.agent(app)
+  return {
+    app,
+    services,
+    database,
+    config,
+    agent,
+    async loginAs(account) {
+      const a = agent()
+      const { email, totp } = ACCOUNTS[account]
+      const response = await postForm(a, '/inloggen', '/inloggen', {
+        email,
+        password: DEMO_PASSWORD,
+        code: totp ? currentTotp(totp) : '',
+      })
+      if (response.status !== 303) throw new Error(`login as ${account} failed: ${response.status}`)
+      return a
+    },
+    async close() {
+      await services.close().catch(() => {})
+      await database.drop()
+    },
+  }
+}
