@@ -65,3 +65,14 @@ export function keepValues(body: unknown): Record<string, unknown> {
   }
   return values
 }
+
+/** A service's RuleViolation as form errors: the message at its field (or the summary alone). */
+export function ruleErrors(
+  violation: { messageKey: string; field?: string; params: Record<string, unknown> },
+  t: TFunction,
+  fieldOrder: string[] = [],
+): FormErrors {
+  const text = t(violation.messageKey, violation.params)
+  if (violation.field) return fromFieldMessages({ [violation.field]: text }, fieldOrder)
+  return { fields: {}, summary: [{ text, href: '#main' }] }
+}
