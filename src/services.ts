@@ -10,6 +10,8 @@ import { AuthService } from './features/auth/authService.ts'
 import { OverviewService } from './features/overview/overviewService.ts'
 import { UsersService } from './features/users/usersService.ts'
 import { ImportService } from './features/users/importService.ts'
+import { RequestsService } from './features/requests/requestsService.ts'
+import { SelfService } from './features/self/selfService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -25,6 +27,8 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),
     importService: new ImportService(db, config),
+    requestsService: new RequestsService(db, config),
+    selfService: new SelfService(db, config),
     async close() {
       await pool.end()
       await db.$disconnect()

@@ -5,6 +5,8 @@ import { authRoutes } from './auth/routes.ts'
 import { languageRoutes } from './language/routes.ts'
 import { overviewRoutes } from './overview/routes.ts'
 import { userRoutes } from './users/routes.ts'
+import { requestRoutes } from './requests/routes.ts'
+import { selfRoutes } from './self/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -12,5 +14,7 @@ export function featureRoutes(services: Services): Router {
   router.use(languageRoutes({ secureCookies: services.config.cookieSecure }))
   router.use(overviewRoutes(services))
   router.use(userRoutes(services))
+  router.use(requestRoutes(services))
+  router.use(selfRoutes(services))
   return router
 }
