@@ -12,6 +12,8 @@ import { UsersService } from './features/users/usersService.ts'
 import { ImportService } from './features/users/importService.ts'
 import { RequestsService } from './features/requests/requestsService.ts'
 import { SelfService } from './features/self/selfService.ts'
+import { ApplicationsService } from './features/applications/applicationsService.ts'
+import { BackofficeService } from './features/backoffice/backofficeService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -29,6 +31,8 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     importService: new ImportService(db, config),
     requestsService: new RequestsService(db, config),
     selfService: new SelfService(db, config),
+    applicationsService: new ApplicationsService(db, config),
+    backofficeService: new BackofficeService(db, config),
     async close() {
       await pool.end()
       await db.$disconnect()

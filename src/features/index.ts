@@ -7,6 +7,8 @@ import { overviewRoutes } from './overview/routes.ts'
 import { userRoutes } from './users/routes.ts'
 import { requestRoutes } from './requests/routes.ts'
 import { selfRoutes } from './self/routes.ts'
+import { applicationRoutes } from './applications/routes.ts'
+import { backofficeRoutes } from './backoffice/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -16,5 +18,7 @@ export function featureRoutes(services: Services): Router {
   router.use(userRoutes(services))
   router.use(requestRoutes(services))
   router.use(selfRoutes(services))
+  router.use(applicationRoutes(services))
+  router.use(backofficeRoutes(services))
   return router
 }
