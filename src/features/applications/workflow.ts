@@ -95,7 +95,10 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
     validUntil = addYears(today, term)
     const means = item.meansId
       ? await tx.means.findUnique({ where: { id: item.meansId } })
-      : await tx.means.findFirst({ where: { userId: user.id, status: 'active' }, orderBy: { validUntil: 'desc' } })
+      : await tx.means.findFirst({
+          where: app.type === 'upgrade' ? { userId: user.id, status: 'active' } : { userId: user.id, status: 'requested', level: app.level },
+          orderBy: { validUntil: 'desc' },
+        })
     if (!means || means.userId !== user.id) throw new RuleViolation('applications:errors.noMeans')
     if (app.type === 'upgrade') {
       if (means.status !== 'active' || levelRank(means.level) >= levelRank(app.level)) throw new RuleViolation('applications:errors.upgradeNotHigher')
