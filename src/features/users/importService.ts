@@ -4,10 +4,11 @@ import { randomUUID } from 'node:crypto'
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { RuleViolation } from '../../errors.ts'
-import { addYears, parseIsoDate, todayUtc } from '../../web/dates.ts'
+import { addYears, isoDate, parseIsoDate, todayUtc } from '../../web/dates.ts'
 import { formatDate } from '../../web/format.ts'
 import type { Actor } from '../audit/actor.ts'
-import { recordAuditMany, type AuditEntry } from '../audit/audit.ts'
+import type { AuditEntry } from '../audit/audit.ts'
+import { insertJsonRows, LEVEL_SQL } from './bulkInsert.ts'
 import type { Principal } from '../auth/principal.ts'
 import { queueMails, type QueuedMail } from '../mail/outbox.ts'
 import { levelLabel, needsIdentityCheck } from '../applications/levels.ts'
@@ -133,13 +134,90 @@ export class ImportService {
     }
     await this.db.$transaction(
       async (tx) => {
-        await tx.user.createMany({ data: users })
-        await tx.organisationLink.createMany({ data: links })
-        await tx.means.createMany({ data: means })
-        await tx.application.createMany({ data: applications })
-        await tx.applicationItem.createMany({ data: items })
-        await tx.applicationSignature.createMany({ data: signatures })
-        await recordAuditMany(tx, actor, audit)
+        const user = (u: Prisma.UserCreateManyInput) => ({ ...u, dateOfBirth: isoDate(u.dateOfBirth as Date) })
+        await insertJsonRows(
+          tx,
+          'users',
+          [
+            { name: 'id', type: 'uuid' },
+            { name: 'first_name', type: 'text' },
+            { name: 'last_name_prefix', type: 'text' },
+            { name: 'last_name', type: 'text' },
+            { name: 'date_of_birth', type: 'date' },
+            { name: 'email', type: 'text' },
+            { name: 'mobile', type: 'text' },
+            { name: 'locale', type: 'text' },
+          ],
+          users.map(user).map((u) => ({ id: u.id, first_name: u.firstName, last_name_prefix: u.lastNamePrefix, last_name: u.lastName, date_of_birth: u.dateOfBirth, email: u.email, mobile: u.mobile, locale: u.locale })),
+          { updated_at: 'now()' },
+        )
+        await insertJsonRows(tx, 'organisation_links', [{ name: 'user_id', type: 'uuid' }, { name: 'organisation_id', type: 'uuid' }], links.map((l) => ({ user_id: l.userId, organisation_id: l.organisationId })), { id: 'gen_random_uuid()' })
+        await insertJsonRows(
+          tx,
+          'means',
+          [
+            { name: 'id', type: 'uuid' },
+            { name: 'user_id', type: 'uuid' },
+            { name: 'level', type: '"Level"' },
+            { name: 'status', type: '"MeansStatus"' },
+            { name: 'valid_from', type: 'date' },
+            { name: 'valid_until', type: 'date' },
+            { name: 'issued_at', type: 'timestamptz' },
+          ],
+          means.map((m) => ({ id: m.id, user_id: m.userId, level: LEVEL_SQL[m.level], status: m.status, valid_from: m.validFrom, valid_until: m.validUntil, issued_at: m.issuedAt ?? null })),
+          { updated_at: 'now()' },
+        )
+        await insertJsonRows(
+          tx,
+          'applications',
+          [
+            { name: 'id', type: 'uuid' },
+            { name: 'organisation_id', type: 'uuid' },
+            { name: 'type', type: '"ApplicationType"' },
+            { name: 'status', type: '"ApplicationStatus"' },
+            { name: 'level', type: '"Level"' },
+            { name: 'term_years', type: 'int' },
+            { name: 'subject_user_id', type: 'uuid' },
+            { name: 'requested_by_id', type: 'uuid' },
+            { name: 'decided_at', type: 'timestamptz' },
+          ],
+          applications.map((a) => ({ id: a.id, organisation_id: a.organisationId, type: a.type, status: a.status, level: LEVEL_SQL[a.level as string], term_years: a.termYears, subject_user_id: a.subjectUserId, requested_by_id: a.requestedById, decided_at: a.decidedAt ?? null })),
+          { updated_at: 'now()' },
+        )
+        await insertJsonRows(tx, 'application_items', [{ name: 'application_id', type: 'uuid' }, { name: 'details', type: 'jsonb' }], items.map((i) => ({ application_id: i.applicationId, details: i.details })), { id: 'gen_random_uuid()' })
+        await insertJsonRows(
+          tx,
+          'application_signatures',
+          [{ name: 'application_id', type: 'uuid' }, { name: 'signer_type', type: '"SignerType"' }, { name: 'admin_user_id', type: 'uuid' }, { name: 'signed_at', type: 'timestamptz' }],
+          signatures.map((g) => ({ application_id: g.applicationId, signer_type: g.signerType, admin_user_id: g.adminUserId, signed_at: g.signedAt })),
+          { id: 'gen_random_uuid()' },
+        )
+        await insertJsonRows(
+          tx,
+          'audit_events',
+          [
+            { name: 'actor_id', type: 'uuid' },
+            { name: 'actor_label', type: 'text' },
+            { name: 'action', type: 'text' },
+            { name: 'organisation_id', type: 'uuid' },
+            { name: 'subject_type', type: 'text' },
+            { name: 'subject_id', type: 'text' },
+            { name: 'after', type: 'jsonb' },
+            { name: 'ip_address', type: 'text' },
+            { name: 'request_id', type: 'text' },
+          ],
+          audit.map((e) => ({
+            actor_id: actor.principal?.id ?? null,
+            actor_label: actor.principal?.email ?? actor.label,
+            action: e.action,
+            organisation_id: e.organisationId ?? null,
+            subject_type: e.subjectType,
+            subject_id: e.subjectId ?? null,
+            after: e.after ?? null,
+            ip_address: actor.ipAddress,
+            request_id: actor.requestId,
+          })),
+        )
         await queueMails(tx, mails)
       },
       { timeout: 60_000 },
