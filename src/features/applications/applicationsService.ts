@@ -11,6 +11,7 @@ import { findActionToken, useActionToken } from './actionTokens.ts'
 import { levelRank } from './levels.ts'
 import { afterSignature, requestRepresentativeSignatures } from './workflow.ts'
 
+export const LIST_LIMIT = 100
 export const OPEN_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed']
 const ALL_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed', 'awaiting_identity_check', 'issued', 'rejected', 'cancelled']
 
@@ -33,7 +34,7 @@ export class ApplicationsService {
         signatures: { include: { adminUser: { select: { firstName: true, lastNamePrefix: true, lastName: true } }, legalRepresentative: { select: { name: true } } } },
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-      take: 300,
+      take: LIST_LIMIT,
     })
   }
 

@@ -14,15 +14,16 @@ export class BackofficeService {
   ) {}
 
   async queue() {
-    return this.db.application.findMany({
+    const [total, applications] = await Promise.all([this.db.application.count({ where: { status: 'awaiting_identity_check' } }), this.db.application.findMany({
       where: { status: 'awaiting_identity_check' },
       include: {
         organisation: { select: { name: true, kvkNumber: true } },
         subjectUser: { select: { firstName: true, lastNamePrefix: true, lastName: true, dateOfBirth: true, email: true } },
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: 500,
-    })
+      take: 50,
+    })])
+    return { total, applications }
   }
 
   private async claim(applicationId: string) {

@@ -14,8 +14,8 @@ export function backofficeRoutes({ backofficeService }: Services): Router {
   const base = paths.backoffice
 
   async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-    const applications = await backofficeService.queue()
-    res.status(status).render('pages/backoffice/index', { title: req.t('backoffice:title'), section: 'backoffice', applications, fullName, levelLabel, rejecting: null, ...extra })
+    const { total, applications } = await backofficeService.queue()
+    res.status(status).render('pages/backoffice/index', { title: req.t('backoffice:title'), section: 'backoffice', applications, total, fullName, levelLabel, rejecting: null, ...extra })
   }
 
   router.get(base, allow('backoffice'), (req, res) => render(req, res, 200))
