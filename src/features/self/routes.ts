@@ -14,7 +14,7 @@ export function selfRoutes({ selfService, requestsService }: Services): Router {
 
   async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
     const [profile, requests] = await Promise.all([selfService.profile(req.user!), requestsService.pendingForUser(req.user!)])
-    res.status(status).render('pages/self/index', { title: req.t('self:title'), section: 'mine', ...profile, requests, fullName, ...extra })
+    res.status(status).render('pages/self/index', { title: req.t('self:title'), section: 'mine', person: profile.user, means: profile.means, mandates: profile.mandates, requests, fullName, ...extra })
   }
 
   router.get(base, allow('user'), (req, res) => render(req, res, 200))

@@ -19,6 +19,7 @@ describe('Mijn gegevens', () => {
     const page = await agent.get('/mijn-gegevens')
     expect(page.status).toBe(200)
     expect(page.text).toContain('Mijn eHerkenningsmiddelen')
+    expect(page.text).toContain('Ingelogd als Jan Smit')
     expect(page.text).toContain('Bakkerij De Vries B.V.')
   })
 
