@@ -218,6 +218,13 @@ describe('Gebruikers toevoegen (CSV)', () => {
     expect(response.text).toContain('hoogstens 5000 gebruikers tegelijk')
   })
 
+  it('When the file is larger than 2 MB, then it is refused with a clear message and nothing is stored', async () => {
+    const agent = await t.loginAs('sanne')
+    const response = await uploadCsv(agent, Buffer.alloc(3 * 1024 * 1024, 'a'))
+    expect(response.status).toBe(422)
+    expect(response.text).toContain('Het bestand is groter dan 2 MB')
+  })
+
   it('When no file is chosen or the confirmation is missing, then the upload says so', async () => {
     const agent = await t.loginAs('sanne')
     const noConfirm = await uploadCsv(agent, `${HEADER}\nA;;B;1990-01-01;x@voorbeeld.nl;0612345678;EH2;1;86231457\n`, false)
