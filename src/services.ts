@@ -8,6 +8,12 @@ import { createPrismaClient } from './db/prisma.ts'
 import type { PrismaClient } from './generated/prisma/client.ts'
 import { AuthService } from './features/auth/authService.ts'
 import { OverviewService } from './features/overview/overviewService.ts'
+import { UsersService } from './features/users/usersService.ts'
+import { ImportService } from './features/users/importService.ts'
+import { RequestsService } from './features/requests/requestsService.ts'
+import { SelfService } from './features/self/selfService.ts'
+import { ApplicationsService } from './features/applications/applicationsService.ts'
+import { BackofficeService } from './features/backoffice/backofficeService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -21,6 +27,12 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     pool,
     authService: new AuthService(db),
     overviewService: new OverviewService(db),
+    usersService: new UsersService(db, config),
+    importService: new ImportService(db, config),
+    requestsService: new RequestsService(db, config),
+    selfService: new SelfService(db, config),
+    applicationsService: new ApplicationsService(db, config),
+    backofficeService: new BackofficeService(db, config),
     async close() {
       await pool.end()
       await db.$disconnect()

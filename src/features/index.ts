@@ -4,11 +4,21 @@ import type { Services } from '../services.ts'
 import { authRoutes } from './auth/routes.ts'
 import { languageRoutes } from './language/routes.ts'
 import { overviewRoutes } from './overview/routes.ts'
+import { userRoutes } from './users/routes.ts'
+import { requestRoutes } from './requests/routes.ts'
+import { selfRoutes } from './self/routes.ts'
+import { applicationRoutes } from './applications/routes.ts'
+import { backofficeRoutes } from './backoffice/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
   router.use(authRoutes())
   router.use(languageRoutes({ secureCookies: services.config.cookieSecure }))
   router.use(overviewRoutes(services))
+  router.use(userRoutes(services))
+  router.use(requestRoutes(services))
+  router.use(selfRoutes(services))
+  router.use(applicationRoutes(services))
+  router.use(backofficeRoutes(services))
   return router
 }

@@ -1,0 +1,156 @@
+// Aanvragen: the applications of the admin's organisations; signing by an admin, cancelling, sending
+// them to the legal representatives, who sign through a single-use e-mail link (rules 11, 12), and
+// the admin appointment (beheerdersformulier, rule 3).
+import type { ApplicationStatus, Level, PrismaClient } from '../../generated/prisma/client.ts'
+import type { Config } from '../../config.ts'
+import { NotFoundError, RuleViolation } from '../../errors.ts'
+import type { Actor } from '../audit/actor.ts'
+import { recordAudit } from '../audit/audit.ts'
+import type { Principal } from '../auth/principal.ts'
+import { findActionToken, useActionToken } from './actionTokens.ts'
+import { levelRank } from './levels.ts'
+import { afterSignature, requestRepresentativeSignatures } from './workflow.ts'
+
+export const LIST_LIMIT = 100
+export const OPEN_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed']
+const ALL_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed', 'awaiting_identity_check', 'issued', 'rejected', 'cancelled']
+
+export type SigningProblem = 'invalid' | 'used' | 'expired' | 'closed' | 'alreadySigned'
+
+export class ApplicationsService {
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly config: Config,
+  ) {}
+
+  async list(principal: Principal, status?: string) {
+    const ids = principal.adminOrganisations.map((o) => o.id)
+    const statusFilter = ALL_STATUSES.includes(status as ApplicationStatus) ? (status as ApplicationStatus) : undefined
+    return this.db.application.findMany({
+      where: { organisationId: { in: ids }, ...(statusFilter ? { status: statusFilter } : {}) },
+      include: {
+        organisation: { select: { name: true } },
+        subjectUser: { select: { id: true, firstName: true, lastNamePrefix: true, lastName: true } },
+        signatures: { include: { adminUser: { select: { firstName: true, lastNamePrefix: true, lastName: true } }, legalRepresentative: { select: { name: true } } } },
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: LIST_LIMIT,
+    })
+  }
+
+  private async openApplication(principal: Principal, applicationId: string) {
+    const ids = principal.adminOrganisations.map((o) => o.id)
+    if (!/^[0-9a-f-]{36}$/i.test(applicationId)) throw new NotFoundError()
+    const app = await this.db.application.findFirst({ where: { id: applicationId, organisationId: { in: ids } }, include: { signatures: true } })
+    if (!app) throw new NotFoundError()
+    return app
+  }
+
+  /** An admin of the organisation signs (rule 11: one admin is enough), at or below his own level (rule 2). */
+  async sign(principal: Principal, actor: Actor, applicationId: string): Promise<string> {
+    const app = await this.openApplication(principal, applicationId)
+    if (app.status !== 'awaiting_signature') throw new RuleViolation('applications:errors.notOpen')
+    if (app.type === 'admin_appointment') throw new RuleViolation('applications:errors.representativesOnly')
+    const admin = principal.adminOrganisations.find((o) => o.id === app.organisationId)!
+    if (app.level && levelRank(app.level) > levelRank(admin.level)) throw new RuleViolation('applications:errors.aboveAdminLevel')
+    return this.db.$transaction(async (tx) => {
+      const claimed = await tx.application.updateMany({ where: { id: app.id, status: 'awaiting_signature' }, data: { updatedAt: new Date() } })
+      if (claimed.count !== 1) throw new RuleViolation('applications:errors.notOpen')
+      await tx.applicationSignature.create({ data: { applicationId: app.id, signerType: 'admin', adminUserId: principal.id } })
+      await recordAudit(tx, actor, { action: 'application.signed_by_admin', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, after: { adminUserId: principal.id } })
+      return afterSignature(tx, app.id, actor, this.config.baseUrl)
+    })
+  }
+
+  async cancel(principal: Principal, actor: Actor, applicationId: string, now = new Date()): Promise<void> {
+    const app = await this.openApplication(principal, applicationId)
+    if (!OPEN_STATUSES.includes(app.status)) throw new RuleViolation('applications:errors.notOpen')
+    await this.db.$transaction(async (tx) => {
+      const claimed = await tx.application.updateMany({ where: { id: app.id, status: { in: OPEN_STATUSES } }, data: { status: 'cancelled', decidedAt: now } })
+      if (claimed.count !== 1) throw new RuleViolation('applications:errors.notOpen')
+      // Unused signing links for it stop working.
+      await tx.actionToken.updateMany({ where: { purpose: 'sign-application', usedAt: null, subject: { path: ['applicationId'], equals: app.id } }, data: { expiresAt: now } })
+      if (app.type === 'new_means' && app.subjectUserId) {
+        await tx.means.updateMany({ where: { userId: app.subjectUserId, status: 'requested' }, data: { status: 'revoked' } })
+      }
+      await recordAudit(tx, actor, { action: 'application.cancelled', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, before: { status: app.status }, after: { status: 'cancelled' } })
+    })
+  }
+
+  /** Nobody signs it as admin: the legal representatives get a signing link each. */
+  async sendToRepresentatives(principal: Principal, actor: Actor, applicationId: string): Promise<number> {
+    const app = await this.openApplication(principal, applicationId)
+    if (app.status !== 'awaiting_signature') throw new RuleViolation('applications:errors.notOpen')
+    return this.db.$transaction(async (tx) => {
+      const count = await requestRepresentativeSignatures(tx, app.id, actor, this.config.baseUrl)
+      if (count === 0) throw new RuleViolation('applications:errors.noRepresentatives')
+      return count
+    })
+  }
+
+  /** Beheerdersformulier: request that a linked user becomes admin at a level equal to his means (rule 3). */
+  async appointAdmin(principal: Principal, actor: Actor, input: { organisationId: string; email: string; level: Level }): Promise<string> {
+    const organisation = principal.adminOrganisations.find((o) => o.id === input.organisationId)
+    if (!organisation) throw new RuleViolation('applications:errors.organisation', 'organisationId')
+    if (levelRank(input.level) > levelRank(organisation.level)) throw new RuleViolation('applications:errors.aboveAdminLevel', 'level')
+    const user = await this.db.user.findFirst({
+      where: { emailKey: input.email.trim().toLowerCase(), links: { some: { organisationId: organisation.id } } },
+      include: { means: { where: { status: 'active' } } },
+    })
+    if (!user) throw new RuleViolation('applications:errors.userNotLinked', 'email')
+    if (!user.means.some((m) => m.level === input.level)) throw new RuleViolation('applications:errors.adminLevelMismatch', 'level')
+    const reps = await this.db.legalRepresentative.count({ where: { organisationId: organisation.id } })
+    if (reps === 0) throw new RuleViolation('applications:errors.noRepresentatives')
+    return this.db.$transaction(async (tx) => {
+      const app = await tx.application.create({
+        data: {
+          organisationId: organisation.id,
+          type: 'admin_appointment',
+          level: input.level,
+          subjectUserId: user.id,
+          requestedById: principal.id,
+          items: { create: { details: { kind: 'admin', scope: 'all', level: input.level } } },
+        },
+      })
+      await recordAudit(tx, actor, { action: 'application.created', organisationId: organisation.id, subjectType: 'application', subjectId: app.id, after: { type: 'admin_appointment', userId: user.id, level: input.level } })
+      // The signing request is also the notification of rule 12.
+      await requestRepresentativeSignatures(tx, app.id, actor, this.config.baseUrl)
+      return app.id
+    })
+  }
+
+  /** What a signing link names, for the page behind it (no login). */
+  async describeSigningLink(raw: string, now = new Date()) {
+    const found = await findActionToken(this.db, raw, 'sign-application', now)
+    if (!found.ok) return { ok: false as const, problem: found.problem as SigningProblem }
+    const app = await this.db.application.findUnique({
+      where: { id: found.subject.applicationId ?? '' },
+      include: { organisation: { select: { name: true, kvkNumber: true } }, subjectUser: { select: { firstName: true, lastNamePrefix: true, lastName: true } }, signatures: true },
+    })
+    const rep = await this.db.legalRepresentative.findUnique({ where: { id: found.subject.legalRepresentativeId ?? '' } })
+    if (!app || !rep || rep.organisationId !== app.organisationId) return { ok: false as const, problem: 'invalid' as SigningProblem }
+    if (app.status !== 'awaiting_signature') return { ok: false as const, problem: 'closed' as SigningProblem }
+    if (app.signatures.some((s) => s.legalRepresentativeId === rep.id)) return { ok: false as const, problem: 'alreadySigned' as SigningProblem }
+    return { ok: true as const, application: app, representative: rep }
+  }
+
+  /** The legal representative signs through his link: once, only what it names. */
+  async signByLink(raw: string, actor: Actor, now = new Date()): Promise<{ ok: true; status: string } | { ok: false; problem: SigningProblem }> {
+    return this.db.$transaction(async (tx) => {
+      const found = await findActionToken(tx, raw, 'sign-application', now)
+      if (!found.ok) return { ok: false, problem: found.problem }
+      const { applicationId, legalRepresentativeId } = found.subject
+      const app = await tx.application.findUnique({ where: { id: applicationId ?? '' }, include: { signatures: true } })
+      const rep = await tx.legalRepresentative.findUnique({ where: { id: legalRepresentativeId ?? '' } })
+      if (!app || !rep || rep.organisationId !== app.organisationId) return { ok: false, problem: 'invalid' }
+      if (app.status !== 'awaiting_signature') return { ok: false, problem: 'closed' }
+      if (app.signatures.some((s) => s.legalRepresentativeId === rep.id)) return { ok: false, problem: 'alreadySigned' }
+      if (!(await useActionToken(tx, found.id, now))) return { ok: false, problem: 'used' }
+      await tx.applicationSignature.create({ data: { applicationId: app.id, signerType: 'legal_representative', legalRepresentativeId: rep.id, signedAt: now } })
+      const repActor = { ...actor, principal: null, label: `${rep.name} <${rep.email}>` }
+      await recordAudit(tx, repActor, { action: 'application.signed_by_representative', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, after: { legalRepresentativeId: rep.id, authority: rep.authority } })
+      const status = await afterSignature(tx, app.id, repActor, this.config.baseUrl)
+      return { ok: true, status }
+    })
+  }
+}

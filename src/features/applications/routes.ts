@@ -1,0 +1,120 @@
+import { Router, type Request, type Response } from 'express'
+import { z } from 'zod'
+import { RuleViolation } from '../../errors.ts'
+import { flash } from '../../middleware/setUpFlash.ts'
+import { allow } from '../../policy/access.ts'
+import { paths } from '../../paths.ts'
+import type { Services } from '../../services.ts'
+import { parseForm, ruleErrors } from '../../web/forms.ts'
+import { actorFrom } from '../audit/actor.ts'
+import { LEVELS, levelLabel } from './levels.ts'
+import { OPEN_STATUSES } from './applicationsService.ts'
+import { fullName } from './workflow.ts'
+
+const appointSchema = z.object({
+  organisationId: z.uuid('applications:errors.organisation'),
+  email: z.string().trim().min(1, 'applications:errors.emailRequired').max(254, 'applications:errors.emailRequired'),
+  level: z.enum(['EH2', 'EH2_PLUS', 'EH3', 'EH4'], 'applications:errors.level'),
+})
+const APPOINT_ORDER = ['organisationId', 'email', 'level']
+const STATUSES = ['awaiting_signature', 'signed', 'awaiting_identity_check', 'issued', 'rejected', 'cancelled']
+
+export function applicationRoutes({ applicationsService }: Services): Router {
+  const router = Router()
+  const base = paths.beheer.applications
+  const crumbs = (req: Request, ...more: { label: string; href?: string }[]) => [
+    { label: req.t('common:nav.beheer'), href: paths.beheer.mandates },
+    { label: req.t('common:nav.applications'), href: base },
+    ...more,
+  ]
+
+  router.get(base, allow('admin'), async (req, res) => {
+    const status = typeof req.query.status === 'string' ? req.query.status : ''
+    const applications = await applicationsService.list(req.user!, status)
+    res.render('pages/applications/list', {
+      title: req.t('applications:list.title'),
+      section: 'beheer',
+      subsection: 'applications',
+      breadcrumbs: crumbs(req),
+      applications,
+      statuses: STATUSES,
+      status,
+      openStatuses: OPEN_STATUSES,
+      fullName,
+      levelLabel,
+    })
+  })
+
+  const actions = [
+    ['ondertekenen', async (req: Request) => {
+      const status = await applicationsService.sign(req.user!, actorFrom(req), String(req.params.id))
+      return req.t(`applications:list.signed.${status}`)
+    }],
+    ['annuleren', async (req: Request) => {
+      await applicationsService.cancel(req.user!, actorFrom(req), String(req.params.id))
+      return req.t('applications:list.cancelled')
+    }],
+    ['naar-vertegenwoordigers', async (req: Request) => {
+      const count = await applicationsService.sendToRepresentatives(req.user!, actorFrom(req), String(req.params.id))
+      return req.t('applications:list.sent', { count })
+    }],
+  ] as const
+  for (const [suffix, run] of actions) {
+    router.post(`${base}/:id/${suffix}`, allow('admin'), async (req, res) => {
+      try {
+        flash(req, 'success', await run(req))
+      } catch (error) {
+        if (!(error instanceof RuleViolation)) throw error
+        flash(req, 'error', req.t(error.messageKey, error.params))
+      }
+      res.redirect(303, base)
+    })
+  }
+
+  // Beheerdersformulier
+  function renderAppoint(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
+    const orgs = req.user!.adminOrganisations
+    res.status(status).render('pages/applications/appoint', {
+      title: req.t('applications:appoint.title'),
+      section: 'beheer',
+      subsection: 'applications',
+      breadcrumbs: crumbs(req, { label: req.t('applications:appoint.title') }),
+      organisations: orgs,
+      levels: LEVELS,
+      values: orgs.length === 1 ? { organisationId: orgs[0]!.id } : {},
+      ...extra,
+    })
+  }
+  router.get(paths.beheer.adminAppointment, allow('admin'), (req, res) => renderAppoint(req, res, 200))
+  router.post(paths.beheer.adminAppointment, allow('admin'), async (req, res) => {
+    const parsed = parseForm(appointSchema, req.body, req.t, APPOINT_ORDER)
+    if (!parsed.ok) return renderAppoint(req, res, 400, { errors: parsed.errors, values: parsed.values })
+    try {
+      await applicationsService.appointAdmin(req.user!, actorFrom(req), parsed.data)
+      flash(req, 'success', req.t('applications:appoint.done'))
+      res.redirect(303, base)
+    } catch (error) {
+      if (!(error instanceof RuleViolation)) throw error
+      renderAppoint(req, res, 422, { errors: ruleErrors(error, req.t, APPOINT_ORDER), values: parsed.data })
+    }
+  })
+
+  // The legal representative's signing link: no login, only for what it names.
+  router.get(`${paths.sign}/:token`, allow('anonymous'), async (req, res) => {
+    const found = await applicationsService.describeSigningLink(String(req.params.token))
+    res.status(found.ok ? 200 : 410).render('pages/applications/sign', { title: req.t('applications:sign.title'), found, token: String(req.params.token), fullName, levelLabel, done: null })
+  })
+  router.post(`${paths.sign}/:token`, allow('anonymous'), async (req, res) => {
+    const result = await applicationsService.signByLink(String(req.params.token), actorFrom(req))
+    res.status(result.ok ? 200 : 410).render('pages/applications/sign', {
+      title: req.t('applications:sign.title'),
+      found: result.ok ? { ok: false, problem: null } : result,
+      done: result.ok ? result.status : null,
+      token: '',
+      fullName,
+      levelLabel,
+    })
+  })
+
+  return router
+}

@@ -1,0 +1,199 @@
+// What happens to an application after a signature or an identity check: the rules 3, 10 and 11
+// live here, once, for every feature that creates or signs applications.
+import type { Authority, Level } from '../../generated/prisma/client.ts'
+import { RuleViolation } from '../../errors.ts'
+import { addDays, addYears, todayUtc } from '../../web/dates.ts'
+import { formatDate } from '../../web/format.ts'
+import type { Actor } from '../audit/actor.ts'
+import { recordAudit, type Tx } from '../audit/audit.ts'
+import { queueMail, queueMails } from '../mail/outbox.ts'
+import { createActionToken } from './actionTokens.ts'
+import { levelLabel, levelRank, needsIdentityCheck } from './levels.ts'
+
+export const SIGNING_LINK_DAYS = 14
+
+export type Rep = { id: string; authority: Authority }
+
+/**
+ * Rule 11: one admin signs, or the legal representatives by their authority: sole one signature;
+ * joint all joint ones; limited at least two for EH2/EH2+, a majority for EH3, never for EH4.
+ */
+export function representativesSuffice(level: Level | null, reps: Rep[], signedRepIds: Set<string>): boolean {
+  const signed = (r: Rep) => signedRepIds.has(r.id)
+  if (reps.some((r) => r.authority === 'sole' && signed(r))) return true
+  const joint = reps.filter((r) => r.authority === 'joint')
+  if (joint.length > 0 && joint.every(signed)) return true
+  const limited = reps.filter((r) => r.authority === 'limited')
+  const limitedSigned = limited.filter(signed).length
+  const lvl = level ?? 'EH2'
+  if (lvl === 'EH4') return false
+  if (lvl === 'EH3') return limited.length > 0 && limitedSigned * 2 > limited.length
+  return limitedSigned >= 2
+}
+
+type MeansItem = { meansId?: string; level?: string; fromLevel?: string; termYears?: number }
+
+export function fullName(u: { firstName: string; lastNamePrefix: string | null; lastName: string }): string {
+  return [u.firstName, u.lastNamePrefix, u.lastName].filter(Boolean).join(' ')
+}
+
+/** After a signature: is the application signed enough? Then move it on. Returns the new status. */
+export async function afterSignature(tx: Tx, applicationId: string, actor: Actor, baseUrl: string): Promise<string> {
+  const app = await tx.application.findUniqueOrThrow({
+    where: { id: applicationId },
+    include: { signatures: true, organisation: { include: { legalRepresentatives: true } } },
+  })
+  const adminSigned = app.signatures.some((s) => s.signerType === 'admin')
+  const repIds = new Set(app.signatures.map((s) => s.legalRepresentativeId).filter((id): id is string => Boolean(id)))
+  if (!adminSigned && !representativesSuffice(app.level, app.organisation.legalRepresentatives, repIds)) return app.status
+  return proceed(tx, applicationId, actor, baseUrl)
+}
+
+/** A signed application: means wait for the identity check (EH3/EH4) or are issued (rule 10). */
+export async function proceed(tx: Tx, applicationId: string, actor: Actor, baseUrl: string): Promise<string> {
+  const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId } })
+  if ((app.type === 'new_means' || app.type === 'upgrade') && app.level && needsIdentityCheck(app.level)) {
+    await tx.application.update({ where: { id: app.id }, data: { status: 'awaiting_identity_check' } })
+    await recordAudit(tx, actor, { action: 'application.awaiting_identity_check', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, before: { status: app.status }, after: { status: 'awaiting_identity_check' } })
+    return 'awaiting_identity_check'
+  }
+  if (app.type === 'new_means' || app.type === 'upgrade' || app.type === 'admin_appointment') {
+    await issue(tx, applicationId, actor, baseUrl)
+    return 'issued'
+  }
+  await tx.application.update({ where: { id: app.id }, data: { status: 'signed' } })
+  await recordAudit(tx, actor, { action: 'application.signed', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, before: { status: app.status }, after: { status: 'signed' } })
+  return 'signed'
+}
+
+/** Issues an application: new means become active, an upgrade raises the level, an admin appointment creates the admin mandate. */
+export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl: string, now = new Date()): Promise<void> {
+  const app = await tx.application.findUniqueOrThrow({
+    where: { id: applicationId },
+    include: { items: true, subjectUser: true, organisation: true },
+  })
+  const user = app.subjectUser
+  if (!user || !app.level) throw new RuleViolation('applications:errors.incomplete')
+  const today = todayUtc(now)
+  const item = (app.items[0]?.details ?? {}) as MeansItem
+  let validUntil: Date
+  if (app.type === 'admin_appointment') {
+    // Rule 3: an admin mandate needs an active means at the same level; it ends with that means.
+    const means = await tx.means.findFirst({ where: { userId: user.id, status: 'active', level: app.level }, orderBy: { validUntil: 'desc' } })
+    if (!means || means.validUntil <= today) throw new RuleViolation('applications:errors.adminLevelMismatch')
+    validUntil = means.validUntil
+    const existing = await tx.mandate.findFirst({ where: { userId: user.id, organisationId: app.organisationId, kind: 'admin', scope: 'all', status: { in: ['active', 'pending'] } } })
+    if (existing) {
+      await tx.mandate.update({ where: { id: existing.id }, data: { level: app.level, validUntil, status: 'active' } })
+    } else {
+      await tx.mandate.create({
+        data: { kind: 'admin', userId: user.id, organisationId: app.organisationId, scope: 'all', level: app.level, validFrom: today, validUntil, status: 'active', grantedById: app.requestedById },
+      })
+    }
+  } else {
+    const term = app.termYears ?? item.termYears ?? 1 // new means: 1, 3 or 5 years from today
+    validUntil = addYears(today, term)
+    const means = item.meansId
+      ? await tx.means.findUnique({ where: { id: item.meansId } })
+      : await tx.means.findFirst({
+          where: app.type === 'upgrade' ? { userId: user.id, status: 'active' } : { userId: user.id, status: 'requested', level: app.level },
+          orderBy: { validUntil: 'desc' },
+        })
+    if (!means || means.userId !== user.id) throw new RuleViolation('applications:errors.noMeans')
+    if (app.type === 'upgrade') {
+      if (means.status !== 'active' || levelRank(means.level) >= levelRank(app.level)) throw new RuleViolation('applications:errors.upgradeNotHigher')
+      // The level rises; the end date does not shrink, so the user's mandates stay valid.
+      // Without a new term the end date stays; with one it never shrinks nor passes 5 years (rule 4).
+      const until = app.termYears && validUntil > means.validUntil ? validUntil : means.validUntil
+      validUntil = until > addYears(today, 5) ? addYears(today, 5) : until
+      await tx.means.update({ where: { id: means.id }, data: { level: app.level, validUntil } })
+    } else {
+      await tx.means.update({ where: { id: means.id }, data: { status: 'active', validFrom: today, validUntil, issuedAt: now } })
+    }
+  }
+  await tx.application.update({ where: { id: app.id }, data: { status: 'issued', decidedAt: now } })
+  await recordAudit(tx, actor, {
+    action: 'application.issued',
+    organisationId: app.organisationId,
+    subjectType: 'application',
+    subjectId: app.id,
+    before: { status: app.status },
+    after: { status: 'issued', type: app.type, level: app.level, userId: user.id, validUntil },
+  })
+  if (app.type !== 'admin_appointment') {
+    await queueMail(tx, {
+      idempotencyKey: `means-active:${app.id}`,
+      to: user.email,
+      template: 'means-active',
+      locale: user.locale,
+      data: {
+        name: fullName(user),
+        firstName: user.firstName,
+        organisationName: app.organisation.name,
+        level: levelLabel(app.level),
+        validUntil: formatDate(validUntil, user.locale),
+        upgrade: app.type === 'upgrade',
+        loginUrl: `${baseUrl}/inloggen`,
+      },
+    })
+  }
+}
+
+/** Sends every legal representative of the application's organisation a single-use signing link. */
+export async function requestRepresentativeSignatures(tx: Tx, applicationId: string, actor: Actor, baseUrl: string, now = new Date()): Promise<number> {
+  const app = await tx.application.findUniqueOrThrow({
+    where: { id: applicationId },
+    include: { organisation: { include: { legalRepresentatives: true } }, subjectUser: true, signatures: true },
+  })
+  const signed = new Set(app.signatures.map((s) => s.legalRepresentativeId))
+  const reps = app.organisation.legalRepresentatives.filter((r) => !signed.has(r.id))
+  const expiresAt = addDays(now, SIGNING_LINK_DAYS)
+  const mails = []
+  for (const rep of reps) {
+    const token = await createActionToken(tx, 'sign-application', { applicationId: app.id, legalRepresentativeId: rep.id }, expiresAt)
+    mails.push({
+      idempotencyKey: `signing-request:${app.id}:${rep.id}:${now.getTime()}`,
+      to: rep.email,
+      template: 'signing-request' as const,
+      locale: actor.locale,
+      data: {
+        representativeName: rep.name,
+        organisationName: app.organisation.name,
+        applicationType: app.type,
+        level: app.level ? levelLabel(app.level) : null,
+        subjectName: app.subjectUser ? fullName(app.subjectUser) : null,
+        signUrl: `${baseUrl}/ondertekenen/${token}`,
+        expiresAt: formatDate(expiresAt, actor.locale),
+      },
+    })
+  }
+  await queueMails(tx, mails)
+  await recordAudit(tx, actor, { action: 'application.signing_requested', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, after: { representatives: reps.map((r) => r.id) } })
+  return reps.length
+}
+
+/** Rule 12: the legal representatives hear of every application for their organisation unless an admin signed it. */
+export async function notifyRepresentatives(tx: Tx, applicationId: string, actor: Actor, baseUrl: string): Promise<void> {
+  const app = await tx.application.findUniqueOrThrow({
+    where: { id: applicationId },
+    include: { organisation: { include: { legalRepresentatives: true } }, subjectUser: true, signatures: true },
+  })
+  if (app.signatures.some((s) => s.signerType === 'admin')) return
+  await queueMails(
+    tx,
+    app.organisation.legalRepresentatives.map((rep) => ({
+      idempotencyKey: `lr-notification:${app.id}:${rep.id}`,
+      to: rep.email,
+      template: 'legal-representative-notification' as const,
+      locale: actor.locale,
+      data: {
+        representativeName: rep.name,
+        organisationName: app.organisation.name,
+        applicationType: app.type,
+        level: app.level ? levelLabel(app.level) : null,
+        subjectName: app.subjectUser ? fullName(app.subjectUser) : null,
+        portalUrl: baseUrl,
+      },
+    })),
+  )
+}

@@ -1,0 +1,71 @@
+import { Router, type Request, type Response } from 'express'
+import { z } from 'zod'
+import { RuleViolation } from '../../errors.ts'
+import { flash } from '../../middleware/setUpFlash.ts'
+import { allow } from '../../policy/access.ts'
+import { paths } from '../../paths.ts'
+import type { Services } from '../../services.ts'
+import { parseForm, ruleErrors } from '../../web/forms.ts'
+import { actorFrom } from '../audit/actor.ts'
+
+const newRequestSchema = z.object({
+  organisationId: z.uuid('requests:errors.organisation'),
+  email: z.string().trim().min(1, 'requests:errors.emailRequired').max(254, 'requests:errors.email'),
+})
+const ORDER = ['organisationId', 'email']
+
+export function requestRoutes({ requestsService }: Services): Router {
+  const router = Router()
+  const base = paths.beheer.requests
+  const crumbs = (req: Request, ...more: { label: string; href?: string }[]) => [
+    { label: req.t('common:nav.beheer'), href: paths.beheer.mandates },
+    { label: req.t('common:nav.requests'), href: base },
+    ...more,
+  ]
+
+  router.get(base, allow('admin'), async (req, res) => {
+    const requests = await requestsService.listForAdmin(req.user!)
+    res.render('pages/requests/list', { title: req.t('requests:list.title'), section: 'beheer', subsection: 'requests', breadcrumbs: crumbs(req), requests })
+  })
+
+  function renderNew(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
+    const orgs = req.user!.adminOrganisations
+    res.status(status).render('pages/requests/new', {
+      title: req.t('requests:new.title'),
+      section: 'beheer',
+      subsection: 'requests',
+      breadcrumbs: crumbs(req, { label: req.t('requests:new.title') }),
+      organisations: orgs,
+      values: orgs.length === 1 ? { organisationId: orgs[0]!.id } : {},
+      ...extra,
+    })
+  }
+
+  router.get(`${base}/nieuw`, allow('admin'), (req, res) => renderNew(req, res, 200))
+
+  router.post(`${base}/nieuw`, allow('admin'), async (req, res) => {
+    const parsed = parseForm(newRequestSchema, req.body, req.t, ORDER)
+    if (!parsed.ok) return renderNew(req, res, 400, { errors: parsed.errors, values: parsed.values })
+    try {
+      await requestsService.create(req.user!, actorFrom(req), parsed.data)
+      flash(req, 'success', req.t('requests:new.done', { email: parsed.data.email }))
+      res.redirect(303, base)
+    } catch (error) {
+      if (!(error instanceof RuleViolation)) throw error
+      renderNew(req, res, 422, { errors: ruleErrors(error, req.t, ORDER), values: parsed.data })
+    }
+  })
+
+  router.post(`${base}/:id/intrekken`, allow('admin'), async (req, res) => {
+    try {
+      await requestsService.cancel(req.user!, actorFrom(req), String(req.params.id))
+      flash(req, 'success', req.t('requests:list.cancelled'))
+    } catch (error) {
+      if (!(error instanceof RuleViolation)) throw error
+      flash(req, 'error', req.t(error.messageKey))
+    }
+    res.redirect(303, base)
+  })
+
+  return router
+}

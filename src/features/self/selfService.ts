@@ -1,0 +1,91 @@
+// Mijn gegevens: every user's own means and mandates, contact details, and the e-mail change
+// confirmed through a single-use link sent to the new address.
+import type { PrismaClient } from '../../generated/prisma/client.ts'
+import type { Config } from '../../config.ts'
+import { RuleViolation } from '../../errors.ts'
+import { addDays } from '../../web/dates.ts'
+import type { Actor } from '../audit/actor.ts'
+import { recordAudit } from '../audit/audit.ts'
+import type { Principal } from '../auth/principal.ts'
+import { queueMail } from '../mail/outbox.ts'
+import { createActionToken, findActionToken, useActionToken, type TokenProblem } from '../applications/actionTokens.ts'
+import { fullName } from '../applications/workflow.ts'
+import { EMAIL_PATTERN, normaliseMobile } from '../users/importRows.ts'
+
+export const EMAIL_CHANGE_DAYS = 2
+
+export class SelfService {
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly config: Config,
+  ) {}
+
+  async profile(principal: Principal) {
+    const [user, means, mandates] = await Promise.all([
+      this.db.user.findUniqueOrThrow({ where: { id: principal.id }, select: { firstName: true, lastNamePrefix: true, lastName: true, email: true, mobile: true, dateOfBirth: true } }),
+      this.db.means.findMany({ where: { userId: principal.id }, orderBy: { validUntil: 'desc' } }),
+      this.db.mandate.findMany({
+        where: { userId: principal.id },
+        include: { organisation: { select: { name: true } }, service: { select: { name: true } }, provider: { select: { name: true } } },
+        orderBy: [{ status: 'asc' }, { validUntil: 'asc' }],
+        take: 300,
+      }),
+    ])
+    return { user, means, mandates }
+  }
+
+  async changeMobile(principal: Principal, actor: Actor, mobile: string): Promise<void> {
+    const normalised = normaliseMobile(mobile)
+    if (!normalised) throw new RuleViolation('self:errors.mobile', 'mobile')
+    await this.db.$transaction(async (tx) => {
+      const before = await tx.user.findUniqueOrThrow({ where: { id: principal.id }, select: { mobile: true } })
+      await tx.user.update({ where: { id: principal.id }, data: { mobile: normalised } })
+      await recordAudit(tx, actor, { action: 'user.mobile_changed', subjectType: 'user', subjectId: principal.id, before, after: { mobile: normalised } })
+    })
+  }
+
+  /** Sends a confirmation link to the new address; nothing changes until it is used. */
+  async requestEmailChange(principal: Principal, actor: Actor, email: string, now = new Date()): Promise<void> {
+    const address = email.trim()
+    if (!EMAIL_PATTERN.test(address) || address.length > 254) throw new RuleViolation('self:errors.email', 'email')
+    const taken = await this.db.user.findUnique({ where: { emailKey: address.toLowerCase() }, select: { id: true } })
+    if (taken?.id === principal.id) throw new RuleViolation('self:errors.sameEmail', 'email')
+    if (taken) throw new RuleViolation('self:errors.emailInUse', 'email')
+    await this.db.$transaction(async (tx) => {
+      const user = await tx.user.findUniqueOrThrow({ where: { id: principal.id } })
+      const expiresAt = addDays(now, EMAIL_CHANGE_DAYS)
+      const token = await createActionToken(tx, 'email-change', { userId: user.id, email: address }, expiresAt)
+      await recordAudit(tx, actor, { action: 'user.email_change_requested', subjectType: 'user', subjectId: user.id, before: { email: user.email }, after: { requested: address } })
+      await queueMail(tx, {
+        idempotencyKey: `email-change:${user.id}:${now.getTime()}`,
+        to: address,
+        template: 'email-change',
+        locale: user.locale,
+        data: { name: fullName(user), oldEmail: user.email, newEmail: address, confirmUrl: `${this.config.baseUrl}/mijn-gegevens/e-mailadres/${token}`, expiresAt: expiresAt.toISOString() },
+      })
+    })
+  }
+
+  async describeEmailToken(raw: string, now = new Date()): Promise<{ ok: true; email: string } | { ok: false; problem: TokenProblem }> {
+    const found = await findActionToken(this.db, raw, 'email-change', now)
+    if (!found.ok) return found
+    return { ok: true, email: found.subject.email ?? '' }
+  }
+
+  /** Uses the link: the address changes once; a used, expired or unknown link changes nothing. */
+  async confirmEmailChange(raw: string, actor: Actor, now = new Date()): Promise<{ ok: true; email: string } | { ok: false; problem: TokenProblem | 'taken' }> {
+    return this.db.$transaction(async (tx) => {
+      const found = await findActionToken(tx, raw, 'email-change', now)
+      if (!found.ok) return found
+      const { userId, email } = found.subject
+      if (!userId || !email) return { ok: false, problem: 'invalid' } as const
+      const taken = await tx.user.findUnique({ where: { emailKey: email.toLowerCase() }, select: { id: true } })
+      if (taken && taken.id !== userId) return { ok: false, problem: 'taken' } as const
+      if (!(await useActionToken(tx, found.id, now))) return { ok: false, problem: 'used' } as const
+      const before = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } })
+      await tx.user.update({ where: { id: userId }, data: { email } })
+      await recordAudit(tx, { ...actor, label: actor.principal?.email ?? before.email }, { action: 'user.email_changed', subjectType: 'user', subjectId: userId, before, after: { email } })
+      return { ok: true, email } as const
+    })
+  }
+}

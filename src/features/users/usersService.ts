@@ -1,0 +1,194 @@
+// Beheer → Gebruikers: the users linked to the admin's organisations, scoped in SQL (rule 7).
+import { Prisma, type Level, type MeansStatus, type PrismaClient } from '../../generated/prisma/client.ts'
+import type { Config } from '../../config.ts'
+import { NotFoundError, RuleViolation } from '../../errors.ts'
+import type { Actor } from '../audit/actor.ts'
+import { recordAudit } from '../audit/audit.ts'
+import type { Principal } from '../auth/principal.ts'
+import { levelRank } from '../applications/levels.ts'
+import { proceed } from '../applications/workflow.ts'
+
+export const PAGE_SIZE = 25
+export const EXPORT_LIMIT = 50_000
+
+export type UserFilter = {
+  organisationId?: string
+  level?: Level
+  meansStatus?: MeansStatus
+  q?: string
+}
+
+export type UserRow = {
+  id: string
+  firstName: string
+  lastNamePrefix: string | null
+  lastName: string
+  email: string
+  mobile: string | null
+  level: Level | null
+  meansStatus: MeansStatus | null
+  meansValidUntil: Date | null
+  mandates: number
+  organisations: string[]
+}
+
+type Cursor = { l: string; f: string; i: string }
+
+export function encodeCursor(row: { lastName: string; firstName: string; id: string }): string {
+  return Buffer.from(JSON.stringify({ l: row.lastName, f: row.firstName, i: row.id })).toString('base64url')
+}
+
+function decodeCursor(value: string | undefined): Cursor | null {
+  if (!value) return null
+  try {
+    const c = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Cursor
+    if (typeof c.l === 'string' && typeof c.f === 'string' && /^[0-9a-f-]{36}$/.test(c.i)) return c
+  } catch {
+    /* an unreadable cursor is the first page */
+  }
+  return null
+}
+
+const dbLevel = (value: string | null): Level | null => (value === null ? null : value === 'EH2+' ? 'EH2_PLUS' : (value as Level))
+const sqlLevel = (level: Level): string => (level === 'EH2_PLUS' ? 'EH2+' : level)
+
+export class UsersService {
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly config: Config,
+  ) {}
+
+  private scope(principal: Principal, filter: UserFilter): string[] {
+    const ids = principal.adminOrganisations.map((o) => o.id)
+    if (filter.organisationId) return ids.includes(filter.organisationId) ? [filter.organisationId] : []
+    return ids
+  }
+
+  private async query(principal: Principal, filter: UserFilter, after: Cursor | null, limit: number): Promise<UserRow[]> {
+    const orgIds = this.scope(principal, filter)
+    const allIds = principal.adminOrganisations.map((o) => o.id)
+    if (orgIds.length === 0) return []
+    const conditions: Prisma.Sql[] = [Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[]))`]
+    if (filter.q) {
+      const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      conditions.push(Prisma.sql`(concat_ws(' ', u.first_name, u.last_name_prefix, u.last_name) ilike ${like} or u.email_key like lower(${like}))`)
+    }
+    if (filter.level) conditions.push(Prisma.sql`m.level = ${sqlLevel(filter.level)}::"Level"`)
+    if (filter.meansStatus) conditions.push(Prisma.sql`m.status = ${filter.meansStatus}::"MeansStatus"`)
+    if (after) conditions.push(Prisma.sql`(u.last_name, u.first_name, u.id) > (${after.l}, ${after.f}, ${after.i}::uuid)`)
+    const rows = await this.db.$queryRaw<
+      { id: string; first_name: string; last_name_prefix: string | null; last_name: string; email: string; mobile: string | null; level: string | null; status: MeansStatus | null; valid_until: Date | null; mandates: bigint; organisations: string[] }[]
+    >`
+      select u.id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.mobile,
+             m.level::text as level, m.status, m.valid_until,
+             (select count(*) from mandates md where md.user_id = u.id and md.organisation_id = any(${allIds}::uuid[]) and md.status in ('active', 'pending')) as mandates,
+             array(select o.name from organisation_links l join organisations o on o.id = l.organisation_id
+                   where l.user_id = u.id and l.organisation_id = any(${allIds}::uuid[]) order by o.name) as organisations
+      from users u
+      left join lateral (
+        select level, status, valid_until from means where user_id = u.id
+        order by (status = 'active') desc, (status = 'requested') desc, valid_until desc limit 1
+      ) m on true
+      where ${Prisma.join(conditions, ' and ')}
+      order by u.last_name, u.first_name, u.id
+      limit ${limit}`
+    return rows.map((r) => ({
+      id: r.id,
+      firstName: r.first_name,
+      lastNamePrefix: r.last_name_prefix,
+      lastName: r.last_name,
+      email: r.email,
+      mobile: r.mobile,
+      level: dbLevel(r.level),
+      meansStatus: r.status,
+      meansValidUntil: r.valid_until,
+      mandates: Number(r.mandates),
+      organisations: r.organisations,
+    }))
+  }
+
+  /** One page (keyset on last name, first name, id) and the cursor of the next page. */
+  async list(principal: Principal, filter: UserFilter, after?: string): Promise<{ rows: UserRow[]; next: string | null }> {
+    const rows = await this.query(principal, filter, decodeCursor(after), PAGE_SIZE + 1)
+    const page = rows.slice(0, PAGE_SIZE)
+    return { rows: page, next: rows.length > PAGE_SIZE ? encodeCursor(page[page.length - 1]!) : null }
+  }
+
+  async exportRows(principal: Principal, filter: UserFilter): Promise<UserRow[]> {
+    return this.query(principal, filter, null, EXPORT_LIMIT)
+  }
+
+  /** A user linked to one of the admin's organisations, with only what belongs to those organisations. */
+  async detail(principal: Principal, userId: string) {
+    const orgIds = principal.adminOrganisations.map((o) => o.id)
+    if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new NotFoundError()
+    const user = await this.db.user.findFirst({
+      where: { id: userId, links: { some: { organisationId: { in: orgIds } } } },
+      select: {
+        id: true,
+        firstName: true,
+        lastNamePrefix: true,
+        lastName: true,
+        dateOfBirth: true,
+        email: true,
+        mobile: true,
+        means: { orderBy: { validUntil: 'desc' } },
+        links: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },
+        mandates: {
+          where: { organisationId: { in: orgIds } },
+          include: { organisation: { select: { name: true } }, service: { select: { name: true } }, provider: { select: { name: true } } },
+          orderBy: [{ status: 'asc' }, { validUntil: 'asc' }],
+        },
+        applications: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { name: true } } }, orderBy: { createdAt: 'desc' } },
+      },
+    })
+    if (!user) throw new NotFoundError()
+    const audit = await this.db.auditEvent.findMany({
+      where: {
+        OR: [
+          { subjectType: 'user', subjectId: userId },
+          { subjectType: 'application', subjectId: { in: user.applications.map((a) => a.id) } },
+          { subjectType: 'mandate', subjectId: { in: user.mandates.map((m) => m.id) } },
+        ],
+        AND: [{ OR: [{ organisationId: { in: orgIds } }, { organisationId: null }] }],
+      },
+      orderBy: { at: 'desc' },
+      take: 100,
+    })
+    return { user, audit }
+  }
+
+  /**
+   * An upgrade of the user's active means to a higher level (item 4), signed by the admin:
+   * EH2+ is issued at once, EH3/EH4 wait for the identity check. Mandates stay as they are.
+   */
+  async requestUpgrade(principal: Principal, actor: Actor, input: { userId: string; organisationId: string; level: Level }): Promise<string> {
+    const organisation = principal.adminOrganisations.find((o) => o.id === input.organisationId)
+    if (!organisation) throw new NotFoundError()
+    const { user } = await this.detail(principal, input.userId)
+    if (!user.links.some((l) => l.organisationId === organisation.id)) throw new NotFoundError()
+    const means = user.means.find((m) => m.status === 'active')
+    if (!means) throw new RuleViolation('users:upgrade.errors.noActiveMeans', 'level')
+    if (levelRank(input.level) <= levelRank(means.level)) throw new RuleViolation('users:upgrade.errors.notHigher', 'level')
+    // Rule 2: not above the admin's own level for the organisation.
+    if (levelRank(input.level) > levelRank(organisation.level)) throw new RuleViolation('users:upgrade.errors.aboveAdmin', 'level')
+    const open = user.applications.some((a) => a.type === 'upgrade' && ['awaiting_signature', 'signed', 'awaiting_identity_check'].includes(a.status))
+    if (open) throw new RuleViolation('users:upgrade.errors.alreadyOpen', 'level')
+    return this.db.$transaction(async (tx) => {
+      const app = await tx.application.create({
+        data: {
+          organisationId: organisation.id,
+          type: 'upgrade',
+          status: 'awaiting_signature',
+          level: input.level,
+          subjectUserId: user.id,
+          requestedById: principal.id,
+          items: { create: { details: { meansId: means.id, fromLevel: means.level, level: input.level } } },
+          signatures: { create: { signerType: 'admin', adminUserId: principal.id } },
+        },
+      })
+      await recordAudit(tx, actor, { action: 'application.created', organisationId: organisation.id, subjectType: 'application', subjectId: app.id, after: { type: 'upgrade', userId: user.id, fromLevel: means.level, level: input.level, signedBy: principal.id } })
+      return proceed(tx, app.id, actor, this.config.baseUrl)
+    })
+  }
+}

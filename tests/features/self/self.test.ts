@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await createTestApp()
+})
+afterAll(async () => {
+  await t.close()
+})
+
+function tokenFrom(url: unknown): string {
+  return String(url).split('/').pop()!
+}
+
+describe('Mijn gegevens', () => {
+  it('When a plain user opens Mijn gegevens, then he sees his own means and mandates', async () => {
+    const agent = await t.loginAs('jan')
+    const page = await agent.get('/mijn-gegevens')
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('Mijn eHerkenningsmiddelen')
+    expect(page.text).toContain('Ingelogd als Jan Smit')
+    expect(page.text).toContain('Bakkerij De Vries B.V.')
+  })
+
+  it('When a user changes his mobile number, then a Dutch number is stored and a bad one is refused with the value kept', async () => {
+    const agent = await t.loginAs('jan')
+    const bad = await postForm(agent, '/mijn-gegevens', '/mijn-gegevens/mobiel', { mobile: '020-1234567' })
+    expect(bad.status).toBe(422)
+    expect(bad.text).toContain('Vul een Nederlands mobiel nummer in')
+    expect(bad.text).toContain('value="020-1234567"')
+    const ok = await postForm(agent, '/mijn-gegevens', '/mijn-gegevens/mobiel', { mobile: '06-87654321' })
+    expect(ok.status).toBe(303)
+    expect((await t.database.db.user.findFirstOrThrow({ where: { emailKey: 'jan.smit@demo.example' } })).mobile).toBe('+31687654321')
+  })
+
+  it('When a user changes his e-mail address, then it changes only after the link sent to the new address is used, and the link works once', async () => {
+    const agent = await t.loginAs('jan')
+    const taken = await postForm(agent, '/mijn-gegevens', '/mijn-gegevens/e-mailadres', { email: 'Sanne.DeVries@demo.example' })
+    expect(taken.status).toBe(422)
+    expect(taken.text).toContain('al in gebruik')
+    const response = await postForm(agent, '/mijn-gegevens', '/mijn-gegevens/e-mailadres', { email: 'jan.smit@nieuw.example' })
+    expect(response.status).toBe(303)
+    expect((await t.database.db.user.count({ where: { emailKey: 'jan.smit@demo.example' } }))).toBe(1)
+    const mail = await t.database.db.outgoingMail.findFirstOrThrow({ where: { template: 'email-change', toAddress: 'jan.smit@nieuw.example' } })
+    const url = (mail.data as { confirmUrl: string }).confirmUrl
+    const token = tokenFrom(url)
+    const stored = await t.database.db.actionToken.findFirstOrThrow({ where: { purpose: 'email-change' } })
+    expect(stored.tokenHash).not.toContain(token)
+    const anonymous = t.agent()
+    const page = await anonymous.get(`/mijn-gegevens/e-mailadres/${token}`)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('jan.smit@nieuw.example')
+    const confirm = await postForm(anonymous, `/mijn-gegevens/e-mailadres/${token}`, `/mijn-gegevens/e-mailadres/${token}`, {})
+    expect(confirm.status).toBe(303)
+    expect(await t.database.db.user.count({ where: { emailKey: 'jan.smit@nieuw.example' } })).toBe(1)
+    const again = await anonymous.get(`/mijn-gegevens/e-mailadres/${token}`)
+    expect(again.status).toBe(410)
+    expect(again.text).toContain('Deze link is al gebruikt')
+    const bogus = await anonymous.get('/mijn-gegevens/e-mailadres/ditisgeenechtetokenmaarwelgenoeglang')
+    expect(bogus.status).toBe(410)
+    expect(bogus.text).toContain('Deze link is niet geldig')
+  })
+})
