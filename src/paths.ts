@@ -15,5 +15,7 @@ export const paths = {
     auditLog: '/beheer/logboek',
   },
   backoffice: '/backoffice',
+  backofficeMail: '/backoffice/mail',
+  renewal: '/verlengen',
   devMailbox: '/dev/mailbox',
 } as const

@@ -8,12 +8,21 @@ import { createPrismaClient } from './db/prisma.ts'
 import type { PrismaClient } from './generated/prisma/client.ts'
 import { AuthService } from './features/auth/authService.ts'
 import { OverviewService } from './features/overview/overviewService.ts'
+import { MailDelivery } from './features/mail/delivery.ts'
+import { MailService } from './features/mail/mailService.ts'
+import { MailWorker } from './features/mail/worker.ts'
+import { ExpiryService } from './features/expiry/expiryService.ts'
+import { RenewalService } from './features/renewal/renewalService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
   const db = options.db ?? createPrismaClient(databaseUrl)
   const pool = new pg.Pool(poolConfigFromUrl(databaseUrl, { max: 5 }))
   pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'))
+  const mailDelivery = new MailDelivery(db, config, logger)
+  const expiryService = new ExpiryService(db)
+  // Not started here: src/server.ts starts it (tests start their own when they need it).
+  const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService)
   return {
     config,
     logger,
@@ -21,7 +30,14 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     pool,
     authService: new AuthService(db),
     overviewService: new OverviewService(db),
+    mailDelivery,
+    mailWorker,
+    mailService: new MailService(db, () => mailWorker.wake()),
+    expiryService,
+    renewalService: new RenewalService(db),
     async close() {
+      await mailWorker.stop()
+      mailDelivery.close()
       await pool.end()
       await db.$disconnect()
     },

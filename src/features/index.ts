@@ -4,11 +4,15 @@ import type { Services } from '../services.ts'
 import { authRoutes } from './auth/routes.ts'
 import { languageRoutes } from './language/routes.ts'
 import { overviewRoutes } from './overview/routes.ts'
+import { mailRoutes } from './mail/routes.ts'
+import { renewalRoutes } from './renewal/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
   router.use(authRoutes())
   router.use(languageRoutes({ secureCookies: services.config.cookieSecure }))
   router.use(overviewRoutes(services))
+  router.use(mailRoutes(services))
+  router.use(renewalRoutes(services))
   return router
 }
