@@ -12,6 +12,7 @@
 //      linked to it. Key `expiry-digest:<organisationId>:<adminUserId>:<today>`.
 // Running it twice for the same day changes nothing the second time.
 import type { Db } from '../../db/prisma.ts'
+import type { Tx } from '../audit/audit.ts'
 import { isoDate, todayUtc } from '../../web/dates.ts'
 
 export type ExpiryScanResult = { expiredMandates: number; expiredMeans: number; notices: number; digests: number }
@@ -133,20 +134,20 @@ export class ExpiryService {
   /** One scan for `today` (default: the real today, UTC date). */
   async scan(options: { today?: Date } = {}): Promise<ExpiryScanResult> {
     const today = isoDate(todayUtc(options.today ?? new Date()))
-    return this.db.$transaction(
-      async (tx) => {
-        const [expired] = await tx.$queryRawUnsafe<{ mandates: number; means: number }[]>(EXPIRE_SQL, today, ACTOR_LABEL)
-        const [queued] = await tx.$queryRawUnsafe<{ notices: number; digests: number }[]>(NOTICE_SQL, today, RENEWAL_LINK_GRACE_DAYS)
-        const result = {
-          expiredMandates: Number(expired?.mandates ?? 0),
-          expiredMeans: Number(expired?.means ?? 0),
-          notices: Number(queued?.notices ?? 0),
-          digests: Number(queued?.digests ?? 0),
-        }
-        if (result.notices + result.digests > 0) await tx.$executeRawUnsafe('NOTIFY outgoing_mail')
-        return result
-      },
-      { timeout: 120_000, maxWait: 10_000 },
-    )
+    return this.db.$transaction((tx) => runExpiryScan(tx, today), { timeout: 120_000, maxWait: 10_000 })
   }
+}
+
+/** The scan inside the caller's transaction (the benchmark rolls it back). `today` is YYYY-MM-DD. */
+export async function runExpiryScan(tx: Tx, today: string): Promise<ExpiryScanResult> {
+  const [expired] = await tx.$queryRawUnsafe<{ mandates: number; means: number }[]>(EXPIRE_SQL, today, ACTOR_LABEL)
+  const [queued] = await tx.$queryRawUnsafe<{ notices: number; digests: number }[]>(NOTICE_SQL, today, RENEWAL_LINK_GRACE_DAYS)
+  const result = {
+    expiredMandates: Number(expired?.mandates ?? 0),
+    expiredMeans: Number(expired?.means ?? 0),
+    notices: Number(queued?.notices ?? 0),
+    digests: Number(queued?.digests ?? 0),
+  }
+  if (result.notices + result.digests > 0) await tx.$executeRawUnsafe('NOTIFY outgoing_mail')
+  return result
 }
