@@ -35,13 +35,13 @@ SELECT id, valid_until, level, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, N
 async function seed(client: pg.Client) {
   const { rows } = await client.query('SELECT count(*)::int AS n FROM mandates')
   if (rows[0].n >= USERS * MANDATES_PER_USER) return false
+  if (rows[0].n > 0) throw new Error('The bench database holds other data: remove .data/bench-expiry (or use an empty BENCH_DATABASE_URL).')
   console.log('seeding (once)…')
   const started = Date.now()
   await client.query('BEGIN')
   await client.query('ALTER TABLE users DISABLE TRIGGER USER')
   await client.query('ALTER TABLE mandates DISABLE TRIGGER USER')
   await client.query('ALTER TABLE means DISABLE TRIGGER USER')
-  await client.query(`TRUNCATE outgoing_mail, action_tokens, organisation_links, mandates, means, users, organisations CASCADE`)
   await client.query(`
     INSERT INTO organisations (id, kvk_number, name, created_at, updated_at)
     SELECT gen_random_uuid(), lpad((10000000 + g)::text, 8, '0'), 'Bench organisatie ' || g, now(), now()
@@ -87,6 +87,7 @@ async function main() {
       dir: path.join(projectRoot, '.data/bench-expiry'),
       port: Number(process.env.BENCH_PG_PORT ?? config.embeddedPg.port + 1),
       database: 'bench_expiry',
+      log: (line) => { if (process.env.BENCH_VERBOSE) console.error(line) },
     })
     url = server.url
     stop = server.stop
