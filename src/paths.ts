@@ -20,5 +20,7 @@ export const paths = {
   backoffice: '/backoffice',
   mine: '/mijn-gegevens',
   sign: '/ondertekenen',
+  backofficeMail: '/backoffice/mail',
+  renewal: '/verlengen',
   devMailbox: '/dev/mailbox',
 } as const

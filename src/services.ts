@@ -14,12 +14,21 @@ import { RequestsService } from './features/requests/requestsService.ts'
 import { SelfService } from './features/self/selfService.ts'
 import { ApplicationsService } from './features/applications/applicationsService.ts'
 import { BackofficeService } from './features/backoffice/backofficeService.ts'
+import { MailDelivery } from './features/mail/delivery.ts'
+import { MailService } from './features/mail/mailService.ts'
+import { MailWorker } from './features/mail/worker.ts'
+import { ExpiryService } from './features/expiry/expiryService.ts'
+import { RenewalService } from './features/renewal/renewalService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
   const db = options.db ?? createPrismaClient(databaseUrl)
   const pool = new pg.Pool(poolConfigFromUrl(databaseUrl, { max: 5 }))
   pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'))
+  const mailDelivery = new MailDelivery(db, config, logger)
+  const expiryService = new ExpiryService(db)
+  // Not started here: src/server.ts starts it (tests start their own when they need it).
+  const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService)
   return {
     config,
     logger,
@@ -33,7 +42,14 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     selfService: new SelfService(db, config),
     applicationsService: new ApplicationsService(db, config),
     backofficeService: new BackofficeService(db, config),
+    mailDelivery,
+    mailWorker,
+    mailService: new MailService(db, () => mailWorker.wake()),
+    expiryService,
+    renewalService: new RenewalService(db),
     async close() {
+      await mailWorker.stop()
+      mailDelivery.close()
       await pool.end()
       await db.$disconnect()
     },

@@ -33,6 +33,20 @@ function portFree(port: number): Promise<boolean> {
   })
 }
 
+/**
+ * The URL of an embedded server already running from `dir` (its postmaster.pid names a live process;
+ * line 4 is the port), or null. Lets a command (npm run jobs:expiry) use the running app's database.
+ */
+export function runningEmbeddedUrl(dir: string, database: string): string | null {
+  const pidFile = path.join(path.resolve(dir), 'postmaster.pid')
+  if (!existsSync(pidFile)) return null
+  const lines = readFileSync(pidFile, 'utf8').split('\n')
+  const pid = Number(lines[0])
+  const port = Number(lines[3])
+  if (!pid || !port || !processAlive(pid)) return null
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`
+}
+
 /** Starts (initialising on first use) the embedded server and makes sure `database` exists. */
 export async function startEmbeddedPostgres(options: {
   dir: string

@@ -9,6 +9,8 @@ import { requestRoutes } from './requests/routes.ts'
 import { selfRoutes } from './self/routes.ts'
 import { applicationRoutes } from './applications/routes.ts'
 import { backofficeRoutes } from './backoffice/routes.ts'
+import { mailRoutes } from './mail/routes.ts'
+import { renewalRoutes } from './renewal/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -20,5 +22,7 @@ export function featureRoutes(services: Services): Router {
   router.use(selfRoutes(services))
   router.use(applicationRoutes(services))
   router.use(backofficeRoutes(services))
+  router.use(mailRoutes(services))
+  router.use(renewalRoutes(services))
   return router
 }

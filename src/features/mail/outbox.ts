@@ -43,5 +43,7 @@ export async function queueMails(tx: Tx, mails: QueuedMail[]): Promise<number> {
     })),
     skipDuplicates: true,
   })
+  // Wakes the mail worker once the transaction commits (NOTIFY is delivered at commit, dropped on rollback).
+  if (result.count > 0) await tx.$executeRawUnsafe('NOTIFY outgoing_mail')
   return result.count
 }

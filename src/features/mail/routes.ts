@@ -1,0 +1,98 @@
+// The development mailbox (/dev/mailbox, not in production) and the back office view of the
+// outbox (/backoffice/mail).
+import { Router, type Request } from 'express'
+import { z } from 'zod'
+import { NotFoundError, RuleViolation } from '../../errors.ts'
+import { allow } from '../../policy/access.ts'
+import { paths } from '../../paths.ts'
+import type { Services } from '../../services.ts'
+import { flash } from '../../middleware/setUpFlash.ts'
+import { actorFrom } from '../audit/actor.ts'
+import { MAIL_STATUSES } from './mailService.ts'
+
+const idSchema = z.uuid()
+const listQuery = z.object({
+  status: z.enum(MAIL_STATUSES).optional().catch(undefined),
+  before: z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z_[0-9a-f-]{36}$/).optional().catch(undefined),
+})
+
+function cursorFrom(value: string | undefined): { createdAt: Date; id: string } | undefined {
+  if (!value) return undefined
+  const [at, id] = value.split('_')
+  const createdAt = new Date(at ?? '')
+  return Number.isNaN(createdAt.getTime()) || !id ? undefined : { createdAt, id }
+}
+
+function idFrom(req: Request): string {
+  const parsed = idSchema.safeParse(req.params.id)
+  if (!parsed.success) throw new NotFoundError()
+  return parsed.data
+}
+
+export function mailRoutes({ mailService, config }: Services): Router {
+  const router = Router()
+  const devOnly = () => {
+    if (config.production) throw new NotFoundError()
+  }
+
+  router.get(paths.devMailbox, allow('anonymous'), async (req, res) => {
+    devOnly()
+    const { rows } = await mailService.list()
+    res.render('pages/mail/dev-mailbox', { title: req.t('mail:devMailbox.title'), rows })
+  })
+
+  router.get(`${paths.devMailbox}/:id`, allow('anonymous'), async (req, res) => {
+    devOnly()
+    const mail = await mailService.get(idFrom(req))
+    res.render('pages/mail/dev-mail', {
+      title: mail.subject ?? req.t('mail:devMailbox.title'),
+      mail,
+      breadcrumbs: [{ label: req.t('mail:devMailbox.title'), href: paths.devMailbox }],
+    })
+  })
+
+  /** The mail's own HTML, as a mail client would show it (its inline styles allowed, nothing else). */
+  router.get(`${paths.devMailbox}/:id/html`, allow('anonymous'), async (req, res) => {
+    devOnly()
+    const mail = await mailService.get(idFrom(req))
+    if (!mail.htmlBody) throw new NotFoundError()
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; form-action 'none'")
+    res.type('html').send(mail.htmlBody)
+  })
+
+  router.get(paths.backofficeMail, allow('backoffice'), async (req, res) => {
+    const query = listQuery.parse(req.query)
+    const [{ rows, next }, counts] = await Promise.all([
+      mailService.list({ status: query.status, before: cursorFrom(query.before) }),
+      mailService.counts(),
+    ])
+    const base = `${paths.backofficeMail}?${query.status ? `status=${query.status}&` : ''}`
+    res.render('pages/mail/backoffice', {
+      title: req.t('mail:backoffice.title'),
+      section: 'backoffice',
+      rows,
+      counts,
+      status: query.status ?? '',
+      statuses: MAIL_STATUSES,
+      pagination: {
+        firstHref: query.before ? base.replace(/[?&]$/, '') : undefined,
+        nextHref: next ? `${base}before=${encodeURIComponent(`${next.createdAt.toISOString()}_${next.id}`)}` : undefined,
+      },
+      breadcrumbs: [{ label: req.t('common:nav.backoffice'), href: paths.backoffice }],
+    })
+  })
+
+  router.post(`${paths.backofficeMail}/:id/opnieuw`, allow('backoffice'), async (req, res) => {
+    const id = idFrom(req)
+    try {
+      const { toAddress } = await mailService.retry(id, actorFrom(req))
+      flash(req, 'success', req.t('mail:backoffice.retried', { to: toAddress }))
+    } catch (error) {
+      if (!(error instanceof RuleViolation)) throw error
+      flash(req, 'error', req.t(error.messageKey))
+    }
+    res.redirect(303, paths.backofficeMail + '?status=failed')
+  })
+
+  return router
+}

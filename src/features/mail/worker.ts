@@ -1,0 +1,120 @@
+// Background work on pg-boss 10 (its own schema `pgboss` in the same database): the mail worker and
+// the daily expiry scan. pg-boss gives one run per schedule across app instances and wakes workers;
+// the outbox rows themselves are claimed with row locks (delivery.ts), so any number of instances
+// may run this at once.
+//   queue 'mail-deliver'  (policy stately: at most one waiting + one running per instance set)
+//     - cron every minute (safety net), a job right after start, one when the outbox notifies
+//       (queueMail does NOTIFY outgoing_mail inside the transaction, delivered at commit), and one
+//       at the next retry time after a temporary failure.
+//   queue 'expiry-scan'   (cron daily 06:00 Europe/Amsterdam): marks expired items, queues notices.
+import pg from 'pg'
+import PgBoss from 'pg-boss'
+import type { Logger } from 'pino'
+import type { Db } from '../../db/prisma.ts'
+import { poolConfigFromUrl } from '../../db/poolConfig.ts'
+import type { MailDelivery } from './delivery.ts'
+
+export const MAIL_QUEUE = 'mail-deliver'
+export const EXPIRY_QUEUE = 'expiry-scan'
+export const OUTBOX_CHANNEL = 'outgoing_mail'
+export const EXPIRY_CRON = '0 6 * * *'
+
+export type ExpiryScanner = { scan: (options?: { today?: Date }) => Promise<unknown> }
+
+export class MailWorker {
+  private boss: PgBoss | null = null
+  private listener: pg.Client | null = null
+  private stopping = false
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly db: Db,
+    private readonly delivery: MailDelivery,
+    private readonly logger: Logger,
+    private readonly expiry?: ExpiryScanner,
+    private readonly options: { pollingIntervalSeconds?: number; schedules?: boolean } = {},
+  ) {}
+
+  get running(): boolean {
+    return this.boss !== null
+  }
+
+  async start(): Promise<void> {
+    if (this.boss) return
+    this.stopping = false
+    const pool = poolConfigFromUrl(this.databaseUrl, { max: 3 })
+    const boss = new PgBoss({ ...(pool as PgBoss.DatabaseOptions), schema: 'pgboss', application_name: 'beheermodule-jobs' })
+    boss.on('error', (error) => this.logger.error({ err: error }, 'pg-boss error'))
+    await boss.start()
+    for (const name of [MAIL_QUEUE, EXPIRY_QUEUE]) {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: 'stately', retryLimit: 3, retryDelay: 30 })
+    }
+    if (this.options.schedules !== false) {
+      await boss.schedule(MAIL_QUEUE, '* * * * *')
+      await boss.schedule(EXPIRY_QUEUE, EXPIRY_CRON, {}, { tz: 'Europe/Amsterdam' })
+    }
+    const polling = { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 }
+    await boss.work(MAIL_QUEUE, polling, async () => {
+      const result = await this.delivery.deliverDue()
+      if (result.sent + result.retried + result.failed > 0) this.logger.info(result, 'mail delivered')
+      await this.scheduleNextRetry(boss)
+    })
+    if (this.expiry) {
+      const expiry = this.expiry
+      await boss.work(EXPIRY_QUEUE, polling, async () => {
+        const result = await expiry.scan()
+        this.logger.info({ result }, 'expiry scan done')
+        await boss.send(MAIL_QUEUE, {})
+      })
+    }
+    this.boss = boss
+    await this.listen()
+    await this.wake()
+  }
+
+  /** Asks for a delivery run now (no-op when the worker is not running). */
+  async wake(): Promise<void> {
+    if (!this.boss || this.stopping) return
+    await this.boss.send(MAIL_QUEUE, {}).catch((error) => this.logger.warn({ err: error }, 'could not wake the mail worker'))
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true
+    const boss = this.boss
+    this.boss = null
+    const listener = this.listener
+    this.listener = null
+    await listener?.end().catch(() => {})
+    await boss?.stop({ graceful: true, wait: true, timeout: 15_000 }).catch((error) => this.logger.warn({ err: error }, 'pg-boss stop'))
+  }
+
+  /** After a temporary failure: a run at the earliest retry time (the minute cron also covers it). */
+  private async scheduleNextRetry(boss: PgBoss): Promise<void> {
+    const [next] = await this.db.$queryRaw<{ at: Date | null }[]>`
+      SELECT min(next_attempt_at) AS at FROM outgoing_mail WHERE status = 'pending' AND next_attempt_at > now()`
+    if (next?.at) await boss.sendAfter(MAIL_QUEUE, {}, {}, next.at)
+  }
+
+  /** LISTEN for the outbox's NOTIFY; reconnects after a lost connection while running. */
+  private async listen(): Promise<void> {
+    if (this.stopping) return
+    const client = new pg.Client(poolConfigFromUrl(this.databaseUrl))
+    client.on('error', (error) => {
+      this.logger.warn({ err: error }, 'outbox listener lost its connection')
+      if (this.listener === client) {
+        this.listener = null
+        setTimeout(() => void this.listen().catch(() => {}), 5_000).unref()
+      }
+    })
+    client.on('notification', () => void this.wake())
+    try {
+      await client.connect()
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`)
+      this.listener = client
+      if (this.stopping) await client.end()
+    } catch (error) {
+      this.logger.warn({ err: error }, 'outbox listener could not connect; the minute schedule still delivers')
+      await client.end().catch(() => {})
+    }
+  }
+}
