@@ -9,6 +9,7 @@ import { recordAudit, type Tx } from '../audit/audit.ts'
 import { queueMail, queueMails } from '../mail/outbox.ts'
 import { createActionToken } from './actionTokens.ts'
 import { levelLabel, levelRank, needsIdentityCheck } from './levels.ts'
+import { carryOutRenewalApplication } from '../renewal/renewalService.ts'
 
 export const SIGNING_LINK_DAYS = 14
 
@@ -59,6 +60,10 @@ export async function proceed(tx: Tx, applicationId: string, actor: Actor, baseU
   }
   if (app.type === 'new_means' || app.type === 'upgrade' || app.type === 'admin_appointment') {
     await issue(tx, applicationId, actor, baseUrl)
+    return 'issued'
+  }
+  if (app.type === 'renewal') {
+    await carryOutRenewalApplication(tx, applicationId, actor)
     return 'issued'
   }
   await tx.application.update({ where: { id: app.id }, data: { status: 'signed' } })

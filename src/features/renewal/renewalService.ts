@@ -122,7 +122,7 @@ export class RenewalService {
     return { item, tokenId: record.id }
   }
 
-  private async loadItem(db: Db | Tx, type: 'mandate' | 'means', id: string): Promise<RenewalItem | null> {
+  async loadItem(db: Db | Tx, type: 'mandate' | 'means', id: string): Promise<RenewalItem | null> {
     if (type === 'mandate') {
       const m = await db.mandate.findUnique({ where: { id }, include: { user: true, organisation: true, service: true, provider: true } })
       if (!m) return null
@@ -191,7 +191,7 @@ export class RenewalService {
     return link?.organisationId ?? null
   }
 
-  private async renewNow(tx: Tx, item: RenewalItem, until: Date, termYears: Term, actor: Actor, organisationId: string): Promise<Date> {
+  async renewNow(tx: Tx, item: RenewalItem, until: Date, termYears: Term, actor: Actor, organisationId: string): Promise<Date> {
     const before = { validUntil: isoDate(item.validUntil), status: item.status }
     try {
       if (item.kind === 'mandate') {
@@ -279,7 +279,7 @@ export class RenewalService {
       const token = newToken()
       await tx.actionToken.create({
         data: {
-          purpose: 'signing',
+          purpose: 'sign-application',
           tokenHash: hashToken(token),
           subject: { applicationId: application.id, legalRepresentativeId: rep.id },
           expiresAt,
@@ -305,4 +305,31 @@ export class RenewalService {
     await queueMails(tx, mails)
     return application.id
   }
+}
+
+/**
+ * Carries out a renewal application once it is signed (by an admin or enough legal representatives):
+ * the mandate or means is extended from its current end (or today when expired) by the term.
+ */
+export async function carryOutRenewalApplication(tx: Tx, applicationId: string, actor: Actor, now = new Date()): Promise<void> {
+  const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, include: { items: true } })
+  const details = (app.items[0]?.details ?? {}) as { target?: 'mandate' | 'means'; mandateId?: string; meansId?: string }
+  const termYears = (app.termYears ?? 1) as Term
+  const helper = new RenewalService(tx as unknown as Db)
+  const target = details.target === 'means' ? 'means' : 'mandate'
+  const item = await helper.loadItem(tx, target, (target === 'means' ? details.meansId : details.mandateId) ?? '')
+  if (!item || (item.status !== 'active' && item.status !== 'expired')) throw new RuleViolation('renewal:errors.cannotRenew')
+  const today = todayUtc(now)
+  const until = addYears(renewalBase(item.validUntil, today), termYears)
+  if (until > addYears(today, 5)) throw new RuleViolation('renewal:errors.tooLong', undefined, { years: termYears })
+  await helper.renewNow(tx, item, until, termYears, actor, app.organisationId)
+  await tx.application.update({ where: { id: app.id }, data: { status: 'issued', decidedAt: now } })
+  await recordAudit(tx, actor, {
+    action: 'application.issued',
+    organisationId: app.organisationId,
+    subjectType: 'application',
+    subjectId: app.id,
+    before: { status: app.status },
+    after: { status: 'issued', type: 'renewal', validUntil: isoDate(until) },
+  })
 }

@@ -99,6 +99,17 @@ describe('renewal link', () => {
     expect(notification.subject).toBe('Aanvraag voor Bakkerij De Vries B.V.: graag uw handtekening')
     expect(notification.text).toContain('een verlenging')
     expect(notification.text).toMatch(/http:\/\/portaal\.test\/ondertekenen\/[0-9a-f]{64}/)
+
+    // The legal representative (sole authority) signs through the link: the mandate is renewed.
+    const signPath = /http:\/\/portaal\.test(\/ondertekenen\/[0-9a-f]{64})/.exec(notification.text)![1]!
+    const signer = t.agent()
+    const signPage = await signer.get(signPath)
+    expect(signPage.status).toBe(200)
+    const signed = await signer.post(signPath).type('form').send({ _csrf: csrfFrom(signPage.text) })
+    expect(signed.status).toBeLessThan(400)
+    const after = await mandateOf('fatma.yilmaz@demo.example', 'Aangifte omzetbelasting')
+    expect(isoDate(after.validUntil)).toBe(isoDate(addYears(before.validUntil < today ? today : before.validUntil, 3)))
+    expect((await t.database.db.application.findUniqueOrThrow({ where: { id: application.id } })).status).toBe('issued')
   })
 
   it('When the link is tampered with, then a clear Dutch page says it does not work and nothing changes', async () => {
