@@ -8,6 +8,7 @@ import { createPrismaClient } from './db/prisma.ts'
 import type { PrismaClient } from './generated/prisma/client.ts'
 import { AuthService } from './features/auth/authService.ts'
 import { OverviewService } from './features/overview/overviewService.ts'
+import { MandateService } from './features/mandates/mandateService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -21,6 +22,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     pool,
     authService: new AuthService(db),
     overviewService: new OverviewService(db),
+    mandateService: new MandateService(db),
     async close() {
       await pool.end()
       await db.$disconnect()

@@ -4,11 +4,13 @@ import type { Services } from '../services.ts'
 import { authRoutes } from './auth/routes.ts'
 import { languageRoutes } from './language/routes.ts'
 import { overviewRoutes } from './overview/routes.ts'
+import { mandateRoutes } from './mandates/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
   router.use(authRoutes())
   router.use(languageRoutes({ secureCookies: services.config.cookieSecure }))
   router.use(overviewRoutes(services))
+  router.use(mandateRoutes(services))
   return router
 }
