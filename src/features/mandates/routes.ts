@@ -291,7 +291,7 @@ export function mandateRoutes({ mandateService }: Services): Router {
     if (!parsed.ok) return renderServices(req, res, 400, { errors: parsed.errors })
     const search = parsed.data.zoek ?? ''
     const back = mandatePaths.services + query(search ? { zoek: search } : {})
-    if (parsed.data.action === 'remove') {
+    if (parsed.data.action === 'remove' || parsed.data.remove !== undefined) {
       w.items = w.items.filter((_, index) => String(index) !== parsed.data.remove)
       return res.redirect(303, back)
     }
