@@ -135,6 +135,18 @@ function isUniqueViolation(error: unknown): boolean {
 export class MandateService {
   constructor(private readonly db: PrismaClient) {}
 
+  private filterCatalogue: { at: number; value: Promise<Awaited<ReturnType<MandateService['searchCatalogue']>>> } | null = null
+
+  /** The catalogue for the list's filter, kept for a minute (it changes only when the supplier edits it). */
+  catalogueForFilter(now = Date.now()) {
+    if (!this.filterCatalogue || now - this.filterCatalogue.at > 60_000) {
+      const value = this.searchCatalogue('')
+      value.catch(() => (this.filterCatalogue = null))
+      this.filterCatalogue = { at: now, value }
+    }
+    return this.filterCatalogue.value
+  }
+
   // -------------------------------------------------------------------------------------------
   // Scoping
 

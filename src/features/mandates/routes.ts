@@ -102,7 +102,7 @@ export function mandateRoutes({ mandateService }: Services): Router {
     const filter = filterFromQuery(q)
     const page = await mandateService.list(req.user!, filter, cursorFromQuery(q))
     const params = filterParams(q)
-    const catalogue = await mandateService.searchCatalogue('')
+    const catalogue = await mandateService.catalogueForFilter()
     res.render('pages/mandates/list', {
       ...beheer(req, req.t('mandates:list.title')),
       breadcrumbs: [{ label: req.t('common:nav.beheer'), href: paths.beheer.root }, { label: req.t('common:nav.mandates') }],
