@@ -1,5 +1,7 @@
 // Beheer → Machtigingen: the list, the "Nieuwe Machtigingen Aanvragen" wizard (server-side steps,
 // state in the session), revoke, renew (one or many) and activate. Handlers parse and render only.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { Router, type Request, type Response } from 'express'
 import { actorFrom } from '../audit/actor.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
@@ -9,6 +11,7 @@ import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { isoDate } from '../../web/dates.ts'
 import { formatDate } from '../../web/format.ts'
+import { viewsDir } from '../../web/views.ts'
 import { fromFieldMessages, keepValues, parseForm, ruleErrors, type FormErrors } from '../../web/forms.ts'
 import { LEVELS, TERMS, type ListFilter } from './mandateService.ts'
 import {
@@ -31,6 +34,11 @@ import {
 import type { MandateWizard } from './session.ts'
 
 const BASE = paths.beheer.mandates
+/** The list's row icons, read once (the same SVGs as views/partials/icons). */
+const icons = {
+  renew: readFileSync(path.join(viewsDir, 'partials/icons/renew.ejs'), 'utf8').trim(),
+  trash: readFileSync(path.join(viewsDir, 'partials/icons/trash.ejs'), 'utf8').trim(),
+}
 export const mandatePaths = {
   list: BASE,
   wizard: `${BASE}/nieuw`,
@@ -103,12 +111,18 @@ export function mandateRoutes({ mandateService }: Services): Router {
     const page = await mandateService.list(req.user!, filter, cursorFromQuery(q))
     const params = filterParams(q)
     const catalogue = await mandateService.catalogueForFilter()
+    const providerLabel = req.t('mandates:scope.provider', { name: '\u0001' })
+    const scopeOptions = [
+      { value: 'all', label: req.t('mandates:scope.all') },
+      ...catalogue.providers.map((p) => ({ value: `provider:${p.id}`, label: providerLabel.replace('\u0001', p.name) })),
+      ...catalogue.services.map((s) => ({ value: `service:${s.id}`, label: s.name })),
+    ]
     res.render('pages/mandates/list', {
       ...beheer(req, req.t('mandates:list.title')),
       breadcrumbs: [{ label: req.t('common:nav.beheer'), href: paths.beheer.root }, { label: req.t('common:nav.mandates') }],
       rows: page.rows,
       organisations: req.user!.adminOrganisations,
-      catalogue,
+      scopeOptions,
       levels: LEVELS,
       q,
       params,
@@ -119,6 +133,7 @@ export function mandateRoutes({ mandateService }: Services): Router {
         nextHref: page.next ? BASE + query({ ...params, na: `${page.next.date}_${page.next.id}` }) : null,
       },
       paths: mandatePaths,
+      icons,
     })
   })
 
