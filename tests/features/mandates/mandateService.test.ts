@@ -281,6 +281,26 @@ describe('renew', () => {
     const renewedIds = outcomes.filter((o) => o.refusal === null).map((o) => o.id)
     expect(await t.db.auditEvent.count({ where: { subjectId: { in: renewedIds }, action: 'mandate.renewed' } })).toBe(renewedIds.length)
   })
+  it('When more than twenty mandates are renewed at once, then each gets its audit entry in the one batch insert and the holder one mail', async () => {
+    const actor = await actorFor(t.db, d.sanne)
+    const taken = (await t.db.mandate.findMany({ where: { userId: d.ingrid, organisationId: d.bakkerij, live: true }, select: { serviceId: true } })).map((m) => m.serviceId)
+    const services = await t.db.service.findMany({ where: { requiredLevel: { in: ['EH2', 'EH2_PLUS', 'EH3'] }, id: { notIn: taken.filter((x): x is string => Boolean(x)) } }, take: 25 })
+    expect(services.length).toBe(25)
+    const validUntil = yearsFromToday(1)
+    await t.db.mandate.createMany({
+      data: services.map((s) => ({ userId: d.ingrid, organisationId: d.bakkerij, scope: 'service' as const, serviceId: s.id, level: 'EH3' as const, validFrom: today(), validUntil, status: 'active' as const })),
+    })
+    const ids = (await t.db.mandate.findMany({ where: { userId: d.ingrid, organisationId: d.bakkerij, serviceId: { in: services.map((s) => s.id) } }, select: { id: true } })).map((m) => m.id)
+    const mailsBefore = await t.db.outgoingMail.count({ where: { template: 'renewal-done', toAddress: 'ingrid.mulder@demo.example' } })
+    const outcomes = await service.renew(actor, { ids }, 1)
+    expect(outcomes.filter((o) => o.refusal === null)).toHaveLength(25)
+    const events = await t.db.auditEvent.findMany({ where: { subjectId: { in: ids }, action: 'mandate.renewed' } })
+    expect(events).toHaveLength(25)
+    expect(events[0]!.actorId).toBe(d.sanne)
+    expect(events[0]!.ipAddress).toBe('127.0.0.1')
+    expect((events[0]!.after as { termYears: number }).termYears).toBe(1)
+    expect(await t.db.outgoingMail.count({ where: { template: 'renewal-done', toAddress: 'ingrid.mulder@demo.example' } })).toBe(mailsBefore + 1)
+  })
 })
 
 describe('activate', () => {
