@@ -19,6 +19,7 @@ import { MailService } from './features/mail/mailService.ts'
 import { MailWorker } from './features/mail/worker.ts'
 import { ExpiryService } from './features/expiry/expiryService.ts'
 import { RenewalService } from './features/renewal/renewalService.ts'
+import { MandateService } from './features/mandates/mandateService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -47,6 +48,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     mailService: new MailService(db, () => mailWorker.wake()),
     expiryService,
     renewalService: new RenewalService(db),
+    mandateService: new MandateService(db),
     async close() {
       await mailWorker.stop()
       mailDelivery.close()

@@ -11,6 +11,7 @@ import { applicationRoutes } from './applications/routes.ts'
 import { backofficeRoutes } from './backoffice/routes.ts'
 import { mailRoutes } from './mail/routes.ts'
 import { renewalRoutes } from './renewal/routes.ts'
+import { mandateRoutes } from './mandates/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -24,5 +25,6 @@ export function featureRoutes(services: Services): Router {
   router.use(backofficeRoutes(services))
   router.use(mailRoutes(services))
   router.use(renewalRoutes(services))
+  router.use(mandateRoutes(services))
   return router
 }

@@ -39,6 +39,27 @@ export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Prom
 /** Many entries at once (bulk renewal): one INSERT, still in the caller's transaction. */
 export async function recordAuditMany(tx: Tx, actor: Actor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return
+  if (entries.length > 20) {
+    // Large batches (bulk renewal): one INSERT … SELECT from a JSON parameter, far cheaper than createMany.
+    const rows = entries.map((entry) => ({
+      actor_id: actor.principal?.id ?? null,
+      actor_label: actor.principal?.email ?? actor.label,
+      action: entry.action,
+      organisation_id: entry.organisationId ?? null,
+      subject_type: entry.subjectType,
+      subject_id: entry.subjectId ?? null,
+      before: toAuditJson(entry.before) ?? null,
+      after: toAuditJson(entry.after) ?? null,
+      ip_address: actor.ipAddress,
+      request_id: actor.requestId,
+    }))
+    await tx.$executeRaw`
+      insert into audit_events (actor_id, actor_label, action, organisation_id, subject_type, subject_id, before, after, ip_address, request_id)
+      select actor_id, actor_label, action, organisation_id, subject_type, subject_id, before, after, ip_address, request_id
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(actor_id uuid, actor_label varchar, action varchar, organisation_id uuid,
+        subject_type varchar, subject_id varchar, before jsonb, after jsonb, ip_address varchar, request_id varchar)`
+    return
+  }
   await tx.auditEvent.createMany({
     data: entries.map((entry) => ({
       actorId: actor.principal?.id ?? null,

@@ -1,0 +1,218 @@
+// npm run bench:mandates — the Machtigingen list at scale, against a floor route.
+//
+// Seeds (or reuses) one organisation with 10,000 users and 100,000 mandates in its own database
+// (BENCH_DATABASE_URL, else an embedded PostgreSQL in .data/bench on EMBEDDED_PG_PORT), starts the
+// app on PORT, logs in as the bench admin (session cookie), and runs autocannon against:
+//   floor      GET /beheer/floor (bench-only route: session check + layout, nothing else)
+//   first      GET /beheer/machtigingen
+//   filtered   GET /beheer/machtigingen?niveau=EH3&gebruiker=...
+//   deep       GET /beheer/machtigingen?na=<cursor ~90% into the list>
+// and prints requests/s and p95 latency per run; then times a bulk renewal of 1,000 mandates.
+// Options: BENCH_CONNECTIONS (10), BENCH_DURATION seconds (10).
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import autocannon from 'autocannon'
+import pino from 'pino'
+import { createApp } from '../src/app.ts'
+import { loadConfig } from '../src/config.ts'
+import { startEmbeddedPostgres } from '../src/db/embedded.ts'
+import { applyMigrations, projectRoot } from '../src/db/migrations.ts'
+import { hashPassword } from '../src/features/auth/passwords.ts'
+import { currentTotp } from '../src/features/auth/totp.ts'
+import { seedServiceCatalogue } from '../src/features/demo/seedDemo.ts'
+import { AuthService } from '../src/features/auth/authService.ts'
+import { allow } from '../src/policy/access.ts'
+import { createServices } from '../src/services.ts'
+
+const USERS = 10_000
+const MANDATES_PER_USER = 10
+const KVK = '99887766'
+const ADMIN_EMAIL = 'bench.admin@bench.example'
+const PASSWORD = 'Bench-wachtwoord-2026'
+const TOTP = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const duration = Number(process.env.BENCH_DURATION ?? 10)
+
+// Production settings (view cache on) as a deployment would run, but cookies over plain HTTP on localhost.
+const config = loadConfig({
+  ...process.env,
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'silent',
+  SEED_DEMO: 'false',
+  SESSION_SECRET: 'bench-session-secret-bench-session-secret',
+  SMTP_URL: 'smtp://127.0.0.1:2525',
+  BASE_URL: `http://127.0.0.1:${process.env.PORT ?? 3000}`,
+  COOKIE_SECURE: 'false',
+})
+const embedded = process.env.BENCH_DATABASE_URL
+  ? { url: process.env.BENCH_DATABASE_URL, stop: async () => {} }
+  : await startEmbeddedPostgres({ dir: path.join(projectRoot, '.data/bench'), port: config.embeddedPg.port, database: 'bench' })
+let exitCode = 0
+try {
+  await applyMigrations(embedded.url)
+  const services = createServices(config, embedded.url, { logger: pino({ level: 'silent' }) })
+  const db = services.db
+  await seedServiceCatalogue(db)
+
+  // ------------------------------------------------------------------------------------------
+  // Seed (set-based: INSERT … SELECT generate_series), once
+  let org = await db.organisation.findUnique({ where: { kvkNumber: KVK } })
+  if (!org) {
+    const started = performance.now()
+    console.log(`seeding ${USERS} users and ${USERS * MANDATES_PER_USER} mandates …`)
+    org = await db.organisation.create({ data: { kvkNumber: KVK, name: 'Benchmark Groothandel B.V.' } })
+    const admin = await db.user.create({
+      data: {
+        firstName: 'Bea',
+        lastName: 'Beheerder',
+        dateOfBirth: new Date('1980-01-01'),
+        email: ADMIN_EMAIL,
+        passwordHash: await hashPassword(PASSWORD),
+        totpSecret: TOTP,
+        totpEnabledAt: new Date(),
+      },
+    })
+    const today = new Date(new Date().toISOString().slice(0, 10))
+    const until = new Date(today)
+    until.setUTCFullYear(until.getUTCFullYear() + 4)
+    await db.means.create({ data: { userId: admin.id, level: 'EH4', status: 'active', validFrom: today, validUntil: until } })
+    await db.organisationLink.create({ data: { userId: admin.id, organisationId: org.id } })
+    await db.mandate.create({ data: { kind: 'admin', userId: admin.id, organisationId: org.id, scope: 'all', level: 'EH4', validFrom: today, validUntil: until, status: 'active' } })
+    await db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`
+          insert into users (id, first_name, last_name, date_of_birth, email, updated_at)
+          select gen_random_uuid(), 'Gebruiker', 'Bench ' || lpad(g::text, 5, '0'), date '1970-01-01' + (g % 10000),
+                 'bench.user' || g || '@bench.example', now()
+          from generate_series(1, ${USERS}::int) g`
+        await tx.$executeRaw`
+          insert into means (id, user_id, level, status, valid_from, valid_until, updated_at)
+          select gen_random_uuid(), u.id, 'EH4', 'active', current_date - 100, current_date + 1000, now()
+          from users u where u.email like 'bench.user%@bench.example'`
+        await tx.$executeRaw`
+          insert into organisation_links (id, user_id, organisation_id)
+          select gen_random_uuid(), u.id, ${org!.id}::uuid from users u where u.email like 'bench.user%@bench.example'`
+        // Ten distinct services per user; statuses ~80% active, 5% pending, 10% expired, 5% revoked;
+        // end dates spread over the coming 4 years (expired ones in the past year).
+        await tx.$executeRaw`
+          with s as (select id, required_level, row_number() over (order by id) - 1 as n, count(*) over () as total from services),
+          u as (select id, row_number() over (order by email) as n from users where email like 'bench.user%@bench.example'),
+          g as (
+            select u.id as user_id, u.n as un, k, (u.n * 10 + k) as seq from u cross join generate_series(0, ${MANDATES_PER_USER - 1}::int) k
+          )
+          insert into mandates (id, kind, user_id, organisation_id, scope, service_id, level, valid_from, valid_until, status, updated_at)
+          select gen_random_uuid(), 'use', g.user_id, ${org!.id}::uuid, 'service', s.id, s.required_level,
+                 case when g.seq % 20 in (1, 2) then current_date - 400 + (g.seq % 300)::int else current_date - 300 end,
+                 case when g.seq % 20 in (1, 2) then current_date - 1 - (g.seq % 60)::int else current_date + 1 + ((g.seq * 7919) % 1450)::int end,
+                 (case when g.seq % 20 in (1, 2) then 'expired' when g.seq % 20 = 3 then 'revoked' when g.seq % 20 = 4 then 'pending' else 'active' end)::"MandateStatus",
+                 now()
+          from g join s on s.n = (g.un + g.k * 3) % s.total`
+      },
+      { timeout: 600_000 },
+    )
+    await db.$executeRaw`analyze`
+    console.log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  }
+  const counts = await db.$queryRaw<{ users: bigint; mandates: bigint }[]>`
+    select (select count(*) from organisation_links where organisation_id = ${org.id}::uuid) as users,
+           (select count(*) from mandates where organisation_id = ${org.id}::uuid and kind = 'use') as mandates`
+  console.log(`organisation "${org.name}": ${counts[0]!.users} users, ${counts[0]!.mandates} mandates`)
+
+  // ------------------------------------------------------------------------------------------
+  // The app, with a floor route spliced in before the 404 handler (bench only)
+  const app = createApp(services)
+  app.get('/beheer/floor', allow('admin'), (req, res) => {
+    res.render(path.join(projectRoot, 'scripts/bench/floor.ejs'), { title: 'Floor', section: 'beheer', subsection: 'mandates' })
+  })
+  const stack = (app as unknown as { router: { stack: unknown[] } }).router.stack
+  const floorLayer = stack.pop()!
+  stack.splice(stack.length - 2, 0, floorLayer) // before the 404 handler and the error handler
+  const server = app.listen(config.port, '127.0.0.1')
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
+  const base = `http://127.0.0.1:${config.port}`
+
+  // Log in with password and TOTP, keep the session cookie.
+  const loginPage = await fetch(`${base}/inloggen`)
+  const cookie0 = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!
+  const login = await fetch(`${base}/inloggen`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie0 },
+    body: new URLSearchParams({ _csrf: csrf, email: ADMIN_EMAIL, password: PASSWORD, code: currentTotp(TOTP) }).toString(),
+  })
+  if (login.status !== 303) throw new Error(`login failed: ${login.status}`)
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+
+  // A cursor about 90% into the default list (active and pending, by end date).
+  const deepRow = await db.$queryRaw<{ valid_until: Date; id: string }[]>`
+    select valid_until, id from mandates where organisation_id = ${org.id}::uuid and kind = 'use' and status in ('active', 'pending')
+    order by valid_until, id offset ${Math.floor(USERS * MANDATES_PER_USER * 0.75)} limit 1`
+  const deep = `${deepRow[0]!.valid_until.toISOString().slice(0, 10)}_${deepRow[0]!.id}`
+
+  const targets = [
+    { name: 'floor', path: '/beheer/floor' },
+    { name: 'list: first page', path: '/beheer/machtigingen' },
+    { name: 'list: filtered', path: '/beheer/machtigingen?niveau=EH3&gebruiker=Bench%2000042' },
+    { name: 'list: filtered (level + inactive)', path: '/beheer/machtigingen?niveau=EH2_PLUS&inactief=1' },
+    { name: 'list: deep page', path: `/beheer/machtigingen?na=${deep}` },
+  ]
+  for (const target of targets) {
+    const check = await fetch(base + target.path, { headers: { cookie }, redirect: 'manual' })
+    const html = await check.text()
+    if (check.status !== 200) throw new Error(`${target.path} answered ${check.status}`)
+    target.name += ` (${(html.match(/<tr class="utrecht-table__row/g) ?? []).length - (html.includes('<thead') ? 1 : 0)} rows)`
+  }
+
+  async function run(url: string) {
+    const latencies: number[] = []
+    const instance = autocannon({ url, connections, duration, headers: { cookie } })
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime))
+    const result = await instance
+    latencies.sort((a, b) => a - b)
+    const p95 = latencies[Math.floor(latencies.length * 0.95)] ?? NaN
+    return { rps: result.requests.average, p95, non2xx: result.non2xx, errors: result.errors }
+  }
+
+  console.log(`\nautocannon: ${connections} connections, ${duration} s per run`)
+  const results: { name: string; rps: number; p95: number; non2xx: number }[] = []
+  // Warm-up (JIT, caches, connection pool), not counted.
+  await autocannon({ url: base + targets[1]!.path, connections, duration: 2, headers: { cookie } })
+  for (const target of targets) {
+    const r = await run(base + target.path)
+    results.push({ name: target.name, ...r })
+    console.log(`${target.name.padEnd(52)} ${r.rps.toFixed(0).padStart(6)} req/s   p95 ${r.p95.toFixed(1).padStart(6)} ms   non-2xx ${r.non2xx}`)
+  }
+  const floor = results[0]!
+  console.log('\ntargets: list ≥ 50% of the floor\'s throughput, p95 < 50 ms')
+  for (const r of results.slice(1)) {
+    const share = (r.rps / floor.rps) * 100
+    const ok = share >= 50 && r.p95 < 50 && r.non2xx === 0
+    if (!ok) exitCode = 1
+    console.log(`${r.name.padEnd(52)} ${share.toFixed(0).padStart(4)}% of floor   p95 ${r.p95.toFixed(1)} ms   ${ok ? 'OK' : 'MISSED'}`)
+  }
+  server.close()
+  server.closeAllConnections()
+
+  // ------------------------------------------------------------------------------------------
+  // Bulk renewal of 1,000 mandates (one set-based UPDATE, one audit insert, one mail insert)
+  const adminId = (await db.user.findFirstOrThrow({ where: { email: ADMIN_EMAIL } })).id
+  const principal = (await new AuthService(db).loadPrincipal(adminId))!
+  const actor = { principal, label: principal.email, ipAddress: '127.0.0.1', requestId: 'bench', locale: 'nl' as const }
+  const pick = (n: number) => db.$queryRaw<{ id: string }[]>`
+    select id from mandates where organisation_id = ${org.id}::uuid and kind = 'use' and status = 'active'
+      and valid_until < current_date + interval '3 years' order by random() limit ${n}`
+  // A small warm-up renewal first (connection, plan and JIT caches), then the measured 1,000.
+  await services.mandateService.renew(actor, { ids: (await pick(100)).map((r) => r.id) }, 1)
+  const ids = await pick(1000)
+  const started = performance.now()
+  const outcomes = await services.mandateService.renew(actor, { ids: ids.map((r) => r.id) }, 1)
+  const ms = performance.now() - started
+  const renewed = outcomes.filter((o) => !o.refusal).length
+  console.log(`\nbulk renewal: ${outcomes.length} mandates (${renewed} renewed, ${outcomes.length - renewed} refused) in ${ms.toFixed(0)} ms   ${ms < 1000 ? 'OK' : 'MISSED'} (target < 1 s)`)
+  if (ms >= 1000) exitCode = 1
+  await services.close()
+} finally {
+  await embedded.stop()
+}
+process.exit(exitCode)

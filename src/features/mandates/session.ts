@@ -1,0 +1,43 @@
+// What the Machtigingen pages keep in the session between form posts (works without JavaScript).
+import 'express-session'
+import type { Level } from '../../generated/prisma/client.ts'
+import type { ScopeItem } from './mandateService.ts'
+
+export type MandateWizard = {
+  organisationId?: string
+  userId?: string
+  level?: Level
+  items: ScopeItem[]
+  termYears?: number
+  branchId?: string | null
+  linkRequestCreated?: boolean
+}
+
+export type StoredRenewOutcome = {
+  id: string
+  userName: string
+  organisationName: string
+  scope: 'all' | 'provider' | 'service'
+  serviceName: string | null
+  providerName: string | null
+  oldUntil: string
+  newUntil: string | null
+  refusal: string | null
+}
+
+export type StoredGrantResult = {
+  organisationName: string
+  userName: string
+  status: string
+  validUntil: string
+  scopes: { scope: string; serviceName: string | null; providerName: string | null }[]
+  linkRequestCreated: boolean
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    mandateWizard?: MandateWizard
+    mandateGrantResult?: StoredGrantResult
+    mandateRenewResult?: { termYears: number; total: number; renewed: number; refused: number; outcomes: StoredRenewOutcome[] }
+  }
+}
