@@ -15,5 +15,11 @@ export const paths = {
     auditLog: '/beheer/logboek',
   },
   backoffice: '/backoffice',
+  security: {
+    enrol: '/inloggen/tweede-factor',
+    recoveryCodes: '/inloggen/herstelcodes',
+    forgotPassword: '/wachtwoord-vergeten',
+    resetPassword: '/wachtwoord-herstellen',
+  },
   devMailbox: '/dev/mailbox',
 } as const
