@@ -9,6 +9,8 @@ declare global {
     interface Request {
       t: TFunction
       locale: 'nl' | 'en'
+      /** this app's Passport (src/middleware/setUpAuthentication.ts) */
+      passport: import('passport').Authenticator
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import passport from 'passport'
+import { Passport } from 'passport'
 import { Strategy as LocalStrategy } from 'passport-local'
 import type { AuthService } from '../features/auth/authService.ts'
 import type { Principal } from '../features/auth/principal.ts'
@@ -16,6 +16,8 @@ export function privilegeFingerprint(principal: Principal): string {
  */
 export function setUpAuthentication(authService: AuthService): Router {
   const router = Router()
+  // One Passport per app (not the module's singleton), so two apps in one process (tests) keep apart.
+  const passport = new Passport()
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true }, (req, email, password, done) => {
       const code = typeof req.body?.code === 'string' ? req.body.code : undefined
@@ -27,6 +29,10 @@ export function setUpAuthentication(authService: AuthService): Router {
   passport.serializeUser((user, done) => done(null, user.id))
   passport.deserializeUser((id: string, done) => {
     authService.loadPrincipal(id).then((principal) => done(null, principal ?? false), done)
+  })
+  router.use((req, _res, next) => {
+    req.passport = passport
+    next()
   })
   router.use(passport.initialize())
   router.use(passport.session())

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response, type NextFunction } from 'express'
-import passport from 'passport'
 import { allow } from '../../policy/access.ts'
 import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
@@ -55,7 +54,7 @@ export function authRoutes({ rateLimits, securityService }: Services): Router {
       const errors = fromFieldMessages({ email: req.t('auth:login.errors.tooMany') }, loginFieldOrder)
       return renderLogin(req, res, 429, { errors, values: { email } })
     }
-    passport.authenticate('local', async (error: unknown, principal: Principal | false, result: LoginResult | undefined) => {
+    req.passport.authenticate('local', async (error: unknown, principal: Principal | false, result: LoginResult | undefined) => {
       try {
         if (error) return next(error)
         if (result?.outcome === 'enrol') {
