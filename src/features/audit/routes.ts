@@ -56,7 +56,7 @@ export function auditRoutes({ auditLogService }: Services): Router {
     const parsed = parseForm(auditQuerySchema, req.query, req.t, auditFieldOrder)
     const common = { title: req.t('audit:title'), ...sectionFor(req), options, formatDateTime, exportPath: auditExportPath }
     if (!parsed.ok) {
-      return res.status(400).render('pages/audit/index', { ...common, values: parsed.values, rows: [], pagination: null, exportHref: auditExportPath })
+      return res.status(400).render('pages/audit/index', { ...common, errors: parsed.errors, values: parsed.values, rows: [], pagination: null, exportHref: auditExportPath })
     }
     const q = parsed.data
     const { rows, next } = await auditLogService.page(principal, toFilter(q), q.na ? BigInt(q.na) : undefined)
