@@ -101,15 +101,15 @@ async function main() {
     if (!sqlmap) console.log('sqlmap is not installed (apt-get install -y sqlmap): skipped.')
     else {
       console.log(`\n== sqlmap (${version('dpkg-query', ['-W', '-f=${Version}', 'sqlmap'])}) ==`)
-      const common = ['--batch', '--level=1', '--risk=1', '--time-sec=2', '--timeout=10', '--retries=0', '--threads=2', `--output-dir=${outDir}/sqlmap`, '--disable-coloring']
+      const common = ['--batch', '--level=1', '--risk=1', '--time-sec=2', '--timeout=10', '--retries=0', `--output-dir=${outDir}/sqlmap`, '--disable-coloring']
       const targets = [
-        { name: 'login form', args: ['-u', `${base}/inloggen`, '--data', 'email=a%40b.nl&password=x&code=123456&_csrf=x', '--csrf-token=_csrf', `--csrf-url=${base}/inloggen`, '-p', 'email,password,code'] },
+        { name: 'login form', args: ['--ignore-code=401,429', '-u', `${base}/inloggen`, '--data', 'email=a%40b.nl&password=x&code=123456&_csrf=x', '--csrf-token=_csrf', `--csrf-url=${base}/inloggen`, '-p', 'email,password,code'] },
         { name: 'forgot password form', args: ['-u', `${base}/wachtwoord-vergeten`, '--data', 'email=a%40b.nl&_csrf=x', '--csrf-token=_csrf', `--csrf-url=${base}/wachtwoord-vergeten`, '-p', 'email'] },
         ...LIST_PAGES.map((url) => ({ name: new URL(url).pathname, args: ['-u', url, '--cookie', cookie] })),
       ]
       for (const target of targets) {
         const out = await run(sqlmap, [...target.args, ...common], path.join(outDir, `sqlmap-${target.name.replace(/\W+/g, '_')}.log`))
-        const lines = out.split('\n').filter((l) => /injectable|vulnerable|does not seem|do not appear|CRITICAL|WARNING.*(heuristic|parameter)/i.test(l))
+        const lines = out.split('\n').filter((l) => /\[(WARNING|ERROR|CRITICAL)\].*(injectable|vulnerable)|\[CRITICAL\]|is vulnerable/.test(l) && !/heuristic/.test(l))
         const injectable = out.split('\n').filter((l) => /is vulnerable|appears to be .* injectable|might be injectable/i.test(l) && !/not/.test(l))
         console.log(`-- ${target.name}`)
         for (const line of lines.slice(0, 12)) console.log(`   ${line.trim()}`)
@@ -122,9 +122,21 @@ async function main() {
     else {
       console.log(`\n== wapiti (${version(wapiti, ['--version'])}) ==`)
       const report = path.join(outDir, 'wapiti.json')
+      // Debian's wapiti 3.0.4 builds its exclusion patterns with a regex Python 3.11 refuses
+      // ("global flags not at the start"); the wrapper fixes that one function and runs it.
+      const wrapper = [
+        'import re, sys',
+        'import wapitiCore.net.crawler as crawler',
+        "crawler.wildcard_translate = lambda p: re.compile('(?ms)' + ''.join('.*' if c == '*' else re.escape(c) for c in p) + r'\\Z')",
+        'from wapitiCore.main.wapiti import wapiti_main',
+        "sys.argv = ['wapiti'] + sys.argv[1:]",
+        'sys.exit(wapiti_main())',
+      ].join('\n')
+      const python = /^#!\s*(\S+)/.exec(readFileSync(wapiti, 'utf8').split('\n')[0] ?? '')?.[1] ?? '/usr/bin/python3'
       const out = await run(
-        wapiti,
+        python,
         [
+          '-c', wrapper,
           '-u', `${base}/`, '--scope', 'folder', '-s', `${base}/overzicht`, ...LIST_PAGES.flatMap((u) => ['-s', u]),
           '-H', `Cookie: ${cookie}`, ...EXCLUDED.flatMap((u) => ['-x', u]), '--skip', '_csrf',
           '-m', 'sql,blindsql,xss,permanentxss,exec,file,crlf,redirect,csrf,http_headers,cookieflags,csp',
