@@ -41,6 +41,8 @@ let agent: Agent
 let ids: DemoIds
 let routes: RouteInfo[]
 let fieldNames: string[] = []
+/** The fields of each form, by the form's action path as found on the pages. */
+const formsByAction = new Map<string, Set<string>>()
 let tables: string[] = []
 
 beforeAll(async () => {
@@ -53,6 +55,11 @@ beforeAll(async () => {
   for (const route of routes.filter((r) => r.method === 'GET')) {
     const response = await agent.get(fillPath(route, paramsFor(route.path, ids), 'ROUTE_PARAMS'))
     for (const m of response.text.matchAll(/\bname="([\w[\].-]{1,60})"/g)) if (m[1] !== '_csrf') names.add(m[1]!)
+    for (const form of response.text.matchAll(/<form\b[^>]*\baction="([^"?#]+)[^"]*"[^>]*>([\s\S]*?)<\/form>/g)) {
+      const fields = formsByAction.get(form[1]!) ?? new Set<string>()
+      for (const m of form[2]!.matchAll(/\bname="([\w[\].-]{1,60})"/g)) if (m[1] !== '_csrf') fields.add(m[1]!)
+      formsByAction.set(form[1]!, fields)
+    }
   }
   fieldNames = [...names]
   const rows = await t.database.db.$queryRaw<{ tablename: string }[]>`select tablename from pg_tables where schemaname = 'public' order by tablename`
@@ -99,6 +106,29 @@ function payloads(): { label: string; raw: string }[] {
   return list
 }
 
+/** The fields of the forms that post to (or filter) this route. */
+function formFields(route: RouteInfo): string[] {
+  const pattern = new RegExp(`^${route.path.replace(/[.]/g, '\\.').replace(/[:*][A-Za-z_]\w*/g, '[^/]+')}$`)
+  const fields = new Set<string>()
+  for (const [action, names] of formsByAction) if (pattern.test(action)) for (const n of names) fields.add(n)
+  return [...fields]
+}
+
+/** One field bad at a time, the others absent: a validation failure elsewhere cannot hide it. */
+function singleFieldPayloads(fields: string[]): { label: string; raw: string }[] {
+  const values: [string, (n: string) => string][] = [
+    ['NUL byte', (n) => `${n}=a%00b`],
+    ["' OR 1=1--", (n) => `${n}=${enc("' OR 1=1--")}`],
+    ['<script>', (n) => `${n}=${enc('<script>alert(1)</script>')}`],
+    ['10,000 characters', (n) => `${n}=${'x'.repeat(10_000)}`],
+    ['an array', (n) => `${n}=a&${n}=b`],
+    ['an object', (n) => `${n}[a]=b`],
+    ['invalid UTF-8', (n) => `${n}=%C3%28%FF`],
+    ['../../etc/passwd', (n) => `${n}=${enc('../../etc/passwd')}`],
+  ]
+  return fields.flatMap((field) => values.map(([label, make]) => ({ label: `only ${field} = ${label}`, raw: make(enc(field)) })))
+}
+
 const OVERSIZED = `email=${'x'.repeat(300 * 1024)}`
 
 async function token(): Promise<string> {
@@ -114,7 +144,7 @@ function assertSafe(where: string, response: { status: number; text: string }) {
 async function fuzzRoute(route: RouteInfo, path: string, checkDb: boolean) {
   const before = checkDb ? await snapshot() : null
   const csrf = route.method === 'GET' ? '' : await token()
-  for (const payload of [...payloads(), { label: '300 KB body', raw: OVERSIZED }]) {
+  for (const payload of [...payloads(), ...singleFieldPayloads(formFields(route)), { label: '300 KB body', raw: OVERSIZED }]) {
     const where = `${route.method} ${path} with ${payload.label}`
     let response
     if (route.method === 'GET') {
@@ -142,6 +172,7 @@ describe('fuzzing every form route', () => {
     expect(routes.filter((r) => r.method === 'POST').length).toBeGreaterThan(3)
     expect(routes.filter((r) => r.method === 'GET').length).toBeGreaterThan(3)
     expect(fieldNames.length).toBeGreaterThan(10)
+    expect(formFields(routes.find((r) => r.path === '/beheer/logboek')!)).toContain('gebruiker')
   })
 
   it('When bad input is sent to every route with unknown or malformed ids, then nothing breaks and nothing changes', async () => {
