@@ -22,5 +22,11 @@ export const paths = {
   sign: '/ondertekenen',
   backofficeMail: '/backoffice/mail',
   renewal: '/verlengen',
+  security: {
+    enrol: '/inloggen/tweede-factor',
+    recoveryCodes: '/inloggen/herstelcodes',
+    forgotPassword: '/wachtwoord-vergeten',
+    resetPassword: '/wachtwoord-herstellen',
+  },
   devMailbox: '/dev/mailbox',
 } as const

@@ -20,6 +20,9 @@ import { MailWorker } from './features/mail/worker.ts'
 import { ExpiryService } from './features/expiry/expiryService.ts'
 import { RenewalService } from './features/renewal/renewalService.ts'
 import { MandateService } from './features/mandates/mandateService.ts'
+import { AuditLogService } from './features/audit/auditLogService.ts'
+import { RateLimits } from './features/security/rateLimits.ts'
+import { SecurityService } from './features/security/securityService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -30,12 +33,16 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   const expiryService = new ExpiryService(db)
   // Not started here: src/server.ts starts it (tests start their own when they need it).
   const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService)
+  const securityService = new SecurityService(db, config.baseUrl)
   return {
     config,
     logger,
     db,
     pool,
-    authService: new AuthService(db),
+    authService: new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code)),
+    securityService,
+    rateLimits: new RateLimits(pool),
+    auditLogService: new AuditLogService(db),
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),
     importService: new ImportService(db, config),

@@ -9,6 +9,8 @@ declare global {
     interface Request {
       t: TFunction
       locale: 'nl' | 'en'
+      /** this app's Passport (src/middleware/setUpAuthentication.ts) */
+      passport: import('passport').Authenticator
     }
   }
 }
@@ -17,6 +19,12 @@ declare module 'express-session' {
   interface SessionData {
     returnTo?: string
     createdAt?: number
+    /** role and administered organisations at the last request (privilege change → new session id) */
+    privileges?: string
+    /** between a right password and a confirmed first TOTP code (src/features/security/routes.ts) */
+    enrolment?: { userId: string; email: string; secret: string; startedAt: number }
+    /** recovery codes to show once, right after enrolment */
+    recoveryCodes?: string[]
     flash?: { type: 'success' | 'info' | 'warning' | 'error'; message: string }[]
   }
 }

@@ -12,10 +12,13 @@ import { backofficeRoutes } from './backoffice/routes.ts'
 import { mailRoutes } from './mail/routes.ts'
 import { renewalRoutes } from './renewal/routes.ts'
 import { mandateRoutes } from './mandates/routes.ts'
+import { securityRoutes } from './security/routes.ts'
+import { auditRoutes } from './audit/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
-  router.use(authRoutes())
+  router.use(authRoutes(services))
+  router.use(securityRoutes(services))
   router.use(languageRoutes({ secureCookies: services.config.cookieSecure }))
   router.use(overviewRoutes(services))
   router.use(userRoutes(services))
@@ -26,5 +29,6 @@ export function featureRoutes(services: Services): Router {
   router.use(mailRoutes(services))
   router.use(renewalRoutes(services))
   router.use(mandateRoutes(services))
+  router.use(auditRoutes(services))
   return router
 }

@@ -1,12 +1,27 @@
 import express, { Router } from 'express'
 import { paths } from '../paths.ts'
 import { parseUpload } from '../web/upload.ts'
+import { AppError } from '../errors.ts'
 
-/** Form posts only (the portal has no JSON API); small limits so nothing oversized gets through. */
+/** True when any string in a parsed body or query (nested arrays/objects too) holds a NUL byte. */
+export function hasNulByte(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (depth > 32 || value === null || typeof value !== 'object') return false
+  return Object.entries(value).some(([key, v]) => key.includes('\u0000') || hasNulByte(v, depth + 1))
+}
+
+/**
+ * Form posts only (the portal has no JSON API); small limits so nothing oversized gets through.
+ * A NUL byte is never typed by a person and PostgreSQL refuses it in text: 400 before any handler.
+ */
 export function setUpRequestParsing(): Router {
   const router = Router()
   router.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }))
   // The one multipart form: the CSV upload of "Gebruikers toevoegen".
   router.post(paths.beheer.usersUpload, parseUpload)
+  router.use((req, _res, next) => {
+    if (hasNulByte(req.query) || hasNulByte(req.body)) return next(new AppError('NUL byte in input', 400))
+    next()
+  })
   return router
 }

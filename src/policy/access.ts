@@ -1,15 +1,45 @@
-// Who may use a route. Every route declares one of these with `allow(...)`; the route matrix test
-// reads the declarations from the router, so a new route cannot be forgotten.
+// Who may use a route, and which organisations an admin may touch. The one authorisation policy:
+//
+// 1. Every route's first handler is `allow(...)`: `anonymous` (everyone), `user` (logged in),
+//    `admin` (administers at least one organisation), `backoffice` (the supplier's back office).
+//    Several may be given: `allow('admin', 'backoffice')` admits either. Not logged in on a
+//    non-anonymous route → 303 to /inloggen; logged in without the role → 404 (rule 7: pages of a
+//    role one does not have do not exist for one). The route matrix test
+//    (tests/security/routeMatrix.test.ts) reads these declarations from the router, so a new route
+//    without one fails the build.
+// 2. `allow('admin')` only says "administers something". Services re-check the organisation in
+//    question: they scope every query in SQL with `adminOrganisationIds(principal)`
+//    (`where: { organisationId: { in: ids } }`) and call `assertAdministers(principal, id)` before
+//    touching one organisation; anything outside → NotFoundError (404), never 403, never data.
+// 3. Path parameters go through `parseParams(schema, req.params)` (src/policy/params.ts): a
+//    malformed id is a 404 as well.
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { NotFoundError } from '../errors.ts'
+import type { Principal } from '../features/auth/principal.ts'
 import { paths } from '../paths.ts'
 
 export type Access = 'anonymous' | 'user' | 'admin' | 'backoffice'
 
-export type AccessHandler = RequestHandler & { access: Access }
+/** A route's first handler; `access` lists the roles it admits (read by the route matrix test). */
+export type AccessHandler = RequestHandler & { access: readonly Access[] }
 
 export function isAdmin(req: Request): boolean {
   return (req.user?.adminOrganisations.length ?? 0) > 0
+}
+
+export function isBackoffice(principal: Principal | null | undefined): boolean {
+  return principal?.role === 'backoffice'
+}
+
+/** Does this principal (null: anonymous) pass this declaration? The same rule the route matrix expects. */
+export function admits(access: readonly Access[], principal: Principal | null | undefined): boolean {
+  return access.some((a) => {
+    if (a === 'anonymous') return true
+    if (!principal) return false
+    if (a === 'user') return true
+    if (a === 'admin') return principal.adminOrganisations.length > 0
+    return principal.role === 'backoffice'
+  })
 }
 
 function loginRedirect(req: Request, res: Response) {
@@ -17,16 +47,31 @@ function loginRedirect(req: Request, res: Response) {
   res.redirect(303, paths.login)
 }
 
-export function allow(access: Access): AccessHandler {
+export function allow(...access: [Access, ...Access[]]): AccessHandler {
   const handler = ((req: Request, res: Response, next: NextFunction) => {
-    if (access === 'anonymous') return next()
+    if (admits(access, req.user)) return next()
     if (!req.user) return loginRedirect(req, res)
-    if (access === 'user') return next()
-    if (access === 'admin' && isAdmin(req)) return next()
-    if (access === 'backoffice' && req.user.role === 'backoffice') return next()
-    // Pages of a role one does not have do not exist for one (rule 7).
     return next(new NotFoundError())
   }) as AccessHandler
-  handler.access = access
+  handler.access = Object.freeze([...access])
   return handler
+}
+
+/** The ids of the organisations this principal administers today: put them in the SQL `where`. */
+export function adminOrganisationIds(principal: Principal | null | undefined): string[] {
+  return principal?.adminOrganisations.map((o) => o.id) ?? []
+}
+
+/** Throws NotFoundError unless the principal administers this organisation (rule 7). */
+export function assertAdministers(principal: Principal | null | undefined, organisationId: string | null | undefined): void {
+  if (!organisationId || !adminOrganisationIds(principal).includes(organisationId)) throw new NotFoundError()
+}
+
+/**
+ * The organisation scope of a list: `undefined` for the back office (everything), else the admin's
+ * ids. Use as `where: scopeWhere(principal)` → `{ organisationId: { in: ids } }` or `{}`.
+ */
+export function organisationScope(principal: Principal | null | undefined, options: { backofficeSeesAll: boolean }): string[] | undefined {
+  if (options.backofficeSeesAll && isBackoffice(principal)) return undefined
+  return adminOrganisationIds(principal)
 }

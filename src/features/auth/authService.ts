@@ -8,23 +8,40 @@ import { todayUtc } from '../../web/dates.ts'
 
 export type LoginAttempt = { email: string; password: string; code?: string }
 
-export class AuthService {
-  constructor(private readonly db: PrismaClient) {}
+/**
+ * `failed` covers every failure (unknown user, wrong password, missing or wrong code): the caller
+ * shows one message. `enrol`: the password was right, the account must have a second factor and
+ * has none yet; the caller sends the person to enrolment (src/features/security/routes.ts).
+ */
+export type LoginResult =
+  | { outcome: 'ok'; principal: Principal; method: 'password' | 'totp' | 'recovery' }
+  | { outcome: 'enrol'; userId: string; email: string }
+  | { outcome: 'failed'; userId: string | null }
 
-  /** Null for any failure (unknown user, wrong password, missing or wrong code): the caller shows one message. */
-  async verifyLogin(attempt: LoginAttempt, now = new Date()): Promise<Principal | null> {
+/** Checks a recovery code and spends it (SecurityService.useRecoveryCode). */
+export type RecoveryCodeCheck = (userId: string, code: string) => Promise<boolean>
+
+export class AuthService {
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly useRecoveryCode: RecoveryCodeCheck = async () => false,
+  ) {}
+
+  async verifyLogin(attempt: LoginAttempt, now = new Date()): Promise<LoginResult> {
     const user = await this.db.user.findUnique({
       where: { emailKey: attempt.email.trim().toLowerCase() },
-      select: { id: true, passwordHash: true, totpSecret: true },
+      select: { id: true, email: true, passwordHash: true, totpSecret: true },
     })
     const passwordOk = await verifyPassword(user?.passwordHash, attempt.password)
-    if (!user || !passwordOk) return null
+    if (!user || !passwordOk) return { outcome: 'failed', userId: user?.id ?? null }
     const principal = await this.loadPrincipal(user.id, now)
-    if (!principal) return null
-    if (this.needsSecondFactor(principal, user.totpSecret)) {
-      if (!user.totpSecret || !attempt.code || !verifyTotp(user.totpSecret, attempt.code, now.getTime())) return null
-    }
-    return principal
+    if (!principal) return { outcome: 'failed', userId: user.id }
+    if (!this.needsSecondFactor(principal, user.totpSecret)) return { outcome: 'ok', principal, method: 'password' }
+    if (!user.totpSecret) return { outcome: 'enrol', userId: user.id, email: user.email }
+    const code = attempt.code?.trim() ?? ''
+    if (verifyTotp(user.totpSecret, code, now.getTime())) return { outcome: 'ok', principal, method: 'totp' }
+    if (code && (await this.useRecoveryCode(user.id, code))) return { outcome: 'ok', principal, method: 'recovery' }
+    return { outcome: 'failed', userId: user.id }
   }
 
   needsSecondFactor(principal: Principal, totpSecret: string | null): boolean {

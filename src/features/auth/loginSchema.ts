@@ -7,7 +7,8 @@ export const loginSchema = z.object({
     .string()
     .trim()
     .max(20, 'auth:login.errors.code')
-    .regex(/^(\d[\d ]*)?$/, 'auth:login.errors.code')
+    // six digits from the app, or a recovery code (xxxxx-xxxxx)
+    .regex(/^(\d[\d ]*|[a-z0-9]{5}-?[a-z0-9]{5})?$/i, 'auth:login.errors.code')
     .optional(),
 })
 

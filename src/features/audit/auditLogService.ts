@@ -1,0 +1,111 @@
+// Beheer → Logboek: reading the audit trail. Admins see the entries of the organisations they
+// administer (scoped in SQL), the back office sees everything, including the entries without an
+// organisation (logins, failed logins, logouts, second-factor enrolment, password resets).
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts'
+import type { Principal } from '../auth/principal.ts'
+import { organisationScope } from '../../policy/access.ts'
+
+export type AuditFilter = {
+  organisationId?: string
+  user?: string
+  action?: string
+  from?: Date
+  /** exclusive */
+  until?: Date
+}
+
+export type AuditRow = {
+  id: string
+  at: Date
+  actorLabel: string
+  action: string
+  organisationName: string | null
+  kvkNumber: string | null
+  subjectType: string
+  subjectId: string | null
+  before: unknown
+  after: unknown
+  ipAddress: string | null
+  requestId: string | null
+}
+
+export const PAGE_SIZE = 50
+
+export class AuditLogService {
+  constructor(private readonly db: PrismaClient) {}
+
+  private where(principal: Principal, filter: AuditFilter, before?: bigint): Prisma.AuditEventWhereInput {
+    const scope = organisationScope(principal, { backofficeSeesAll: true })
+    const and: Prisma.AuditEventWhereInput[] = []
+    if (scope) and.push({ organisationId: { in: scope } })
+    if (filter.organisationId) and.push({ organisationId: filter.organisationId })
+    if (filter.user) and.push({ actorLabel: { contains: filter.user, mode: 'insensitive' } })
+    if (filter.action) and.push({ action: filter.action })
+    if (filter.from) and.push({ at: { gte: filter.from } })
+    if (filter.until) and.push({ at: { lt: filter.until } })
+    if (before !== undefined) and.push({ id: { lt: before } })
+    return { AND: and }
+  }
+
+  private async fetch(principal: Principal, filter: AuditFilter, before: bigint | undefined, take: number): Promise<AuditRow[]> {
+    const rows = await this.db.auditEvent.findMany({
+      where: this.where(principal, filter, before),
+      orderBy: { id: 'desc' },
+      take,
+      select: {
+        id: true,
+        at: true,
+        actorLabel: true,
+        action: true,
+        subjectType: true,
+        subjectId: true,
+        before: true,
+        after: true,
+        ipAddress: true,
+        requestId: true,
+        organisation: { select: { name: true, kvkNumber: true } },
+      },
+    })
+    return rows.map(({ organisation, id, ...row }) => ({
+      ...row,
+      id: id.toString(),
+      organisationName: organisation?.name ?? null,
+      kvkNumber: organisation?.kvkNumber ?? null,
+    }))
+  }
+
+  /** One page, newest first, after the cursor (keyset: `id < cursor`). */
+  async page(principal: Principal, filter: AuditFilter, cursor?: bigint): Promise<{ rows: AuditRow[]; next: string | null }> {
+    const rows = await this.fetch(principal, filter, cursor, PAGE_SIZE + 1)
+    const more = rows.length > PAGE_SIZE
+    const shown = rows.slice(0, PAGE_SIZE)
+    return { rows: shown, next: more ? shown[shown.length - 1]!.id : null }
+  }
+
+  /** Every matching entry, in batches (for the CSV export). */
+  async *all(principal: Principal, filter: AuditFilter, batch = 1000): AsyncGenerator<AuditRow[]> {
+    let cursor: bigint | undefined
+    for (;;) {
+      const rows = await this.fetch(principal, filter, cursor, batch)
+      if (rows.length === 0) return
+      yield rows
+      if (rows.length < batch) return
+      cursor = BigInt(rows[rows.length - 1]!.id)
+    }
+  }
+
+  /** The choices of the filter form: the organisations in scope and the actions that occur. */
+  async filterOptions(principal: Principal): Promise<{ organisations: { id: string; name: string }[]; actions: string[] }> {
+    const scope = organisationScope(principal, { backofficeSeesAll: true })
+    const organisations = scope
+      ? principal.adminOrganisations.map((o) => ({ id: o.id, name: o.name }))
+      : await this.db.organisation.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' }, take: 1000 })
+    const actions = await this.db.auditEvent.findMany({
+      where: scope ? { organisationId: { in: scope } } : {},
+      distinct: ['action'],
+      select: { action: true },
+      orderBy: { action: 'asc' },
+    })
+    return { organisations, actions: actions.map((a) => a.action) }
+  }
+}

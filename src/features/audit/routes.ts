@@ -1,0 +1,117 @@
+// Beheer → Logboek and its CSV export. One page for admins (their organisations) and the back
+// office (everything): `allow('admin', 'backoffice')`.
+import { Router, type Request } from 'express'
+import { stringify } from 'csv-stringify'
+import { allow } from '../../policy/access.ts'
+import { paths } from '../../paths.ts'
+import type { Services } from '../../services.ts'
+import { addDays, isoDate } from '../../web/dates.ts'
+import { formatDateTime } from '../../web/format.ts'
+import { keepValues, parseForm } from '../../web/forms.ts'
+import type { AuditFilter, AuditRow } from './auditLogService.ts'
+import { auditFieldOrder, auditQuerySchema, type AuditQuery } from './schemas.ts'
+
+export const auditExportPath = `${paths.beheer.auditLog}/export.csv`
+
+function toFilter(q: AuditQuery): AuditFilter {
+  return { organisationId: q.organisatie, user: q.gebruiker, action: q.actie, from: q.van, until: q.tot ? addDays(q.tot, 1) : undefined }
+}
+
+/** The filters as a query string again (without the cursor). */
+function filterQuery(q: AuditQuery): URLSearchParams {
+  const params = new URLSearchParams()
+  if (q.organisatie) params.set('organisatie', q.organisatie)
+  if (q.gebruiker) params.set('gebruiker', q.gebruiker)
+  if (q.actie) params.set('actie', q.actie)
+  if (q.van) params.set('van', isoDate(q.van))
+  if (q.tot) params.set('tot', isoDate(q.tot))
+  return params
+}
+
+function withQuery(path: string, params: URLSearchParams): string {
+  const query = params.toString()
+  return query ? `${path}?${query}` : path
+}
+
+function sectionFor(req: Request) {
+  const admin = (req.user?.adminOrganisations.length ?? 0) > 0
+  return admin
+    ? { section: 'beheer', subsection: 'auditLog', breadcrumbs: [{ label: req.t('common:nav.beheer'), href: paths.beheer.mandates }] }
+    : { section: 'auditLog', subsection: '', breadcrumbs: [{ label: req.t('common:nav.backoffice'), href: paths.backoffice }] }
+}
+
+/** A spreadsheet must not run a cell as a formula (CSV injection). */
+export function csvSafe(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  const text = typeof value === 'string' ? value : JSON.stringify(value)
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text
+}
+
+export function auditRoutes({ auditLogService }: Services): Router {
+  const router = Router()
+
+  router.get(paths.beheer.auditLog, allow('admin', 'backoffice'), async (req, res) => {
+    const principal = req.user!
+    const options = await auditLogService.filterOptions(principal)
+    const parsed = parseForm(auditQuerySchema, req.query, req.t, auditFieldOrder)
+    const common = { title: req.t('audit:title'), ...sectionFor(req), options, formatDateTime, exportPath: auditExportPath }
+    if (!parsed.ok) {
+      return res.status(400).render('pages/audit/index', { ...common, errors: parsed.errors, values: parsed.values, rows: [], pagination: null, exportHref: auditExportPath })
+    }
+    const q = parsed.data
+    const { rows, next } = await auditLogService.page(principal, toFilter(q), q.na ? BigInt(q.na) : undefined)
+    const params = filterQuery(q)
+    const nextParams = new URLSearchParams(params)
+    if (next) nextParams.set('na', next)
+    res.render('pages/audit/index', {
+      ...common,
+      values: keepValues(req.query),
+      rows,
+      pagination: {
+        firstHref: q.na ? withQuery(paths.beheer.auditLog, params) : undefined,
+        nextHref: next ? withQuery(paths.beheer.auditLog, nextParams) : undefined,
+      },
+      exportHref: withQuery(auditExportPath, params),
+    })
+  })
+
+  router.get(auditExportPath, allow('admin', 'backoffice'), async (req, res) => {
+    const principal = req.user!
+    const parsed = auditQuerySchema.safeParse(req.query)
+    if (!parsed.success) return res.redirect(303, paths.beheer.auditLog)
+    const t = req.t
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8')
+    res.setHeader('Content-Disposition', `attachment; filename="logboek-${isoDate(new Date())}.csv"`)
+    const csv = stringify({
+      bom: true,
+      header: true,
+      columns: ['at', 'actor', 'action', 'organisation', 'kvk', 'subjectType', 'subjectId', 'before', 'after', 'ip', 'requestId'].map((key) => ({
+        key,
+        header: t(`audit:columns.${key}`),
+      })),
+    })
+    csv.pipe(res)
+    const write = (row: AuditRow) =>
+      csv.write({
+        at: row.at.toISOString(),
+        actor: csvSafe(row.actorLabel),
+        action: csvSafe(row.action),
+        organisation: csvSafe(row.organisationName),
+        kvk: csvSafe(row.kvkNumber),
+        subjectType: csvSafe(row.subjectType),
+        subjectId: csvSafe(row.subjectId),
+        before: csvSafe(row.before),
+        after: csvSafe(row.after),
+        ip: csvSafe(row.ipAddress),
+        requestId: csvSafe(row.requestId),
+      })
+    for await (const batch of auditLogService.all(principal, toFilter(parsed.data))) {
+      for (const row of batch) {
+        if (!write(row)) await new Promise((resolve) => csv.once('drain', resolve))
+      }
+    }
+    csv.end()
+  })
+
+  return router
+}

@@ -1,0 +1,88 @@
+// Attempt limits per account and per address, kept in PostgreSQL (table rate_limits, a Prisma
+// model with its own migration) so every app instance counts the same attempts.
+//   login         10 failures per account, 50 per address, per 15 minutes
+//   secondFactor   5 failures per account, 50 per address, per 15 minutes (TOTP enrolment)
+//   reset          3 requests per account, 20 per address, per hour (forgot password + new password)
+// Only failures count for login and second factor; a success clears the account's counter.
+import type pg from 'pg'
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible'
+
+export type LimitKind = 'login' | 'secondFactor' | 'reset'
+
+type Rule = { points: number; duration: number }
+export const LIMITS: Record<LimitKind, { account: Rule; address: Rule }> = {
+  login: { account: { points: 10, duration: 15 * 60 }, address: { points: 50, duration: 15 * 60 } },
+  secondFactor: { account: { points: 5, duration: 15 * 60 }, address: { points: 50, duration: 15 * 60 } },
+  reset: { account: { points: 3, duration: 60 * 60 }, address: { points: 20, duration: 60 * 60 } },
+}
+
+export type LimitKeys = { account?: string | null; address?: string | null }
+
+export class RateLimits {
+  private readonly limiters = new Map<string, RateLimiterPostgres>()
+
+  constructor(pool: pg.Pool) {
+    for (const kind of Object.keys(LIMITS) as LimitKind[]) {
+      for (const scope of ['account', 'address'] as const) {
+        const rule = LIMITS[kind][scope]
+        this.limiters.set(
+          `${kind}:${scope}`,
+          new RateLimiterPostgres({
+            storeClient: pool,
+            storeType: 'pool',
+            tableName: 'rate_limits',
+            tableCreated: true,
+            clearExpiredByTimeout: false,
+            keyPrefix: `${kind}:${scope}`,
+            points: rule.points,
+            duration: rule.duration,
+            blockDuration: rule.duration,
+          }),
+        )
+      }
+    }
+  }
+
+  private entries(kind: LimitKind, keys: LimitKeys) {
+    const list: { limiter: RateLimiterPostgres; key: string; points: number }[] = []
+    for (const scope of ['account', 'address'] as const) {
+      const key = keys[scope]
+      if (!key) continue
+      list.push({ limiter: this.limiters.get(`${kind}:${scope}`)!, key: normaliseKey(key), points: LIMITS[kind][scope].points })
+    }
+    return list
+  }
+
+  /** True when either the account or the address has used up its attempts. */
+  async isBlocked(kind: LimitKind, keys: LimitKeys): Promise<boolean> {
+    for (const { limiter, key, points } of this.entries(kind, keys)) {
+      const res = await limiter.get(key)
+      if (res && res.consumedPoints >= points) return true
+    }
+    return false
+  }
+
+  /** Counts one attempt; true when it was over the limit (the caller refuses it). */
+  async consume(kind: LimitKind, keys: LimitKeys): Promise<boolean> {
+    let blocked = false
+    for (const { limiter, key } of this.entries(kind, keys)) {
+      try {
+        await limiter.consume(key)
+      } catch (error) {
+        if (error instanceof RateLimiterRes) blocked = true
+        else throw error
+      }
+    }
+    return blocked
+  }
+
+  /** After a success: the account starts again (the address keeps its count). */
+  async reset(kind: LimitKind, keys: LimitKeys): Promise<void> {
+    const entry = this.entries(kind, { account: keys.account })[0]
+    if (entry) await entry.limiter.delete(entry.key)
+  }
+}
+
+function normaliseKey(key: string): string {
+  return key.trim().toLowerCase().slice(0, 200)
+}

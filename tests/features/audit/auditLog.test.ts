@@ -1,0 +1,134 @@
+// Beheer → Logboek: scope, filters, keyset pages, CSV export, append-only, login events.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemActor } from '../../../src/features/audit/actor.ts'
+import { recordAuditMany } from '../../../src/features/audit/audit.ts'
+import { csvSafe } from '../../../src/features/audit/routes.ts'
+import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
+
+let t: TestApp
+let orgA: string
+let orgB: string
+beforeAll(async () => {
+  t = await createTestApp()
+  orgA = (await t.database.db.organisation.findFirstOrThrow({ where: { name: 'Bakkerij De Vries B.V.' } })).id
+  orgB = (await t.database.db.organisation.findFirstOrThrow({ where: { name: 'Bakker Installatietechniek B.V.' } })).id
+  const actor = { ...systemActor('tester@demo.example'), ipAddress: '192.0.2.1', requestId: 'req-test-0001' }
+  await t.database.db.$transaction(async (tx) => {
+    await recordAuditMany(
+      tx,
+      actor,
+      Array.from({ length: 120 }, (_, i) => ({ action: 'mandate_granted', organisationId: orgA, subjectType: 'mandate', subjectId: `a-${i}`, before: null, after: { n: i } })),
+    )
+    await recordAuditMany(tx, { ...actor, label: 'pieter.bakker@demo.example' }, [
+      { action: 'user_added', organisationId: orgB, subjectType: 'user', subjectId: 'b-secret-subject', after: { name: '=HYPERLINK("x")' } },
+    ])
+  })
+})
+afterAll(async () => {
+  await t.close()
+})
+
+const rowsOf = (html: string) => (html.match(/<tr class="utrecht-table__row">\s*<td/g) ?? []).length
+
+describe('Logboek', () => {
+  it('When an admin opens Logboek, then he sees only the entries of his own organisations, newest first, 50 per page', async () => {
+    const sanne = await t.loginAs('sanne')
+    const page = await sanne.get('/beheer/logboek')
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('a-119')
+    expect(page.text).not.toContain('b-secret-subject')
+    expect(rowsOf(page.text)).toBe(50)
+    expect(page.text.indexOf('a-119')).toBeLessThan(page.text.indexOf('a-118'))
+    expect(page.text).toContain('192.0.2.1')
+    expect(page.text).toContain('req-test-0001')
+    const pieter = await t.loginAs('pieter')
+    const other = await pieter.get('/beheer/logboek')
+    expect(other.text).toContain('b-secret-subject')
+    expect(other.text).not.toContain('a-119')
+  })
+
+  it('When an admin filters on an organisation he does not administer, then he sees nothing of it', async () => {
+    const pieter = await t.loginAs('pieter')
+    const page = await pieter.get(`/beheer/logboek?organisatie=${orgA}`)
+    expect(page.status).toBe(200)
+    expect(page.text).not.toContain('a-1')
+    const csv = await pieter.get(`/beheer/logboek/export.csv?organisatie=${orgA}`)
+    expect(csv.text).not.toContain('a-1')
+  })
+
+  it('When the admin follows Volgende, then the next entries come by keyset until the last page', async () => {
+    const sanne = await t.loginAs('sanne')
+    const first = await sanne.get('/beheer/logboek?actie=mandate_granted')
+    const next = /href="([^"]+)"[^>]*>Volgende|rel="next" href="([^"]+)"/.exec(first.text)
+    const href = (next?.[1] ?? next?.[2])!.replace(/&amp;/g, '&')
+    expect(href).toMatch(/na=\d+/)
+    expect(href).toContain('actie=mandate_granted')
+    const second = await sanne.get(href)
+    expect(second.text).toContain('a-69')
+    expect(second.text).not.toContain('a-70<')
+    const thirdHref = /rel="next" href="([^"]+)"/.exec(second.text)![1]!.replace(/&amp;/g, '&')
+    const third = await sanne.get(thirdHref)
+    expect(rowsOf(third.text)).toBe(20)
+    expect(third.text).not.toContain('rel="next"')
+  })
+
+  it('When the back office opens Logboek, then it sees every organisation and the login events, and has a link to it in its navigation', async () => {
+    const backoffice = await t.loginAs('backoffice')
+    const page = await backoffice.get('/beheer/logboek?actie=user_added')
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('b-secret-subject')
+    expect(page.text).toContain('href="/beheer/logboek"')
+    const logins = await backoffice.get('/beheer/logboek?actie=login')
+    expect(logins.text).toContain('backoffice@demo.example')
+  })
+
+  it('When filters on user and period are given, then only matching entries show; a wrong date gets a Dutch message', async () => {
+    const backoffice = await t.loginAs('backoffice')
+    const byUser = await backoffice.get('/beheer/logboek?gebruiker=PIETER.BAKKER')
+    expect(byUser.text).toContain('b-secret-subject')
+    expect(byUser.text).not.toContain('a-119')
+    const future = await backoffice.get('/beheer/logboek?van=2999-01-01')
+    expect(rowsOf(future.text)).toBe(0)
+    const wrong = await backoffice.get('/beheer/logboek?van=31-12-2026')
+    expect(wrong.status).toBe(400)
+    expect(wrong.text).toContain('Vul de datum in als jjjj-mm-dd')
+    expect(wrong.text).toContain('value="31-12-2026"')
+    const reversed = await backoffice.get('/beheer/logboek?van=2026-02-01&tot=2026-01-01')
+    expect(reversed.status).toBe(400)
+  })
+
+  it('When the admin exports, then the CSV holds exactly the filtered entries, with formulas neutralised', async () => {
+    const sanne = await t.loginAs('sanne')
+    const csv = await sanne.get('/beheer/logboek/export.csv?actie=mandate_granted')
+    expect(csv.status).toBe(200)
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/)
+    expect(csv.headers['content-disposition']).toMatch(/attachment; filename="logboek-\d{4}-\d{2}-\d{2}\.csv"/)
+    const lines = csv.text.trim().split('\n')
+    expect(lines[0]).toContain('Tijdstip')
+    expect(lines).toHaveLength(121)
+    const backoffice = await t.loginAs('backoffice')
+    const all = await backoffice.get('/beheer/logboek/export.csv?actie=user_added')
+    expect(all.text).toContain(`"{""name"":""=HYPERLINK(\\""x\\"")""}"`)
+    expect(csvSafe('=1+1')).toBe("'=1+1")
+    expect(csvSafe('-2')).toBe("'-2")
+  })
+
+  it('When the app tries to change or delete audit entries, then the database refuses', async () => {
+    const db = t.services.db
+    await expect(db.auditEvent.updateMany({ data: { action: 'tampered' } })).rejects.toThrow(/append-only/)
+    await expect(db.auditEvent.deleteMany({})).rejects.toThrow(/append-only/)
+    await expect(db.$executeRawUnsafe('truncate audit_events')).rejects.toThrow(/append-only/)
+  })
+
+  it('When someone logs in, fails to log in and logs out, then each is on record with address and request id, without organisation', async () => {
+    const agent = await t.loginAs('jan')
+    await postForm(t.agent(), '/inloggen', '/inloggen', { email: 'jan.smit@demo.example', password: 'wrong' })
+    await postForm(agent, '/overzicht', '/uitloggen', {})
+    for (const action of ['login', 'login_failed', 'logout']) {
+      const event = await t.database.db.auditEvent.findFirstOrThrow({ where: { action, actorLabel: 'jan.smit@demo.example' }, orderBy: { id: 'desc' } })
+      expect(event.organisationId).toBeNull()
+      expect(event.ipAddress).toBeTruthy()
+      expect(event.requestId).toMatch(/^[\w-]{8,}$/)
+    }
+  })
+})

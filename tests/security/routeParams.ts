@@ -1,0 +1,71 @@
+// How the security tests fill path parameters: with ids of organisation A's objects (Bakkerij De
+// Vries B.V., administered by sanne; pieter administers organisation B, Bakker Installatietechniek).
+// A new route with a parameter the tests cannot fill fails with a message pointing here: add the
+// route path (or the parameter name, when it means the same everywhere) to ROUTE_PARAMS.
+import type { Db } from '../../src/db/prisma.ts'
+
+export type DemoIds = {
+  organisationA: string
+  organisationB: string
+  userA: string
+  mandateA: string
+  applicationA: string
+  linkRequestA: string
+  meansA: string
+  branchA: string
+}
+
+export async function demoIds(db: Db): Promise<DemoIds> {
+  const a = await db.organisation.findFirstOrThrow({ where: { name: 'Bakkerij De Vries B.V.' } })
+  const b = await db.organisation.findFirstOrThrow({ where: { name: 'Bakker Installatietechniek B.V.' } })
+  const jan = await db.user.findFirstOrThrow({ where: { emailKey: 'jan.smit@demo.example' } })
+  const mandate = await db.mandate.findFirstOrThrow({ where: { organisationId: a.id, kind: 'use' } })
+  const application = await db.application.findFirstOrThrow({ where: { organisationId: a.id } })
+  const linkRequest = await db.linkRequest.findFirst({ where: { organisationId: a.id } })
+  const means = await db.means.findFirstOrThrow({ where: { userId: jan.id } })
+  const branch = await db.branch.findFirstOrThrow({ where: { organisationId: a.id } })
+  return {
+    organisationA: a.id,
+    organisationB: b.id,
+    userA: jan.id,
+    mandateA: mandate.id,
+    applicationA: application.id,
+    linkRequestA: linkRequest?.id ?? '00000000-0000-4000-8000-000000000000',
+    meansA: means.id,
+    branchA: branch.id,
+  }
+}
+
+/** By parameter name (when the name says what it is) … */
+export function paramsByName(ids: DemoIds): Record<string, string> {
+  return {
+    organisationId: ids.organisationA,
+    userId: ids.userA,
+    mandateId: ids.mandateA,
+    applicationId: ids.applicationA,
+    requestId: ids.linkRequestA,
+    linkRequestId: ids.linkRequestA,
+    meansId: ids.meansA,
+    branchId: ids.branchA,
+    token: 'x'.repeat(43),
+  }
+}
+
+/** … and by route path, for generic names such as `:id`. */
+export function routeParams(ids: DemoIds): Record<string, Record<string, string>> {
+  return {
+    '/beheer/gebruikers/:id': { id: ids.userA },
+    '/beheer/machtigingen/:id': { id: ids.mandateA },
+    '/beheer/aanvragen/:id': { id: ids.applicationA },
+    '/beheer/verzoeken/:id': { id: ids.linkRequestA },
+  }
+}
+
+/** The values for one route: its own entry (longest matching prefix) over the by-name ones. */
+export function paramsFor(path: string, ids: DemoIds): Record<string, string> {
+  const byRoute = routeParams(ids)
+  const prefix = Object.keys(byRoute)
+    .filter((p) => path === p || path.startsWith(`${p}/`))
+    .sort((x, y) => y.length - x.length)[0]
+  return { ...paramsByName(ids), ...(prefix ? byRoute[prefix] : {}) }
+}
