@@ -7,6 +7,10 @@ type Kind = 'notFound' | 'forbidden' | 'csrf' | 'badRequest' | 'tooMany' | 'serv
 function classify(error: unknown): { status: number; kind: Kind } {
   const e = error as { status?: number; statusCode?: number; code?: string; type?: string }
   if (e?.code === 'EBADCSRFTOKEN' || (e as Error)?.message === 'invalid csrf token') return { status: 403, kind: 'csrf' }
+  // Safety net: a malformed id that reached the database (invalid uuid text) is an unknown object.
+  if (['P2023', '22P02', '22021'].includes(String(e?.code)) || /invalid input syntax for type uuid/i.test(String((error as Error)?.message))) {
+    return { status: 404, kind: 'notFound' }
+  }
   const status = error instanceof AppError ? error.status : (e?.status ?? e?.statusCode ?? 500)
   if (status === 404) return { status, kind: 'notFound' }
   if (status === 403) return { status, kind: 'forbidden' }

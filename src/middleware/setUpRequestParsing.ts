@@ -17,8 +17,9 @@ export function hasNulByte(value: unknown, depth = 0): boolean {
 export function setUpRequestParsing(): Router {
   const router = Router()
   router.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }))
-  // The one multipart form: the CSV upload of "Gebruikers toevoegen".
-  router.post(paths.beheer.usersUpload, parseUpload)
+  // The one multipart form: the CSV upload of "Gebruikers toevoegen". Parsed here, before the CSRF
+  // check reads `_csrf` from the body; the route itself (with its access rule) is in features/users.
+  router.use(paths.beheer.usersUpload, (req, res, next) => (req.method === 'POST' ? parseUpload(req, res, next) : next()))
   router.use((req, _res, next) => {
     if (hasNulByte(req.query) || hasNulByte(req.body)) return next(new AppError('NUL byte in input', 400))
     next()

@@ -63,6 +63,8 @@ function expected(route: RouteInfo, role: Role): 'login' | 404 | 'ok' | 'any' {
   const principal = principals.get(role)!
   if (!admits(access, principal)) return principal ? 404 : 'login'
   if (access.includes('anonymous')) return 'any'
+  // Self-service routes act on the logged-in person's own objects: another's id is simply not found.
+  if (route.params.length > 0 && route.path.startsWith('/mijn-gegevens')) return 'any'
   // Parameters hold A's objects: only A's admin (or the back office on its own routes) gets them.
   if (route.params.length > 0) {
     if (role === 'sanne') return 'ok'
@@ -88,10 +90,13 @@ function check(route: RouteInfo, role: Role, response: { status: number; headers
     expect(response.status, where).toBe(404)
   } else {
     expect(response.status, `${where}: ${response.text.slice(0, 300)}`).toBeLessThan(500)
-    expect([403, 404], where).not.toContain(response.status)
+    // 'any': a link route with a made-up token may answer 404 ("this link does not work"); never 403.
+    expect(want === 'any' ? [403] : [403, 404], where).not.toContain(response.status)
     if (want === 'ok' && response.status === 303) expect(response.headers.location, where).not.toBe('/inloggen')
   }
-  if (role === 'pieter') {
+  // The development mailbox shows every mail on purpose and does not exist in production (tested in
+  // tests/features/mail/production.test.ts), so it is left out of the leak check.
+  if (role === 'pieter' && !route.path.startsWith('/dev/')) {
     for (const secret of secretsOfA) expect(response.text.includes(secret), `${where} shows "${secret}" of organisation A`).toBe(false)
   }
 }

@@ -13,6 +13,10 @@ export type DemoIds = {
   linkRequestA: string
   meansA: string
   branchA: string
+  /** A row of the mail outbox (made when the demo has none). */
+  mailId: string
+  /** An application of A waiting for the back office's identity check. */
+  identityCheckA: string
 }
 
 export async function demoIds(db: Db): Promise<DemoIds> {
@@ -24,6 +28,13 @@ export async function demoIds(db: Db): Promise<DemoIds> {
   const linkRequest = await db.linkRequest.findFirst({ where: { organisationId: a.id } })
   const means = await db.means.findFirstOrThrow({ where: { userId: jan.id } })
   const branch = await db.branch.findFirstOrThrow({ where: { organisationId: a.id } })
+  const mail =
+    (await db.outgoingMail.findFirst()) ??
+    (await db.outgoingMail.create({
+      data: { idempotencyKey: 'route-matrix:sample', toAddress: 'jan.smit@demo.example', template: 'means-active', data: {}, status: 'failed', lastError: '550 test' },
+    }))
+  const identityCheck =
+    (await db.application.findFirst({ where: { organisationId: a.id, status: 'awaiting_identity_check' } })) ?? application
   return {
     organisationA: a.id,
     organisationB: b.id,
@@ -33,6 +44,8 @@ export async function demoIds(db: Db): Promise<DemoIds> {
     linkRequestA: linkRequest?.id ?? '00000000-0000-4000-8000-000000000000',
     meansA: means.id,
     branchA: branch.id,
+    mailId: mail.id,
+    identityCheckA: identityCheck.id,
   }
 }
 
@@ -58,6 +71,10 @@ export function routeParams(ids: DemoIds): Record<string, Record<string, string>
     '/beheer/machtigingen/:id': { id: ids.mandateA },
     '/beheer/aanvragen/:id': { id: ids.applicationA },
     '/beheer/verzoeken/:id': { id: ids.linkRequestA },
+    '/mijn-gegevens/verzoeken/:id': { id: ids.linkRequestA },
+    '/dev/mailbox/:id': { id: ids.mailId },
+    '/backoffice/mail/:id': { id: ids.mailId },
+    '/backoffice/:id': { id: ids.identityCheckA },
   }
 }
 

@@ -10,6 +10,7 @@ import { actorFrom } from '../audit/actor.ts'
 import { LEVELS, levelLabel } from './levels.ts'
 import { OPEN_STATUSES } from './applicationsService.ts'
 import { fullName } from './workflow.ts'
+import { idParam, parseParams } from '../../policy/params.ts'
 
 const appointSchema = z.object({
   organisationId: z.uuid('applications:errors.organisation'),
@@ -47,15 +48,15 @@ export function applicationRoutes({ applicationsService }: Services): Router {
 
   const actions = [
     ['ondertekenen', async (req: Request) => {
-      const status = await applicationsService.sign(req.user!, actorFrom(req), String(req.params.id))
+      const status = await applicationsService.sign(req.user!, actorFrom(req), parseParams(idParam, req.params).id)
       return req.t(`applications:list.signed.${status}`)
     }],
     ['annuleren', async (req: Request) => {
-      await applicationsService.cancel(req.user!, actorFrom(req), String(req.params.id))
+      await applicationsService.cancel(req.user!, actorFrom(req), parseParams(idParam, req.params).id)
       return req.t('applications:list.cancelled')
     }],
     ['naar-vertegenwoordigers', async (req: Request) => {
-      const count = await applicationsService.sendToRepresentatives(req.user!, actorFrom(req), String(req.params.id))
+      const count = await applicationsService.sendToRepresentatives(req.user!, actorFrom(req), parseParams(idParam, req.params).id)
       return req.t('applications:list.sent', { count })
     }],
   ] as const

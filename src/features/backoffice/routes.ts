@@ -8,6 +8,7 @@ import { ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { levelLabel } from '../applications/levels.ts'
 import { fullName } from '../applications/workflow.ts'
+import { idParam, parseParams } from '../../policy/params.ts'
 
 export function backofficeRoutes({ backofficeService }: Services): Router {
   const router = Router()
@@ -22,7 +23,7 @@ export function backofficeRoutes({ backofficeService }: Services): Router {
 
   router.post(`${base}/:id/goedkeuren`, allow('backoffice'), async (req, res) => {
     try {
-      await backofficeService.approve(actorFrom(req), String(req.params.id))
+      await backofficeService.approve(actorFrom(req), parseParams(idParam, req.params).id)
       flash(req, 'success', req.t('backoffice:approved'))
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error
@@ -34,7 +35,7 @@ export function backofficeRoutes({ backofficeService }: Services): Router {
   router.post(`${base}/:id/afwijzen`, allow('backoffice'), async (req, res) => {
     const reason = String(req.body?.reason ?? '').slice(0, 2000)
     try {
-      await backofficeService.reject(actorFrom(req), String(req.params.id), reason)
+      await backofficeService.reject(actorFrom(req), parseParams(idParam, req.params).id, reason)
       flash(req, 'success', req.t('backoffice:rejected'))
       res.redirect(303, base)
     } catch (error) {

@@ -7,6 +7,7 @@ import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { parseForm, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../audit/actor.ts'
+import { idParam, parseParams } from '../../policy/params.ts'
 
 const newRequestSchema = z.object({
   organisationId: z.uuid('requests:errors.organisation'),
@@ -58,7 +59,7 @@ export function requestRoutes({ requestsService }: Services): Router {
 
   router.post(`${base}/:id/intrekken`, allow('admin'), async (req, res) => {
     try {
-      await requestsService.cancel(req.user!, actorFrom(req), String(req.params.id))
+      await requestsService.cancel(req.user!, actorFrom(req), parseParams(idParam, req.params).id)
       flash(req, 'success', req.t('requests:list.cancelled'))
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error

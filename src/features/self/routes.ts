@@ -7,6 +7,7 @@ import type { Services } from '../../services.ts'
 import { ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { fullName } from '../applications/workflow.ts'
+import { idParam, parseParams } from '../../policy/params.ts'
 
 export function selfRoutes({ selfService, requestsService }: Services): Router {
   const router = Router()
@@ -60,10 +61,11 @@ export function selfRoutes({ selfService, requestsService }: Services): Router {
 
   for (const [suffix, accept] of [['accepteren', true], ['weigeren', false]] as const) {
     router.post(`${base}/verzoeken/:id/${suffix}`, allow('user'), async (req, res) => {
+      const { id } = parseParams(idParam, req.params)
       const requests = await requestsService.pendingForUser(req.user!)
-      const organisation = requests.find((r) => r.id === req.params.id)?.organisation.name ?? ''
+      const organisation = requests.find((r) => r.id === id)?.organisation.name ?? ''
       try {
-        await requestsService.decide(req.user!, actorFrom(req), String(req.params.id), accept)
+        await requestsService.decide(req.user!, actorFrom(req), id, accept)
         flash(req, 'success', req.t(accept ? 'requests:mine.accepted' : 'requests:mine.rejected', { organisation }))
       } catch (error) {
         if (!(error instanceof RuleViolation)) throw error

@@ -12,6 +12,7 @@ import { LEVELS, levelLabel, parseLevel } from '../applications/levels.ts'
 import { CsvFileError, emptyRow, MAX_FORM_ROWS, readCsv, ROW_FIELDS, sampleCsv, type CheckedRow, type RawRow, type ValidRow } from './importRows.ts'
 import { userFilterSchema } from './schemas.ts'
 import { fullName } from '../applications/workflow.ts'
+import { idParam, parseParams } from '../../policy/params.ts'
 
 declare module 'express-session' {
   interface SessionData {
@@ -201,7 +202,7 @@ export function userRoutes({ usersService, importService, config }: Services): R
   // ---- Detail and upgrade ------------------------------------------------------------------------
 
   async function renderDetail(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-    const { user, audit } = await usersService.detail(req.user!, String(req.params.id))
+    const { user, audit } = await usersService.detail(req.user!, parseParams(idParam, req.params).id)
     const activeMeans = user.means.find((m) => m.status === 'active')
     res.status(status).render('pages/users/detail', beheer(req, {
       title: fullName(user),
@@ -226,7 +227,7 @@ export function userRoutes({ usersService, importService, config }: Services): R
       return renderDetail(req, res, 400, { errors: fromFieldMessages({ level: req.t('users:upgrade.errors.level') }), values: body })
     }
     try {
-      const status = await usersService.requestUpgrade(req.user!, actorFrom(req), { userId: String(req.params.id), organisationId, level })
+      const status = await usersService.requestUpgrade(req.user!, actorFrom(req), { userId: parseParams(idParam, req.params).id, organisationId, level })
       flash(req, 'success', req.t(`users:upgrade.done.${status}`, { level: levelLabel(level) }))
       res.redirect(303, `${paths.beheer.users}/${req.params.id}`)
     } catch (error) {
