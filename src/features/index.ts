@@ -12,6 +12,7 @@ import { backofficeRoutes } from './backoffice/routes.ts'
 import { mailRoutes } from './mail/routes.ts'
 import { renewalRoutes } from './renewal/routes.ts'
 import { mandateRoutes } from './mandates/routes.ts'
+import { auditRoutes } from './audit/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -26,5 +27,6 @@ export function featureRoutes(services: Services): Router {
   router.use(mailRoutes(services))
   router.use(renewalRoutes(services))
   router.use(mandateRoutes(services))
+  router.use(auditRoutes(services))
   return router
 }
