@@ -253,9 +253,11 @@ describe('applications and the legal representatives (rules 11, 12)', () => {
     const reps = await db().legalRepresentative.findMany({ where: { organisationId: d.bakkerij } })
     expect(reps.length).toBeGreaterThan(0)
     for (const rep of reps) {
-      const mail = await oneMailTo(rep.email, /^Onderteken de aanvraag voor Bakkerij De Vries B\.V\.$/)
+      const mail = await oneMailTo(rep.email, /^Aanvraag voor Bakkerij De Vries B\.V\.: graag uw handtekening$/)
       expect(mail.text).toContain('een machtigingenbeheerder')
-      await expectSound(mail)
+      expect(mail.text).toContain('De aanvraag gaat over: Fatma')
+      expect(mail.text).toContain('Aangevraagd door: Sanne de Vries.')
+      expect((await expectSound(mail)).some((l) => l.startsWith(`${BASE_URL}/ondertekenen/`))).toBe(true)
     }
   })
 })

@@ -143,11 +143,22 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
   }
 }
 
-/** Sends every legal representative of the application's organisation a single-use signing link. */
-export async function requestRepresentativeSignatures(tx: Tx, applicationId: string, actor: Actor, baseUrl: string, now = new Date()): Promise<number> {
+/**
+ * Sends every legal representative of the application's organisation who has not signed yet a
+ * single-use signing link: as 'signing-request' (an admin sends it to them), or as the rule-12
+ * 'legal-representative-notification' of a new application nobody signed as admin.
+ */
+export async function requestRepresentativeSignatures(
+  tx: Tx,
+  applicationId: string,
+  actor: Actor,
+  _baseUrl: string,
+  now = new Date(),
+  template: 'signing-request' | 'legal-representative-notification' = 'signing-request',
+): Promise<number> {
   const app = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },
-    include: { organisation: { include: { legalRepresentatives: true } }, subjectUser: true, signatures: true },
+    include: { organisation: { include: { legalRepresentatives: true } }, subjectUser: true, signatures: true, requestedBy: true },
   })
   const signed = new Set(app.signatures.map((s) => s.legalRepresentativeId))
   const reps = app.organisation.legalRepresentatives.filter((r) => !signed.has(r.id))
@@ -156,9 +167,9 @@ export async function requestRepresentativeSignatures(tx: Tx, applicationId: str
   for (const rep of reps) {
     const token = await createActionToken(tx, 'sign-application', { applicationId: app.id, legalRepresentativeId: rep.id }, expiresAt)
     mails.push({
-      idempotencyKey: `signing-request:${app.id}:${rep.id}:${now.getTime()}`,
+      idempotencyKey: template === 'signing-request' ? `signing-request:${app.id}:${rep.id}:${now.getTime()}` : `lr-notification:${app.id}:${rep.id}`,
       to: rep.email,
-      template: 'signing-request' as const,
+      template,
       // Legal representatives have no account and no language setting: the KvK extract is Dutch.
       locale: 'nl',
       data: {
@@ -167,6 +178,7 @@ export async function requestRepresentativeSignatures(tx: Tx, applicationId: str
         applicationType: app.type,
         level: app.level ?? undefined,
         subjectName: app.subjectUser ? fullName(app.subjectUser) : undefined,
+        requestedByName: app.requestedBy ? fullName(app.requestedBy) : undefined,
         signPath: `/ondertekenen/${token}`,
         expiresAt: isoDate(expiresAt),
       },
@@ -179,11 +191,11 @@ export async function requestRepresentativeSignatures(tx: Tx, applicationId: str
 
 /**
  * Rule 12: the legal representatives hear of every application for their organisation unless an
- * admin signed it. The notice is the signing request itself (a single-use link each), so they can act on it.
+ * admin signed it. The notice carries a single-use signing link each, so they can act on it.
  * Returns the number of representatives notified (0 when an admin signed).
  */
 export async function notifyRepresentatives(tx: Tx, applicationId: string, actor: Actor, baseUrl: string, now = new Date()): Promise<number> {
   const adminSigned = await tx.applicationSignature.count({ where: { applicationId, signerType: 'admin' } })
   if (adminSigned > 0) return 0
-  return requestRepresentativeSignatures(tx, applicationId, actor, baseUrl, now)
+  return requestRepresentativeSignatures(tx, applicationId, actor, baseUrl, now, 'legal-representative-notification')
 }
