@@ -276,6 +276,11 @@ describe('expiry and renewal links (rule 15)', () => {
     const forSanne = digests.filter((m) => m.envelopeTo.includes('sanne.devries@demo.example'))
     expect(forSanne.length).toBeGreaterThan(0)
     for (const digest of forSanne) await expectSound(digest, sanne)
+    // The digest's list link opens Machtigingen filtered to that organisation (the list's own query parameter).
+    const listLink = links(forSanne[0]!).find((l) => l.includes('/beheer/machtigingen?'))!
+    expect(listLink).toMatch(/\?organisatie=[0-9a-f-]{36}$/)
+    const filtered = await sanne.get(listLink.slice(BASE_URL.length))
+    expect(filtered.status).toBe(200)
     expect(smtp.messages.length).toBe(result.notices + result.digests)
 
     // A holder who is no admin renews through his notice: the application goes to the legal representatives.
