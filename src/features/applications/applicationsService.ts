@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/audit.ts'
 import type { Principal } from '../auth/principal.ts'
 import { findActionToken, useActionToken } from './actionTokens.ts'
 import { levelRank } from './levels.ts'
-import { afterSignature, requestRepresentativeSignatures } from './workflow.ts'
+import { afterSignature, notifyRepresentatives, requestRepresentativeSignatures } from './workflow.ts'
 
 export const LIST_LIMIT = 100
 export const OPEN_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed']
@@ -113,8 +113,8 @@ export class ApplicationsService {
         },
       })
       await recordAudit(tx, actor, { action: 'application.created', organisationId: organisation.id, subjectType: 'application', subjectId: app.id, after: { type: 'admin_appointment', userId: user.id, level: input.level } })
-      // The signing request is also the notification of rule 12.
-      await requestRepresentativeSignatures(tx, app.id, actor, this.config.baseUrl)
+      // Rule 12: nobody signed it as admin, so the legal representatives get it, each with a signing link.
+      await notifyRepresentatives(tx, app.id, actor, this.config.baseUrl)
       return app.id
     })
   }

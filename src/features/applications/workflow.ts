@@ -2,13 +2,12 @@
 // live here, once, for every feature that creates or signs applications.
 import type { Authority, Level } from '../../generated/prisma/client.ts'
 import { RuleViolation } from '../../errors.ts'
-import { addDays, addYears, todayUtc } from '../../web/dates.ts'
-import { formatDate } from '../../web/format.ts'
+import { addDays, addYears, isoDate, todayUtc } from '../../web/dates.ts'
 import type { Actor } from '../audit/actor.ts'
 import { recordAudit, type Tx } from '../audit/audit.ts'
 import { queueMail, queueMails } from '../mail/outbox.ts'
 import { createActionToken } from './actionTokens.ts'
-import { levelLabel, levelRank, needsIdentityCheck } from './levels.ts'
+import { levelRank, needsIdentityCheck } from './levels.ts'
 import { carryOutRenewalApplication } from '../renewal/renewalService.ts'
 
 export const SIGNING_LINK_DAYS = 14
@@ -135,20 +134,31 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
         name: fullName(user),
         firstName: user.firstName,
         organisationName: app.organisation.name,
-        level: levelLabel(app.level),
-        validUntil: formatDate(validUntil, user.locale),
+        level: app.level,
+        validUntil: isoDate(validUntil),
         upgrade: app.type === 'upgrade',
-        loginUrl: `${baseUrl}/inloggen`,
+        overviewPath: '/overzicht',
       },
     })
   }
 }
 
-/** Sends every legal representative of the application's organisation a single-use signing link. */
-export async function requestRepresentativeSignatures(tx: Tx, applicationId: string, actor: Actor, baseUrl: string, now = new Date()): Promise<number> {
+/**
+ * Sends every legal representative of the application's organisation who has not signed yet a
+ * single-use signing link: as 'signing-request' (an admin sends it to them), or as the rule-12
+ * 'legal-representative-notification' of a new application nobody signed as admin.
+ */
+export async function requestRepresentativeSignatures(
+  tx: Tx,
+  applicationId: string,
+  actor: Actor,
+  _baseUrl: string,
+  now = new Date(),
+  template: 'signing-request' | 'legal-representative-notification' = 'signing-request',
+): Promise<number> {
   const app = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },
-    include: { organisation: { include: { legalRepresentatives: true } }, subjectUser: true, signatures: true },
+    include: { organisation: { include: { legalRepresentatives: true } }, subjectUser: true, signatures: true, requestedBy: true },
   })
   const signed = new Set(app.signatures.map((s) => s.legalRepresentativeId))
   const reps = app.organisation.legalRepresentatives.filter((r) => !signed.has(r.id))
@@ -157,18 +167,20 @@ export async function requestRepresentativeSignatures(tx: Tx, applicationId: str
   for (const rep of reps) {
     const token = await createActionToken(tx, 'sign-application', { applicationId: app.id, legalRepresentativeId: rep.id }, expiresAt)
     mails.push({
-      idempotencyKey: `signing-request:${app.id}:${rep.id}:${now.getTime()}`,
+      idempotencyKey: template === 'signing-request' ? `signing-request:${app.id}:${rep.id}:${now.getTime()}` : `lr-notification:${app.id}:${rep.id}`,
       to: rep.email,
-      template: 'signing-request' as const,
-      locale: actor.locale,
+      template,
+      // Legal representatives have no account and no language setting: the KvK extract is Dutch.
+      locale: 'nl',
       data: {
-        representativeName: rep.name,
+        name: rep.name,
         organisationName: app.organisation.name,
         applicationType: app.type,
-        level: app.level ? levelLabel(app.level) : null,
-        subjectName: app.subjectUser ? fullName(app.subjectUser) : null,
-        signUrl: `${baseUrl}/ondertekenen/${token}`,
-        expiresAt: formatDate(expiresAt, actor.locale),
+        level: app.level ?? undefined,
+        subjectName: app.subjectUser ? fullName(app.subjectUser) : undefined,
+        requestedByName: app.requestedBy ? fullName(app.requestedBy) : undefined,
+        signPath: `/ondertekenen/${token}`,
+        expiresAt: isoDate(expiresAt),
       },
     })
   }
@@ -177,28 +189,13 @@ export async function requestRepresentativeSignatures(tx: Tx, applicationId: str
   return reps.length
 }
 
-/** Rule 12: the legal representatives hear of every application for their organisation unless an admin signed it. */
-export async function notifyRepresentatives(tx: Tx, applicationId: string, actor: Actor, baseUrl: string): Promise<void> {
-  const app = await tx.application.findUniqueOrThrow({
-    where: { id: applicationId },
-    include: { organisation: { include: { legalRepresentatives: true } }, subjectUser: true, signatures: true },
-  })
-  if (app.signatures.some((s) => s.signerType === 'admin')) return
-  await queueMails(
-    tx,
-    app.organisation.legalRepresentatives.map((rep) => ({
-      idempotencyKey: `lr-notification:${app.id}:${rep.id}`,
-      to: rep.email,
-      template: 'legal-representative-notification' as const,
-      locale: actor.locale,
-      data: {
-        representativeName: rep.name,
-        organisationName: app.organisation.name,
-        applicationType: app.type,
-        level: app.level ? levelLabel(app.level) : null,
-        subjectName: app.subjectUser ? fullName(app.subjectUser) : null,
-        portalUrl: baseUrl,
-      },
-    })),
-  )
+/**
+ * Rule 12: the legal representatives hear of every application for their organisation unless an
+ * admin signed it. The notice carries a single-use signing link each, so they can act on it.
+ * Returns the number of representatives notified (0 when an admin signed).
+ */
+export async function notifyRepresentatives(tx: Tx, applicationId: string, actor: Actor, baseUrl: string, now = new Date()): Promise<number> {
+  const adminSigned = await tx.applicationSignature.count({ where: { applicationId, signerType: 'admin' } })
+  if (adminSigned > 0) return 0
+  return requestRepresentativeSignatures(tx, applicationId, actor, baseUrl, now, 'legal-representative-notification')
 }

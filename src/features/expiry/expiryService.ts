@@ -117,7 +117,7 @@ WITH items AS (
   SELECT gen_random_uuid(), 'expiry-digest:' || p.org_id || ':' || a.user_id || ':' || to_char($1::date, 'YYYY-MM-DD'),
          a.email, 'expiry-digest', a.locale,
          jsonb_build_object('name', a.name, 'organisationName', o.name, 'organisationId', o.id,
-                            'listPath', '/beheer/machtigingen?organisationId=' || o.id, 'items', p.items),
+                            'listPath', '/beheer/machtigingen?organisatie=' || o.id, 'items', p.items),
          'pending', 0, now(), now()
   FROM per_org p
   JOIN organisations o ON o.id = p.org_id

@@ -70,6 +70,7 @@ export function mailRoutes({ mailService, config }: Services): Router {
     res.render('pages/mail/backoffice', {
       title: req.t('mail:backoffice.title'),
       section: 'backoffice',
+      subsection: 'outbox',
       rows,
       counts,
       status: query.status ?? '',

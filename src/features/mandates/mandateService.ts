@@ -385,7 +385,7 @@ export class MandateService {
         to: holder.user.email,
         template: 'link-request',
         locale: holder.user.locale,
-        data: { linkRequestId: request.id, userName: personName(holder.user), organisationName: org.name, requestedBy: principal.name, expiresAt: isoDate(expiresAt) },
+        data: { linkRequestId: request.id, name: personName(holder.user), organisationName: org.name, requestedByName: principal.name, requestPath: '/mijn-gegevens', expiresAt: isoDate(expiresAt) },
       })
     })
     return { linked: false, linkRequestCreated: true }
@@ -544,12 +544,16 @@ export class MandateService {
           template: 'mandates-granted',
           locale: checked.holder.user.locale,
           data: {
-            userName: personName(checked.holder.user),
+            name: personName(checked.holder.user),
             organisationName: checked.org.name,
-            level: toDbLevel(input.level),
-            validUntil: isoDate(validUntil),
             pending: checked.status === 'pending',
-            scopes: checked.scopes.map((s) => ({ scope: s.item.scope, serviceName: s.serviceName, providerName: s.providerName })),
+            mandates: checked.scopes.map((s) => ({
+              scope: s.item.scope,
+              serviceName: s.serviceName ?? undefined,
+              providerName: s.providerName ?? undefined,
+              level: toDbLevel(input.level),
+              validUntil: isoDate(validUntil),
+            })),
           },
         })
         return { mandates: created, status: checked.status, scopes: checked.scopes, validUntil, organisationName: checked.org.name, userName: personName(checked.holder.user) }
@@ -579,7 +583,7 @@ export class MandateService {
       const updated = await tx.mandate.update({
         where: { id },
         data: { status: 'revoked', revokedAt: now },
-        select: { id: true, status: true, revokedAt: true, organisation: { select: { name: true } }, user: { select: { email: true, firstName: true, lastNamePrefix: true, lastName: true, locale: true } }, service: { select: { name: true } }, provider: { select: { name: true } }, scope: true },
+        select: { id: true, status: true, revokedAt: true, organisation: { select: { name: true } }, user: { select: { email: true, firstName: true, lastNamePrefix: true, lastName: true, locale: true } }, service: { select: { name: true } }, provider: { select: { name: true } }, scope: true, level: true },
       })
       await recordAudit(tx, actor, {
         action: 'mandate.revoked',
@@ -595,11 +599,13 @@ export class MandateService {
         template: 'mandate-revoked',
         locale: updated.user.locale,
         data: {
-          userName: personName(updated.user),
+          name: personName(updated.user),
           organisationName: updated.organisation.name,
           scope: updated.scope,
-          serviceName: updated.service?.name ?? null,
-          providerName: updated.provider?.name ?? null,
+          serviceName: updated.service?.name ?? undefined,
+          providerName: updated.provider?.name ?? undefined,
+          level: toDbLevel(updated.level),
+          revokedAt: isoDate(now),
         },
       })
       return { id, userName: personName(updated.user) }
@@ -642,7 +648,13 @@ export class MandateService {
         const updated = await tx.mandate.update({
           where: { id },
           data: { status: 'active', validFrom: today, validUntil },
-          select: { user: { select: { email: true, firstName: true, lastNamePrefix: true, lastName: true, locale: true } }, organisation: { select: { name: true } } },
+          select: {
+            user: { select: { email: true, firstName: true, lastNamePrefix: true, lastName: true, locale: true } },
+            organisation: { select: { name: true } },
+            scope: true,
+            service: { select: { name: true } },
+            provider: { select: { name: true } },
+          },
         })
         await recordAudit(tx, actor, {
           action: 'mandate.activated',
@@ -657,7 +669,17 @@ export class MandateService {
           to: updated.user.email,
           template: 'renewal-done',
           locale: updated.user.locale,
-          data: { kind: 'activated', userName: personName(updated.user), organisationName: updated.organisation.name, mandates: [{ id, validUntil: isoDate(validUntil) }] },
+          data: {
+            name: personName(updated.user),
+            kind: 'mandate',
+            level: toDbLevel(level),
+            validUntil: isoDate(validUntil),
+            termYears,
+            organisationName: updated.organisation.name,
+            scope: updated.scope,
+            serviceName: updated.service?.name ?? undefined,
+            providerName: updated.provider?.name ?? undefined,
+          },
         })
         return { id, validUntil, userName: personName(updated.user) }
       })
@@ -689,7 +711,7 @@ export class MandateService {
     const adminLevels = principal.adminOrganisations.map((o) => toDbLevel(o.level))
     return this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<
-        { id: string; organisation_id: string; organisation_name: string; user_id: string; first_name: string; last_name_prefix: string | null; last_name: string; email: string; locale: string; scope: 'all' | 'provider' | 'service'; service_name: string | null; provider_name: string | null; old_status: MandateStatus; old_from: Date; old_until: Date; new_until: Date; refusal: RenewOutcome['refusal']; renewed: boolean }[]
+        { id: string; organisation_id: string; organisation_name: string; level: string; user_id: string; first_name: string; last_name_prefix: string | null; last_name: string; email: string; locale: string; scope: 'all' | 'provider' | 'service'; service_name: string | null; provider_name: string | null; old_status: MandateStatus; old_from: Date; old_until: Date; new_until: Date; refusal: RenewOutcome['refusal']; renewed: boolean }[]
       >`
         with cand as (
           select m.id, m.organisation_id, m.user_id, m.kind, m.scope_key, m.scope, m.service_id, m.provider_id, m.level,
@@ -725,7 +747,7 @@ export class MandateService {
           where m.id = ch.id and ch.refusal is null
           returning m.id
         )
-        select ch.id, ch.organisation_id, o.name as organisation_name, ch.user_id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.locale,
+        select ch.id, ch.organisation_id, o.name as organisation_name, ch.level::text as level, ch.user_id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.locale,
                ch.scope::text as scope, s.name as service_name, coalesce(p.name, sp.name) as provider_name,
                ch.status::text as old_status, ch.valid_from as old_from, ch.valid_until as old_until, ch.new_until, ch.refusal,
                (upd.id is not null) as renewed
@@ -755,10 +777,20 @@ export class MandateService {
         to: list[0]!.email,
         template: 'renewal-done',
         locale: list[0]!.locale,
+        // One mail per holder: the template lists the mandates; `count` picks the plural subject.
         data: {
-          kind: 'renewed',
-          userName: personName({ firstName: list[0]!.first_name, lastNamePrefix: list[0]!.last_name_prefix, lastName: list[0]!.last_name }),
-          mandates: list.map((r) => ({ id: r.id, organisationName: r.organisation_name, scope: r.scope, serviceName: r.service_name, providerName: r.provider_name, validUntil: isoDate(r.new_until) })),
+          name: personName({ firstName: list[0]!.first_name, lastNamePrefix: list[0]!.last_name_prefix, lastName: list[0]!.last_name }),
+          kind: 'mandate',
+          termYears,
+          count: list.length,
+          mandates: list.map((r) => ({
+            organisationName: r.organisation_name,
+            scope: r.scope,
+            serviceName: r.service_name ?? undefined,
+            providerName: r.provider_name ?? undefined,
+            level: r.level,
+            validUntil: isoDate(r.new_until),
+          })),
         },
       }))
       await queueMails(tx, mails)

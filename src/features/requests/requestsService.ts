@@ -3,8 +3,8 @@
 import type { LinkRequestStatus, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
-import { addMonths } from '../../web/dates.ts'
-import { formatDate } from '../../web/format.ts'
+import { addMonths, isoDate } from '../../web/dates.ts'
+import { paths } from '../../paths.ts'
 import type { Actor } from '../audit/actor.ts'
 import { recordAudit } from '../audit/audit.ts'
 import type { Principal } from '../auth/principal.ts'
@@ -64,9 +64,9 @@ export class RequestsService {
         data: {
           name: fullName(user),
           organisationName: organisation.name,
-          requestedBy: principal.name,
-          expiresAt: formatDate(expiresAt, user.locale),
-          url: `${this.config.baseUrl}/mijn-gegevens`,
+          requestedByName: principal.name,
+          expiresAt: isoDate(expiresAt),
+          requestPath: paths.mine,
         },
       })
       return request.id

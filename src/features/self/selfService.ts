@@ -3,7 +3,8 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { RuleViolation } from '../../errors.ts'
-import { addDays } from '../../web/dates.ts'
+import { addDays, isoDate } from '../../web/dates.ts'
+import { paths } from '../../paths.ts'
 import type { Actor } from '../audit/actor.ts'
 import { recordAudit } from '../audit/audit.ts'
 import type { Principal } from '../auth/principal.ts'
@@ -61,7 +62,7 @@ export class SelfService {
         to: address,
         template: 'email-change',
         locale: user.locale,
-        data: { name: fullName(user), oldEmail: user.email, newEmail: address, confirmUrl: `${this.config.baseUrl}/mijn-gegevens/e-mailadres/${token}`, expiresAt: expiresAt.toISOString() },
+        data: { name: fullName(user), oldEmail: user.email, newEmail: address, confirmPath: `${paths.mine}/e-mailadres/${token}`, expiresAt: isoDate(expiresAt) },
       })
     })
   }

@@ -5,13 +5,12 @@ import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { RuleViolation } from '../../errors.ts'
 import { addYears, isoDate, parseIsoDate, todayUtc } from '../../web/dates.ts'
-import { formatDate } from '../../web/format.ts'
 import type { Actor } from '../audit/actor.ts'
 import type { AuditEntry } from '../audit/audit.ts'
 import { insertJsonRows, LEVEL_SQL } from './bulkInsert.ts'
 import type { Principal } from '../auth/principal.ts'
 import { queueMails, type QueuedMail } from '../mail/outbox.ts'
-import { levelLabel, needsIdentityCheck } from '../applications/levels.ts'
+import { needsIdentityCheck } from '../applications/levels.ts'
 import { checkRows, toValidRow, type CheckedRow, type RawRow, type ValidRow } from './importRows.ts'
 
 export type Preview = { rows: CheckedRow[]; valid: ValidRow[]; invalidCount: number }
@@ -124,10 +123,10 @@ export class ImportService {
             name: after.name,
             firstName: row.firstName,
             organisationName: orgs.get(row.organisationId)?.name ?? '',
-            level: levelLabel(row.level),
-            validUntil: formatDate(validUntil, actor.locale),
+            level: row.level,
+            validUntil: isoDate(validUntil),
             upgrade: false,
-            loginUrl: `${this.config.baseUrl}/inloggen`,
+            overviewPath: '/overzicht',
           },
         })
       }

@@ -14,10 +14,12 @@ afterAll(async () => {
 const db = () => t.database.db
 const org = (name: string) => db().organisation.findFirstOrThrow({ where: { name } })
 const user = (email: string) => db().user.findFirstOrThrow({ where: { emailKey: email } })
-const tokenOf = (data: unknown) => String((data as { signUrl: string }).signUrl).split('/').pop()!
+const tokenOf = (data: unknown) => String((data as { signPath: string }).signPath).split('/').pop()!
 
 async function signingLinks(applicationId: string) {
-  const mails = await db().outgoingMail.findMany({ where: { template: 'signing-request', idempotencyKey: { startsWith: `signing-request:${applicationId}:` } } })
+  const mails = await db().outgoingMail.findMany({
+    where: { OR: [{ template: 'signing-request', idempotencyKey: { startsWith: `signing-request:${applicationId}:` } }, { template: 'legal-representative-notification', idempotencyKey: { startsWith: `lr-notification:${applicationId}:` } }] },
+  })
   return mails.map((m) => ({ to: m.toAddress, token: tokenOf(m.data) }))
 }
 
@@ -103,7 +105,7 @@ describe('Aanvragen', () => {
     const agent = await t.loginAs('jan')
     await postForm(agent, '/mijn-gegevens', '/mijn-gegevens/e-mailadres', { email: 'jan.ander@voorbeeld.nl' })
     const mail = await db().outgoingMail.findFirstOrThrow({ where: { template: 'email-change' } })
-    const token = String((mail.data as { confirmUrl: string }).confirmUrl).split('/').pop()!
+    const token = String((mail.data as { confirmPath: string }).confirmPath).split('/').pop()!
     const response = await t.agent().get(`/ondertekenen/${token}`)
     expect(response.status).toBe(410)
     expect(response.text).toContain('Deze link is niet geldig')

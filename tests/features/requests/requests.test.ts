@@ -28,7 +28,7 @@ describe('Verzoeken', () => {
     expect(page.text).toContain('Openstaand')
     expect(page.text).toContain('Verlopen') // the demo's lapsed request
     const mail = await t.database.db.outgoingMail.findFirstOrThrow({ where: { template: 'link-request', toAddress: 'sophie.kramer@demo.example' } })
-    expect(mail.data).toMatchObject({ organisationName: 'De Vries Holding B.V.', url: expect.stringMatching(/^http.*\/mijn-gegevens$/) })
+    expect(mail.data).toMatchObject({ organisationName: 'De Vries Holding B.V.', requestPath: '/mijn-gegevens' })
   })
 
   it('When the address is unknown, malformed or already linked, then the form says why and nothing is sent', async () => {

@@ -43,7 +43,7 @@ describe('Mijn gegevens', () => {
     expect(response.status).toBe(303)
     expect((await t.database.db.user.count({ where: { emailKey: 'jan.smit@demo.example' } }))).toBe(1)
     const mail = await t.database.db.outgoingMail.findFirstOrThrow({ where: { template: 'email-change', toAddress: 'jan.smit@nieuw.example' } })
-    const url = (mail.data as { confirmUrl: string }).confirmUrl
+    const url = (mail.data as { confirmPath: string }).confirmPath
     const token = tokenFrom(url)
     const stored = await t.database.db.actionToken.findFirstOrThrow({ where: { purpose: 'email-change' } })
     expect(stored.tokenHash).not.toContain(token)
