@@ -2,6 +2,7 @@
 // in the test process, and every link in it followed through the app.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { hashPassword } from '../../src/features/auth/passwords.ts'
+import { currentTotp } from '../../src/features/auth/totp.ts'
 import { DEMO_PASSWORD } from '../../src/features/demo/seedDemo.ts'
 import { createTestApp, csrfFrom, postForm, type Agent, type TestApp } from '../helpers/app.ts'
 import { startSmtpServer, type ReceivedMail, type TestSmtp } from '../helpers/smtp.ts'
@@ -309,8 +310,20 @@ describe('expiry and renewal links (rule 15)', () => {
 })
 
 describe('password reset', () => {
-  it('When the portal has no password reset route yet, then there is nothing to mail (skipped until it exists)', async () => {
-    const response = await t.agent().get('/wachtwoord-vergeten')
-    expect(response.status).toBe(404)
+  it('When a user asks for a new password, then the mail links to a page that sets it once, and the new password works', async () => {
+    const request = await postForm(t.agent(), '/wachtwoord-vergeten', '/wachtwoord-vergeten', { email: 'pieter.bakker@demo.example' })
+    expect(request.status).toBeLessThan(400)
+    const mail = await oneMailTo('pieter.bakker@demo.example', /wachtwoord/i)
+    expect(mail.text).toContain('30 minuten')
+    const [link] = await expectSound(mail)
+    const path = pathOf(link!, '/wachtwoord-herstellen/')
+    const agent = t.agent()
+    const page = await agent.get(path)
+    const set = await agent.post(path).type('form').send({ password: 'Nieuw-wachtwoord-2027', passwordRepeat: 'Nieuw-wachtwoord-2027', _csrf: csrfFrom(page.text) })
+    expect(set.status).toBeLessThan(400)
+    const login = await postForm(t.agent(), '/inloggen', '/inloggen', { email: 'pieter.bakker@demo.example', password: 'Nieuw-wachtwoord-2027', code: currentTotp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ') })
+    expect(login.status).toBe(303)
+    const again = await t.agent().get(path)
+    expect(again.text).not.toContain('name="passwordRepeat"')
   })
 })

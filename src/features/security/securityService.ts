@@ -83,7 +83,7 @@ export class SecurityService {
   async requestPasswordReset(email: string, actor: Actor, now = new Date()): Promise<void> {
     const user = await this.db.user.findUnique({
       where: { emailKey: email.trim().toLowerCase() },
-      select: { id: true, email: true, firstName: true, locale: true },
+      select: { id: true, email: true, firstName: true, lastNamePrefix: true, lastName: true, locale: true },
     })
     if (!user) return
     const token = randomBytes(32).toString('base64url')
@@ -103,7 +103,11 @@ export class SecurityService {
         to: user.email,
         template: 'password-reset',
         locale: user.locale,
-        data: { firstName: user.firstName, link: `${this.baseUrl}/wachtwoord-herstellen/${token}`, expiresInMinutes: RESET_TOKEN_MINUTES, expiresAt: expiresAt.toISOString() },
+        data: {
+          name: [user.firstName, user.lastNamePrefix, user.lastName].filter(Boolean).join(' '),
+          resetPath: `/wachtwoord-herstellen/${token}`,
+          expiresInMinutes: RESET_TOKEN_MINUTES,
+        },
       })
     })
   }

@@ -14,7 +14,7 @@ const samples: Record<string, Record<string, unknown>> = {
   'mandate-revoked': { name: 'Jan Smit', organisationName: 'Bakkerij De Vries B.V.', revokedAt: '2026-11-28', ...mandateItem },
   'mandates-granted': { name: 'Jan Smit', organisationName: 'Bakkerij De Vries B.V.', mandates: [mandateItem, { scope: 'all', level: 'EH2', validUntil: '2027-11-28' }] },
   'email-change': { name: 'Jan Smit', confirmPath: '/email/bevestigen/abc', expiresAt: '2026-12-01' },
-  'password-reset': { name: 'Jan Smit', resetPath: '/wachtwoord/abc', expiresAt: '2026-12-01' },
+  'password-reset': { name: 'Jan Smit', resetPath: '/wachtwoord-herstellen/abc', expiresInMinutes: 30 },
 }
 
 describe('mail templates', () => {
