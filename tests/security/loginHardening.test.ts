@@ -84,14 +84,14 @@ describe('password reset', () => {
     expect(known.headers.location).toBe(unknown.headers.location)
     const mails = await t.database.db.outgoingMail.findMany({ where: { template: 'password-reset' } })
     expect(mails.map((m) => m.toAddress)).toEqual(['ruud.peters@demo.example'])
-    const link = (mails[0]!.data as { link: string }).link
-    expect(link.startsWith(`${t.config.baseUrl}/wachtwoord-herstellen/`)).toBe(true)
+    const resetPath = (mails[0]!.data as { resetPath: string }).resetPath
+    expect(resetPath.startsWith('/wachtwoord-herstellen/')).toBe(true)
   })
 
   it('When the link is used, then the password changes, the link works only once, and the old password no longer works', async () => {
     await postForm(t.agent(), '/wachtwoord-vergeten', '/wachtwoord-vergeten', { email: ACCOUNTS.jan.email })
     const mail = await t.database.db.outgoingMail.findFirstOrThrow({ where: { template: 'password-reset', toAddress: ACCOUNTS.jan.email } })
-    const path = new URL((mail.data as { link: string }).link).pathname
+    const path = (mail.data as { resetPath: string }).resetPath
     const stored = await t.database.db.actionToken.findFirstOrThrow({ where: { purpose: 'password-reset', usedAt: null } })
     expect(path).not.toContain(stored.tokenHash)
 
@@ -111,7 +111,7 @@ describe('password reset', () => {
   it('When the link is older than 30 minutes, then it no longer works', async () => {
     await postForm(t.agent(), '/wachtwoord-vergeten', '/wachtwoord-vergeten', { email: 'mark.visser@demo.example' })
     const mail = await t.database.db.outgoingMail.findFirstOrThrow({ where: { template: 'password-reset', toAddress: 'mark.visser@demo.example' } })
-    const path = new URL((mail.data as { link: string }).link).pathname
+    const path = (mail.data as { resetPath: string }).resetPath
     const token = await t.database.db.actionToken.findFirstOrThrow({ where: { purpose: 'password-reset', usedAt: null }, orderBy: { createdAt: 'desc' } })
     expect(Math.abs(token.expiresAt.getTime() - token.createdAt.getTime() - 30 * 60_000)).toBeLessThan(1000)
     await t.database.db.actionToken.update({ where: { id: token.id }, data: { expiresAt: new Date(Date.now() - 1000) } })
