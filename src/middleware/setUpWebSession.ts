@@ -25,6 +25,18 @@ export function setUpWebSession(options: { pool: pg.Pool; secret: string; secure
       cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: IDLE_TIMEOUT_MS, path: '/' },
     }),
   )
+  // express-session sends a redirect's headers before its save has finished ("split response"), so a
+  // fast browser could follow the redirect and read the session as it was before (a wizard step lost).
+  // Save first, then redirect.
+  router.use((req, res, next) => {
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void
+    res.redirect = ((...args: unknown[]) => {
+      const s = req.session as (typeof req.session & Record<string, unknown>) | undefined
+      if (!s || Object.keys(s).every((key) => key === 'cookie')) return redirect(...args)
+      s.save((error) => (error ? next(error) : redirect(...args)))
+    }) as typeof res.redirect
+    next()
+  })
   router.use((req, res, next) => {
     const createdAt = req.session.createdAt
     if (createdAt && Date.now() - createdAt > ABSOLUTE_TIMEOUT_MS) {

@@ -92,3 +92,70 @@ export async function saveScreenshots(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshotsDir, `${name}-phone.png`), fullPage: true })
   if (original) await page.setViewportSize(original)
 }
+
+/** No catalogue key (e.g. "mandates:list.title") is shown instead of its text. */
+export async function expectNoRawKeys(page: Page): Promise<void> {
+  const text = await page.locator('body').innerText()
+  expect(text.match(/\b[a-z]+:[a-zA-Z]+\.[\w.]+\b/g) ?? []).toEqual([])
+}
+
+/** The checks every visited page gets: axe (WCAG 2.1 A/AA) and no raw catalogue keys. */
+export async function checkPage(page: Page): Promise<void> {
+  await expectNoRawKeys(page)
+  await expectAccessible(page)
+}
+
+/** A new context and page, logged in as the account. */
+export async function signedIn(e2e: E2e, account: AccountName, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const opened = await newPage(e2e, options)
+  await logIn(opened.page, account)
+  return opened
+}
+
+/** After a refused form: the title starts with "Fout:", the summary has the focus (with JS) and links to the field. */
+export async function expectErrorSummary(page: Page, options: { focus?: boolean } = {}): Promise<void> {
+  await expect.poll(() => page.title()).toMatch(/^Fout: /)
+  const summary = page.locator('#error-summary')
+  expect(await summary.count()).toBe(1)
+  const hrefs = await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))
+  expect(hrefs.length).toBeGreaterThan(0)
+  for (const href of hrefs) expect(await page.locator(href).count(), `target of ${href}`).toBe(1)
+  if (options.focus ?? true) await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('error-summary')
+}
+
+// Evaluated in the page (strings: the project's TypeScript has no DOM types).
+const FOCUSED = `(() => {
+  const a = document.activeElement
+  if (!a) return null
+  const label = a.getAttribute('aria-label') ?? (a.labels && a.labels[0] ? a.labels[0].textContent ?? '' : '')
+  return { tag: a.tagName.toLowerCase(), type: a.type ?? '', text: (a.textContent ?? '').trim(), label: label.trim(), name: a.name ?? '', value: a.value ?? '' }
+})()`
+const FOCUSED_RADIO_LABEL = `(() => {
+  const a = document.activeElement
+  return a && a.type === 'radio' && a.labels && a.labels[0] ? (a.labels[0].textContent ?? '').trim() : null
+})()`
+
+/** Presses Tab (or Shift+Tab) until the focused element matches, and returns; fails after `max` presses. */
+export async function tabTo(page: Page, matches: (el: { tag: string; type: string; text: string; label: string; name: string; value: string }) => boolean, options: { back?: boolean; max?: number } = {}): Promise<void> {
+  for (let i = 0; i < (options.max ?? 80); i++) {
+    await page.keyboard.press(options.back ? 'Shift+Tab' : 'Tab')
+    const el = (await page.evaluate(FOCUSED)) as Parameters<typeof matches>[0] | null
+    if (el && matches(el)) return
+  }
+  throw new Error('tabTo: no matching element reached with the keyboard')
+}
+
+/** In a focused radio group, presses ArrowDown until the radio labelled `label` is focused (and so checked). */
+export async function arrowToRadio(page: Page, label: string | RegExp, max = 60): Promise<void> {
+  const labelOf = () => page.evaluate(FOCUSED_RADIO_LABEL) as Promise<string | null>
+  const ok = (text: string | null) => text !== null && (typeof label === 'string' ? text === label : label.test(text))
+  for (let i = 0; i < max; i++) {
+    const current = await labelOf()
+    if (ok(current)) {
+      await page.keyboard.press('Space')
+      return
+    }
+    await page.keyboard.press('ArrowDown')
+  }
+  throw new Error(`arrowToRadio: no radio labelled ${String(label)}`)
+}
