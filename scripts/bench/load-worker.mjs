@@ -1,0 +1,16 @@
+// Runs autocannon in its own thread, so the load generator does not share the server's event loop.
+import { parentPort, workerData } from 'node:worker_threads'
+import autocannon from 'autocannon'
+
+const { url, connections, duration, cookie } = workerData
+const latencies = []
+const instance = autocannon({ url, connections, duration, headers: { cookie } })
+instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
+const result = await instance
+latencies.sort((a, b) => a - b)
+parentPort.postMessage({
+  rps: latencies.length / duration,
+  p95: latencies[Math.floor(latencies.length * 0.95)] ?? Number.NaN,
+  non2xx: result.non2xx,
+  errors: result.errors,
+})
