@@ -19,21 +19,24 @@ export function toAuditJson(value: unknown): Prisma.InputJsonValue | undefined {
   return JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v))) as Prisma.InputJsonValue
 }
 
+/** One audit row as Prisma writes it. */
+function auditRow(actor: Actor, entry: AuditEntry) {
+  return {
+    actorId: actor.principal?.id ?? null,
+    actorLabel: actor.principal?.email ?? actor.label,
+    action: entry.action,
+    organisationId: entry.organisationId ?? null,
+    subjectType: entry.subjectType,
+    subjectId: entry.subjectId ?? null,
+    before: toAuditJson(entry.before),
+    after: toAuditJson(entry.after),
+    ipAddress: actor.ipAddress,
+    requestId: actor.requestId,
+  }
+}
+
 export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      actorId: actor.principal?.id ?? null,
-      actorLabel: actor.principal?.email ?? actor.label,
-      action: entry.action,
-      organisationId: entry.organisationId ?? null,
-      subjectType: entry.subjectType,
-      subjectId: entry.subjectId ?? null,
-      before: toAuditJson(entry.before),
-      after: toAuditJson(entry.after),
-      ipAddress: actor.ipAddress,
-      requestId: actor.requestId,
-    },
-  })
+  await tx.auditEvent.create({ data: auditRow(actor, entry) })
 }
 
 /** Many entries at once (bulk renewal): one INSERT, still in the caller's transaction. */
@@ -41,18 +44,21 @@ export async function recordAuditMany(tx: Tx, actor: Actor, entries: AuditEntry[
   if (entries.length === 0) return
   if (entries.length > 20) {
     // Large batches (bulk renewal): one INSERT … SELECT from a JSON parameter, far cheaper than createMany.
-    const rows = entries.map((entry) => ({
-      actor_id: actor.principal?.id ?? null,
-      actor_label: actor.principal?.email ?? actor.label,
-      action: entry.action,
-      organisation_id: entry.organisationId ?? null,
-      subject_type: entry.subjectType,
-      subject_id: entry.subjectId ?? null,
-      before: toAuditJson(entry.before) ?? null,
-      after: toAuditJson(entry.after) ?? null,
-      ip_address: actor.ipAddress,
-      request_id: actor.requestId,
-    }))
+    const rows = entries.map((entry) => {
+      const row = auditRow(actor, entry)
+      return {
+        actor_id: row.actorId,
+        actor_label: row.actorLabel,
+        action: row.action,
+        organisation_id: row.organisationId,
+        subject_type: row.subjectType,
+        subject_id: row.subjectId,
+        before: row.before ?? null,
+        after: row.after ?? null,
+        ip_address: row.ipAddress,
+        request_id: row.requestId,
+      }
+    })
     await tx.$executeRaw`
       insert into audit_events (actor_id, actor_label, action, organisation_id, subject_type, subject_id, before, after, ip_address, request_id)
       select actor_id, actor_label, action, organisation_id, subject_type, subject_id, before, after, ip_address, request_id
@@ -60,18 +66,5 @@ export async function recordAuditMany(tx: Tx, actor: Actor, entries: AuditEntry[
         subject_type varchar, subject_id varchar, before jsonb, after jsonb, ip_address varchar, request_id varchar)`
     return
   }
-  await tx.auditEvent.createMany({
-    data: entries.map((entry) => ({
-      actorId: actor.principal?.id ?? null,
-      actorLabel: actor.principal?.email ?? actor.label,
-      action: entry.action,
-      organisationId: entry.organisationId ?? null,
-      subjectType: entry.subjectType,
-      subjectId: entry.subjectId ?? null,
-      before: toAuditJson(entry.before),
-      after: toAuditJson(entry.after),
-      ipAddress: actor.ipAddress,
-      requestId: actor.requestId,
-    })),
-  })
+  await tx.auditEvent.createMany({ data: entries.map((entry) => auditRow(actor, entry)) })
 }
