@@ -135,6 +135,8 @@ try {
   const loginPage = await fetch(`${base}/inloggen`)
   const cookie0 = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!
+  // A TOTP code logs in once; a second run within the same 30 s would otherwise be refused.
+  await services.db.user.updateMany({ where: { emailKey: ADMIN_EMAIL.toLowerCase() }, data: { totpLastStep: null } })
   const login = await fetch(`${base}/inloggen`, {
     method: 'POST',
     redirect: 'manual',

@@ -94,6 +94,8 @@ async function main() {
   try {
     await waitForHealth(server)
     clearer = setInterval(() => void db.query('delete from rate_limits').catch(() => {}), 2000)
+    // A TOTP code logs in once; a second scan within the same 30 s would otherwise be refused.
+    await db.query('update users set totp_last_step = null where email_key = $1', [ADMIN.email.toLowerCase()])
     const cookie = await login()
     console.log('Logged in as the demo admin.')
 

@@ -3,7 +3,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts'
 import { verifyPassword } from './passwords.ts'
 import type { AdminOrganisation, Principal } from './principal.ts'
-import { verifyTotp } from './totp.ts'
+import { verifyTotpStep } from './totp.ts'
 import { todayUtc } from '../../web/dates.ts'
 
 export type LoginAttempt = { email: string; password: string; code?: string }
@@ -39,9 +39,22 @@ export class AuthService {
     if (!this.needsSecondFactor(principal, user.totpSecret)) return { outcome: 'ok', principal, method: 'password' }
     if (!user.totpSecret) return { outcome: 'enrol', userId: user.id, email: user.email }
     const code = attempt.code?.trim() ?? ''
-    if (verifyTotp(user.totpSecret, code, now.getTime())) return { outcome: 'ok', principal, method: 'totp' }
+    const step = verifyTotpStep(user.totpSecret, code, now.getTime())
+    if (step !== null && (await this.claimTotpStep(user.id, step))) return { outcome: 'ok', principal, method: 'totp' }
     if (code && (await this.useRecoveryCode(user.id, code))) return { outcome: 'ok', principal, method: 'recovery' }
     return { outcome: 'failed', userId: user.id }
+  }
+
+  /**
+   * A TOTP code logs in once: the step is recorded atomically, and a step at or before the last one
+   * is refused (ASVS 2.8.4), also when two logins with the same code race.
+   */
+  private async claimTotpStep(userId: string, step: number): Promise<boolean> {
+    const claimed = await this.db.user.updateMany({
+      where: { id: userId, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] },
+      data: { totpLastStep: step },
+    })
+    return claimed.count === 1
   }
 
   needsSecondFactor(principal: Principal, totpSecret: string | null): boolean {

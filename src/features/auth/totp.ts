@@ -7,9 +7,16 @@ export function newTotpSecret(): string {
 
 /** Accepts the current code and the one before or after it (30 s of clock drift). */
 export function verifyTotp(secret: string, token: string, now: number = Date.now()): boolean {
+  return verifyTotpStep(secret, token, now) !== null
+}
+
+/** The time step of a valid code (null when not valid), so a login can refuse a step used before. */
+export function verifyTotpStep(secret: string, token: string, now: number = Date.now()): number | null {
   const clean = token.replace(/\s/g, '')
-  if (!/^\d{6}$/.test(clean)) return false
-  return verifySync({ secret, token: clean, epoch: Math.floor(now / 1000), epochTolerance: 30 }).valid
+  if (!/^\d{6}$/.test(clean)) return null
+  const result = verifySync({ secret, token: clean, epoch: Math.floor(now / 1000), epochTolerance: 30 })
+  // otplib returns the matched time step at run time; its functional typings leave it out.
+  return result.valid ? (result as unknown as { timeStep: number }).timeStep : null
 }
 
 export function currentTotp(secret: string, now: number = Date.now()): string {

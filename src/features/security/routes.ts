@@ -9,7 +9,7 @@ import { fromFieldMessages, parseForm } from '../../web/forms.ts'
 import { flash } from '../../middleware/setUpFlash.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { logIn } from '../auth/routes.ts'
-import { totpUri, verifyTotp } from '../auth/totp.ts'
+import { totpUri, verifyTotpStep } from '../auth/totp.ts'
 import { codeSchema, forgotSchema, resetParams, resetSchema } from './schemas.ts'
 
 const ENROLMENT_MINUTES = 10
@@ -49,12 +49,13 @@ export function securityRoutes(services: Services): Router {
     if (await rateLimits.isBlocked('secondFactor', keys)) return fail(429, 'security:errors.tooMany')
     const parsed = parseForm(codeSchema, req.body, req.t)
     if (!parsed.ok) return renderEnrol(req, res, 400, { errors: parsed.errors })
-    if (!verifyTotp(pending.secret, parsed.data.code)) {
+    const step = verifyTotpStep(pending.secret, parsed.data.code)
+    if (step === null) {
       await rateLimits.consume('secondFactor', keys)
       return fail(422, 'security:errors.codeWrong')
     }
     const actor = { ...actorFrom(req), label: pending.email }
-    const codes = await securityService.completeEnrolment(pending.userId, pending.secret, actor)
+    const codes = await securityService.completeEnrolment(pending.userId, pending.secret, actor, step)
     const principal = codes ? await authService.loadPrincipal(pending.userId) : null
     if (!codes || !principal) {
       delete req.session.enrolment

@@ -37,10 +37,10 @@ export class SecurityService {
   ) {}
 
   /** Saves the confirmed secret and makes fresh recovery codes; returns them (shown once). */
-  async completeEnrolment(userId: string, secret: string, actor: Actor): Promise<string[] | null> {
+  async completeEnrolment(userId: string, secret: string, actor: Actor, usedStep: number | null = null): Promise<string[] | null> {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode)
     return this.db.$transaction(async (tx) => {
-      const updated = await tx.user.updateMany({ where: { id: userId, totpSecret: null }, data: { totpSecret: secret, totpEnabledAt: new Date() } })
+      const updated = await tx.user.updateMany({ where: { id: userId, totpSecret: null }, data: { totpSecret: secret, totpEnabledAt: new Date(), totpLastStep: usedStep } })
       if (updated.count !== 1) return null
       await tx.recoveryCode.deleteMany({ where: { userId } })
       await tx.recoveryCode.createMany({ data: codes.map((code) => ({ userId, codeHash: sha256(code) })) })

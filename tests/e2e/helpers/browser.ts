@@ -8,7 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { expect } from 'vitest'
 import { currentTotp } from '../../../src/features/auth/totp.ts'
 import { DEMO_PASSWORD } from '../../../src/features/demo/seedDemo.ts'
-import { ACCOUNTS, createTestApp, type AccountName, type TestApp } from '../../helpers/app.ts'
+import { ACCOUNTS, allowTotpAgain, createTestApp, type AccountName, type TestApp } from '../../helpers/app.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const CHROMIUM_ARGS = [
@@ -25,8 +25,12 @@ export const screenshotsDir = path.resolve(import.meta.dirname, '../../../docs/s
 
 export type E2e = { t: TestApp; baseUrl: string; browser: Browser; close: () => Promise<void> }
 
+/** The running app's test database, so logIn can clear the TOTP replay marker (see allowTotpAgain). */
+let currentDatabase: TestApp['database'] | undefined
+
 export async function startE2e(): Promise<E2e> {
   const t = await createTestApp({ env: { BASE_URL: 'http://127.0.0.1' } })
+  currentDatabase = t.database
   const server: Server = await new Promise((resolve) => {
     const s = t.app.listen(0, '127.0.0.1', () => resolve(s))
   })
@@ -74,6 +78,7 @@ export async function expectAccessible(page: Page): Promise<void> {
 
 export async function logIn(page: Page, account: AccountName): Promise<void> {
   const { email, totp } = ACCOUNTS[account]
+  if (currentDatabase) await allowTotpAgain(currentDatabase.db, email)
   await page.goto('/inloggen')
   await page.getByLabel('E-mailadres').fill(email)
   await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { currentTotp } from '../../../src/features/auth/totp.ts'
 import { DEMO_PASSWORD } from '../../../src/features/demo/seedDemo.ts'
-import { ACCOUNTS, createTestApp, csrfFrom, postForm, type TestApp } from '../../helpers/app.ts'
+import { ACCOUNTS, allowTotpAgain, createTestApp, csrfFrom, postForm, type TestApp } from '../../helpers/app.ts'
 
 const FAILED = 'De inloggegevens zijn onjuist'
 
@@ -26,6 +26,7 @@ describe('login', () => {
   })
 
   it('When an admin gives the right password and TOTP code, then he sees Overzicht with his organisations', async () => {
+    await allowTotpAgain(t.database.db, ACCOUNTS.sanne.email)
     const agent = t.agent()
     const response = await postForm(agent, '/inloggen', '/inloggen', {
       email: ACCOUNTS.sanne.email,
@@ -43,12 +44,24 @@ describe('login', () => {
   })
 
   it('When the e-mail address differs only in case, then the login still succeeds', async () => {
+    await allowTotpAgain(t.database.db, ACCOUNTS.sanne.email)
     const response = await postForm(t.agent(), '/inloggen', '/inloggen', {
       email: ACCOUNTS.sanne.email.toUpperCase(),
       password: DEMO_PASSWORD,
       code: currentTotp(ACCOUNTS.sanne.totp),
     })
     expect(response.status).toBe(303)
+  })
+
+  it('When a TOTP code has logged in once, then the same code does not log in again (no replay)', async () => {
+    await allowTotpAgain(t.database.db, ACCOUNTS.sanne.email)
+    const code = currentTotp(ACCOUNTS.sanne.totp)
+    const fields = { email: ACCOUNTS.sanne.email, password: DEMO_PASSWORD, code }
+    const first = await postForm(t.agent(), '/inloggen', '/inloggen', fields)
+    const second = await postForm(t.agent(), '/inloggen', '/inloggen', fields)
+    expect(first.status).toBe(303)
+    expect(second.status).toBe(401)
+    expect(second.text).toContain(FAILED)
   })
 
   it('When the password is wrong, then one message is shown and the e-mail address is kept', async () => {
