@@ -6,7 +6,7 @@ import type { Config } from '../../config.ts'
 import { RuleViolation } from '../../errors.ts'
 import { addYears, isoDate, parseIsoDate, todayUtc } from '../../web/dates.ts'
 import type { Actor } from '../audit/actor.ts'
-import type { AuditEntry } from '../audit/audit.ts'
+import { recordAuditMany, type AuditEntry } from '../audit/audit.ts'
 import { insertJsonRows, LEVEL_SQL } from './bulkInsert.ts'
 import type { Principal } from '../auth/principal.ts'
 import { queueMails, type QueuedMail } from '../mail/outbox.ts'
@@ -191,32 +191,7 @@ export class ImportService {
           signatures.map((g) => ({ application_id: g.applicationId, signer_type: g.signerType, admin_user_id: g.adminUserId, signed_at: g.signedAt })),
           { id: 'gen_random_uuid()' },
         )
-        await insertJsonRows(
-          tx,
-          'audit_events',
-          [
-            { name: 'actor_id', type: 'uuid' },
-            { name: 'actor_label', type: 'text' },
-            { name: 'action', type: 'text' },
-            { name: 'organisation_id', type: 'uuid' },
-            { name: 'subject_type', type: 'text' },
-            { name: 'subject_id', type: 'text' },
-            { name: 'after', type: 'jsonb' },
-            { name: 'ip_address', type: 'text' },
-            { name: 'request_id', type: 'text' },
-          ],
-          audit.map((e) => ({
-            actor_id: actor.principal?.id ?? null,
-            actor_label: actor.principal?.email ?? actor.label,
-            action: e.action,
-            organisation_id: e.organisationId ?? null,
-            subject_type: e.subjectType,
-            subject_id: e.subjectId ?? null,
-            after: e.after ?? null,
-            ip_address: actor.ipAddress,
-            request_id: actor.requestId,
-          })),
-        )
+        await recordAuditMany(tx, actor, audit)
         await queueMails(tx, mails)
       },
       { timeout: 60_000 },
