@@ -11,6 +11,7 @@ import { LEVELS, levelLabel } from './levels.ts'
 import { OPEN_STATUSES } from './applicationsService.ts'
 import { fullName } from './workflow.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
+import { beheerCrumbs, type Crumb } from '../../web/breadcrumbs.ts'
 
 const appointSchema = z.object({
   organisationId: z.uuid('applications:errors.organisation'),
@@ -23,11 +24,7 @@ const STATUSES = ['awaiting_signature', 'signed', 'awaiting_identity_check', 'is
 export function applicationRoutes({ applicationsService }: Services): Router {
   const router = Router()
   const base = paths.beheer.applications
-  const crumbs = (req: Request, ...more: { label: string; href?: string }[]) => [
-    { label: req.t('common:nav.beheer'), href: paths.beheer.mandates },
-    { label: req.t('common:nav.applications'), href: base },
-    ...more,
-  ]
+  const crumbs = (req: Request, ...more: Crumb[]) => beheerCrumbs(req, 'applications', ...more)
 
   router.get(base, allow('admin'), async (req, res) => {
     const status = typeof req.query.status === 'string' ? req.query.status : ''

@@ -8,6 +8,7 @@ import type { Services } from '../../services.ts'
 import { parseForm, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
+import { beheerCrumbs, type Crumb } from '../../web/breadcrumbs.ts'
 
 const newRequestSchema = z.object({
   organisationId: z.uuid('requests:errors.organisation'),
@@ -18,11 +19,7 @@ const ORDER = ['organisationId', 'email']
 export function requestRoutes({ requestsService }: Services): Router {
   const router = Router()
   const base = paths.beheer.requests
-  const crumbs = (req: Request, ...more: { label: string; href?: string }[]) => [
-    { label: req.t('common:nav.beheer'), href: paths.beheer.mandates },
-    { label: req.t('common:nav.requests'), href: base },
-    ...more,
-  ]
+  const crumbs = (req: Request, ...more: Crumb[]) => beheerCrumbs(req, 'requests', ...more)
 
   router.get(base, allow('admin'), async (req, res) => {
     const requests = await requestsService.listForAdmin(req.user!)

@@ -13,6 +13,7 @@ import { CsvFileError, emptyRow, MAX_FORM_ROWS, readCsv, ROW_FIELDS, sampleCsv, 
 import { userFilterSchema } from './schemas.ts'
 import { fullName } from '../applications/workflow.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
+import { beheerCrumbs, type Crumb } from '../../web/breadcrumbs.ts'
 
 declare module 'express-session' {
   interface SessionData {
@@ -26,8 +27,8 @@ function beheer(req: Request, extra: Record<string, unknown>) {
   return { section: 'beheer', subsection: 'users', ...extra }
 }
 
-function crumbs(req: Request, ...more: { label: string; href?: string }[]) {
-  return [{ label: req.t('common:nav.beheer'), href: paths.beheer.mandates }, { label: req.t('common:nav.users'), href: paths.beheer.users }, ...more]
+function crumbs(req: Request, ...more: Crumb[]) {
+  return beheerCrumbs(req, 'users', ...more)
 }
 
 function filterQuery(filter: Record<string, unknown>, extra: Record<string, string> = {}): string {
