@@ -1,6 +1,5 @@
 // The outbox: an e-mail is a row written in the same transaction as the change that causes it.
 // The mail worker (src/features/mail/worker.ts) renders and delivers the rows.
-import type { Prisma } from '../../generated/prisma/client.ts'
 import type { Tx } from '../audit/audit.ts'
 
 /** One template per kind of mail (views/mail/<template>.{html,text}.ejs). */
@@ -33,34 +32,20 @@ export async function queueMail(tx: Tx, mail: QueuedMail): Promise<void> {
 /** Queues many at once; a key already queued is skipped, never sent twice. */
 export async function queueMails(tx: Tx, mails: QueuedMail[]): Promise<number> {
   if (mails.length === 0) return 0
-  if (mails.length > 20) {
-    // Large batches (bulk renewal): one INSERT … SELECT from a JSON parameter, far cheaper than createMany.
-    const rows = mails.map((mail) => ({
-      idempotency_key: mail.idempotencyKey,
-      to_address: mail.to,
-      template: mail.template,
-      locale: mail.locale === 'en' ? 'en' : 'nl',
-      data: mail.data,
-    }))
-    const count = await tx.$executeRaw`
-      insert into outgoing_mail (id, idempotency_key, to_address, template, locale, data)
-      select gen_random_uuid(), idempotency_key, to_address, template, locale, data
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(idempotency_key varchar, to_address varchar, template varchar, locale varchar, data jsonb)
-      on conflict (idempotency_key) do nothing`
-    if (count > 0) await tx.$executeRawUnsafe('NOTIFY outgoing_mail')
-    return count
-  }
-  const result = await tx.outgoingMail.createMany({
-    data: mails.map((mail) => ({
-      idempotencyKey: mail.idempotencyKey,
-      toAddress: mail.to,
-      template: mail.template,
-      locale: mail.locale === 'en' ? 'en' : 'nl',
-      data: mail.data as Prisma.InputJsonValue,
-    })),
-    skipDuplicates: true,
-  })
+  // One INSERT … SELECT from a JSON parameter, whatever the batch size (bulk renewal queues thousands).
+  const rows = mails.map((mail) => ({
+    idempotency_key: mail.idempotencyKey,
+    to_address: mail.to,
+    template: mail.template,
+    locale: mail.locale === 'en' ? 'en' : 'nl',
+    data: mail.data,
+  }))
+  const count = await tx.$executeRaw`
+    insert into outgoing_mail (id, idempotency_key, to_address, template, locale, data)
+    select gen_random_uuid(), idempotency_key, to_address, template, locale, data
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(idempotency_key varchar, to_address varchar, template varchar, locale varchar, data jsonb)
+    on conflict (idempotency_key) do nothing`
   // Wakes the mail worker once the transaction commits (NOTIFY is delivered at commit, dropped on rollback).
-  if (result.count > 0) await tx.$executeRawUnsafe('NOTIFY outgoing_mail')
-  return result.count
+  if (count > 0) await tx.$executeRawUnsafe('NOTIFY outgoing_mail')
+  return count
 }
