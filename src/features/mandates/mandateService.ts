@@ -25,6 +25,13 @@ export function levelRank(level: Level): number {
   return LEVELS.indexOf(level)
 }
 /** The database spells EH2_PLUS as 'EH2+'. */
+/** Rule 5: a mandate for one service is at least that service's required level. */
+function assertLevelCoversScope(scope: { requiredLevel?: Level | null; serviceName?: string | null }, level: Level, field: string): void {
+  if (scope.requiredLevel && levelRank(scope.requiredLevel) > levelRank(level)) {
+    throw new RuleViolation('mandates:errors.serviceLevel', field, { name: scope.serviceName, level: toDbLevel(scope.requiredLevel) })
+  }
+}
+
 export function toDbLevel(level: Level): string {
   return level === 'EH2_PLUS' ? 'EH2+' : level
 }
@@ -428,6 +435,17 @@ export class MandateService {
     }
   }
 
+  /**
+   * The wizard's "Machtiging toevoegen": the scope described, or a RuleViolation when the service is
+   * unknown or requires a higher level than the one chosen (rule 5, as `grant` checks it again).
+   */
+  async describeAddable(item: ScopeItem | null, level: Level) {
+    if (!item) throw new RuleViolation('mandates:errors.unknownService', 'choice')
+    const [described] = await this.describeScopes([item])
+    assertLevelCoversScope(described!, level, 'choice')
+    return described!
+  }
+
   /** Names for the chosen scopes, or a RuleViolation for an unknown service or provider (rule 5). */
   async describeScopes(items: ScopeItem[]) {
     const serviceIds = items.flatMap((i) => (i.scope === 'service' ? [i.serviceId] : []))
@@ -484,9 +502,7 @@ export class MandateService {
     for (const s of scopes) {
       if (seen.has(s.key)) throw new RuleViolation('mandates:errors.duplicateItem', 'service', { name: s.serviceName ?? s.providerName ?? 'alle' })
       seen.add(s.key)
-      if (s.requiredLevel && levelRank(s.requiredLevel) > levelRank(input.level)) {
-        throw new RuleViolation('mandates:errors.serviceLevel', 'service', { name: s.serviceName, level: toDbLevel(s.requiredLevel) })
-      }
+      assertLevelCoversScope(s, input.level, 'service')
     }
     if (input.branchId) {
       const branch = await db.branch.findFirst({ where: { id: input.branchId, organisationId: input.organisationId }, select: { id: true } })

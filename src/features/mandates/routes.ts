@@ -316,16 +316,12 @@ export function mandateRoutes({ mandateService }: Services): Router {
         return renderServices(req, res, 400, { errors: fromFieldMessages({ choice: req.t('mandates:errors.choiceRequired') }) })
       }
       try {
-        if (!item) throw new RuleViolation('mandates:errors.unknownService', 'choice')
-        const [described] = await mandateService.describeScopes([item])
-        if (described!.requiredLevel && LEVELS.indexOf(described!.requiredLevel) > LEVELS.indexOf(w.level!)) {
-          throw new RuleViolation('mandates:errors.serviceLevel', 'choice', { name: described!.serviceName, level: req.t('common:levels.' + described!.requiredLevel) })
-        }
-        const key = described!.key
+        const described = await mandateService.describeAddable(item, w.level!)
+        const key = described.key
         const existing = await mandateService.describeScopes(w.items)
-        if (existing.some((e) => e.key === key)) throw new RuleViolation('mandates:errors.duplicateItem', 'choice', { name: described!.serviceName ?? described!.providerName ?? req.t('mandates:scope.all') })
-        w.items.push(item)
-        flash(req, 'success', req.t('mandates:wizard.services.added', { name: described!.serviceName ?? (described!.providerName ? req.t('mandates:scope.provider', { name: described!.providerName }) : req.t('mandates:scope.all')) }))
+        if (existing.some((e) => e.key === key)) throw new RuleViolation('mandates:errors.duplicateItem', 'choice', { name: described.serviceName ?? described.providerName ?? req.t('mandates:scope.all') })
+        w.items.push(item!) // describeAddable refused a missing item
+        flash(req, 'success', req.t('mandates:wizard.services.added', { name: described.serviceName ?? (described.providerName ? req.t('mandates:scope.provider', { name: described.providerName }) : req.t('mandates:scope.all')) }))
       } catch (error) {
         const v = ruleFailure(error)
         return renderServices(req, res, 422, { errors: ruleErrors({ ...v, field: 'choice' }, req.t), values: { choice: parsed.data.choice ?? '', zoek: search } })
