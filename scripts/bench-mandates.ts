@@ -8,7 +8,8 @@
 //   filtered   GET /beheer/machtigingen?niveau=EH3&gebruiker=...
 //   deep       GET /beheer/machtigingen?na=<cursor ~90% into the list>
 // and prints requests/s and p95 latency per run; then times a bulk renewal of 1,000 mandates.
-// Options: BENCH_CONNECTIONS (10), BENCH_DURATION seconds (10).
+// Options: BENCH_CONNECTIONS (10), BENCH_DURATION seconds (10), BENCH_ONLY (comma-separated run names:
+// floor,first,filtered,inactive,deep; the floor always runs, for the comparison).
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
@@ -32,6 +33,7 @@ const PASSWORD = 'Bench-wachtwoord-2026'
 const TOTP = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const duration = Number(process.env.BENCH_DURATION ?? 10)
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
 
 // Production settings (view cache on) as a deployment would run, but cookies over plain HTTP on localhost.
 const config = loadConfig({
@@ -153,12 +155,12 @@ try {
   const deep = `${deepRow[0]!.valid_until.toISOString().slice(0, 10)}_${deepRow[0]!.id}`
 
   const targets = [
-    { name: 'floor', path: '/beheer/floor' },
-    { name: 'list: first page', path: '/beheer/machtigingen' },
-    { name: 'list: filtered', path: '/beheer/machtigingen?niveau=EH3&gebruiker=Bench%2000042' },
-    { name: 'list: filtered (level + inactive)', path: '/beheer/machtigingen?niveau=EH2_PLUS&inactief=1' },
-    { name: 'list: deep page', path: `/beheer/machtigingen?na=${deep}` },
-  ]
+    { key: 'floor', name: 'floor', path: '/beheer/floor' },
+    { key: 'first', name: 'list: first page', path: '/beheer/machtigingen' },
+    { key: 'filtered', name: 'list: filtered', path: '/beheer/machtigingen?niveau=EH3&gebruiker=Bench%2000042' },
+    { key: 'inactive', name: 'list: filtered (level + inactive)', path: '/beheer/machtigingen?niveau=EH2_PLUS&inactief=1' },
+    { key: 'deep', name: 'list: deep page', path: `/beheer/machtigingen?na=${deep}` },
+  ].filter((t) => !only || t.key === 'floor' || only.includes(t.key))
   for (const target of targets) {
     const check = await fetch(base + target.path, { headers: { cookie }, redirect: 'manual' })
     const html = await check.text()
@@ -179,7 +181,7 @@ try {
   console.log(`\nautocannon: ${connections} connections, ${duration} s per run`)
   const results: { name: string; rps: number; p95: number; non2xx: number }[] = []
   // Warm-up (JIT, caches, connection pool), not counted.
-  await run(base + targets[1]!.path, 2)
+  await run(base + (targets[1] ?? targets[0]!).path, 2)
   for (const target of targets) {
     const r = await run(base + target.path)
     results.push({ name: target.name, ...r })
