@@ -135,6 +135,20 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
+/**
+ * The user search (on alias u): a substring of the name as displayed or of the e-mail address,
+ * case-insensitive, `%` and `_` taken literally. The first condition is the expression of the
+ * trigram index users_search_trgm_idx (migration *_users_search), so a search of three or more
+ * characters is an index scan; shorter ones have no trigram and scan the users. The second keeps
+ * the match exact: within the name or within the e-mail address, never across the two.
+ */
+export function userMatches(query: string): Prisma.Sql {
+  const pattern = `%${escapeLike(query.trim())}%`
+  return Prisma.sql`user_search_text(u.first_name, u.last_name_prefix, u.last_name, u.email) like lower(${pattern})
+    and (u.email ilike ${pattern}
+      or (u.first_name || ' ' || coalesce(u.last_name_prefix || ' ', '') || u.last_name) ilike ${pattern})`
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
 }
@@ -173,13 +187,11 @@ export class MandateService {
   // -------------------------------------------------------------------------------------------
   // The list
 
-  /** User ids matching a name or e-mail search among the users linked to these organisations. */
+  /** User ids matching a name or e-mail search among the users with a mandate in these organisations. */
   private async matchingUserIds(orgIds: string[], query: string): Promise<string[]> {
-    const pattern = `%${escapeLike(query.trim())}%`
     const rows = await this.db.$queryRaw<{ id: string }[]>`
-      select distinct u.id from users u
-      where (u.email ilike ${pattern}
-        or (u.first_name || ' ' || coalesce(u.last_name_prefix || ' ', '') || u.last_name) ilike ${pattern})
+      select u.id from users u
+      where ${userMatches(query)}
         and exists (select 1 from mandates m where m.user_id = u.id and m.organisation_id = any(${orgIds}::uuid[]))
       limit 500`
     return rows.map((r) => r.id)

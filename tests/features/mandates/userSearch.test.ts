@@ -1,0 +1,109 @@
+// The Machtigingen list's user filter ("naam of e-mailadres"): substring of the displayed name or
+// of the e-mail address, case-insensitive, `%` and `_` literal, only users with a mandate in the
+// admin's organisations; a search of three or more characters can use the trigram index.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Principal } from '../../../src/features/auth/principal.ts'
+import { MandateService, userMatches } from '../../../src/features/mandates/mandateService.ts'
+import { todayUtc } from '../../../src/web/dates.ts'
+import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts'
+import { actorFor, demo, yearsFromToday } from './helpers.ts'
+
+let t: TestDatabase
+let service: MandateService
+let d: Awaited<ReturnType<typeof demo>>
+let sanne: Principal
+/** Test users, all with the last name Zoekmans. */
+const u = { wim: '', bram: '', eline: '', wanda: '', wouter: '' }
+
+async function addUser(firstName: string, lastNamePrefix: string | null, email: string, mandateIn: string | null, linkedTo: string) {
+  const user = await t.db.user.create({
+    data: { firstName, lastNamePrefix, lastName: 'Zoekmans', email, dateOfBirth: new Date('1985-05-05') },
+  })
+  await t.db.means.create({ data: { userId: user.id, level: 'EH3', status: 'active', validFrom: todayUtc(), validUntil: yearsFromToday(2) } })
+  await t.db.organisationLink.create({ data: { userId: user.id, organisationId: linkedTo } })
+  if (mandateIn) {
+    await t.db.mandate.create({
+      data: { kind: 'use', userId: user.id, organisationId: mandateIn, scope: 'all', level: 'EH2', validFrom: todayUtc(), validUntil: yearsFromToday(1), status: 'active' },
+    })
+  }
+  return user.id
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase({ demo: true, poolSize: 4 })
+  service = new MandateService(t.db)
+  d = await demo(t.db)
+  sanne = (await actorFor(t.db, d.sanne)).principal!
+  u.wim = await addUser('Wim', 'van der', 'w.zoek_mans@zoektest.example', d.bakkerij, d.bakkerij)
+  u.bram = await addUser('Bram', null, 'b.zoekxmans@zoektest.example', d.holding, d.holding)
+  u.eline = await addUser('Eline', null, 'e.100%zoek@zoektest.example', d.bakkerij, d.bakkerij)
+  // Wanda has her mandate at Pieter's organisation; Wouter is linked to Sanne's but has no mandate.
+  u.wanda = await addUser('Wanda', null, 'wanda@zoektest.example', d.bakker, d.bakker)
+  u.wouter = await addUser('Wouter', null, 'wouter@zoektest.example', null, d.bakkerij)
+})
+afterAll(async () => {
+  await t.drop()
+})
+
+/** The holders of the mandates the list shows for this search (all statuses). */
+async function listedUsers(user: string, organisationId?: string): Promise<string[]> {
+  const page = await service.list(sanne, { user, inactive: true, ...(organisationId ? { organisationId } : {}) }, null)
+  return [...new Set(page.rows.map((r) => r.userId))].sort()
+}
+const sorted = (...ids: string[]) => [...ids].sort()
+
+describe('list: user filter', () => {
+  it('When searching part of the displayed name, then the users whose name holds it are listed, in any case', async () => {
+    expect(await listedUsers('m van der zoek')).toEqual([u.wim])
+    expect(await listedUsers('WIM VAN DER ZOEKMANS')).toEqual([u.wim])
+    expect(await listedUsers('  eline zoekMANS ')).toEqual([u.eline])
+  })
+
+  it('When searching part of the e-mail address, then its user is listed, in any case', async () => {
+    expect(await listedUsers('W.ZOEK_MANS@ZoekTest')).toEqual([u.wim])
+    expect(await listedUsers('b.zoekxmans@')).toEqual([u.bram])
+  })
+
+  it('When the search holds % or _, then they match only themselves, not any text', async () => {
+    expect(await listedUsers('zoek_mans')).toEqual([u.wim])
+    expect(await listedUsers('100%zoek')).toEqual([u.eline])
+    expect(await listedUsers('%')).toEqual([u.eline])
+    expect(await listedUsers('zoek%mans')).toEqual([])
+    expect(await listedUsers('w_zoek')).toEqual([])
+  })
+
+  it('When the search runs from the end of the name into the e-mail address, then nobody matches', async () => {
+    expect(await listedUsers('Zoekmans\nw.zoek')).toEqual([])
+  })
+
+  it('When searching one or two characters, then the users whose name or e-mail holds them are listed', async () => {
+    const ids = await listedUsers('iM')
+    expect(ids).toContain(u.wim)
+    const users = await t.db.user.findMany({ where: { id: { in: ids } } })
+    for (const user of users) expect(`${user.firstName} ${user.lastNamePrefix ?? ''} ${user.lastName} ${user.email}`.toLowerCase()).toContain('im')
+  })
+
+  it('When users match the search but have no mandate in the admin\'s organisations, then they are never found (rule 7)', async () => {
+    const matching = (orgIds: string[], query: string) => service['matchingUserIds'](orgIds, query)
+    expect(sorted(...(await matching([d.bakkerij, d.holding], 'zoekmans')))).toEqual(sorted(u.wim, u.bram, u.eline))
+    expect(await matching([d.holding], 'zoekmans')).toEqual([u.bram])
+    expect(await listedUsers('zoekmans')).toEqual(sorted(u.wim, u.bram, u.eline))
+    expect(await listedUsers('zoekmans', d.holding)).toEqual([u.bram])
+    expect(await listedUsers('wanda')).toEqual([])
+    expect(await listedUsers('wouter')).toEqual([])
+  })
+
+  it('When searching three or more characters, then the planner can answer it from the trigram index users_search_trgm_idx', async () => {
+    // With plain and index scans off, a bitmap scan of an index matching the expression is the only
+    // plan that is not disabled: it is chosen exactly when the search uses the index's expression.
+    const plan = await t.db.$transaction(async (tx) => {
+      await tx.$executeRaw`set local enable_seqscan = off`
+      await tx.$executeRaw`set local enable_indexscan = off`
+      await tx.$executeRaw`set local enable_indexonlyscan = off`
+      const rows = await tx.$queryRaw<{ 'QUERY PLAN': string }[]>`explain select u.id from users u where ${userMatches('zoekmans')}`
+      return rows.map((r) => r['QUERY PLAN']).join('\n')
+    })
+    expect(plan).toContain('Bitmap Index Scan on users_search_trgm_idx')
+    expect(plan).not.toMatch(/Disabled: true|Seq Scan/)
+  })
+})
