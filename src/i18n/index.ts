@@ -46,8 +46,31 @@ export function getI18n(): i18n {
   return instance
 }
 
+const translators = new Map<Locale, TFunction>()
+/** How many distinct plain keys one language keeps translated (the catalogues hold fewer). */
+const MEMO_LIMIT = 10_000
+
+/**
+ * One translator per language. A page calls t() dozens of times, and i18next resolves each call
+ * through namespaces and fallbacks; a plain key (no options) is resolved once and then remembered.
+ * Calls with options (interpolation, plurals, returnObjects) go to i18next every time.
+ */
 export function translator(locale: Locale): TFunction {
-  return getI18n().getFixedT(locale)
+  const known = translators.get(locale)
+  if (known) return known
+  const fixed = getI18n().getFixedT(locale)
+  const memo = new Map<string, string>()
+  const t = ((key: unknown, ...rest: unknown[]) => {
+    if (rest.length > 0 || typeof key !== 'string') return (fixed as unknown as (...args: unknown[]) => unknown)(key, ...rest)
+    let text = memo.get(key)
+    if (text === undefined) {
+      text = fixed(key) as string
+      if (memo.size < MEMO_LIMIT) memo.set(key, text)
+    }
+    return text
+  }) as unknown as TFunction
+  translators.set(locale, t)
+  return t
 }
 
 export function isLocale(value: unknown): value is Locale {

@@ -6,6 +6,44 @@ import type pg from 'pg'
 export const SESSION_COOKIE = 'bm.sid'
 export const IDLE_TIMEOUT_MS = 15 * 60 * 1000
 export const ABSOLUTE_TIMEOUT_MS = 8 * 60 * 60 * 1000
+/** A session's expiry in the store is moved forward at most once a minute (see TouchThrottle). */
+export const TOUCH_INTERVAL_MS = 60 * 1000
+
+/**
+ * With `rolling`, express-session asks the store to move the expiry on every request: a write and a
+ * round trip for every page. This instance skips the write when it moved the same session's expiry
+ * less than TOUCH_INTERVAL_MS ago, so the stored expiry lags the last request by at most a minute:
+ * a session idle for 14 to 15 minutes ends (the cookie itself still rolls a full 15 minutes).
+ */
+export class TouchThrottle {
+  private readonly touchedAt = new Map<string, number>()
+  constructor(private readonly intervalMs = TOUCH_INTERVAL_MS, private readonly maxEntries = 100_000) {}
+
+  /** True when the store must be written now; records the write. */
+  due(sid: string, now = Date.now()): boolean {
+    const last = this.touchedAt.get(sid)
+    if (last !== undefined && now - last < this.intervalMs) return false
+    this.saved(sid, now)
+    return true
+  }
+
+  saved(sid: string, now = Date.now()): void {
+    this.touchedAt.delete(sid) // re-inserted last: the Map stays in order of writes
+    this.touchedAt.set(sid, now)
+    if (this.touchedAt.size > this.maxEntries) {
+      for (const [key, at] of this.touchedAt) {
+        if (this.touchedAt.size <= this.maxEntries && now - at < this.intervalMs) break
+        this.touchedAt.delete(key)
+      }
+    }
+  }
+
+  forget(sid: string): void {
+    this.touchedAt.delete(sid)
+  }
+}
+
+type StoreCallback = (error?: unknown) => void
 
 /**
  * Sessions in PostgreSQL (several instances share them). The cookie's max age rolls with every
@@ -14,10 +52,25 @@ export const ABSOLUTE_TIMEOUT_MS = 8 * 60 * 60 * 1000
 export function setUpWebSession(options: { pool: pg.Pool; secret: string; secureCookies: boolean }): Router {
   const router = Router()
   const PgStore = connectPgSimple(session)
+  const throttle = new TouchThrottle()
+  class ThrottledPgStore extends PgStore {
+    override touch(sid: string, sess: session.SessionData, callback?: StoreCallback): void {
+      if (!throttle.due(sid)) return callback?.()
+      super.touch(sid, sess, callback)
+    }
+    override set(sid: string, sess: session.SessionData, callback?: StoreCallback): void {
+      throttle.saved(sid)
+      super.set(sid, sess, callback)
+    }
+    override destroy(sid: string, callback?: StoreCallback): void {
+      throttle.forget(sid)
+      super.destroy(sid, callback)
+    }
+  }
   router.use(
     session({
       name: SESSION_COOKIE,
-      store: new PgStore({ pool: options.pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
+      store: new ThrottledPgStore({ pool: options.pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
       secret: options.secret,
       resave: false,
       saveUninitialized: false,

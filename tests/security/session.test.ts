@@ -1,6 +1,6 @@
 // Sessions, cookies, headers and CSRF on every state-changing route (read from the router).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from '../../src/middleware/setUpWebSession.ts'
+import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, TOUCH_INTERVAL_MS, TouchThrottle } from '../../src/middleware/setUpWebSession.ts'
 import { createTestApp, type Agent, type TestApp } from '../helpers/app.ts'
 import { appRoutes, fillPath } from './routes.ts'
 import { demoIds, paramsFor } from './routeParams.ts'
@@ -58,6 +58,17 @@ describe('sessions', () => {
     const response = await agent.get('/overzicht')
     expect(response.status).toBe(303)
     expect(response.headers.location).toBe('/inloggen')
+  })
+
+  it('When a logged-in user makes several requests within a minute, then the stored expiry is written once, not per request', async () => {
+    const agent = await t.loginAs('jan')
+    const sid = await sessionIdOf(agent)
+    await t.database.db.$executeRaw`update "session" set expire = now() + interval '10 minutes' where sid = ${sid}`
+    const expireOf = async () => (await t.database.db.$queryRaw<{ expire: Date }[]>`select expire from "session" where sid = ${sid}`)[0]!.expire
+    const before = await expireOf()
+    await agent.get('/overzicht')
+    await agent.get('/mijn-gegevens')
+    expect(await expireOf()).toEqual(before)
   })
 
   it('When a session started more than 8 hours ago, then it ends even though it was used', async () => {
@@ -144,5 +155,31 @@ describe('headers', () => {
 
   it('When trust proxy is configured with a hop count, then the app uses exactly that number', async () => {
     expect(t.app.get('trust proxy')).toBe(0)
+  })
+})
+
+describe('TouchThrottle', () => {
+  it('When a session was written less than a minute ago, then the next touch is skipped; after a minute it is written', () => {
+    const throttle = new TouchThrottle()
+    expect(throttle.due('a', 0)).toBe(true)
+    expect(throttle.due('a', TOUCH_INTERVAL_MS - 1)).toBe(false)
+    expect(throttle.due('b', 1)).toBe(true)
+    expect(throttle.due('a', TOUCH_INTERVAL_MS)).toBe(true)
+  })
+
+  it('When a session is saved in full or destroyed, then the throttle starts over for it', () => {
+    const throttle = new TouchThrottle()
+    throttle.saved('a', 1000)
+    expect(throttle.due('a', 1000 + TOUCH_INTERVAL_MS - 1)).toBe(false)
+    throttle.forget('a')
+    expect(throttle.due('a', 1000 + TOUCH_INTERVAL_MS - 1)).toBe(true)
+  })
+
+  it('When more sessions are tracked than allowed, then the stale ones are dropped and memory stays bounded', () => {
+    const throttle = new TouchThrottle(TOUCH_INTERVAL_MS, 3)
+    for (let i = 0; i < 10; i++) throttle.due(`s${i}`, i)
+    expect(throttle.due('s9', 9 + TOUCH_INTERVAL_MS - 1)).toBe(false) // the newest is still known
+    for (let i = 10; i < 1000; i++) throttle.due(`s${i}`, 10 * TOUCH_INTERVAL_MS + i)
+    expect((throttle as unknown as { touchedAt: Map<string, number> }).touchedAt.size).toBeLessThanOrEqual(4)
   })
 })

@@ -1,10 +1,21 @@
 // Who is logging in, and who is logged in. Password (argon2id) plus TOTP for everyone who
 // administers, works in the back office, or has enrolled a second factor.
-import type { PrismaClient } from '../../generated/prisma/client.ts'
+import type { Level, PrismaClient } from '../../generated/prisma/client.ts'
 import { verifyPassword } from './passwords.ts'
 import type { AdminOrganisation, Principal } from './principal.ts'
 import { verifyTotpStep } from './totp.ts'
 import { todayUtc } from '../../web/dates.ts'
+
+type PrincipalRow = {
+  id: string
+  email: string
+  first_name: string
+  last_name_prefix: string | null
+  last_name: string
+  role: Principal['role']
+  locale: string
+  admin_organisations: { id: string; name: string; kvkNumber: string; level: string }[]
+}
 
 export type LoginAttempt = { email: string; password: string; code?: string }
 
@@ -61,31 +72,33 @@ export class AuthService {
     return principal.role === 'backoffice' || principal.adminOrganisations.length > 0 || totpSecret !== null
   }
 
+  /**
+   * Runs on every request (Passport's deserializeUser), so it is one round trip: the person and
+   * their current admin mandates (active, within their term), organisations by name.
+   */
   async loadPrincipal(id: string, now = new Date()): Promise<Principal | null> {
-    const today = todayUtc(now)
-    const user = await this.db.user.findUnique({
-      where: { id },
-      select: {
-        id: true,
-        email: true,
-        firstName: true,
-        lastNamePrefix: true,
-        lastName: true,
-        role: true,
-        locale: true,
-        mandates: {
-          where: { kind: 'admin', status: 'active', validFrom: { lte: today }, validUntil: { gte: today } },
-          select: { level: true, organisation: { select: { id: true, name: true, kvkNumber: true } } },
-          orderBy: { organisation: { name: 'asc' } },
-        },
-      },
-    })
+    const today = todayUtc(now).toISOString().slice(0, 10)
+    const rows = await this.db.$queryRaw<PrincipalRow[]>`
+      select u.id, u.email, u.first_name, u.last_name_prefix, u.last_name, u.role::text as role, u.locale,
+             coalesce((
+               select json_agg(json_build_object('id', o.id, 'name', o.name, 'kvkNumber', o.kvk_number, 'level', m.level::text)
+                               order by o.name, o.id)
+               from mandates m join organisations o on o.id = m.organisation_id
+               where m.user_id = u.id and m.kind = 'admin' and m.status = 'active'
+                 and m.valid_from <= ${today}::date and m.valid_until >= ${today}::date
+             ), '[]'::json) as admin_organisations
+      from users u
+      where u.id = ${id}::uuid`
+    const user = rows[0]
     if (!user) return null
-    const adminOrganisations: AdminOrganisation[] = user.mandates.map((m) => ({ ...m.organisation, level: m.level }))
+    const adminOrganisations: AdminOrganisation[] = user.admin_organisations.map((o) => ({
+      ...o,
+      level: (o.level === 'EH2+' ? 'EH2_PLUS' : o.level) as Level,
+    }))
     return {
       id: user.id,
       email: user.email,
-      name: [user.firstName, user.lastNamePrefix, user.lastName].filter(Boolean).join(' '),
+      name: [user.first_name, user.last_name_prefix, user.last_name].filter(Boolean).join(' '),
       role: user.role,
       locale: user.locale,
       adminOrganisations,
