@@ -165,7 +165,7 @@ try {
     const check = await fetch(base + target.path, { headers: { cookie }, redirect: 'manual' })
     const html = await check.text()
     if (check.status !== 200) throw new Error(`${target.path} answered ${check.status}`)
-    target.name += ` (${(html.match(/<tr class="utrecht-table__row/g) ?? []).length - (html.includes('<thead') ? 1 : 0)} rows)`
+    target.name += ` (${(html.match(/<th scope="row"/g) ?? []).length} rows)`
   }
 
   // The load generator runs in a worker thread: in the server's own event loop it would take the

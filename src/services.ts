@@ -27,6 +27,9 @@ import { SecurityService } from './features/security/securityService.ts'
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
   const db = options.db ?? createPrismaClient(databaseUrl)
+  // The read queries every page runs (who is logged in, the Machtigingen list), on connections with
+  // generic plans; everything else, writes and transactions included, goes through `db`.
+  const pageReads = createPrismaClient(databaseUrl, 4, { genericPlans: true })
   const pool = new pg.Pool(poolConfigFromUrl(databaseUrl, { max: 5 }))
   pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'))
   const mailDelivery = new MailDelivery(db, config, logger)
@@ -39,7 +42,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     logger,
     db,
     pool,
-    authService: new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code)),
+    authService: new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code), pageReads),
     securityService,
     rateLimits: new RateLimits(pool),
     auditLogService: new AuditLogService(db),
@@ -55,12 +58,13 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     mailService: new MailService(db, () => mailWorker.wake()),
     expiryService,
     renewalService: new RenewalService(db),
-    mandateService: new MandateService(db),
+    mandateService: new MandateService(db, pageReads),
     async close() {
       await mailWorker.stop()
       mailDelivery.close()
       await pool.end()
       await db.$disconnect()
+      await pageReads.$disconnect()
     },
   }
 }

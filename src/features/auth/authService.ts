@@ -36,6 +36,8 @@ export class AuthService {
   constructor(
     private readonly db: PrismaClient,
     private readonly useRecoveryCode: RecoveryCodeCheck = async () => false,
+    /** For loadPrincipal, which every request runs (see createServices). */
+    private readonly pageReads: PrismaClient = db,
   ) {}
 
   async verifyLogin(attempt: LoginAttempt, now = new Date()): Promise<LoginResult> {
@@ -78,7 +80,7 @@ export class AuthService {
    */
   async loadPrincipal(id: string, now = new Date()): Promise<Principal | null> {
     const today = todayUtc(now).toISOString().slice(0, 10)
-    const rows = await this.db.$queryRaw<PrincipalRow[]>`
+    const rows = await this.pageReads.$queryRaw<PrincipalRow[]>`
       select u.id, u.email, u.first_name, u.last_name_prefix, u.last_name, u.role::text as role, u.locale,
              coalesce((
                select json_agg(json_build_object('id', o.id, 'name', o.name, 'kvkNumber', o.kvk_number, 'level', m.level::text)

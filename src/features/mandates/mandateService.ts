@@ -154,7 +154,11 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export class MandateService {
-  constructor(private readonly db: PrismaClient) {}
+  constructor(
+    private readonly db: PrismaClient,
+    /** For the list's read queries, which run on every list page (see createServices). */
+    private readonly pageReads: PrismaClient = db,
+  ) {}
 
   private filterCatalogue: { at: number; value: Promise<Awaited<ReturnType<MandateService['searchCatalogue']>>> } | null = null
 
@@ -189,7 +193,7 @@ export class MandateService {
 
   /** User ids matching a name or e-mail search among the users with a mandate in these organisations. */
   private async matchingUserIds(orgIds: string[], query: string): Promise<string[]> {
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
+    const rows = await this.pageReads.$queryRaw<{ id: string }[]>`
       select u.id from users u
       where ${userMatches(query)}
         and exists (select 1 from mandates m where m.user_id = u.id and m.organisation_id = any(${orgIds}::uuid[]))
@@ -237,7 +241,7 @@ export class MandateService {
     }
     const where = Prisma.join(conditions, ' and ')
     const limit = PAGE_SIZE + 1
-    const raw = await this.db.$queryRaw<RawRow[]>`
+    const raw = await this.pageReads.$queryRaw<RawRow[]>`
       with page as (
         select k.* from unnest(${scoped.orgIds}::uuid[]) as o(id)
         cross join unnest(${scoped.statuses}::"MandateStatus"[]) as s(status)

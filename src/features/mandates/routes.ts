@@ -34,11 +34,24 @@ import {
 import type { MandateWizard } from './session.ts'
 
 const BASE = paths.beheer.mandates
-/** The list's row icons, read once (the same SVGs as views/partials/icons). */
-const icons = {
-  renew: readFileSync(path.join(viewsDir, 'partials/icons/renew.ejs'), 'utf8').trim(),
-  trash: readFileSync(path.join(viewsDir, 'partials/icons/trash.ejs'), 'utf8').trim(),
-}
+/**
+ * The list's row icons (the same SVGs as views/partials/icons), read once: each icon's shape goes
+ * into a sprite once a page, and each row refers to it with <use>.
+ */
+const icons = (() => {
+  const shapes = ['renew', 'trash'].map((name) => {
+    const svg = readFileSync(path.join(viewsDir, `partials/icons/${name}.ejs`), 'utf8').trim()
+    const viewBox = /viewBox="([^"]+)"/.exec(svg)![1]
+    const inner = svg.replace(/^<svg[^>]*>/, '').replace(/<\/svg>$/, '')
+    return { name, symbol: `<symbol id="bm-icon-${name}" viewBox="${viewBox}">${inner}</symbol>` }
+  })
+  const use = (name: string) => `<svg class="bm-icon" aria-hidden="true" focusable="false" width="20" height="20"><use href="#bm-icon-${name}"/></svg>`
+  return {
+    sprite: `<svg class="bm-icon-sprite" aria-hidden="true" focusable="false">${shapes.map((s) => s.symbol).join('')}</svg>`,
+    renew: use('renew'),
+    trash: use('trash'),
+  }
+})()
 export const mandatePaths = {
   list: BASE,
   wizard: `${BASE}/nieuw`,
