@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino'
 import type { Config } from './config.ts'
 import { poolConfigFromUrl } from './db/poolConfig.ts'
 import { createPrismaClient } from './db/prisma.ts'
+import { PgPageReads } from './db/pageReads.ts'
 import type { PrismaClient } from './generated/prisma/client.ts'
 import { AuthService } from './features/auth/authService.ts'
 import { OverviewService } from './features/overview/overviewService.ts'
@@ -27,9 +28,8 @@ import { SecurityService } from './features/security/securityService.ts'
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
   const db = options.db ?? createPrismaClient(databaseUrl)
-  // The read queries every page runs (who is logged in, the Machtigingen list), on connections with
-  // generic plans; everything else, writes and transactions included, goes through `db`.
-  const pageReads = createPrismaClient(databaseUrl, 4, { genericPlans: true })
+  // The read queries every page runs (who is logged in, the Machtigingen list): see src/db/pageReads.ts.
+  const pageReads = PgPageReads.connect(databaseUrl).on('error', (error) => logger.error({ err: error }, 'idle database connection failed'))
   const pool = new pg.Pool(poolConfigFromUrl(databaseUrl, { max: 5 }))
   pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'))
   const mailDelivery = new MailDelivery(db, config, logger)
@@ -64,7 +64,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
       mailDelivery.close()
       await pool.end()
       await db.$disconnect()
-      await pageReads.$disconnect()
+      await pageReads.end()
     },
   }
 }

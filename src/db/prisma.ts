@@ -25,13 +25,6 @@ export function statementNames(limit = PREPARED_STATEMENT_LIMIT): (query: { sql:
   }
 }
 
-/**
- * `genericPlans`: the connections plan each prepared statement once, for any values
- * (plan_cache_mode=force_generic_plan). Only for the few read queries every page runs, whose plans
- * do not depend on the values (keyed lookups, keyset pages): PostgreSQL's own choice kept re-planning
- * the list query (about 1 ms each time) because it cannot see the sizes of the arrays it is given.
- */
-export function createPrismaClient(databaseUrl: string, poolSize = 10, options: { genericPlans?: boolean } = {}): PrismaClient {
-  const pool = poolConfigFromUrl(databaseUrl, { max: poolSize, ...(options.genericPlans ? { options: '-c plan_cache_mode=force_generic_plan' } : {}) })
-  return new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: statementNames() }) })
+export function createPrismaClient(databaseUrl: string, poolSize = 10): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg(poolConfigFromUrl(databaseUrl, { max: poolSize }), { statementNameGenerator: statementNames() }) })
 }

@@ -15,7 +15,8 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.set('view cache', options.production)
   app.engine('ejs', (file: string, options_: object, callback: (e: unknown, html?: string) => void) => {
     const locals = options_ as Record<string, unknown>
-    const ejsOptions = { cache: options.production, filename: file, root: viewsDir, views: [viewsDir] }
+    // Production: compiled once, without the line bookkeeping that only serves error messages.
+    const ejsOptions = { cache: options.production, compileDebug: !options.production, filename: file, root: viewsDir, views: [viewsDir] }
     ejs.renderFile(file, locals, ejsOptions, (error, body) => {
       if (error) return callback(error)
       if (locals.layout === false) return callback(null, body)

@@ -1,6 +1,7 @@
 // Who is logging in, and who is logged in. Password (argon2id) plus TOTP for everyone who
 // administers, works in the back office, or has enrolled a second factor.
-import type { Level, PrismaClient } from '../../generated/prisma/client.ts'
+import { Prisma, type Level, type PrismaClient } from '../../generated/prisma/client.ts'
+import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { verifyPassword } from './passwords.ts'
 import type { AdminOrganisation, Principal } from './principal.ts'
 import { verifyTotpStep } from './totp.ts'
@@ -36,8 +37,8 @@ export class AuthService {
   constructor(
     private readonly db: PrismaClient,
     private readonly useRecoveryCode: RecoveryCodeCheck = async () => false,
-    /** For loadPrincipal, which every request runs (see createServices). */
-    private readonly pageReads: PrismaClient = db,
+    /** For loadPrincipal, which every request runs (src/db/pageReads.ts). */
+    private readonly pageReads: PageReads = prismaPageReads(db),
   ) {}
 
   async verifyLogin(attempt: LoginAttempt, now = new Date()): Promise<LoginResult> {
@@ -80,7 +81,7 @@ export class AuthService {
    */
   async loadPrincipal(id: string, now = new Date()): Promise<Principal | null> {
     const today = todayUtc(now).toISOString().slice(0, 10)
-    const rows = await this.pageReads.$queryRaw<PrincipalRow[]>`
+    const rows = await this.pageReads.rows<PrincipalRow>(Prisma.sql`
       select u.id, u.email, u.first_name, u.last_name_prefix, u.last_name, u.role::text as role, u.locale,
              coalesce((
                select json_agg(json_build_object('id', o.id, 'name', o.name, 'kvkNumber', o.kvk_number, 'level', m.level::text)
@@ -90,7 +91,7 @@ export class AuthService {
                  and m.valid_from <= ${today}::date and m.valid_until >= ${today}::date
              ), '[]'::json) as admin_organisations
       from users u
-      where u.id = ${id}::uuid`
+      where u.id = ${id}::uuid`)
     const user = rows[0]
     if (!user) return null
     const adminOrganisations: AdminOrganisation[] = user.admin_organisations.map((o) => ({

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { Prisma } from '../../generated/prisma/client.ts'
 import type { Level, MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
+import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { todayUtc, isoDate } from '../../web/dates.ts'
 import { recordAudit, recordAuditMany, type AuditEntry, type Tx } from '../audit/audit.ts'
@@ -156,8 +157,8 @@ function isUniqueViolation(error: unknown): boolean {
 export class MandateService {
   constructor(
     private readonly db: PrismaClient,
-    /** For the list's read queries, which run on every list page (see createServices). */
-    private readonly pageReads: PrismaClient = db,
+    /** For the list's read queries, which run on every list page (src/db/pageReads.ts). */
+    private readonly pageReads: PageReads = prismaPageReads(db),
   ) {}
 
   private filterCatalogue: { at: number; value: Promise<Awaited<ReturnType<MandateService['searchCatalogue']>>> } | null = null
@@ -193,11 +194,11 @@ export class MandateService {
 
   /** User ids matching a name or e-mail search among the users with a mandate in these organisations. */
   private async matchingUserIds(orgIds: string[], query: string): Promise<string[]> {
-    const rows = await this.pageReads.$queryRaw<{ id: string }[]>`
+    const rows = await this.pageReads.rows<{ id: string }>(Prisma.sql`
       select u.id from users u
       where ${userMatches(query)}
         and exists (select 1 from mandates m where m.user_id = u.id and m.organisation_id = any(${orgIds}::uuid[]))
-      limit 500`
+      limit 500`)
     return rows.map((r) => r.id)
   }
 
@@ -241,7 +242,7 @@ export class MandateService {
     }
     const where = Prisma.join(conditions, ' and ')
     const limit = PAGE_SIZE + 1
-    const raw = await this.pageReads.$queryRaw<RawRow[]>`
+    const raw = await this.pageReads.rows<RawRow>(Prisma.sql`
       with page as (
         select k.* from unnest(${scoped.orgIds}::uuid[]) as o(id)
         cross join unnest(${scoped.statuses}::"MandateStatus"[]) as s(status)
@@ -267,7 +268,7 @@ export class MandateService {
       left join service_providers spr on spr.id = s.provider_id
       left join service_providers pr on pr.id = p.provider_id
       left join branches b on b.id = p.branch_id
-      order by p.valid_until ${order}, p.id ${order}`
+      order by p.valid_until ${order}, p.id ${order}`)
     const more = raw.length > PAGE_SIZE
     const pageRows = raw.slice(0, PAGE_SIZE)
     if (reverse) pageRows.reverse()
