@@ -23,6 +23,8 @@ export function createApp(services: Services): express.Express {
   app.disable('x-powered-by')
   app.set('trust proxy', config.trustProxyHops)
   app.set('query parser', 'simple')
+  // Pages are sent with Cache-Control: no-store; an ETag would only cost a hash of every page body.
+  app.set('etag', false)
   setUpViews(app, { brandName: config.brandName, production: config.production })
 
   app.use(setUpRequestId())

@@ -219,9 +219,8 @@ export class MandateService {
   }
 
   /**
-   * One page, keyset-paginated on (valid_until, id). Per organisation and status a LATERAL index
-   * scan on mandates(organisation_id, status, valid_until, id) takes at most one page, so a page
-   * costs the same at the start and deep in a list of 100,000.
+   * One page, keyset-paginated on (valid_until, id). Per organisation (and status) a LATERAL index
+   * scan takes at most one page, so a page costs the same at the start and deep in a list of 100,000.
    */
   async list(principal: Principal, filter: ListFilter, cursor: Cursor | null, now = new Date()) {
     const scoped = await this.filterConditions(principal, filter)
@@ -241,16 +240,23 @@ export class MandateService {
       )
     }
     const where = Prisma.join(conditions, ' and ')
+    // All statuses ("Toon ook inactieve machtigingen"): one scan of mandates(organisation_id,
+    // valid_until, id) per organisation. Fewer: a scan of mandates(organisation_id, status,
+    // valid_until, id) per organisation and status, so rows of other statuses are never read past,
+    // however many there are.
+    const allStatuses = STATUSES.every((status) => scoped.statuses.includes(status))
+    const statuses = allStatuses ? Prisma.sql`` : Prisma.sql`cross join unnest(${scoped.statuses}::"MandateStatus"[]) as s(status)`
+    const statusCondition = allStatuses ? Prisma.sql`true` : Prisma.sql`m.status = s.status`
     const limit = PAGE_SIZE + 1
     const raw = await this.pageReads.rows<RawRow>(Prisma.sql`
       with page as (
         select k.* from unnest(${scoped.orgIds}::uuid[]) as o(id)
-        cross join unnest(${scoped.statuses}::"MandateStatus"[]) as s(status)
+        ${statuses}
         cross join lateral (
           select m.id, m.user_id, m.organisation_id, m.scope, m.service_id, m.provider_id, m.level, m.branch_id,
                  m.valid_from, m.valid_until, m.status
           from mandates m
-          where m.organisation_id = o.id and m.status = s.status and ${where}
+          where m.organisation_id = o.id and ${statusCondition} and ${where}
           order by m.valid_until ${order}, m.id ${order}
           limit ${limit}
         ) k

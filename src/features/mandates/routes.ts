@@ -1,7 +1,5 @@
 // Beheer → Machtigingen: the list, the "Nieuwe Machtigingen Aanvragen" wizard (server-side steps,
 // state in the session), revoke, renew (one or many) and activate. Handlers parse and render only.
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import { Router, type Request, type Response } from 'express'
 import { actorFrom } from '../audit/actor.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
@@ -11,8 +9,8 @@ import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { isoDate } from '../../web/dates.ts'
 import { formatDate } from '../../web/format.ts'
-import { viewsDir } from '../../web/views.ts'
 import { fromFieldMessages, keepValues, parseForm, ruleErrors, type FormErrors } from '../../web/forms.ts'
+import { fill, listIcons, listTexts } from './listView.ts'
 import { LEVELS, TERMS, type ListFilter } from './mandateService.ts'
 import {
   bulkRenewSchema,
@@ -34,24 +32,6 @@ import {
 import type { MandateWizard } from './session.ts'
 
 const BASE = paths.beheer.mandates
-/**
- * The list's row icons (the same SVGs as views/partials/icons), read once: each icon's shape goes
- * into a sprite once a page, and each row refers to it with <use>.
- */
-const icons = (() => {
-  const shapes = ['renew', 'trash'].map((name) => {
-    const svg = readFileSync(path.join(viewsDir, `partials/icons/${name}.ejs`), 'utf8').trim()
-    const viewBox = /viewBox="([^"]+)"/.exec(svg)![1]
-    const inner = svg.replace(/^<svg[^>]*>/, '').replace(/<\/svg>$/, '')
-    return { name, symbol: `<symbol id="bm-icon-${name}" viewBox="${viewBox}">${inner}</symbol>` }
-  })
-  const use = (name: string) => `<svg class="bm-icon" aria-hidden="true" focusable="false" width="20" height="20"><use href="#bm-icon-${name}"/></svg>`
-  return {
-    sprite: `<svg class="bm-icon-sprite" aria-hidden="true" focusable="false">${shapes.map((s) => s.symbol).join('')}</svg>`,
-    renew: use('renew'),
-    trash: use('trash'),
-  }
-})()
 export const mandatePaths = {
   list: BASE,
   wizard: `${BASE}/nieuw`,
@@ -146,7 +126,9 @@ export function mandateRoutes({ mandateService }: Services): Router {
         nextHref: page.next ? BASE + query({ ...params, na: `${page.next.date}_${page.next.id}` }) : null,
       },
       paths: mandatePaths,
-      icons,
+      icons: listIcons,
+      texts: listTexts(req.t),
+      fill,
     })
   })
 
