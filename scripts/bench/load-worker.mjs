@@ -7,10 +7,4 @@ const latencies = []
 const instance = autocannon({ url, connections, duration, headers: { cookie } })
 instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
 const result = await instance
-latencies.sort((a, b) => a - b)
-parentPort.postMessage({
-  rps: latencies.length / duration,
-  p95: latencies[Math.floor(latencies.length * 0.95)] ?? Number.NaN,
-  non2xx: result.non2xx,
-  errors: result.errors,
-})
+parentPort.postMessage({ latencies, seconds: duration, non2xx: result.non2xx, errors: result.errors })

@@ -30,6 +30,19 @@ export function strictRenderer(production: boolean): (view: string, data: Record
   }
 }
 
+/**
+ * The <option>s of a select (views/partials/select.ejs), made in plain code: a select can hold the
+ * whole service catalogue, and a loop inside an EJS partial looks up every name through `with`.
+ */
+export function selectOptions(options: { value: unknown; label: unknown; disabled?: boolean }[], current: string): string {
+  let html = ''
+  for (const option of options) {
+    const value = String(option.value)
+    html += `<option value="${ejs.escapeXML(value)}"${value === current ? ' selected' : ''}${option.disabled ? ' disabled' : ''}>${ejs.escapeXML(String(option.label ?? ''))}</option>`
+  }
+  return html
+}
+
 export function setUpViews(app: Express, options: { brandName: string; production: boolean }): void {
   app.set('views', viewsDir)
   app.set('view engine', 'ejs')
@@ -48,6 +61,7 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.locals.fieldId = fieldId
   app.locals.formatDate = formatDate
   app.locals.renderStrict = strictRenderer(options.production)
+  app.locals.selectOptions = selectOptions
   app.locals.errors = noErrors()
   app.locals.values = {}
   app.locals.flash = []

@@ -61,3 +61,25 @@ export function listTexts(t: TFunction): ListTexts {
   }
   return texts
 }
+
+type Catalogue = { providers: { id: string; name: string }[]; services: { id: string; name: string }[] }
+const optionsByCatalogue = new WeakMap<Catalogue, WeakMap<TFunction, { value: string; label: string }[]>>()
+/**
+ * The options of the list's "Dienst" filter: all services, each provider ("alle diensten van …"),
+ * and all services together. Made once per catalogue (kept a minute by the service) and language.
+ */
+export function scopeFilterOptions(catalogue: Catalogue, t: TFunction): { value: string; label: string }[] {
+  let byLanguage = optionsByCatalogue.get(catalogue)
+  if (!byLanguage) optionsByCatalogue.set(catalogue, (byLanguage = new WeakMap()))
+  let options = byLanguage.get(t)
+  if (!options) {
+    const texts = listTexts(t)
+    options = [
+      { value: 'all', label: texts.all },
+      ...catalogue.providers.map((p) => ({ value: `provider:${p.id}`, label: fill(texts.provider, p.name, '') })),
+      ...catalogue.services.map((s) => ({ value: `service:${s.id}`, label: s.name })),
+    ]
+    byLanguage.set(t, options)
+  }
+  return options
+}

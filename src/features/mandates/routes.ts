@@ -10,7 +10,7 @@ import type { Services } from '../../services.ts'
 import { isoDate } from '../../web/dates.ts'
 import { formatDate } from '../../web/format.ts'
 import { fromFieldMessages, keepValues, parseForm, ruleErrors, type FormErrors } from '../../web/forms.ts'
-import { fill, listIcons, listTexts } from './listView.ts'
+import { fill, listIcons, listTexts, scopeFilterOptions } from './listView.ts'
 import { LEVELS, TERMS, type ListFilter } from './mandateService.ts'
 import {
   bulkRenewSchema,
@@ -103,13 +103,7 @@ export function mandateRoutes({ mandateService }: Services): Router {
     const filter = filterFromQuery(q)
     const page = await mandateService.list(req.user!, filter, cursorFromQuery(q))
     const params = filterParams(q)
-    const catalogue = await mandateService.catalogueForFilter()
-    const providerLabel = req.t('mandates:scope.provider', { name: '\u0001' })
-    const scopeOptions = [
-      { value: 'all', label: req.t('mandates:scope.all') },
-      ...catalogue.providers.map((p) => ({ value: `provider:${p.id}`, label: providerLabel.replace('\u0001', p.name) })),
-      ...catalogue.services.map((s) => ({ value: `service:${s.id}`, label: s.name })),
-    ]
+    const scopeOptions = scopeFilterOptions(await mandateService.catalogueForFilter(), req.t)
     res.render('pages/mandates/list', {
       ...beheer(req, req.t('mandates:list.title')),
       breadcrumbs: [{ label: req.t('common:nav.beheer'), href: paths.beheer.root }, { label: req.t('common:nav.mandates') }],

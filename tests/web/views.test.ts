@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { selectOptions, strictRenderer } from '../../src/web/views.ts'
+
+describe('selectOptions', () => {
+  it('When options are made, then values and labels are escaped, the current one is selected and disabled ones say so', () => {
+    const html = selectOptions(
+      [
+        { value: 'a', label: 'Alpha' },
+        { value: 'b"><script>', label: '<b>Beta</b>' },
+        { value: 3, label: 'Drie', disabled: true },
+      ],
+      '3',
+    )
+    expect(html).toBe(
+      '<option value="a">Alpha</option>' +
+        '<option value="b&#34;&gt;&lt;script&gt;">&lt;b&gt;Beta&lt;/b&gt;</option>' +
+        '<option value="3" selected disabled>Drie</option>',
+    )
+  })
+})
+
+describe('strictRenderer', () => {
+  it('When the rows partial is rendered, then it sees only what it is given and escapes it', () => {
+    const render = strictRenderer(true)
+    const html = render('/pages/mandates/_rows', {
+      rows: [
+        {
+          id: '00000000-0000-4000-8000-000000000001',
+          userName: '<Jan>',
+          userEmail: 'jan@example.nl',
+          organisationName: 'Org',
+          scope: 'all',
+          serviceName: null,
+          providerName: null,
+          level: 'EH3',
+          branchName: null,
+          branchNumber: null,
+          validFrom: new Date('2026-01-01T00:00:00Z'),
+          validUntil: new Date('2027-01-01T00:00:00Z'),
+          status: 'active',
+          expired: false,
+          expiringSoon: false,
+        },
+      ],
+      texts: { all: 'Alle diensten', provider: '', select: 'Selecteer \u0001 \u0002', activateLabel: '', renew: 'Verlengen', revoke: 'Intrekken', activate: 'Activeren', allBranches: 'Alle vestigingen', expiring: '', status: { active: 'Actief' }, level: { EH3: 'EH3' } },
+      fill: (text: string, name: string, scope: string) => text.replace('\u0001', name).replace('\u0002', scope),
+      locale: 'nl',
+      paths: { renew: (id: string) => `/r/${id}`, revoke: (id: string) => `/i/${id}`, activate: (id: string) => `/a/${id}` },
+      icons: { renew: '<svg></svg>', trash: '<svg></svg>' },
+      formatDate: (d: Date) => d.toISOString().slice(0, 10),
+    })
+    expect(html).toContain('<th scope="row">&lt;Jan&gt;<br>')
+    expect(html).toContain('aria-label="Selecteer &lt;Jan&gt; Alle diensten"')
+    expect(html).toContain('href="/r/00000000-0000-4000-8000-000000000001"')
+    expect(html).toContain('<td>2026-01-01</td>')
+    expect(html).not.toContain('Activeren')
+  })
+})
