@@ -10,6 +10,14 @@ import { formatDate } from './format.ts'
 export const viewsDir = path.join(projectRoot, 'views')
 const layoutFile = path.join(viewsDir, 'layout.ejs')
 
+const NEEDS_ESCAPE = /[&<>'"]/
+/** EJS's escapeXML, but a value with nothing to escape (most of them) is returned as it is. */
+export function escapeHtml(value: unknown): string {
+  if (value === undefined || value === null) return ''
+  const text = String(value)
+  return NEEDS_ESCAPE.test(text) ? ejs.escapeXML(text) : text
+}
+
 /**
  * Renders a partial compiled in strict mode, without EJS's `with (locals)`: inside `with`, V8 looks
  * up every name dynamically, which made the 50 rows of the Machtigingen list the page's largest
@@ -23,7 +31,7 @@ export function strictRenderer(production: boolean): (view: string, data: Record
     const key = `${file}|${names.join(',')}`
     let template = production ? compiled.get(key) : undefined
     if (!template) {
-      template = ejs.compile(readFileSync(file, 'utf8'), { strict: true, destructuredLocals: names, filename: file, compileDebug: !production })
+      template = ejs.compile(readFileSync(file, 'utf8'), { strict: true, destructuredLocals: names, filename: file, compileDebug: !production, escape: escapeHtml })
       if (production) compiled.set(key, template)
     }
     return template(data) as string
@@ -38,7 +46,7 @@ export function selectOptions(options: { value: unknown; label: unknown; disable
   let html = ''
   for (const option of options) {
     const value = String(option.value)
-    html += `<option value="${ejs.escapeXML(value)}"${value === current ? ' selected' : ''}${option.disabled ? ' disabled' : ''}>${ejs.escapeXML(String(option.label ?? ''))}</option>`
+    html += `<option value="${escapeHtml(value)}"${value === current ? ' selected' : ''}${option.disabled ? ' disabled' : ''}>${escapeHtml(option.label)}</option>`
   }
   return html
 }
@@ -50,7 +58,7 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.engine('ejs', (file: string, options_: object, callback: (e: unknown, html?: string) => void) => {
     const locals = options_ as Record<string, unknown>
     // Production: compiled once, without the line bookkeeping that only serves error messages.
-    const ejsOptions = { cache: options.production, compileDebug: !options.production, filename: file, root: viewsDir, views: [viewsDir] }
+    const ejsOptions = { cache: options.production, compileDebug: !options.production, escape: escapeHtml, filename: file, root: viewsDir, views: [viewsDir] }
     ejs.renderFile(file, locals, ejsOptions, (error, body) => {
       if (error) return callback(error)
       if (locals.layout === false) return callback(null, body)

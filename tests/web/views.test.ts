@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { selectOptions, strictRenderer } from '../../src/web/views.ts'
+import { escapeHtml, selectOptions, strictRenderer } from '../../src/web/views.ts'
 
 describe('selectOptions', () => {
   it('When options are made, then values and labels are escaped, the current one is selected and disabled ones say so', () => {
@@ -54,5 +54,15 @@ describe('strictRenderer', () => {
     expect(html).toContain('href="/r/00000000-0000-4000-8000-000000000001"')
     expect(html).toContain('<td>2026-01-01</td>')
     expect(html).not.toContain('Activeren')
+  })
+})
+
+describe('escapeHtml', () => {
+  it('When a value holds markup characters, then they are escaped as EJS does; other values come back as they are', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&#34;x&#34; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;')
+    expect(escapeHtml('Bakkerij De Vries B.V.')).toBe('Bakkerij De Vries B.V.')
+    expect(escapeHtml(42)).toBe('42')
+    expect(escapeHtml(undefined)).toBe('')
+    expect(escapeHtml(null)).toBe('')
   })
 })
