@@ -8,8 +8,9 @@
 //   means stays active), and a means replaced by a higher one keeps the admin mandate valid.
 // - The mandate becomes 'expired' (not 'revoked' or 'suspended': nobody decided it, it ran out with
 //   the means it rests on, as a mandate runs out with its end date; rule 9 keeps 'revoked' for a
-//   deliberate act that is never undone, and 'schorsen' is a deliberate pause). Like any expired
-//   mandate it can be activated again once the holder has a means at that level (the level trigger).
+//   deliberate act that is never undone, and 'schorsen' is a deliberate pause). It can come back only
+//   once the holder has a means at that level again (the level trigger refuses it before): by a new
+//   admin appointment, or a renewal link the holder already has for it.
 // - Each one gets an audit entry 'mandate.expired' (after.reason 'means_ended') with the caller's
 //   actor, in the caller's transaction (rule 14). No mail: the scan mails ahead of an end, not at it.
 // - Set-based: one statement. With `userIds` (what every path passes: the holders of the means it
