@@ -1,6 +1,8 @@
 // The daily expiry scan (rule 15), set-based in SQL, in one transaction:
 //   1. means and mandates whose end has passed (valid_until < today) become 'expired', each with an
-//      audit entry;
+//      audit entry; then the active admin mandates of those means' holders who have no active means at
+//      (at least) the mandate's level left become 'expired' too, with an audit entry (rule 3,
+//      mandates/adminMandateRule.ts);
 //   2. an 'expiry-notice' to the holder of every active means and mandate that ends within two
 //      months, at the most urgent threshold reached: '2m' (≤ 2 months), '1m' (≤ 1 month), '1w'
 //      (≤ 7 days). Key `expiry:<mandate|means>:<id>:<threshold>:<validUntil>`, so each item gets each
@@ -14,8 +16,17 @@
 import type { Db } from '../../db/prisma.ts'
 import type { Tx } from '../audit/audit.ts'
 import { isoDate, todayUtc } from '../../web/dates.ts'
+import { systemActor } from '../audit/actor.ts'
+import { endAdminMandatesWithoutMeans } from '../mandates/adminMandateRule.ts'
 
-export type ExpiryScanResult = { expiredMandates: number; expiredMeans: number; notices: number; digests: number }
+export type ExpiryScanResult = {
+  expiredMandates: number
+  expiredMeans: number
+  /** Admin mandates ended because their holder's means at that level ended (rule 3). */
+  endedAdminMandates: number
+  notices: number
+  digests: number
+}
 
 export const RENEWAL_LINK_GRACE_DAYS = 30
 const ACTOR_LABEL = 'systeem (verloopcontrole)'
@@ -37,7 +48,8 @@ WITH expired_mandates AS (
   SELECT $2, 'means.expired', NULL, 'Means', id::text, jsonb_build_object('status', 'expired', 'validUntil', valid_until)
   FROM expired_means
 )
-SELECT (SELECT count(*) FROM expired_mandates)::int AS mandates, (SELECT count(*) FROM expired_means)::int AS means`
+SELECT (SELECT count(*) FROM expired_mandates)::int AS mandates, (SELECT count(*) FROM expired_means)::int AS means,
+       (SELECT coalesce(array_agg(DISTINCT user_id::text), '{}') FROM expired_means) AS means_holders`
 
 // Candidates: the most urgent threshold reached; only items without that notice yet.
 const NOTICE_SQL = `
@@ -140,11 +152,15 @@ export class ExpiryService {
 
 /** The scan inside the caller's transaction (the benchmark rolls it back). `today` is YYYY-MM-DD. */
 export async function runExpiryScan(tx: Tx, today: string): Promise<ExpiryScanResult> {
-  const [expired] = await tx.$queryRawUnsafe<{ mandates: number; means: number }[]>(EXPIRE_SQL, today, ACTOR_LABEL)
+  const [expired] = await tx.$queryRawUnsafe<{ mandates: number; means: number; means_holders: string[] }[]>(EXPIRE_SQL, today, ACTOR_LABEL)
+  // Rule 3 for the holders of the means just expired: a later statement, so it sees their new status;
+  // before the digests, which go to active admins only.
+  const endedAdminMandates = await endAdminMandatesWithoutMeans(tx, systemActor(ACTOR_LABEL), { userIds: expired?.means_holders ?? [] })
   const [queued] = await tx.$queryRawUnsafe<{ notices: number; digests: number }[]>(NOTICE_SQL, today, RENEWAL_LINK_GRACE_DAYS)
   const result = {
     expiredMandates: Number(expired?.mandates ?? 0),
     expiredMeans: Number(expired?.means ?? 0),
+    endedAdminMandates,
     notices: Number(queued?.notices ?? 0),
     digests: Number(queued?.digests ?? 0),
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemActor } from '../../../src/features/audit/actor.ts'
 import { notifyRepresentatives } from '../../../src/features/applications/workflow.ts'
+import { addDays, addYears, todayUtc } from '../../../src/web/dates.ts'
 import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
 
 let t: TestApp
@@ -208,5 +209,35 @@ describe('rule 16: a new KvK number is a new organisation', () => {
     expect(await db().mandate.count({ where: { organisationId: successor.id } })).toBe(0)
     expect(await db().organisationLink.count({ where: { organisationId: successor.id } })).toBe(0)
     await expect(db().organisation.update({ where: { id: bakkerij.id }, data: { kvkNumber: '99887755' } })).rejects.toThrow()
+  })
+})
+
+describe('rule 3: an upgrade keeps the admin mandate', () => {
+  it('When an admin\'s means is upgraded (EH2 to EH3, after the identity check), then the same means stays active throughout and his admin mandate stays active, also after the expiry scan', async () => {
+    const bakkerij = await org('Bakkerij De Vries B.V.')
+    const today = todayUtc()
+    const admin = await db().user.create({
+      data: { firstName: 'Eva', lastName: 'Upgrade', dateOfBirth: new Date('1985-03-04T00:00:00Z'), email: 'eva.upgrade@demo.example', links: { create: { organisationId: bakkerij.id } } },
+    })
+    const means = await db().means.create({ data: { userId: admin.id, level: 'EH2', status: 'active', validFrom: addDays(today, -100), validUntil: addYears(today, 1), issuedAt: new Date() } })
+    const mandate = await db().mandate.create({
+      data: { kind: 'admin', userId: admin.id, organisationId: bakkerij.id, scope: 'all', level: 'EH2', validFrom: addDays(today, -100), validUntil: means.validUntil, status: 'active' },
+    })
+
+    const agent = await t.loginAs('sanne')
+    const response = await postForm(agent, `/beheer/gebruikers/${admin.id}`, `/beheer/gebruikers/${admin.id}/upgrade`, { level: 'EH3', organisationId: bakkerij.id })
+    expect(response.status).toBe(303)
+    const app = await db().application.findFirstOrThrow({ where: { subjectUserId: admin.id, type: 'upgrade' } })
+    expect(app.status).toBe('awaiting_identity_check')
+    expect(await db().means.findUniqueOrThrow({ where: { id: means.id } })).toMatchObject({ level: 'EH2', status: 'active' })
+    await t.services.backofficeService.approve(systemActor('backoffice'), app.id)
+
+    // The upgrade raises the level of the same means in place: never a moment without an active means.
+    expect(await db().means.findMany({ where: { userId: admin.id } })).toEqual([expect.objectContaining({ id: means.id, level: 'EH3', status: 'active' })])
+    await t.services.expiryService.scan({ today })
+    expect(await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } })).toMatchObject({ level: 'EH2', status: 'active' })
+    expect(await db().auditEvent.count({ where: { action: 'mandate.expired', subjectId: mandate.id } })).toBe(0)
+    const principal = await t.services.authService.loadPrincipal(admin.id)
+    expect(principal!.adminOrganisations.map((o) => o.id)).toEqual([bakkerij.id])
   })
 })
