@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { Prisma } from '../../generated/prisma/client.ts'
 import type { Level, MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
+import { userMatches } from '../users/userSearch.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { todayUtc, isoDate } from '../../web/dates.ts'
 import { recordAudit, recordAuditMany, type AuditEntry, type Tx } from '../audit/audit.ts'
@@ -136,19 +137,6 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
-/**
- * The user search (on alias u): a substring of the name as displayed or of the e-mail address,
- * case-insensitive, `%` and `_` taken literally. The first condition is the expression of the
- * trigram index users_search_trgm_idx (migration *_users_search), so a search of three or more
- * characters is an index scan; shorter ones have no trigram and scan the users. The second keeps
- * the match exact: within the name or within the e-mail address, never across the two.
- */
-export function userMatches(query: string): Prisma.Sql {
-  const pattern = `%${escapeLike(query.trim())}%`
-  return Prisma.sql`user_search_text(u.first_name, u.last_name_prefix, u.last_name, u.email) like lower(${pattern})
-    and (u.email ilike ${pattern}
-      or (u.first_name || ' ' || coalesce(u.last_name_prefix || ' ', '') || u.last_name) ilike ${pattern})`
-}
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'

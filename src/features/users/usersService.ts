@@ -1,4 +1,5 @@
 // Beheer → Gebruikers: the users linked to the admin's organisations, scoped in SQL (rule 7).
+import { userMatches } from './userSearch.ts'
 import { Prisma, type Level, type MeansStatus, type PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
@@ -70,8 +71,7 @@ export class UsersService {
     if (orgIds.length === 0) return []
     const conditions: Prisma.Sql[] = [Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[]))`]
     if (filter.q) {
-      const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-      conditions.push(Prisma.sql`(concat_ws(' ', u.first_name, u.last_name_prefix, u.last_name) ilike ${like} or u.email_key like lower(${like}))`)
+      conditions.push(userMatches(filter.q))
     }
     if (filter.level) conditions.push(Prisma.sql`m.level = ${sqlLevel(filter.level)}::"Level"`)
     if (filter.meansStatus) conditions.push(Prisma.sql`m.status = ${filter.meansStatus}::"MeansStatus"`)

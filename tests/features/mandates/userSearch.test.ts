@@ -3,7 +3,8 @@
 // admin's organisations; a search of three or more characters can use the trigram index.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Principal } from '../../../src/features/auth/principal.ts'
-import { MandateService, userMatches } from '../../../src/features/mandates/mandateService.ts'
+import { MandateService } from '../../../src/features/mandates/mandateService.ts'
+import { userMatches } from '../../../src/features/users/userSearch.ts'
 import { todayUtc } from '../../../src/web/dates.ts'
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts'
 import { actorFor, demo, yearsFromToday } from './helpers.ts'
