@@ -9,6 +9,7 @@ import { queueMail, queueMails } from '../mail/outbox.ts'
 import { createActionToken } from './actionTokens.ts'
 import { levelRank, needsIdentityCheck } from './levels.ts'
 import { carryOutRenewalApplication } from '../renewal/renewalService.ts'
+import { carryAdminMandatesWithMeans } from '../mandates/adminMandateRule.ts'
 
 export const SIGNING_LINK_DAYS = 14
 
@@ -114,6 +115,10 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
     } else {
       await tx.means.update({ where: { id: means.id }, data: { status: 'active', validFrom: today, validUntil, issuedAt: now } })
     }
+    // Rule 3: the holder's active admin mandates this means now carries (an upgrade raises its level
+    // and may extend it; a new means runs longer) end with it, not on an older means' end. No
+    // reactivation here: a means that had ended is renewed, not upgraded or issued anew.
+    await carryAdminMandatesWithMeans(tx, actor, means.id)
   }
   await tx.application.update({ where: { id: app.id }, data: { status: 'issued', decidedAt: now } })
   await recordAudit(tx, actor, {

@@ -20,6 +20,7 @@
 //   (the scan then expired means but left admin mandates running); no command runs it.
 import type { Actor } from '../audit/actor.ts'
 import type { Tx } from '../audit/audit.ts'
+import { isoDate } from '../../web/dates.ts'
 
 export const MEANS_ENDED = 'means_ended'
 
@@ -56,4 +57,85 @@ export async function endAdminMandatesWithoutMeans(tx: Tx, actor: Actor, options
     ? await tx.$queryRawUnsafe<{ n: number }[]>(END_FOR_HOLDERS_SQL, ...actorParams, options.userIds)
     : await tx.$queryRawUnsafe<{ n: number }[]>(END_FOR_ALL_SQL, ...actorParams)
   return Number(rows[0]?.n ?? 0)
+}
+
+// Rule 3, the half that follows a means' renewal: "it ends when the holder's own means ends", so
+// while a means runs on, the admin mandates it carries run on with it. The one place that moves
+// admin mandates with a means; every path that extends, raises or (re)activates a means calls
+// `carryAdminMandatesWithMeans` in its own transaction, after its change to the means:
+// renewalService.ts `renewNow` (the renewal link, and a signed renewal application through
+// `carryOutRenewalApplication`) and applications/workflow.ts `issue` (an upgrade, a new means).
+//
+// - It moves the end of each of the holder's active admin mandates carried by the means (level at
+//   or below the means' level) that ends before the means now does, to the means' end. Never
+//   earlier: a mandate also carried by a longer means keeps its end. So the admin keeps Beheer as
+//   long as he has a means at that level, the mirror of `endAdminMandatesWithoutMeans`.
+// - With `reactivateFrom` (the means' old end; only when the means itself had ended and is now
+//   active again) it also brings back the admin mandates that ended with it: status 'expired'
+//   (by the scan on their end date, or by rule 3 with reason means_ended) and an end on or after
+//   the means' old end, so not one that ran out earlier on its own. Never a revoked or suspended
+//   one (rule 9: those were deliberate), and not when the holder has a live admin mandate for that
+//   organisation again (a new appointment): one per organisation comes back, the latest.
+// - The new end is capped as the database caps every term (rule 4: at most 5 years ahead of the
+//   later of its start and today, trigger check_term_at_most_five_years); the means' end already is.
+// - Each moved mandate gets an audit entry 'mandate.renewed' in its organisation (before/after
+//   status and end, after.reason 'means_renewed', after.meansId) with the caller's actor (rule 14).
+export const MEANS_RENEWED = 'means_renewed'
+
+const CARRY_SQL = `
+WITH me AS (
+  SELECT id, user_id, level, valid_until FROM means WHERE id = $5::uuid AND status = 'active'
+), candidates AS (
+  SELECT am.id, am.status, am.valid_until,
+         row_number() OVER (PARTITION BY am.organisation_id, am.scope_key
+                            ORDER BY (am.status = 'active') DESC, am.valid_until DESC, am.updated_at DESC, am.id) AS rn
+  FROM mandates am JOIN me ON am.user_id = me.user_id
+  WHERE am.kind = 'admin' AND am.level <= me.level AND am.valid_until < me.valid_until
+    AND (am.status = 'active'
+      OR (am.status = 'expired' AND am.valid_until >= $6::date
+          AND NOT EXISTS (
+            SELECT 1 FROM mandates lv
+            WHERE lv.user_id = am.user_id AND lv.organisation_id = am.organisation_id AND lv.kind = 'admin'
+              AND lv.scope_key = am.scope_key AND lv.live)))
+), moved AS (
+  UPDATE mandates am
+  SET status = 'active',
+      valid_until = least(me.valid_until, (greatest(am.valid_from, current_date) + interval '5 years')::date),
+      updated_at = now()
+  FROM candidates c, me
+  WHERE am.id = c.id AND c.rn = 1
+  RETURNING am.id, am.organisation_id, am.valid_until, c.status AS before_status, c.valid_until AS before_until, me.id AS means_id
+), audit AS (
+  INSERT INTO audit_events (actor_id, actor_label, action, organisation_id, subject_type, subject_id, before, after, ip_address, request_id)
+  SELECT $1::uuid, $2, 'mandate.renewed', organisation_id, 'Mandate', id::text,
+         jsonb_build_object('status', before_status, 'validUntil', to_char(before_until, 'YYYY-MM-DD')),
+         jsonb_build_object('status', 'active', 'validUntil', to_char(valid_until, 'YYYY-MM-DD'),
+                            'reason', '${MEANS_RENEWED}', 'meansId', means_id),
+         $3, $4
+  FROM moved
+)
+SELECT id::text AS id, organisation_id::text AS organisation_id, valid_until, before_status::text AS before_status FROM moved`
+
+export type CarriedAdminMandate = { id: string; organisationId: string; validUntil: Date; reactivated: boolean }
+
+/**
+ * Moves the holder's admin mandates carried by this (active) means to its end, and with
+ * `reactivateFrom` (the means' end before it was renewed, when it had ended) brings back the ones
+ * that ended with it. Call it inside the transaction that changed the means, after the change.
+ * Returns the mandates it changed.
+ */
+export async function carryAdminMandatesWithMeans(
+  tx: Tx,
+  actor: Actor,
+  meansId: string,
+  options: { reactivateFrom?: Date } = {},
+): Promise<CarriedAdminMandate[]> {
+  const actorParams = [actor.principal?.id ?? null, actor.principal?.email ?? actor.label, actor.ipAddress, actor.requestId]
+  const rows = await tx.$queryRawUnsafe<{ id: string; organisation_id: string; valid_until: Date; before_status: string }[]>(
+    CARRY_SQL,
+    ...actorParams,
+    meansId,
+    options.reactivateFrom ? isoDate(options.reactivateFrom) : null,
+  )
+  return rows.map((r) => ({ id: r.id, organisationId: r.organisation_id, validUntil: r.valid_until, reactivated: r.before_status !== 'active' }))
 }

@@ -16,6 +16,7 @@ import type { Actor } from '../audit/actor.ts'
 import { recordAudit, type Tx } from '../audit/audit.ts'
 import type { Principal } from '../auth/principal.ts'
 import { queueMail, queueMails } from '../mail/outbox.ts'
+import { carryAdminMandatesWithMeans } from '../mandates/adminMandateRule.ts'
 import { hashToken, looksLikeToken, newToken } from './tokens.ts'
 
 export const TERMS = [1, 3, 5] as const
@@ -203,6 +204,17 @@ export class RenewalService {
       // A database rule refused it (another live mandate for the same scope, the holder's means level).
       throw new RuleViolation('renewal:errors.cannotRenew')
     }
+    // Rule 3: the holder's admin mandates resting on this means follow its new end; when the means
+    // had ended, the ones that ended with it come back (never a revoked one).
+    const carried =
+      item.kind === 'means'
+        ? await carryAdminMandatesWithMeans(tx, actor, item.id, {
+            reactivateFrom: item.status === 'expired' || item.validUntil < todayUtc() ? item.validUntil : undefined,
+          })
+        : []
+    const adminOrganisations = carried.length
+      ? (await tx.organisation.findMany({ where: { id: { in: carried.map((m) => m.organisationId) } }, select: { name: true }, orderBy: { name: 'asc' } })).map((o) => o.name)
+      : undefined
     await recordAudit(tx, actor, {
       action: item.kind === 'mandate' ? 'mandate.renewed' : 'means.renewed',
       organisationId: item.kind === 'mandate' ? item.organisationId : organisationId,
@@ -226,6 +238,7 @@ export class RenewalService {
         scope: item.scope ?? undefined,
         serviceName: item.serviceName ?? undefined,
         providerName: item.providerName ?? undefined,
+        adminOrganisations,
       },
     })
     return until

@@ -10,7 +10,7 @@ const samples: Record<string, Record<string, unknown>> = {
   'link-request': { name: 'Fatma Yılmaz', organisationName: 'De Vries Holding B.V.', requestedByName: 'Sanne de Vries', requestPath: '/verzoeken/1', expiresAt: '2027-01-31' },
   'expiry-notice': { name: 'Jan Smit', kind: 'mandate', threshold: '1m', organisationName: 'Bakkerij De Vries B.V.', renewPath: '/verlengen/abc', linkExpiresAt: '2027-03-02', ...mandateItem },
   'expiry-digest': { name: 'Sanne de Vries', organisationName: 'Bakkerij De Vries B.V.', organisationId: 'x', listPath: '/beheer/machtigingen', items: [{ holderName: 'Jan Smit', kind: 'mandate', threshold: '2m', renewPath: '/verlengen/abc', ...mandateItem }, { holderName: 'Fatma Yılmaz', kind: 'means', threshold: '1w', level: 'EH3', validUntil: '2027-01-05', renewPath: '/verlengen/def' }] },
-  'renewal-done': { name: 'Jan Smit', kind: 'means', level: 'EH3', validUntil: '2030-01-31', termYears: 3 },
+  'renewal-done': { name: 'Jan Smit', kind: 'means', level: 'EH3', validUntil: '2030-01-31', termYears: 3, adminOrganisations: ['Bakkerij De Vries B.V.', 'De Vries Holding B.V.'] },
   'mandate-revoked': { name: 'Jan Smit', organisationName: 'Bakkerij De Vries B.V.', revokedAt: '2026-11-28', ...mandateItem },
   'mandates-granted': { name: 'Jan Smit', organisationName: 'Bakkerij De Vries B.V.', mandates: [mandateItem, { scope: 'all', level: 'EH2', validUntil: '2027-11-28' }] },
   'email-change': { name: 'Jan Smit', confirmPath: '/email/bevestigen/abc', expiresAt: '2026-12-01' },
