@@ -19,7 +19,9 @@ export const TERMS = [1, 3, 5] as const
 export type Term = (typeof TERMS)[number]
 export const STATUSES: MandateStatus[] = ['active', 'pending', 'expired', 'revoked', 'suspended']
 export const LIVE_STATUSES: MandateStatus[] = ['active', 'pending']
-export const PAGE_SIZE = 50
+/** Rows a list page shows: 25 unless the admin chooses 50 or 100 ("Aantal per pagina"), as in Gebruikers. */
+export const PAGE_SIZES = [25, 50, 100] as const
+export const DEFAULT_PAGE_SIZE = 25
 /** Link requests lapse after 3 months (rule 8). */
 const LINK_REQUEST_MONTHS = 3
 
@@ -70,6 +72,8 @@ export type ListFilter = {
   status?: MandateStatus
   inactive?: boolean
   sort?: 'end' | 'end-desc'
+  /** One of PAGE_SIZES; DEFAULT_PAGE_SIZE when absent. */
+  pageSize?: number
 }
 
 export type Cursor = { direction: 'after' | 'before'; date: string; id: string }
@@ -235,7 +239,8 @@ export class MandateService {
     const allStatuses = STATUSES.every((status) => scoped.statuses.includes(status))
     const statuses = allStatuses ? Prisma.sql`` : Prisma.sql`cross join unnest(${scoped.statuses}::"MandateStatus"[]) as s(status)`
     const statusCondition = allStatuses ? Prisma.sql`true` : Prisma.sql`m.status = s.status`
-    const limit = PAGE_SIZE + 1
+    const pageSize = filter.pageSize ?? DEFAULT_PAGE_SIZE
+    const limit = pageSize + 1
     const raw = await this.pageReads.rows<RawRow>(Prisma.sql`
       with page as (
         select k.* from unnest(${scoped.orgIds}::uuid[]) as o(id)
@@ -263,8 +268,8 @@ export class MandateService {
       left join service_providers pr on pr.id = p.provider_id
       left join branches b on b.id = p.branch_id
       order by p.valid_until ${order}, p.id ${order}`)
-    const more = raw.length > PAGE_SIZE
-    const pageRows = raw.slice(0, PAGE_SIZE)
+    const more = raw.length > pageSize
+    const pageRows = raw.slice(0, pageSize)
     if (reverse) pageRows.reverse()
     const today = todayUtc(now)
     const twoMonths = new Date(today)

@@ -11,7 +11,7 @@ import { isoDate } from '../../web/dates.ts'
 import { formatDate } from '../../web/format.ts'
 import { fromFieldMessages, keepValues, parseForm, ruleErrors, type FormErrors } from '../../web/forms.ts'
 import { fill, listIcons, listTexts, scopeFilterOptions } from './listView.ts'
-import { LEVELS, TERMS, type ListFilter } from './mandateService.ts'
+import { LEVELS, PAGE_SIZES, TERMS, type ListFilter } from './mandateService.ts'
 import {
   bulkRenewSchema,
   cursorFromQuery,
@@ -111,6 +111,7 @@ export function mandateRoutes({ mandateService }: Services): Router {
       organisations: req.user!.adminOrganisations,
       scopeOptions,
       levels: LEVELS,
+      pageSizes: PAGE_SIZES,
       q,
       params,
       ...(errors ? { errors, values: keepValues(req.query) } : { values: q }),

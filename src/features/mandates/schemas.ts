@@ -26,6 +26,7 @@ export const listQuerySchema = z.object({
   status: optional(z.enum(STATUS_VALUES, 'mandates:errors.statusFilter')),
   inactief: optional(z.literal('1')),
   sorteer: optional(z.enum(['einddatum', 'einddatum-aflopend'], 'mandates:errors.sort')),
+  per: optional(z.enum(['25', '50', '100'], 'mandates:errors.pageSize')),
   na: optional(z.string().regex(CURSOR)),
   voor: optional(z.string().regex(CURSOR)),
 })
@@ -40,6 +41,7 @@ export function filterFromQuery(q: ListQuery): ListFilter {
     status: q.status,
     inactive: q.inactief === '1',
     sort: q.sorteer === 'einddatum-aflopend' ? 'end-desc' : 'end',
+    pageSize: q.per ? Number(q.per) : undefined,
   }
 }
 
@@ -55,7 +57,7 @@ export function cursorFromQuery(q: ListQuery): Cursor | null {
 /** The filter as query-string pairs (for links and hidden fields), without the cursor. */
 export function filterParams(q: ListQuery): Record<string, string> {
   const params: Record<string, string> = {}
-  for (const key of ['organisatie', 'gebruiker', 'dienst', 'niveau', 'status', 'inactief', 'sorteer'] as const) {
+  for (const key of ['organisatie', 'gebruiker', 'dienst', 'niveau', 'status', 'inactief', 'sorteer', 'per'] as const) {
     const value = q[key]
     if (value) params[key] = value
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NotFoundError, RuleViolation } from '../../../src/errors.ts'
-import { MandateService, addYearsClamped } from '../../../src/features/mandates/mandateService.ts'
+import { DEFAULT_PAGE_SIZE, MandateService, addYearsClamped } from '../../../src/features/mandates/mandateService.ts'
 import { todayUtc } from '../../../src/web/dates.ts'
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts'
 import { actorFor, demo, mandateOf, yearsFromToday } from './helpers.ts'
@@ -342,13 +342,27 @@ describe('list', () => {
 
   it('When the list is paged, then the keyset cursor walks forward and back without gaps', async () => {
     const actor = await actorFor(t.db, d.sanne)
-    const everything = await service.list(actor.principal!, { inactive: true }, null)
+    const all = { inactive: true, pageSize: 100 }
+    const everything = await service.list(actor.principal!, all, null)
     const ids = everything.rows.map((r) => r.id)
     const third = everything.rows[2]!
-    const after = await service.list(actor.principal!, { inactive: true }, { direction: 'after', date: third.validUntil.toISOString().slice(0, 10), id: third.id })
+    const after = await service.list(actor.principal!, all, { direction: 'after', date: third.validUntil.toISOString().slice(0, 10), id: third.id })
     expect(after.rows.map((r) => r.id)).toEqual(ids.slice(3))
-    const before = await service.list(actor.principal!, { inactive: true }, { direction: 'before', date: third.validUntil.toISOString().slice(0, 10), id: third.id })
+    const before = await service.list(actor.principal!, all, { direction: 'before', date: third.validUntil.toISOString().slice(0, 10), id: third.id })
     expect(before.rows.map((r) => r.id)).toEqual(ids.slice(0, 2))
+  })
+
+  it('When no page size is chosen, then a page holds 25 rows and the next page continues where it stopped', async () => {
+    const actor = await actorFor(t.db, d.sanne)
+    const ids = (await service.list(actor.principal!, { inactive: true, pageSize: 100 }, null)).rows.map((r) => r.id)
+    expect(ids.length).toBeGreaterThan(DEFAULT_PAGE_SIZE)
+    const first = await service.list(actor.principal!, { inactive: true }, null)
+    expect(first.rows.map((r) => r.id)).toEqual(ids.slice(0, DEFAULT_PAGE_SIZE))
+    expect(first.next).not.toBeNull()
+    const second = await service.list(actor.principal!, { inactive: true }, first.next)
+    expect(second.rows.map((r) => r.id)).toEqual(ids.slice(DEFAULT_PAGE_SIZE, 2 * DEFAULT_PAGE_SIZE))
+    const fifty = await service.list(actor.principal!, { inactive: true, pageSize: 50 }, null)
+    expect(fifty.rows.map((r) => r.id)).toEqual(ids.slice(0, 50))
   })
 
   it('When filtered by user, level and scope, then only matching mandates are listed', async () => {

@@ -56,6 +56,22 @@ describe('the list', () => {
     expect(malformed.text).toContain('Dit filter is ongeldig')
   })
 
+  it('When "Aantal per pagina" is set to 50, then up to 50 rows show and the paging links keep the choice; 7 is refused at the field', async () => {
+    const rows = (html: string) => (html.match(/<th scope="row"/g) ?? []).length
+    const total = await db().mandate.count({ where: { kind: 'use', organisationId: { in: [d.bakkerij, d.holding] }, status: { in: ['active', 'pending', 'expired', 'revoked', 'suspended'] } } })
+    const standard = await sanne.get(`${LIST}?inactief=1`)
+    expect(rows(standard.text)).toBe(Math.min(total, 25))
+    expect(standard.text).toContain('Aantal per pagina')
+    const fifty = await sanne.get(`${LIST}?inactief=1&per=50`)
+    expect(rows(fifty.text)).toBe(Math.min(total, 50))
+    expect(fifty.text).toMatch(/<option value="50" selected>50<\/option>/)
+    if (total > 25) expect(standard.text).toMatch(/href="\/beheer\/machtigingen\?inactief=1&amp;na=/)
+    if (total > 50) expect(fifty.text).toMatch(/href="\/beheer\/machtigingen\?inactief=1&amp;per=50&amp;na=/)
+    const bad = await sanne.get(`${LIST}?per=7`)
+    expect(bad.status).toBe(400)
+    expect(bad.text).toContain('Dit filter is ongeldig')
+  })
+
   it('When a plain user opens Machtigingen, then it does not exist for him', async () => {
     const jan = await t.loginAs('jan')
     expect((await jan.get(LIST)).status).toBe(404)
