@@ -4,10 +4,12 @@
 // (BENCH_DATABASE_URL, else an embedded PostgreSQL in .data/bench on EMBEDDED_PG_PORT), starts the
 // app on PORT, logs in as the bench admin (session cookie), and runs autocannon against:
 //   floor      GET /beheer/floor (bench-only route: session check + layout, nothing else)
-//   first      GET /beheer/machtigingen
+//   first      GET /beheer/machtigingen (25 rows, the default page size)
 //   filtered   GET /beheer/machtigingen?niveau=EH3&gebruiker=...
-//   deep       GET /beheer/machtigingen?na=<cursor ~90% into the list>
-// and prints requests/s and p95 latency per run; then times a bulk renewal of 1,000 mandates.
+//   inactive   GET /beheer/machtigingen?niveau=EH2_PLUS&inactief=1
+//   deep       GET /beheer/machtigingen?na=<cursor ~75% into the list>
+// in 2-second rounds, each list page taking turns with the floor, and prints requests/s and p95
+// latency of each; then times a bulk renewal of 1,000 mandates.
 // Options: BENCH_CONNECTIONS (10), BENCH_DURATION seconds (10), BENCH_ONLY (comma-separated run names:
 // floor,first,filtered,inactive,deep; the floor always runs, for the comparison).
 import path from 'node:path'

@@ -1,5 +1,5 @@
 // What the Machtigingen list's rows need besides the rows themselves, made once rather than per
-// page: 50 rows a page made these the largest part of the page's cost (views/pages/mandates/_rows.ejs).
+// page: with up to 100 rows a page these were the largest part of the page's cost (views/pages/mandates/_rows.ejs).
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { TFunction } from 'i18next'
