@@ -45,7 +45,7 @@ export function strictRenderer(production: boolean): (view: string, data: Record
 export function selectOptions(options: { value: unknown; label: unknown; disabled?: boolean }[], current: string): string {
   let html = ''
   for (const option of options) {
-    const value = String(option.value)
+    const value = option.value === undefined || option.value === null ? '' : String(option.value)
     html += `<option value="${escapeHtml(value)}"${value === current ? ' selected' : ''}${option.disabled ? ' disabled' : ''}>${escapeHtml(option.label)}</option>`
   }
   return html
