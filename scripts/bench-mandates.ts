@@ -11,7 +11,8 @@
 // in 2-second rounds, each list page taking turns with the floor, and prints requests/s and p95
 // latency of each; then times a bulk renewal of 1,000 mandates.
 // Options: BENCH_CONNECTIONS (10), BENCH_DURATION seconds (10), BENCH_ONLY (comma-separated run names:
-// floor,first,filtered,inactive,deep; the floor always runs, for the comparison).
+// floor,first,filtered,inactive,deep; the floor always runs, for the comparison), BENCH_PER (rows a
+// page: 25, the default, 50 or 100).
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
@@ -155,13 +156,15 @@ try {
     select valid_until, id from mandates where organisation_id = ${org.id}::uuid and kind = 'use' and status in ('active', 'pending')
     order by valid_until, id offset ${Math.floor(USERS * MANDATES_PER_USER * 0.75)} limit 1`
   const deep = `${deepRow[0]!.valid_until.toISOString().slice(0, 10)}_${deepRow[0]!.id}`
+  // The page size ("Aantal per pagina"): the default unless BENCH_PER says 25, 50 or 100.
+  const per = process.env.BENCH_PER ? `per=${encodeURIComponent(process.env.BENCH_PER)}` : ''
 
   const targets = [
     { key: 'floor', name: 'floor', path: '/beheer/floor' },
-    { key: 'first', name: 'list: first page', path: '/beheer/machtigingen' },
-    { key: 'filtered', name: 'list: filtered', path: '/beheer/machtigingen?niveau=EH3&gebruiker=Bench%2000042' },
-    { key: 'inactive', name: 'list: filtered (level + inactive)', path: '/beheer/machtigingen?niveau=EH2_PLUS&inactief=1' },
-    { key: 'deep', name: 'list: deep page', path: `/beheer/machtigingen?na=${deep}` },
+    { key: 'first', name: 'list: first page', path: `/beheer/machtigingen?${per}` },
+    { key: 'filtered', name: 'list: filtered', path: `/beheer/machtigingen?niveau=EH3&gebruiker=Bench%2000042&${per}` },
+    { key: 'inactive', name: 'list: filtered (level + inactive)', path: `/beheer/machtigingen?niveau=EH2_PLUS&inactief=1&${per}` },
+    { key: 'deep', name: 'list: deep page', path: `/beheer/machtigingen?na=${deep}&${per}` },
   ].filter((t) => !only || t.key === 'floor' || only.includes(t.key))
   for (const target of targets) {
     const check = await fetch(base + target.path, { headers: { cookie }, redirect: 'manual' })
