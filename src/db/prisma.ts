@@ -8,10 +8,10 @@ export type Db = PrismaClient
 export const PREPARED_STATEMENT_LIMIT = 500
 
 /**
- * Names a statement after its SQL text, so each connection parses and plans it once and then only
- * binds values (PostgreSQL keeps a generic plan when it is as good as a fresh one). A page's queries
- * are the same few texts every time; planning them was over half of the list query's cost. The
- * number of names is capped: a text seen after the cap runs as an unnamed statement, as before.
+ * Names a statement after its SQL text, so each connection parses it once and then only binds values
+ * (PostgreSQL also keeps a generic plan when it is as good as a fresh one). The app's queries are the
+ * same few texts again and again. Used for Prisma's queries and the page reads (src/db/pageReads.ts).
+ * The number of names is capped: a text seen after the cap runs as an unnamed statement.
  */
 export function statementNames(limit = PREPARED_STATEMENT_LIMIT): (query: { sql: string }) => string {
   const names = new Map<string, string>()

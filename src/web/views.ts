@@ -20,8 +20,9 @@ export function escapeHtml(value: unknown): string {
 
 /**
  * Renders a partial compiled in strict mode, without EJS's `with (locals)`: inside `with`, V8 looks
- * up every name dynamically, which made the rows of the Machtigingen list (up to 100 a page) the page's largest
- * cost. Such a partial sees only the locals it is given. `view` is a path under views/, without .ejs.
+ * up every name dynamically, which made the rows of the Machtigingen list (up to 100 a page) the
+ * page's largest cost. Such a partial sees only the locals it is given. `view` is a path under
+ * views/, without .ejs.
  */
 export function strictRenderer(production: boolean): (view: string, data: Record<string, unknown>) => string {
   const compiled = new Map<string, ejs.TemplateFunction>()

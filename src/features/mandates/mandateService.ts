@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { Prisma } from '../../generated/prisma/client.ts'
 import type { Level, MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
-import { userMatches } from '../users/userSearch.ts'
+import { escapeLike, userMatches } from '../users/userSearch.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { todayUtc, isoDate } from '../../web/dates.ts'
 import { recordAudit, recordAuditMany, type AuditEntry, type Tx } from '../audit/audit.ts'
@@ -135,10 +135,6 @@ type RawRow = {
 
 export function personName(u: { firstName: string; lastNamePrefix?: string | null; lastName: string }): string {
   return [u.firstName, u.lastNamePrefix, u.lastName].filter(Boolean).join(' ')
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
 
