@@ -27,16 +27,28 @@ export function escapeHtml(value: unknown): string {
 export function strictRenderer(production: boolean): (view: string, data: Record<string, unknown>) => string {
   const compiled = new Map<string, ejs.TemplateFunction>()
   return (view, data) => {
-    const file = path.join(viewsDir, `${view.replace(/^\//, '')}.ejs`)
     const names = Object.keys(data)
-    const key = `${file}|${names.join(',')}`
+    const key = `${view}|${names.join(',')}`
     let template = production ? compiled.get(key) : undefined
     if (!template) {
+      const file = path.join(viewsDir, `${view.replace(/^\//, '')}.ejs`)
       template = ejs.compile(readFileSync(file, 'utf8'), { strict: true, destructuredLocals: names, filename: file, compileDebug: !production, escape: escapeHtml })
       if (production) compiled.set(key, template)
     }
     return template(data) as string
   }
+}
+
+/**
+ * `partial(view, data)` in a template: a partial rendered by the strict renderer with `data` and the
+ * page's shared form locals (t, locale, errors, values, fieldId, selectOptions, formatDate). EJS's
+ * own include() copies every local of the page twice and runs the partial inside `with`; a form
+ * partial such as views/partials/select.ejs renders several times faster this way. The partial sees
+ * only those names; optional ones it reads as `locals.name`.
+ */
+export function partialRenderer(strict: ReturnType<typeof strictRenderer>, locals: Record<string, unknown>) {
+  return (view: string, data: Record<string, unknown> = {}) =>
+    strict(view, { t: locals.t, locale: locals.locale, errors: locals.errors, values: locals.values, fieldId, selectOptions, formatDate, ...data })
 }
 
 /**
@@ -56,8 +68,10 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.set('views', viewsDir)
   app.set('view engine', 'ejs')
   app.set('view cache', options.production)
+  const strict = strictRenderer(options.production)
   app.engine('ejs', (file: string, options_: object, callback: (e: unknown, html?: string) => void) => {
     const locals = options_ as Record<string, unknown>
+    locals.partial = partialRenderer(strict, locals)
     // Production: compiled once, without the line bookkeeping that only serves error messages.
     const ejsOptions = { cache: options.production, compileDebug: !options.production, escape: escapeHtml, filename: file, root: viewsDir, views: [viewsDir] }
     ejs.renderFile(file, locals, ejsOptions, (error, body) => {
@@ -69,7 +83,7 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.locals.brandName = options.brandName
   app.locals.fieldId = fieldId
   app.locals.formatDate = formatDate
-  app.locals.renderStrict = strictRenderer(options.production)
+  app.locals.renderStrict = strict
   app.locals.selectOptions = selectOptions
   app.locals.errors = noErrors()
   app.locals.values = {}

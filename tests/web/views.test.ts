@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeHtml, selectOptions, strictRenderer } from '../../src/web/views.ts'
+import { escapeHtml, partialRenderer, selectOptions, strictRenderer } from '../../src/web/views.ts'
 
 describe('selectOptions', () => {
   it('When options are made, then values and labels are escaped, the current one is selected and disabled ones say so', () => {
@@ -54,6 +54,35 @@ describe('strictRenderer', () => {
     expect(html).toContain('href="/r/00000000-0000-4000-8000-000000000001"')
     expect(html).toContain('<td>2026-01-01</td>')
     expect(html).not.toContain('Activeren')
+  })
+})
+
+describe('partial', () => {
+  // The page's locals as the view engine gives them: a field with an error and a typed value.
+  const partial = partialRenderer(strictRenderer(true), {
+    t: (key: string) => (key === 'common:errorTitlePrefix' ? 'Fout:' : key),
+    locale: 'nl',
+    errors: { summary: [{ text: 'Vul een naam in', href: '#field-naam' }], fields: { naam: 'Vul een naam in' } },
+    values: { naam: '<Jan>', ok: '1', keuze: 'b' },
+  })
+
+  it('When a form partial is rendered, then it gets the page\'s errors and typed values without include()', () => {
+    const field = partial('/partials/field', { name: 'naam', label: 'Naam', hint: 'Zoals op uw paspoort' })
+    expect(field).toContain('value="&lt;Jan&gt;"')
+    expect(field).toContain('aria-describedby="field-naam-hint field-naam-error"')
+    expect(field).toContain('<span class="bm-visually-hidden">Fout: </span>Vul een naam in')
+    expect(field).toContain('aria-invalid="true"')
+  })
+
+  it('When each form partial is rendered with its optional locals, then it compiles and shows them', () => {
+    expect(partial('/partials/select', { name: 'keuze', label: 'Keuze', placeholder: 'Alle', options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] })).toMatch(
+      /<option value="">Alle<\/option>\s*<option value="a">A<\/option><option value="b" selected>B<\/option>/,
+    )
+    expect(partial('/partials/checkbox', { name: 'ok', id: 'field-eigen', label: 'Akkoord', hint: 'Verplicht' })).toMatch(/id="field-eigen" name="ok" value="1" checked/)
+    expect(partial('/partials/radios', { name: 'keuze', legend: 'Kies', options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B', hint: 'Uitleg' }] })).toMatch(/id="field-keuze-1" name="keuze" value="b"\s+checked/)
+    expect(partial('/partials/textarea', { name: 'naam', label: 'Toelichting', rows: 6 })).toContain('rows="6"')
+    expect(partial('/partials/status-badge', { status: 'active', label: 'Actief' })).toContain('bm-status--active">Actief</span>')
+    expect(partial('/partials/pagination', { pagination: { nextHref: '/volgende' } })).toContain('rel="next" href="/volgende"')
   })
 })
 
