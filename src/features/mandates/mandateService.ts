@@ -7,6 +7,7 @@ import { Prisma } from '../../generated/prisma/client.ts'
 import type { Level, MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { escapeLike, userMatches } from '../users/userSearch.ts'
+import { CatalogueNamesCache } from './catalogueNames.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { todayUtc, isoDate } from '../../web/dates.ts'
 import { recordAudit, recordAuditMany, type AuditEntry, type Tx } from '../audit/audit.ts'
@@ -121,10 +122,9 @@ type RawRow = {
   last_name: string
   email: string
   organisation_id: string
-  organisation_name: string
   scope: 'all' | 'provider' | 'service'
-  service_name: string | null
-  provider_name: string | null
+  service_id: string | null
+  provider_id: string | null
   level: string
   branch_name: string | null
   branch_number: string | null
@@ -147,7 +147,11 @@ export class MandateService {
     private readonly db: PrismaClient,
     /** For the list's read queries, which run on every list page (src/db/pageReads.ts). */
     private readonly pageReads: PageReads = prismaPageReads(db),
-  ) {}
+  ) {
+    this.catalogueNames = new CatalogueNamesCache(pageReads)
+  }
+
+  private readonly catalogueNames: CatalogueNamesCache
 
   private filterCatalogue: { at: number; value: Promise<Awaited<ReturnType<MandateService['searchCatalogue']>>> } | null = null
 
@@ -255,20 +259,21 @@ export class MandateService {
         limit ${limit}
       )
       select p.id, p.user_id, u.first_name, u.last_name_prefix, u.last_name, u.email,
-             p.organisation_id, o.name as organisation_name, p.scope::text as scope,
-             s.name as service_name, coalesce(pr.name, spr.name) as provider_name, p.level::text as level,
+             p.organisation_id, p.scope::text as scope, p.service_id, p.provider_id, p.level::text as level,
              b.name as branch_name, b.branch_number, p.valid_from, p.valid_until, p.status::text as status
       from page p
       join users u on u.id = p.user_id
-      join organisations o on o.id = p.organisation_id
-      left join services s on s.id = p.service_id
-      left join service_providers spr on spr.id = s.provider_id
-      left join service_providers pr on pr.id = p.provider_id
       left join branches b on b.id = p.branch_id
       order by p.valid_until ${order}, p.id ${order}`)
     const more = raw.length > pageSize
     const pageRows = raw.slice(0, pageSize)
     if (reverse) pageRows.reverse()
+    // Names of the organisations (the principal's) and of the catalogue (kept in memory) are not
+    // joined in SQL: see catalogueNames.ts.
+    const organisationNames = new Map(principal.adminOrganisations.map((o) => [o.id, o.name]))
+    const names = await this.catalogueNames.get(
+      (known) => pageRows.every((r) => (!r.service_id || known.services.has(r.service_id)) && (!r.provider_id || known.providers.has(r.provider_id))),
+    )
     const today = todayUtc(now)
     const twoMonths = new Date(today)
     twoMonths.setUTCMonth(twoMonths.getUTCMonth() + 2)
@@ -278,10 +283,10 @@ export class MandateService {
       userName: personName({ firstName: r.first_name, lastNamePrefix: r.last_name_prefix, lastName: r.last_name }),
       userEmail: r.email,
       organisationId: r.organisation_id,
-      organisationName: r.organisation_name,
+      organisationName: organisationNames.get(r.organisation_id) ?? '',
       scope: r.scope,
-      serviceName: r.service_name,
-      providerName: r.provider_name,
+      serviceName: (r.service_id && names.services.get(r.service_id)?.name) || null,
+      providerName: (r.provider_id ? names.providers.get(r.provider_id) : r.service_id && names.services.get(r.service_id)?.providerName) || null,
       level: fromDbLevel(r.level),
       branchName: r.branch_name,
       branchNumber: r.branch_number,

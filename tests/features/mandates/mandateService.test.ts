@@ -365,6 +365,23 @@ describe('list', () => {
     expect(fifty.rows.map((r) => r.id)).toEqual(ids.slice(0, 50))
   })
 
+  it('When mandates are listed, then each row names its organisation, service and provider as stored', async () => {
+    const actor = await actorFor(t.db, d.sanne)
+    const page = await service.list(actor.principal!, { inactive: true, pageSize: 100 }, null)
+    const stored = await t.db.mandate.findMany({
+      where: { id: { in: page.rows.map((r) => r.id) } },
+      select: { id: true, organisation: { select: { name: true } }, service: { select: { name: true, provider: { select: { name: true } } } }, provider: { select: { name: true } } },
+    })
+    const byId = new Map(stored.map((m) => [m.id, m]))
+    expect(page.rows.some((r) => r.scope === 'service') && page.rows.some((r) => r.scope === 'provider')).toBe(true)
+    for (const row of page.rows) {
+      const m = byId.get(row.id)!
+      expect(row.organisationName).toBe(m.organisation.name)
+      expect(row.serviceName).toBe(m.service?.name ?? null)
+      expect(row.providerName).toBe(m.provider?.name ?? m.service?.provider.name ?? null)
+    }
+  })
+
   it('When filtered by user, level and scope, then only matching mandates are listed', async () => {
     const actor = await actorFor(t.db, d.sanne)
     const byUser = await service.list(actor.principal!, { user: 'fatma', inactive: true }, null)
