@@ -138,6 +138,11 @@ export function personName(u: { firstName: string; lastNamePrefix?: string | nul
 }
 
 
+/** The statuses a list filter shows: the one chosen, all ("Toon ook inactieve"), or active and pending. */
+function statusesOf(filter: ListFilter): MandateStatus[] {
+  return filter.status ? [filter.status] : filter.inactive ? STATUSES : LIVE_STATUSES
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
 }
@@ -197,13 +202,25 @@ export class MandateService {
       limit 500))`
   }
 
-  /** Conditions shared by the list and bulk renewal ("all matching the filter"), on alias m. */
-  private filterConditions(principal: Principal, filter: ListFilter): { orgIds: string[]; statuses: MandateStatus[]; conditions: Prisma.Sql[] } | null {
+  /**
+   * Conditions shared by the list and bulk renewal ("all matching the filter"), on alias m.
+   * `levelIndexed: false` compares the level as text, so PostgreSQL cannot pick the index on
+   * (organisation_id, level, valid_until, id) for it: for a scan per status (the list without
+   * inactive ones) that index would read past every mandate of the level in other statuses.
+   */
+  private filterConditions(
+    principal: Principal,
+    filter: ListFilter,
+    { levelIndexed = true } = {},
+  ): { orgIds: string[]; statuses: MandateStatus[]; conditions: Prisma.Sql[] } | null {
     const orgIds = this.orgIds(principal, filter)
     if (orgIds.length === 0) return null
-    const statuses = filter.status ? [filter.status] : filter.inactive ? STATUSES : LIVE_STATUSES
+    const statuses = statusesOf(filter)
     const conditions: Prisma.Sql[] = [Prisma.sql`m.kind = 'use'`]
-    if (filter.level) conditions.push(Prisma.sql`m.level = ${toDbLevel(filter.level)}::"Level"`)
+    if (filter.level) {
+      const level = toDbLevel(filter.level)
+      conditions.push(levelIndexed ? Prisma.sql`m.level = ${level}::"Level"` : Prisma.sql`m.level::text = ${level}`)
+    }
     if (filter.scope) conditions.push(Prisma.sql`m.scope_key = ${filter.scope}`)
     if (filter.user && filter.user.trim()) conditions.push(this.userCondition(orgIds, filter.user))
     return { orgIds, statuses, conditions }
@@ -214,7 +231,13 @@ export class MandateService {
    * scan takes at most one page, so a page costs the same at the start and deep in a list of 100,000.
    */
   async list(principal: Principal, filter: ListFilter, cursor: Cursor | null, now = new Date()) {
-    const scoped = this.filterConditions(principal, filter)
+    // All statuses ("Toon ook inactieve machtigingen"): one scan per organisation, of
+    // mandates(organisation_id, level, valid_until, id) when filtered on level, else of
+    // mandates(organisation_id, valid_until, id). Fewer statuses: a scan of mandates(organisation_id,
+    // status, valid_until, id) per organisation and status, so rows of other statuses are never read
+    // past, however many there are.
+    const allStatuses = STATUSES.every((status) => statusesOf(filter).includes(status))
+    const scoped = this.filterConditions(principal, filter, { levelIndexed: allStatuses })
     const empty = { rows: [] as MandateRow[], next: null as Cursor | null, previous: null as Cursor | null }
     if (!scoped) return empty
     const descending = filter.sort === 'end-desc'
@@ -231,11 +254,6 @@ export class MandateService {
       )
     }
     const where = Prisma.join(conditions, ' and ')
-    // All statuses ("Toon ook inactieve machtigingen"): one scan of mandates(organisation_id,
-    // valid_until, id) per organisation. Fewer: a scan of mandates(organisation_id, status,
-    // valid_until, id) per organisation and status, so rows of other statuses are never read past,
-    // however many there are.
-    const allStatuses = STATUSES.every((status) => scoped.statuses.includes(status))
     const statuses = allStatuses ? Prisma.sql`` : Prisma.sql`cross join unnest(${scoped.statuses}::"MandateStatus"[]) as s(status)`
     const statusCondition = allStatuses ? Prisma.sql`true` : Prisma.sql`m.status = s.status`
     const pageSize = PAGE_SIZES.find((size) => size === filter.pageSize) ?? DEFAULT_PAGE_SIZE

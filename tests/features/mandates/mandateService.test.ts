@@ -389,6 +389,15 @@ describe('list', () => {
     expect(byUser.rows.every((r) => r.userName === 'Fatma Yılmaz')).toBe(true)
     const byLevel = await service.list(actor.principal!, { level: 'EH4' }, null)
     expect(byLevel.rows.every((r) => r.level === 'EH4')).toBe(true)
+    // With inactive ones the level is an index condition, without them a filter: the same rows.
+    for (const level of ['EH2_PLUS', 'EH3'] as const) {
+      const everything = await service.list(actor.principal!, { inactive: true, pageSize: 100 }, null)
+      const withInactive = await service.list(actor.principal!, { level, inactive: true, pageSize: 100 }, null)
+      expect(withInactive.rows.map((r) => r.id)).toEqual(everything.rows.filter((r) => r.level === level).map((r) => r.id))
+      const live = await service.list(actor.principal!, { level, pageSize: 100 }, null)
+      expect(live.rows.map((r) => r.id)).toEqual(withInactive.rows.filter((r) => r.status === 'active' || r.status === 'pending').map((r) => r.id))
+      expect(live.rows.length).toBeGreaterThan(0)
+    }
     const all = await service.list(actor.principal!, { scope: 'all', inactive: true }, null)
     expect(all.rows.every((r) => r.scope === 'all')).toBe(true)
   })
