@@ -278,10 +278,13 @@ export class MandateService {
       )
       select p.id, p.user_id, u.first_name, u.last_name_prefix, u.last_name, u.email,
              p.organisation_id, p.scope::text as scope, p.service_id, p.provider_id, p.level::text as level,
-             b.name as branch_name, b.branch_number, p.valid_from, p.valid_until, p.status::text as status
+             p.valid_from, p.valid_until, p.status::text as status,
+             -- Looked up only for a mandate limited to a branch: a join would scan branches again
+             -- for every row of the page (for a small table PostgreSQL scans rather than seeks).
+             case when p.branch_id is not null then (select b.name from branches b where b.id = p.branch_id) end as branch_name,
+             case when p.branch_id is not null then (select b.branch_number from branches b where b.id = p.branch_id) end as branch_number
       from page p
       join users u on u.id = p.user_id
-      left join branches b on b.id = p.branch_id
       order by p.valid_until ${order}, p.id ${order}`)
     const more = raw.length > pageSize
     const pageRows = raw.slice(0, pageSize)

@@ -370,13 +370,21 @@ describe('list', () => {
     const page = await service.list(actor.principal!, { inactive: true, pageSize: 100 }, null)
     const stored = await t.db.mandate.findMany({
       where: { id: { in: page.rows.map((r) => r.id) } },
-      select: { id: true, organisation: { select: { name: true } }, service: { select: { name: true, provider: { select: { name: true } } } }, provider: { select: { name: true } } },
+      select: {
+        id: true,
+        organisation: { select: { name: true } },
+        service: { select: { name: true, provider: { select: { name: true } } } },
+        provider: { select: { name: true } },
+        branch: { select: { name: true, branchNumber: true } },
+      },
     })
     const byId = new Map(stored.map((m) => [m.id, m]))
     expect(page.rows.some((r) => r.scope === 'service') && page.rows.some((r) => r.scope === 'provider')).toBe(true)
+    expect(page.rows.some((r) => r.branchName !== null)).toBe(true)
     for (const row of page.rows) {
       const m = byId.get(row.id)!
       expect(row.organisationName).toBe(m.organisation.name)
+      expect([row.branchName, row.branchNumber]).toEqual([m.branch?.name ?? null, m.branch?.branchNumber ?? null])
       expect(row.serviceName).toBe(m.service?.name ?? null)
       expect(row.providerName).toBe(m.provider?.name ?? m.service?.provider.name ?? null)
     }
