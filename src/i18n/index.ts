@@ -49,25 +49,66 @@ export function getI18n(): i18n {
 const translators = new Map<Locale, TFunction>()
 /** How many distinct plain keys one language keeps translated (the catalogues hold fewer). */
 const MEMO_LIMIT = 10_000
+/** Options that change which text i18next picks or how: such calls always go to i18next. */
+const I18NEXT_OPTIONS = new Set(['count', 'context', 'defaultValue', 'ns', 'lng', 'lngs', 'fallbackLng', 'returnObjects', 'returnDetails', 'joinArrays', 'postProcess', 'interpolation', 'skipInterpolation', 'ordinal', 'keyPrefix', 'replace'])
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g
+const PLAIN_NAME = /^\s*[\w.]+\s*$/
+
+/** Values only (strings and numbers), none of i18next's own options. */
+function plainValues(options: unknown): options is Record<string, string | number> {
+  if (!options || typeof options !== 'object' || Array.isArray(options)) return false
+  for (const [name, value] of Object.entries(options)) {
+    if (I18NEXT_OPTIONS.has(name) || (typeof value !== 'string' && typeof value !== 'number')) return false
+  }
+  return true
+}
 
 /**
  * One translator per language. A page calls t() dozens of times, and i18next resolves each call
- * through namespaces and fallbacks; a plain key (no options) is resolved once and then remembered.
- * Calls with options (interpolation, plurals, returnObjects) go to i18next every time.
+ * through namespaces, fallbacks, nesting and interpolation (tens of microseconds each). So:
+ * - a plain key (no options) is resolved once and then remembered;
+ * - a key with plain values ({ name: 'Anna' }) resolves its text once, uninterpolated, and fills
+ *   in {{name}} itself (escapeValue is off, as for i18next here), unless the text nests ($t) or
+ *   formats ({{value, format}}) or a placeholder has no value;
+ * - everything else (count, context, returnObjects, …) goes to i18next every time.
  */
 export function translator(locale: Locale): TFunction {
   const known = translators.get(locale)
   if (known) return known
-  const fixed = getI18n().getFixedT(locale)
+  const fixed = getI18n().getFixedT(locale) as unknown as (...args: unknown[]) => unknown
   const memo = new Map<string, string>()
-  const t = ((key: unknown, ...rest: unknown[]) => {
-    if (rest.length > 0 || typeof key !== 'string') return (fixed as unknown as (...args: unknown[]) => unknown)(key, ...rest)
-    let text = memo.get(key)
+  /** Uninterpolated texts; null when the text needs i18next (nesting, formats). */
+  const templates = new Map<string, string | null>()
+  const remember = <V>(map: Map<string, V>, key: string, value: V) => {
+    if (map.size < MEMO_LIMIT) map.set(key, value)
+    return value
+  }
+  const template = (key: string): string | null => {
+    let text = templates.get(key)
     if (text === undefined) {
-      text = fixed(key) as string
-      if (memo.size < MEMO_LIMIT) memo.set(key, text)
+      const raw = fixed(key, { skipInterpolation: true })
+      const simple = typeof raw === 'string' && !raw.includes('$t(') && [...raw.matchAll(PLACEHOLDER)].every((m) => PLAIN_NAME.test(m[1]!))
+      text = remember(templates, key, simple ? (raw as string) : null)
     }
     return text
+  }
+  const t = ((key: unknown, ...rest: unknown[]) => {
+    if (typeof key !== 'string') return fixed(key, ...rest)
+    if (rest.length === 0) return memo.get(key) ?? remember(memo, key, fixed(key) as string)
+    const values = rest[0]
+    if (rest.length === 1 && plainValues(values)) {
+      const text = template(key)
+      if (text !== null) {
+        let missing = false
+        const filled = text.replace(PLACEHOLDER, (_, name: string) => {
+          const value = values[name.trim()]
+          if (value === undefined) missing = true
+          return String(value)
+        })
+        if (!missing) return filled
+      }
+    }
+    return fixed(key, ...rest)
   }) as unknown as TFunction
   translators.set(locale, t)
   return t

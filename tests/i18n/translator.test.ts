@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { getI18n, translator } from '../../src/i18n/index.ts'
+import { getI18n, LOCALES, translator } from '../../src/i18n/index.ts'
+
+/** Every catalogue text with {{placeholders}}, as [namespaced key, placeholder names]. */
+function textsWithPlaceholders(locale: string): [string, string[]][] {
+  const found: [string, string[]][] = []
+  const bundle = getI18n().store.data[locale] as Record<string, Record<string, unknown>>
+  const walk = (ns: string, prefix: string, node: unknown) => {
+    if (typeof node === 'string') {
+      const names = [...node.matchAll(/\{\{([^{}]*)\}\}/g)].map((m) => m[1]!.trim())
+      if (names.length) found.push([`${ns}:${prefix}`, names])
+    } else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(ns, prefix ? `${prefix}.${k}` : k, v)
+  }
+  for (const [ns, tree] of Object.entries(bundle)) walk(ns, '', tree)
+  return found
+}
 
 describe('translator', () => {
   it('When a plain key is translated twice, then both answers equal what i18next gives, per language', () => {
@@ -15,6 +29,30 @@ describe('translator', () => {
     const nl = translator('nl')
     expect(nl('common:loggedInAs', { name: 'Anna' })).toContain('Anna')
     expect(nl('common:loggedInAs', { name: 'Bram' })).toContain('Bram')
+  })
+
+  it('When any catalogue text is filled with plain values, then the result equals what i18next gives', () => {
+    for (const locale of LOCALES) {
+      const t = translator(locale)
+      const i18next = getI18n().getFixedT(locale)
+      const texts = textsWithPlaceholders(locale).filter(([key]) => !/_(one|other|zero)$/.test(key))
+      expect(texts.length).toBeGreaterThan(50)
+      for (const [key, names] of texts) {
+        const values = Object.fromEntries(names.map((name, i) => [name, i % 2 ? `<${name} & co>` : 7 + i]))
+        expect(t(key, values), key).toBe(i18next(key, values))
+        expect(t(key, values), key).toBe(i18next(key, values)) // the remembered text, filled again
+      }
+    }
+  })
+
+  it('When a call needs i18next (plural count, a missing value, a missing key), then i18next answers it', () => {
+    const nl = translator('nl')
+    const i18next = getI18n().getFixedT('nl')
+    const plural = textsWithPlaceholders('nl').find(([key]) => key.endsWith('_one'))![0].replace(/_one$/, '')
+    expect(nl(plural, { count: 1 })).toBe(i18next(plural, { count: 1 }))
+    expect(nl(plural, { count: 5 })).toBe(i18next(plural, { count: 5 }))
+    expect(nl('common:loggedInAs', {})).toBe(i18next('common:loggedInAs', {}))
+    expect(nl('common:doesNotExist', { name: 'x' })).toBe(i18next('common:doesNotExist', { name: 'x' }))
   })
 
   it('When the same language is asked for again, then the same translator is returned', () => {
