@@ -10,7 +10,7 @@
 //   deep       GET /beheer/machtigingen?na=<cursor ~75% into the list>
 // in 2-second rounds, each list page taking turns with the floor, and prints requests/s and p95
 // latency of each; then times a bulk renewal of 1,000 mandates.
-// Options: BENCH_CONNECTIONS (10), BENCH_DURATION seconds (10), BENCH_ONLY (comma-separated run names:
+// Options: BENCH_CONNECTIONS (10), BENCH_DURATION seconds (20), BENCH_ONLY (comma-separated run names:
 // floor,first,filtered,inactive,deep; the floor always runs, for the comparison), BENCH_PER (rows a
 // page: 25, the default, 50 or 100).
 import path from 'node:path'
@@ -35,7 +35,7 @@ const ADMIN_EMAIL = 'bench.admin@bench.example'
 const PASSWORD = 'Bench-wachtwoord-2026'
 const TOTP = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
-const duration = Number(process.env.BENCH_DURATION ?? 10)
+const duration = Number(process.env.BENCH_DURATION ?? 20)
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
 
 // Production settings (view cache on) as a deployment would run, but cookies over plain HTTP on localhost.
