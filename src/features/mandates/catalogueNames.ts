@@ -1,8 +1,8 @@
 // The names of the service catalogue (services and their providers), kept in memory for the
-// Machtigingen list. The catalogue is the supplier's: the portal only seeds it at start-up and never
-// edits it, so the list need not join services and service_providers for every page (about a third
-// of the list query's work in PostgreSQL). Kept a minute; an id it does not know (a service added
-// since) reloads it at once.
+// Machtigingen list: its rows and its "Dienst" filter. The catalogue is the supplier's: the portal
+// only seeds it at start-up and never edits it, so the list need not join services and
+// service_providers for every page (about a third of the list query's work in PostgreSQL). Kept a
+// minute; an id it does not know (a service added since) reloads it at once.
 import type { PageReads } from '../../db/pageReads.ts'
 import { Prisma } from '../../generated/prisma/client.ts'
 
@@ -11,6 +11,8 @@ export type CatalogueNames = {
   services: Map<string, { name: string; providerName: string }>
   /** Provider id → name. */
   providers: Map<string, string>
+  /** Every provider and every service by name, for the list's filter (one object per load). */
+  sorted: { providers: { id: string; name: string }[]; services: { id: string; name: string }[] }
 }
 
 const KEEP_MS = 60_000
@@ -45,9 +47,14 @@ export class CatalogueNamesCache {
         select s.id, s.name, p.name as provider_name from services s join service_providers p on p.id = s.provider_id`),
       this.reads.rows<{ id: string; name: string }>(Prisma.sql`select id, name from service_providers`),
     ])
+    const byName = (a: { name: string; id: string }, b: { name: string; id: string }) => a.name.localeCompare(b.name, 'nl') || a.id.localeCompare(b.id)
     return {
       services: new Map(services.map((s) => [s.id, { name: s.name, providerName: s.provider_name }])),
       providers: new Map(providers.map((p) => [p.id, p.name])),
+      sorted: {
+        providers: providers.map((p) => ({ id: p.id, name: p.name })).sort(byName),
+        services: services.map((s) => ({ id: s.id, name: s.name })).sort(byName),
+      },
     }
   }
 }

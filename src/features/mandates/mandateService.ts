@@ -158,16 +158,13 @@ export class MandateService {
 
   private readonly catalogueNames: CatalogueNamesCache
 
-  private filterCatalogue: { at: number; value: Promise<Awaited<ReturnType<MandateService['searchCatalogue']>>> } | null = null
-
-  /** The catalogue for the list's filter, kept for a minute (it changes only when the supplier edits it). */
-  catalogueForFilter(now = Date.now()) {
-    if (!this.filterCatalogue || now - this.filterCatalogue.at > 60_000) {
-      const value = this.searchCatalogue('')
-      value.catch(() => (this.filterCatalogue = null))
-      this.filterCatalogue = { at: now, value }
-    }
-    return this.filterCatalogue.value
+  /**
+   * The whole catalogue for the list's "Dienst" filter, by name: the same names the rows use, kept a
+   * minute (see catalogueNames.ts). The same object until the names are read again, so the options
+   * made from it are kept too (listView.ts).
+   */
+  async catalogueForFilter() {
+    return (await this.catalogueNames.get()).sorted
   }
 
   // -------------------------------------------------------------------------------------------

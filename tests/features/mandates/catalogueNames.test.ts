@@ -28,6 +28,7 @@ describe('CatalogueNamesCache', () => {
     const first = await cache.get(undefined, 1_000)
     expect(first.services.get('s1')).toEqual({ name: 'Aangifte omzetbelasting', providerName: 'Belastingdienst' })
     expect(first.providers.get('p1')).toBe('Belastingdienst')
+    expect(first.sorted).toEqual({ providers: [{ id: 'p1', name: 'Belastingdienst' }], services: [{ id: 's1', name: 'Aangifte omzetbelasting' }] })
     await cache.get(undefined, 30_000)
     expect(state.loads).toBe(1)
     await cache.get(undefined, 62_000)

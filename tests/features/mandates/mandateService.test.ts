@@ -390,6 +390,15 @@ describe('list', () => {
     }
   })
 
+  it('When the list offers its "Dienst" filter, then every service and provider of the catalogue is in it, by name', async () => {
+    const catalogue = await service.catalogueForFilter()
+    expect(catalogue.services).toHaveLength(await t.db.service.count())
+    expect(catalogue.providers).toHaveLength(await t.db.serviceProvider.count())
+    const names = catalogue.services.map((s) => s.name)
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'nl')))
+    expect(await service.catalogueForFilter()).toBe(catalogue)
+  })
+
   it('When filtered by user, level and scope, then only matching mandates are listed', async () => {
     const actor = await actorFor(t.db, d.sanne)
     const byUser = await service.list(actor.principal!, { user: 'fatma', inactive: true }, null)
