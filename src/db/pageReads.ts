@@ -36,8 +36,10 @@ export class PgPageReads implements PageReads {
    * Generic plans (plan_cache_mode=force_generic_plan): PostgreSQL's own choice kept re-planning the
    * list query (about 1 ms each time) because it cannot see the sizes of the arrays it is given.
    * Only keyed lookups and keyset pages run here, whose best plan does not depend on the values.
+   * Eight connections: a list page runs two of these reads, and with four, ten concurrent pages
+   * (the benchmark's load) queued for a connection often enough to cost a tenth of the throughput.
    */
-  static connect(databaseUrl: string, size = 4): PgPageReads {
+  static connect(databaseUrl: string, size = 8): PgPageReads {
     return new PgPageReads(new pg.Pool(poolConfigFromUrl(databaseUrl, { max: size, options: '-c plan_cache_mode=force_generic_plan' })))
   }
 
