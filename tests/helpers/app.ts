@@ -90,3 +90,8 @@ export async function createTestApp(options: { env?: Record<string, string>; dem
     },
   }
 }
+
+/** The names of the organisations a user administers on a given day (rule 3 tests). */
+export async function adminOrganisationNamesOn(t: TestApp, userId: string, day: Date): Promise<string[]> {
+  return ((await t.services.authService.loadPrincipal(userId, day))?.adminOrganisations ?? []).map((o) => o.name)
+}

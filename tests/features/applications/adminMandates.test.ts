@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Level } from '../../../src/generated/prisma/client.ts'
 import { systemActor } from '../../../src/features/audit/actor.ts'
 import { addDays, addYears, isoDate, todayUtc } from '../../../src/web/dates.ts'
-import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
+import { adminOrganisationNamesOn, createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
 
 let t: TestApp
 const today = todayUtc()
@@ -19,8 +19,7 @@ afterAll(async () => {
 const db = () => t.database.db
 const org = (name: string) => db().organisation.findFirstOrThrow({ where: { name } })
 const mandate = (id: string) => db().mandate.findUniqueOrThrow({ where: { id } })
-const adminOrganisationsOn = async (userId: string, day: Date) =>
-  ((await t.services.authService.loadPrincipal(userId, day))?.adminOrganisations ?? []).map((o) => o.name)
+const adminOrganisationsOn = (userId: string, day: Date) => adminOrganisationNamesOn(t, userId, day)
 
 async function person(email: string, organisation: string) {
   return db().user.create({

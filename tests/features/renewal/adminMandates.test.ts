@@ -6,7 +6,7 @@ import type { Level, MandateStatus } from '../../../src/generated/prisma/client.
 import { renderMail } from '../../../src/features/mail/render.ts'
 import { hashToken, newToken } from '../../../src/features/renewal/tokens.ts'
 import { addDays, addYears, isoDate, todayUtc } from '../../../src/web/dates.ts'
-import { createTestApp, csrfFrom, type Agent, type TestApp } from '../../helpers/app.ts'
+import { adminOrganisationNamesOn, createTestApp, csrfFrom, type Agent, type TestApp } from '../../helpers/app.ts'
 
 let t: TestApp
 const today = todayUtc()
@@ -21,8 +21,7 @@ afterAll(async () => {
 const db = () => t.database.db
 const org = (name: string) => db().organisation.findFirstOrThrow({ where: { name } })
 const mandate = (id: string) => db().mandate.findUniqueOrThrow({ where: { id } })
-const adminOrganisationsOn = async (userId: string, day: Date) =>
-  ((await t.services.authService.loadPrincipal(userId, day))?.adminOrganisations ?? []).map((o) => o.name)
+const adminOrganisationsOn = (userId: string, day: Date) => adminOrganisationNamesOn(t, userId, day)
 
 /** A person linked to the organisations (in this order), with one means. */
 async function holder(email: string, organisations: string[], means: { level: Level; status: 'active' | 'expired'; validUntil: Date }) {
