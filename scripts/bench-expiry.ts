@@ -14,7 +14,7 @@ import { applyMigrations, projectRoot } from '../src/db/migrations.ts'
 import { poolConfigFromUrl } from '../src/db/poolConfig.ts'
 import { createPrismaClient } from '../src/db/prisma.ts'
 import { ExpiryService, runExpiryScan } from '../src/features/expiry/expiryService.ts'
-import { addDays, isoDate, todayUtc } from '../src/web/dates.ts'
+import { addDays, isoDate, todayUtc } from '../src/domain/dates.ts'
 
 const USERS = 200_000
 const ORGANISATIONS = 20_000

@@ -10,7 +10,7 @@ import { runningEmbeddedUrl, startEmbeddedPostgres } from '../src/db/embedded.ts
 import { applyMigrations, projectRoot } from '../src/db/migrations.ts'
 import { createPrismaClient } from '../src/db/prisma.ts'
 import { ExpiryService } from '../src/features/expiry/expiryService.ts'
-import { parseIsoDate } from '../src/web/dates.ts'
+import { parseIsoDate } from '../src/domain/dates.ts'
 
 function fail(message: string): never {
   console.error(message)

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
-import { currentTotp } from '../src/features/auth/totp.ts'
+import { currentTotp } from '../src/shared/totp.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const port = Number(process.env.SCAN_PORT ?? 3199)

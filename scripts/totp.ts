@@ -1,6 +1,6 @@
 // npm run totp -- [email]: prints the current TOTP code of a demo account (or all of them), so you
 // can log in without putting the demo secrets in an authenticator app. Demo data only.
-import { currentTotp } from '../src/features/auth/totp.ts'
+import { currentTotp } from '../src/shared/totp.ts'
 import { DEMO_ACCOUNTS } from '../src/features/demo/seedDemo.ts'
 
 const wanted = process.argv[2]?.toLowerCase()

@@ -1,6 +1,6 @@
 import 'express-session'
 import type { TFunction } from 'i18next'
-import type { Principal } from './features/auth/principal.ts'
+import type { Principal } from './shared/principal.ts'
 
 declare global {
   namespace Express {

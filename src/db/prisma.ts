@@ -2,7 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient } from '../generated/prisma/client.ts'
 import { poolConfigFromUrl } from './poolConfig.ts'
 
-export type Db = PrismaClient
+export type { Db } from './tx.ts'
 
 /** How many distinct statements are kept prepared (per connection); any beyond run unprepared. */
 export const PREPARED_STATEMENT_LIMIT = 500

@@ -2,12 +2,9 @@ import { Router } from 'express'
 import { Passport } from 'passport'
 import { Strategy as LocalStrategy } from 'passport-local'
 import type { AuthService } from '../features/auth/authService.ts'
-import type { Principal } from '../features/auth/principal.ts'
+import type { Principal } from '../shared/principal.ts'
+import { privilegeFingerprint } from '../web/login.ts'
 
-/** What a session's privileges are; when it changes, the session id is renewed. */
-export function privilegeFingerprint(principal: Principal): string {
-  return [principal.role, ...principal.adminOrganisations.map((o) => `${o.id}:${o.level}`).sort()].join('|')
-}
 
 /**
  * Passport with the local strategy: e-mail, password and (for those who need it) the TOTP code

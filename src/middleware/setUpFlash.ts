@@ -1,9 +1,6 @@
-import { Router, type Request } from 'express'
+import { Router } from 'express'
 
-/** Confirmation messages that survive one redirect (Post/Redirect/Get). */
-export function flash(req: Request, type: 'success' | 'info' | 'warning' | 'error', message: string): void {
-  req.session.flash = [...(req.session.flash ?? []), { type, message }]
-}
+export { flash } from '../web/flash.ts'
 
 export function setUpFlash(): Router {
   const router = Router()

@@ -1,7 +1,9 @@
 import { Router } from 'express'
 import { DEFAULT_LOCALE, isLocale, translator } from '../i18n/index.ts'
 
-export const LOCALE_COOKIE = 'bm.lang'
+import { LOCALE_COOKIE } from '../web/cookies.ts'
+
+export { LOCALE_COOKIE }
 
 /** The language comes from the `bm.lang` cookie (set by the switch on every page); Dutch by default. */
 export function setUpI18n(): Router {

@@ -3,7 +3,9 @@ import session from 'express-session'
 import { Router } from 'express'
 import type pg from 'pg'
 
-export const SESSION_COOKIE = 'bm.sid'
+import { SESSION_COOKIE } from '../web/cookies.ts'
+
+export { SESSION_COOKIE }
 export const IDLE_TIMEOUT_MS = 15 * 60 * 1000
 export const ABSOLUTE_TIMEOUT_MS = 8 * 60 * 60 * 1000
 /** A session's expiry in the store is moved forward at most once a minute (see TouchThrottle). */

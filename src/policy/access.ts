@@ -15,7 +15,7 @@
 //    malformed id is a 404 as well.
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { NotFoundError } from '../errors.ts'
-import type { Principal } from '../features/auth/principal.ts'
+import type { Principal } from '../shared/principal.ts'
 import { paths } from '../paths.ts'
 
 export type Access = 'anonymous' | 'user' | 'admin' | 'backoffice'

@@ -1,8 +1,8 @@
 // End to end: each real flow through HTTP as the demo users, its mail delivered to a real SMTP server
 // in the test process, and every link in it followed through the app.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { hashPassword } from '../../src/features/auth/passwords.ts'
-import { currentTotp } from '../../src/features/auth/totp.ts'
+import { hashPassword } from '../../src/shared/passwords.ts'
+import { currentTotp } from '../../src/shared/totp.ts'
 import { DEMO_PASSWORD } from '../../src/features/demo/seedDemo.ts'
 import { allowTotpAgain, createTestApp, csrfFrom, postForm, type Agent, type TestApp } from '../helpers/app.ts'
 import { startSmtpServer, type ReceivedMail, type TestSmtp } from '../helpers/smtp.ts'

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.ts'
 import { createServices } from '../../src/services.ts'
-import { currentTotp } from '../../src/features/auth/totp.ts'
+import { currentTotp } from '../../src/shared/totp.ts'
 import { DEMO_PASSWORD } from '../../src/features/demo/seedDemo.ts'
 import pino from 'pino'
 import request from 'supertest'

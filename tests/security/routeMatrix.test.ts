@@ -6,7 +6,7 @@
 //                                            A's ids: 404 for whoever does not administer A)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { admits, type Access } from '../../src/policy/access.ts'
-import type { Principal } from '../../src/features/auth/principal.ts'
+import type { Principal } from '../../src/shared/principal.ts'
 import { createTestApp, csrfFrom, type Agent, type TestApp } from '../helpers/app.ts'
 import { appRoutes, fillPath, type RouteInfo } from './routes.ts'
 import { demoIds, paramsFor, type DemoIds } from './routeParams.ts'

@@ -2,7 +2,7 @@
 // Vries B.V., administered by sanne; pieter administers organisation B, Bakker Installatietechniek).
 // A new route with a parameter the tests cannot fill fails with a message pointing here: add the
 // route path (or the parameter name, when it means the same everywhere) to ROUTE_PARAMS.
-import type { Db } from '../../src/db/prisma.ts'
+import type { Db } from '../../src/db/tx.ts'
 
 export type DemoIds = {
   organisationA: string

@@ -4,12 +4,12 @@
 import type { ApplicationStatus, Level, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
-import type { Actor } from '../audit/actor.ts'
-import { recordAudit } from '../audit/audit.ts'
-import type { Principal } from '../auth/principal.ts'
-import { findActionToken, useActionToken } from './actionTokens.ts'
-import { levelRank } from './levels.ts'
-import { afterSignature, notifyRepresentatives, requestRepresentativeSignatures } from './workflow.ts'
+import type { Actor } from '../../shared/actor.ts'
+import { recordAudit } from '../../shared/audit.ts'
+import type { Principal } from '../../shared/principal.ts'
+import { findActionToken, useActionToken } from '../../shared/workflows/actionTokens.ts'
+import { levelRank } from '../../domain/levels.ts'
+import { afterSignature, notifyRepresentatives, requestRepresentativeSignatures } from '../../shared/workflows/applications.ts'
 
 export const LIST_LIMIT = 100
 export const OPEN_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed']

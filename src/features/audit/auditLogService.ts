@@ -2,7 +2,7 @@
 // administer (scoped in SQL), the back office sees everything, including the entries without an
 // organisation (logins, failed logins, logouts, second-factor enrolment, password resets).
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../shared/principal.ts'
 import { organisationScope } from '../../policy/access.ts'
 
 export type AuditFilter = {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { parseIsoDate } from '../../web/dates.ts'
+import { parseIsoDate } from '../../domain/dates.ts'
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional())

@@ -2,10 +2,10 @@
 // administers, works in the back office, or has enrolled a second factor.
 import { Prisma, type Level, type PrismaClient } from '../../generated/prisma/client.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
-import { verifyPassword } from './passwords.ts'
-import type { AdminOrganisation, Principal } from './principal.ts'
-import { verifyTotpStep } from './totp.ts'
-import { todayUtc } from '../../web/dates.ts'
+import { verifyPassword } from '../../shared/passwords.ts'
+import type { AdminOrganisation, Principal } from '../../shared/principal.ts'
+import { verifyTotpStep } from '../../shared/totp.ts'
+import { todayUtc } from '../../domain/dates.ts'
 
 type PrincipalRow = {
   id: string

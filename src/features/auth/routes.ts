@@ -2,15 +2,15 @@ import { Router, type Request, type Response, type NextFunction } from 'express'
 import { allow } from '../../policy/access.ts'
 import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
-import { privilegeFingerprint } from '../../middleware/setUpAuthentication.ts'
-import { SESSION_COOKIE } from '../../middleware/setUpWebSession.ts'
+import { logIn } from '../../web/login.ts'
+import { SESSION_COOKIE } from '../../web/cookies.ts'
 import { fromFieldMessages, parseForm } from '../../web/forms.ts'
 import { safeReturnPath } from '../../web/safeReturnPath.ts'
-import { actorFrom } from '../audit/actor.ts'
-import { newTotpSecret } from './totp.ts'
+import { actorFrom } from '../../shared/actor.ts'
+import { newTotpSecret } from '../../shared/totp.ts'
 import type { LoginResult } from './authService.ts'
 import { loginFieldOrder, loginSchema } from './loginSchema.ts'
-import type { Principal } from './principal.ts'
+import type { Principal } from '../../shared/principal.ts'
 
 function renderLogin(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
   res.status(status).render('pages/auth/login', {
@@ -18,16 +18,6 @@ function renderLogin(req: Request, res: Response, status: number, extra: Record<
     expired: req.query.verlopen === '1',
     loggedOut: req.query.uitgelogd === '1',
     ...extra,
-  })
-}
-
-/** Logs the principal in: new session id (no fixation), the session's start and privileges. */
-export function logIn(req: Request, principal: Principal, next: NextFunction, then: () => void) {
-  req.login(principal, (loginError) => {
-    if (loginError) return next(loginError)
-    req.session.createdAt = Date.now()
-    req.session.privileges = privilegeFingerprint(principal)
-    then()
   })
 }
 

@@ -3,9 +3,9 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
-import type { Actor } from '../audit/actor.ts'
-import { recordAudit } from '../audit/audit.ts'
-import { issue } from '../applications/workflow.ts'
+import type { Actor } from '../../shared/actor.ts'
+import { recordAudit } from '../../shared/audit.ts'
+import { issue } from '../../shared/workflows/applications.ts'
 
 export class BackofficeService {
   constructor(

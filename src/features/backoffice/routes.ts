@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from 'express'
 import { RuleViolation } from '../../errors.ts'
-import { flash } from '../../middleware/setUpFlash.ts'
+import { flash } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
 import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { ruleErrors } from '../../web/forms.ts'
-import { actorFrom } from '../audit/actor.ts'
-import { levelLabel } from '../applications/levels.ts'
-import { fullName } from '../applications/workflow.ts'
+import { actorFrom } from '../../shared/actor.ts'
+import { levelLabel } from '../../domain/levels.ts'
+import { fullName } from '../../shared/workflows/applications.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 
 export function backofficeRoutes({ backofficeService }: Services): Router {

@@ -13,7 +13,7 @@ import servicesJson from '../../../prisma/seed/services.json' with { type: 'json
 import demoJson from '../../../prisma/seed/demo.json' with { type: 'json' }
 import { Prisma } from '../../generated/prisma/client.ts'
 import type { PrismaClient, Level } from '../../generated/prisma/client.ts'
-import { hashPassword } from '../auth/passwords.ts'
+import { hashPassword } from '../../shared/passwords.ts'
 
 type Db = PrismaClient | Prisma.TransactionClient
 

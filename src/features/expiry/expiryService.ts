@@ -13,11 +13,11 @@
 //      the items newly noticed in this scan: the organisation's mandates, and the means of users
 //      linked to it. Key `expiry-digest:<organisationId>:<adminUserId>:<today>`.
 // Running it twice for the same day changes nothing the second time.
-import type { Db } from '../../db/prisma.ts'
-import type { Tx } from '../audit/audit.ts'
-import { isoDate, todayUtc } from '../../web/dates.ts'
-import { systemActor } from '../audit/actor.ts'
-import { endAdminMandatesWithoutMeans } from '../mandates/adminMandateRule.ts'
+import type { Db } from '../../db/tx.ts'
+import type { Tx } from '../../db/tx.ts'
+import { isoDate, todayUtc } from '../../domain/dates.ts'
+import { systemActor } from '../../shared/actor.ts'
+import { endAdminMandatesWithoutMeans } from '../../shared/workflows/adminMandates.ts'
 
 export type ExpiryScanResult = {
   expiredMandates: number

@@ -1,7 +1,7 @@
 import { Router } from 'express'
 import { z } from 'zod'
 import { LOCALES } from '../../i18n/index.ts'
-import { LOCALE_COOKIE } from '../../middleware/setUpI18n.ts'
+import { LOCALE_COOKIE } from '../../web/cookies.ts'
 import { allow } from '../../policy/access.ts'
 import { paths } from '../../paths.ts'
 import { safeReturnPath } from '../../web/safeReturnPath.ts'

@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto'
 import nodemailer, { type Transporter } from 'nodemailer'
 import type { Logger } from 'pino'
 import type { Config } from '../../config.ts'
-import type { Db } from '../../db/prisma.ts'
+import type { Db } from '../../db/tx.ts'
 import { translator } from '../../i18n/index.ts'
 import { renderMail, type RenderedMail } from './render.ts'
 

@@ -1,9 +1,9 @@
 // Reading the outbox (development mailbox, back office) and sending a failed mail again.
-import type { Db } from '../../db/prisma.ts'
+import type { Db } from '../../db/tx.ts'
 import type { MailStatus } from '../../generated/prisma/client.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
-import type { Actor } from '../audit/actor.ts'
-import { recordAudit } from '../audit/audit.ts'
+import type { Actor } from '../../shared/actor.ts'
+import { recordAudit } from '../../shared/audit.ts'
 
 export const MAIL_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const
 const PAGE_SIZE = 50

@@ -7,7 +7,7 @@ import ejs from 'ejs'
 import { translator, type Locale } from '../../i18n/index.ts'
 import { formatDate } from '../../web/format.ts'
 import { viewsDir } from '../../web/views.ts'
-import type { MailTemplate } from './outbox.ts'
+import type { MailTemplate } from '../../shared/outbox.ts'
 
 export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'means-active',

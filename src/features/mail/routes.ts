@@ -6,8 +6,8 @@ import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { allow } from '../../policy/access.ts'
 import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
-import { flash } from '../../middleware/setUpFlash.ts'
-import { actorFrom } from '../audit/actor.ts'
+import { flash } from '../../web/flash.ts'
+import { actorFrom } from '../../shared/actor.ts'
 import { MAIL_STATUSES } from './mailService.ts'
 
 const idSchema = z.uuid()

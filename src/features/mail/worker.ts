@@ -10,7 +10,7 @@
 import pg from 'pg'
 import PgBoss from 'pg-boss'
 import type { Logger } from 'pino'
-import type { Db } from '../../db/prisma.ts'
+import type { Db } from '../../db/tx.ts'
 import { poolConfigFromUrl } from '../../db/poolConfig.ts'
 import type { MailDelivery } from './delivery.ts'
 

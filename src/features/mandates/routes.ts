@@ -1,13 +1,13 @@
 // Beheer → Machtigingen: the list, the "Nieuwe Machtigingen Aanvragen" wizard (server-side steps,
 // state in the session), revoke, renew (one or many) and activate. Handlers parse and render only.
 import { Router, type Request, type Response } from 'express'
-import { actorFrom } from '../audit/actor.ts'
+import { actorFrom } from '../../shared/actor.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
-import { flash } from '../../middleware/setUpFlash.ts'
+import { flash } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
 import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
-import { isoDate } from '../../web/dates.ts'
+import { isoDate } from '../../domain/dates.ts'
 import { formatDate } from '../../web/format.ts'
 import { fromFieldMessages, keepValues, parseForm, ruleErrors, type FormErrors } from '../../web/forms.ts'
 import { fill, listIcons, listTexts, scopeFilterOptions } from './listView.ts'

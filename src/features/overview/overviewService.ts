@@ -1,8 +1,8 @@
 // Overzicht: per organisation the admin manages, the number of linked users, and the active
 // means and mandates per level. Counted in SQL, scoped to the admin's organisations.
 import type { Level, PrismaClient } from '../../generated/prisma/client.ts'
-import type { Principal } from '../auth/principal.ts'
-import { todayUtc } from '../../web/dates.ts'
+import type { Principal } from '../../shared/principal.ts'
+import { todayUtc } from '../../domain/dates.ts'
 
 export const LEVELS: Level[] = ['EH2', 'EH2_PLUS', 'EH3', 'EH4']
 

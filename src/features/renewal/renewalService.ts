@@ -8,21 +8,21 @@
 // - Renewing extends from the current end, or from today when it has expired, by 1, 3 or 5 years;
 //   refused when that ends more than 5 years from today. Audited; the holder gets 'renewal-done'.
 // Bulk renewal from the Beheer pages lives in src/features/mandates; this service does not depend on it.
-import type { Db } from '../../db/prisma.ts'
+import type { Db, Tx } from '../../db/tx.ts'
 import { AppError, RuleViolation } from '../../errors.ts'
-import type { Level } from '../../generated/prisma/client.ts'
-import { addDays, addYears, isoDate, todayUtc } from '../../web/dates.ts'
-import type { Actor } from '../audit/actor.ts'
-import { recordAudit, type Tx } from '../audit/audit.ts'
-import type { Principal } from '../auth/principal.ts'
-import { queueMail, queueMails } from '../mail/outbox.ts'
-import { carryAdminMandatesWithMeans } from '../mandates/adminMandateRule.ts'
+import { addDays, isoDate, todayUtc } from '../../domain/dates.ts'
+import { levelLabel } from '../../domain/levels.ts'
+import { withinAdminLevel } from '../../domain/rules.ts'
+import { addYearsClamped, latestEnd, renewalBase, TERMS, type Term } from '../../domain/terms.ts'
+import type { Actor } from '../../shared/actor.ts'
+import { recordAudit } from '../../shared/audit.ts'
+import type { Principal } from '../../shared/principal.ts'
+import { queueMails } from '../../shared/outbox.ts'
+import { loadRenewalItem, renewItemNow, type RenewalItem } from '../../shared/workflows/renewals.ts'
 import { hashToken, looksLikeToken, newToken } from './tokens.ts'
 
-export const TERMS = [1, 3, 5] as const
-export type Term = (typeof TERMS)[number]
+export { TERMS, type Term }
 export const SIGNING_LINK_DAYS = 30
-const LEVEL_ORDER: Level[] = ['EH2', 'EH2_PLUS', 'EH3', 'EH4']
 
 export type RenewalLinkProblem = 'invalid' | 'expired' | 'used' | 'unavailable'
 
@@ -36,23 +36,6 @@ export class RenewalLinkError extends AppError {
 
 type Subject = { type: 'mandate' | 'means'; id: string; validUntil: string }
 
-export type RenewalItem = {
-  kind: 'mandate' | 'means'
-  id: string
-  holderId: string
-  holderName: string
-  holderEmail: string
-  holderLocale: string
-  organisationId: string | null
-  organisationName: string | null
-  scope: 'all' | 'provider' | 'service' | null
-  serviceName: string | null
-  providerName: string | null
-  level: Level
-  validUntil: Date
-  status: string
-}
-
 export type RenewalPage = {
   item: RenewalItem
   expired: boolean
@@ -64,18 +47,6 @@ export type RenewalPage = {
 export type RenewalOutcome =
   | { outcome: 'renewed'; validUntil: Date; item: RenewalItem }
   | { outcome: 'applied'; applicationId: string; item: RenewalItem }
-
-function fullName(u: { firstName: string; lastNamePrefix: string | null; lastName: string }): string {
-  return [u.firstName, u.lastNamePrefix, u.lastName].filter(Boolean).join(' ')
-}
-
-function levelAtLeast(a: Level, b: Level): boolean {
-  return LEVEL_ORDER.indexOf(a) >= LEVEL_ORDER.indexOf(b)
-}
-
-export function renewalBase(validUntil: Date, today: Date): Date {
-  return validUntil < today ? today : validUntil
-}
 
 export class RenewalService {
   constructor(private readonly db: Db) {}
@@ -95,7 +66,7 @@ export class RenewalService {
       if (!term.allowed) throw new RuleViolation('renewal:errors.tooLong', 'termYears', { years: termYears })
       await tx.actionToken.update({ where: { id: tokenId }, data: { usedAt: new Date() } })
       if (page.adminOrganisationId) {
-        const validUntil = await this.renewNow(tx, item, term.until, termYears, actor, page.adminOrganisationId)
+        const validUntil = await renewItemNow(tx, item, term.until, termYears, actor, page.adminOrganisationId)
         return { outcome: 'renewed' as const, validUntil, item }
       }
       const applicationId = await this.apply(tx, item, termYears, actor)
@@ -115,7 +86,7 @@ export class RenewalService {
     if (record.expiresAt <= new Date()) throw new RenewalLinkError('expired')
     const subject = record.subject as Partial<Subject>
     if ((subject.type !== 'mandate' && subject.type !== 'means') || typeof subject.id !== 'string') throw new RenewalLinkError('invalid')
-    const item = await this.loadItem(db, subject.type, subject.id)
+    const item = await loadRenewalItem(db, subject.type, subject.id)
     if (!item) throw new RenewalLinkError('invalid')
     // Renewed since the link was sent (another link, the Beheer pages): this link is spent.
     if (subject.validUntil && isoDate(item.validUntil) !== subject.validUntil) throw new RenewalLinkError('used')
@@ -123,57 +94,16 @@ export class RenewalService {
     return { item, tokenId: record.id }
   }
 
-  async loadItem(db: Db | Tx, type: 'mandate' | 'means', id: string): Promise<RenewalItem | null> {
-    if (type === 'mandate') {
-      const m = await db.mandate.findUnique({ where: { id }, include: { user: true, organisation: true, service: true, provider: true } })
-      if (!m) return null
-      return {
-        kind: 'mandate',
-        id: m.id,
-        holderId: m.userId,
-        holderName: fullName(m.user),
-        holderEmail: m.user.email,
-        holderLocale: m.user.locale,
-        organisationId: m.organisationId,
-        organisationName: m.organisation.name,
-        scope: m.scope,
-        serviceName: m.service?.name ?? null,
-        providerName: m.provider?.name ?? null,
-        level: m.level,
-        validUntil: m.validUntil,
-        status: m.status,
-      }
-    }
-    const m = await db.means.findUnique({ where: { id }, include: { user: true } })
-    if (!m) return null
-    return {
-      kind: 'means',
-      id: m.id,
-      holderId: m.userId,
-      holderName: fullName(m.user),
-      holderEmail: m.user.email,
-      holderLocale: m.user.locale,
-      organisationId: null,
-      organisationName: null,
-      scope: null,
-      serviceName: null,
-      providerName: null,
-      level: m.level,
-      validUntil: m.validUntil,
-      status: m.status,
-    }
-  }
-
   private async page(item: RenewalItem, principal: Principal | null, db: Db | Tx = this.db): Promise<RenewalPage> {
     const today = todayUtc()
     const base = renewalBase(item.validUntil, today)
-    const limit = addYears(today, 5)
+    const limit = latestEnd(today)
     return {
       item,
       expired: item.validUntil < today,
       adminOrganisationId: await this.adminOrganisationFor(item, principal, db),
       terms: TERMS.map((years) => {
-        const until = addYears(base, years)
+        const until = addYearsClamped(base, years)
         return { years, until, allowed: until <= limit }
       }),
     }
@@ -182,7 +112,7 @@ export class RenewalService {
   /** The organisation through which the principal administers this item at a sufficient level (rule 2), if any. */
   private async adminOrganisationFor(item: RenewalItem, principal: Principal | null, db: Db | Tx): Promise<string | null> {
     if (!principal) return null
-    const adminOf = principal.adminOrganisations.filter((o) => levelAtLeast(o.level, item.level))
+    const adminOf = principal.adminOrganisations.filter((o) => withinAdminLevel(o.level, item.level))
     if (item.organisationId) return adminOf.some((o) => o.id === item.organisationId) ? item.organisationId : null
     if (adminOf.length === 0) return null
     const link = await db.organisationLink.findFirst({
@@ -190,58 +120,6 @@ export class RenewalService {
       orderBy: { createdAt: 'asc' },
     })
     return link?.organisationId ?? null
-  }
-
-  async renewNow(tx: Tx, item: RenewalItem, until: Date, termYears: Term, actor: Actor, organisationId: string): Promise<Date> {
-    const before = { validUntil: isoDate(item.validUntil), status: item.status }
-    try {
-      if (item.kind === 'mandate') {
-        await tx.mandate.update({ where: { id: item.id }, data: { validUntil: until, status: 'active' } })
-      } else {
-        await tx.means.update({ where: { id: item.id }, data: { validUntil: until, status: 'active' } })
-      }
-    } catch {
-      // A database rule refused it (another live mandate for the same scope, the holder's means level).
-      throw new RuleViolation('renewal:errors.cannotRenew')
-    }
-    // Rule 3: the holder's admin mandates resting on this means follow its new end; when the means
-    // had ended, the ones that ended with it come back (never a revoked one).
-    const carried =
-      item.kind === 'means'
-        ? await carryAdminMandatesWithMeans(tx, actor, item.id, {
-            reactivateFrom: item.status === 'expired' || item.validUntil < todayUtc() ? item.validUntil : undefined,
-          })
-        : []
-    const adminOrganisations = carried.length
-      ? (await tx.organisation.findMany({ where: { id: { in: carried.map((m) => m.organisationId) } }, select: { name: true }, orderBy: { name: 'asc' } })).map((o) => o.name)
-      : undefined
-    await recordAudit(tx, actor, {
-      action: item.kind === 'mandate' ? 'mandate.renewed' : 'means.renewed',
-      organisationId: item.kind === 'mandate' ? item.organisationId : organisationId,
-      subjectType: item.kind === 'mandate' ? 'Mandate' : 'Means',
-      subjectId: item.id,
-      before,
-      after: { validUntil: isoDate(until), status: 'active', termYears, via: 'renewal-link' },
-    })
-    await queueMail(tx, {
-      idempotencyKey: `renewal-done:${item.kind}:${item.id}:${isoDate(until)}`,
-      to: item.holderEmail,
-      template: 'renewal-done',
-      locale: item.holderLocale,
-      data: {
-        name: item.holderName,
-        kind: item.kind,
-        level: item.level,
-        validUntil: isoDate(until),
-        termYears,
-        organisationName: item.organisationName ?? undefined,
-        scope: item.scope ?? undefined,
-        serviceName: item.serviceName ?? undefined,
-        providerName: item.providerName ?? undefined,
-        adminOrganisations,
-      },
-    })
-    return until
   }
 
   private async apply(tx: Tx, item: RenewalItem, termYears: Term, actor: Actor): Promise<string> {
@@ -285,8 +163,8 @@ export class RenewalService {
     const expiresAt = addDays(todayUtc(), SIGNING_LINK_DAYS)
     const what =
       item.kind === 'mandate'
-        ? `${item.scope === 'all' ? 'alle diensten' : item.scope === 'provider' ? `alle diensten van ${item.providerName}` : item.serviceName} (${item.level === 'EH2_PLUS' ? 'EH2+' : item.level}), ${termYears} jaar`
-        : `eHerkenningsmiddel ${item.level === 'EH2_PLUS' ? 'EH2+' : item.level}, ${termYears} jaar`
+        ? `${item.scope === 'all' ? 'alle diensten' : item.scope === 'provider' ? `alle diensten van ${item.providerName}` : item.serviceName} (${levelLabel(item.level)}), ${termYears} jaar`
+        : `eHerkenningsmiddel ${levelLabel(item.level)}, ${termYears} jaar`
     const mails = []
     for (const rep of organisation.legalRepresentatives) {
       const token = newToken()
@@ -320,29 +198,3 @@ export class RenewalService {
   }
 }
 
-/**
- * Carries out a renewal application once it is signed (by an admin or enough legal representatives):
- * the mandate or means is extended from its current end (or today when expired) by the term.
- */
-export async function carryOutRenewalApplication(tx: Tx, applicationId: string, actor: Actor, now = new Date()): Promise<void> {
-  const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, include: { items: true } })
-  const details = (app.items[0]?.details ?? {}) as { target?: 'mandate' | 'means'; mandateId?: string; meansId?: string }
-  const termYears = (app.termYears ?? 1) as Term
-  const helper = new RenewalService(tx as unknown as Db)
-  const target = details.target === 'means' ? 'means' : 'mandate'
-  const item = await helper.loadItem(tx, target, (target === 'means' ? details.meansId : details.mandateId) ?? '')
-  if (!item || (item.status !== 'active' && item.status !== 'expired')) throw new RuleViolation('renewal:errors.cannotRenew')
-  const today = todayUtc(now)
-  const until = addYears(renewalBase(item.validUntil, today), termYears)
-  if (until > addYears(today, 5)) throw new RuleViolation('renewal:errors.tooLong', undefined, { years: termYears })
-  await helper.renewNow(tx, item, until, termYears, actor, app.organisationId)
-  await tx.application.update({ where: { id: app.id }, data: { status: 'issued', decidedAt: now } })
-  await recordAudit(tx, actor, {
-    action: 'application.issued',
-    organisationId: app.organisationId,
-    subjectType: 'application',
-    subjectId: app.id,
-    before: { status: app.status },
-    after: { status: 'issued', type: 'renewal', validUntil: isoDate(until) },
-  })
-}

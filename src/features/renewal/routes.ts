@@ -6,7 +6,7 @@ import { allow } from '../../policy/access.ts'
 import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { parseForm, ruleErrors } from '../../web/forms.ts'
-import { actorFrom } from '../audit/actor.ts'
+import { actorFrom } from '../../shared/actor.ts'
 import { RenewalLinkError, TERMS, type RenewalPage } from './renewalService.ts'
 
 const renewSchema = z.object({

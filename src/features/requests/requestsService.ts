@@ -3,15 +3,15 @@
 import type { LinkRequestStatus, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
-import { addMonths, isoDate } from '../../web/dates.ts'
+import { addMonths, isoDate } from '../../domain/dates.ts'
 import { paths } from '../../paths.ts'
-import type { Actor } from '../audit/actor.ts'
-import { recordAudit } from '../audit/audit.ts'
-import type { Principal } from '../auth/principal.ts'
-import { queueMail } from '../mail/outbox.ts'
-import { levelsAtOrBelow } from '../applications/levels.ts'
-import { fullName } from '../applications/workflow.ts'
-import { EMAIL_PATTERN } from '../users/importRows.ts'
+import type { Actor } from '../../shared/actor.ts'
+import { recordAudit } from '../../shared/audit.ts'
+import type { Principal } from '../../shared/principal.ts'
+import { queueMail } from '../../shared/outbox.ts'
+import { levelsAtOrBelow } from '../../domain/levels.ts'
+import { fullName } from '../../shared/workflows/applications.ts'
+import { EMAIL_PATTERN } from '../../domain/contact.ts'
 
 export const REQUEST_MONTHS = 3
 

@@ -3,10 +3,10 @@
 // hashes (a slow hash adds nothing for random secrets of that size); each is usable once.
 import { createHash, randomBytes, randomInt } from 'node:crypto'
 import type { PrismaClient } from '../../generated/prisma/client.ts'
-import type { Actor } from '../audit/actor.ts'
-import { recordAudit } from '../audit/audit.ts'
-import { queueMail } from '../mail/outbox.ts'
-import { hashPassword } from '../auth/passwords.ts'
+import type { Actor } from '../../shared/actor.ts'
+import { recordAudit } from '../../shared/audit.ts'
+import { queueMail } from '../../shared/outbox.ts'
+import { hashPassword } from '../../shared/passwords.ts'
 
 export const RECOVERY_CODE_COUNT = 10
 export const RESET_TOKEN_MINUTES = 30

@@ -3,15 +3,15 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { RuleViolation } from '../../errors.ts'
-import { addDays, isoDate } from '../../web/dates.ts'
+import { addDays, isoDate } from '../../domain/dates.ts'
 import { paths } from '../../paths.ts'
-import type { Actor } from '../audit/actor.ts'
-import { recordAudit } from '../audit/audit.ts'
-import type { Principal } from '../auth/principal.ts'
-import { queueMail } from '../mail/outbox.ts'
-import { createActionToken, findActionToken, useActionToken, type TokenProblem } from '../applications/actionTokens.ts'
-import { fullName } from '../applications/workflow.ts'
-import { EMAIL_PATTERN, normaliseMobile } from '../users/importRows.ts'
+import type { Actor } from '../../shared/actor.ts'
+import { recordAudit } from '../../shared/audit.ts'
+import type { Principal } from '../../shared/principal.ts'
+import { queueMail } from '../../shared/outbox.ts'
+import { createActionToken, findActionToken, useActionToken, type TokenProblem } from '../../shared/workflows/actionTokens.ts'
+import { fullName } from '../../shared/workflows/applications.ts'
+import { EMAIL_PATTERN, normaliseMobile } from '../../domain/contact.ts'
 
 export const EMAIL_CHANGE_DAYS = 2
 

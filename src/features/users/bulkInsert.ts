@@ -2,7 +2,7 @@
 // parameter and expanded by json_to_recordset. Prisma's createMany binds one parameter per cell,
 // which is slow for thousands of rows.
 import { Prisma } from '../../generated/prisma/client.ts'
-import type { Tx } from '../audit/audit.ts'
+import type { Tx } from '../../db/tx.ts'
 
 export type Column = { name: string; type: string }
 

@@ -2,9 +2,10 @@
 // the database checks (e-mail in use) and the commit live in importService.ts.
 import { parse } from 'csv-parse/sync'
 import type { Level } from '../../generated/prisma/client.ts'
-import { addYears, isoDate, parseIsoDate, todayUtc } from '../../web/dates.ts'
-import type { AdminOrganisation } from '../auth/principal.ts'
-import { levelRank, parseLevel } from '../applications/levels.ts'
+import { addYears, isoDate, todayUtc } from '../../domain/dates.ts'
+import { EMAIL_PATTERN, normaliseMobile, parseDateOfBirth } from '../../domain/contact.ts'
+import type { AdminOrganisation } from '../../shared/principal.ts'
+import { levelRank, parseLevel } from '../../domain/levels.ts'
 
 export const MAX_ROWS = 5000
 export const MAX_FORM_ROWS = 25
@@ -37,24 +38,6 @@ export type ValidRow = {
 
 export function emptyRow(): RawRow {
   return { firstName: '', lastNamePrefix: '', lastName: '', dateOfBirth: '', email: '', mobile: '', level: '', termYears: '', organisation: '' }
-}
-
-export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
-
-export function normaliseMobile(value: string): string | null {
-  const v = value.replace(/[\s().-]/g, '')
-  if (/^06\d{8}$/.test(v)) return `+316${v.slice(2)}`
-  if (/^\+316\d{8}$/.test(v)) return v
-  if (/^00316\d{8}$/.test(v)) return `+${v.slice(2)}`
-  return null
-}
-
-/** YYYY-MM-DD (date field) or DD-MM-YYYY / DD/MM/YYYY (as typed in a spreadsheet). */
-export function parseDateOfBirth(value: string): Date | null {
-  const v = value.trim()
-  const dutch = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(v)
-  if (dutch) return parseIsoDate(`${dutch[3]}-${dutch[2]!.padStart(2, '0')}-${dutch[1]!.padStart(2, '0')}`)
-  return parseIsoDate(v)
 }
 
 /**

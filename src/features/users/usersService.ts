@@ -1,13 +1,13 @@
 // Beheer → Gebruikers: the users linked to the admin's organisations, scoped in SQL (rule 7).
-import { userMatches } from './userSearch.ts'
+import { userMatches } from '../../shared/userSearch.ts'
 import { Prisma, type Level, type MeansStatus, type PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
-import type { Actor } from '../audit/actor.ts'
-import { recordAudit } from '../audit/audit.ts'
-import type { Principal } from '../auth/principal.ts'
-import { levelRank } from '../applications/levels.ts'
-import { proceed } from '../applications/workflow.ts'
+import type { Actor } from '../../shared/actor.ts'
+import { recordAudit } from '../../shared/audit.ts'
+import type { Principal } from '../../shared/principal.ts'
+import { levelRank } from '../../domain/levels.ts'
+import { proceed } from '../../shared/workflows/applications.ts'
 
 export const PAGE_SIZE = 25
 export const EXPORT_LIMIT = 50_000

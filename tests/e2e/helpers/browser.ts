@@ -6,7 +6,7 @@ import path from 'node:path'
 import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { expect } from 'vitest'
-import { currentTotp } from '../../../src/features/auth/totp.ts'
+import { currentTotp } from '../../../src/shared/totp.ts'
 import { DEMO_PASSWORD } from '../../../src/features/demo/seedDemo.ts'
 import { ACCOUNTS, allowTotpAgain, createTestApp, type AccountName, type TestApp } from '../../helpers/app.ts'
 

@@ -2,8 +2,8 @@
 // admin mandate (at or above its level) and runs longer takes the admin mandate's end along with it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Level } from '../../../src/generated/prisma/client.ts'
-import { systemActor } from '../../../src/features/audit/actor.ts'
-import { addDays, addYears, isoDate, todayUtc } from '../../../src/web/dates.ts'
+import { systemActor } from '../../../src/shared/actor.ts'
+import { addDays, addYears, isoDate, todayUtc } from '../../../src/domain/dates.ts'
 import { adminOrganisationNamesOn, createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
 
 let t: TestApp

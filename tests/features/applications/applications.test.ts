@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemActor } from '../../../src/features/audit/actor.ts'
-import { notifyRepresentatives } from '../../../src/features/applications/workflow.ts'
-import { addDays, addYears, todayUtc } from '../../../src/web/dates.ts'
+import { systemActor } from '../../../src/shared/actor.ts'
+import { notifyRepresentatives } from '../../../src/shared/workflows/applications.ts'
+import { addDays, addYears, todayUtc } from '../../../src/domain/dates.ts'
 import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
 
 let t: TestApp
@@ -92,7 +92,7 @@ describe('Aanvragen', () => {
     const ingrid = await user('ingrid.mulder@demo.example')
     const app = await db().application.create({ data: { organisationId: holding.id, type: 'mandates', level: 'EH3', subjectUserId: ingrid.id } })
     await db().$transaction(async (tx) => {
-      const { requestRepresentativeSignatures } = await import('../../../src/features/applications/workflow.ts')
+      const { requestRepresentativeSignatures } = await import('../../../src/shared/workflows/applications.ts')
       await requestRepresentativeSignatures(tx, app.id, systemActor(), t.config.baseUrl, new Date(Date.now() - 30 * 86400000))
     })
     const [link] = await signingLinks(app.id)
@@ -116,7 +116,7 @@ describe('Aanvragen', () => {
     const holding = await org('De Vries Holding B.V.')
     const ingrid = await user('ingrid.mulder@demo.example')
     const app = await db().application.create({ data: { organisationId: holding.id, type: 'mandates', level: 'EH3', subjectUserId: ingrid.id } })
-    await db().$transaction((tx) => import('../../../src/features/applications/workflow.ts').then((w) => w.requestRepresentativeSignatures(tx, app.id, systemActor(), t.config.baseUrl)))
+    await db().$transaction((tx) => import('../../../src/shared/workflows/applications.ts').then((w) => w.requestRepresentativeSignatures(tx, app.id, systemActor(), t.config.baseUrl)))
     const links = await signingLinks(app.id)
     expect(links).toHaveLength(2)
     const first = await t.services.applicationsService.signByLink(links[0]!.token, systemActor())

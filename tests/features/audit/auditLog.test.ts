@@ -1,7 +1,7 @@
 // Beheer → Logboek: scope, filters, keyset pages, CSV export, append-only, login events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemActor } from '../../../src/features/audit/actor.ts'
-import { recordAuditMany } from '../../../src/features/audit/audit.ts'
+import { systemActor } from '../../../src/shared/actor.ts'
+import { recordAuditMany } from '../../../src/shared/audit.ts'
 import { csvSafe } from '../../../src/features/audit/routes.ts'
 import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { currentTotp } from '../../../src/features/auth/totp.ts'
+import { currentTotp } from '../../../src/shared/totp.ts'
 import { DEMO_PASSWORD } from '../../../src/features/demo/seedDemo.ts'
 import { ACCOUNTS, allowTotpAgain, createTestApp, csrfFrom, postForm, type TestApp } from '../../helpers/app.ts'
 

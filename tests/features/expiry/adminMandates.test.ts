@@ -2,9 +2,9 @@
 // and through `endAdminMandatesWithoutMeans` for any path that ends a means.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Level } from '../../../src/generated/prisma/client.ts'
-import { systemActor, type Actor } from '../../../src/features/audit/actor.ts'
-import { endAdminMandatesWithoutMeans } from '../../../src/features/mandates/adminMandateRule.ts'
-import { addDays, addYears, todayUtc } from '../../../src/web/dates.ts'
+import { systemActor, type Actor } from '../../../src/shared/actor.ts'
+import { endAdminMandatesWithoutMeans } from '../../../src/shared/workflows/adminMandates.ts'
+import { addDays, addYears, todayUtc } from '../../../src/domain/dates.ts'
 import { createTestApp, type Agent, type TestApp } from '../../helpers/app.ts'
 
 let t: TestApp

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ExpiryService } from '../../../src/features/expiry/expiryService.ts'
-import { addDays, addMonths, isoDate, todayUtc } from '../../../src/web/dates.ts'
+import { addDays, addMonths, isoDate, todayUtc } from '../../../src/domain/dates.ts'
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts'
 
 let t: TestDatabase

@@ -1,6 +1,6 @@
 // One app per file: passport's (de)serialisers are process-wide.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { queueMail } from '../../../src/features/mail/outbox.ts'
+import { queueMail } from '../../../src/shared/outbox.ts'
 import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
 import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { queueMail } from '../../../src/features/mail/outbox.ts'
+import { queueMail } from '../../../src/shared/outbox.ts'
 import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
 
 const mail = (n: number, to: string) => ({

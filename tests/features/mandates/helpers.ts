@@ -1,6 +1,6 @@
 // Shared look-ups of demo data for the Machtigingen tests.
 import type { PrismaClient } from '../../../src/generated/prisma/client.ts'
-import type { Actor } from '../../../src/features/audit/actor.ts'
+import type { Actor } from '../../../src/shared/actor.ts'
 import { AuthService } from '../../../src/features/auth/authService.ts'
 
 export async function demo(db: PrismaClient) {

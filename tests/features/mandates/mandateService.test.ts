@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NotFoundError, RuleViolation } from '../../../src/errors.ts'
 import { DEFAULT_PAGE_SIZE, MandateService, addYearsClamped } from '../../../src/features/mandates/mandateService.ts'
-import { todayUtc } from '../../../src/web/dates.ts'
+import { todayUtc } from '../../../src/domain/dates.ts'
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts'
 import { actorFor, demo, mandateOf, yearsFromToday } from './helpers.ts'
 

@@ -2,10 +2,10 @@
 // of the e-mail address, case-insensitive, `%` and `_` literal, only users with a mandate in the
 // admin's organisations; a search of three or more characters can use the trigram index.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Principal } from '../../../src/features/auth/principal.ts'
+import type { Principal } from '../../../src/shared/principal.ts'
 import { MandateService } from '../../../src/features/mandates/mandateService.ts'
-import { userMatches } from '../../../src/features/users/userSearch.ts'
-import { todayUtc } from '../../../src/web/dates.ts'
+import { userMatches } from '../../../src/shared/userSearch.ts'
+import { todayUtc } from '../../../src/domain/dates.ts'
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts'
 import { actorFor, demo, yearsFromToday } from './helpers.ts'
 

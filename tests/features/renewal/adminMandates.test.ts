@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Level, MandateStatus } from '../../../src/generated/prisma/client.ts'
 import { renderMail } from '../../../src/features/mail/render.ts'
 import { hashToken, newToken } from '../../../src/features/renewal/tokens.ts'
-import { addDays, addYears, isoDate, todayUtc } from '../../../src/web/dates.ts'
+import { addDays, addYears, isoDate, todayUtc } from '../../../src/domain/dates.ts'
 import { adminOrganisationNamesOn, createTestApp, csrfFrom, type Agent, type TestApp } from '../../helpers/app.ts'
 
 let t: TestApp

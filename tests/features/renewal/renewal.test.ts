@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addDays, addYears, isoDate, todayUtc } from '../../../src/web/dates.ts'
+import { addDays, addYears, isoDate, todayUtc } from '../../../src/domain/dates.ts'
 import { createTestApp, csrfFrom, type TestApp } from '../../helpers/app.ts'
 import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemActor } from '../../../src/features/audit/actor.ts'
+import { systemActor } from '../../../src/shared/actor.ts'
 import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
 
 let t: TestApp

@@ -1,7 +1,7 @@
 // Single-use, expiring e-mail links: the database keeps only the SHA-256 hash of a random token.
 import { createHash, randomBytes } from 'node:crypto'
 import type { Prisma } from '../../generated/prisma/client.ts'
-import type { Tx } from '../audit/audit.ts'
+import type { Tx } from '../../db/tx.ts'
 
 export type TokenPurpose = 'sign-application' | 'email-change'
 

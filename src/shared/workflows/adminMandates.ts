@@ -18,9 +18,9 @@
 //   mandates, by index. Without, it checks every active admin mandate: a full scan of mandates
 //   (~0.3 s at a million), meant for a one-off repair of data left by code from before this rule
 //   (the scan then expired means but left admin mandates running); no command runs it.
-import type { Actor } from '../audit/actor.ts'
-import type { Tx } from '../audit/audit.ts'
-import { isoDate } from '../../web/dates.ts'
+import type { Actor } from '../actor.ts'
+import type { Tx } from '../../db/tx.ts'
+import { isoDate } from '../../domain/dates.ts'
 
 export const MEANS_ENDED = 'means_ended'
 
@@ -63,8 +63,8 @@ export async function endAdminMandatesWithoutMeans(tx: Tx, actor: Actor, options
 // while a means runs on, the admin mandates it carries run on with it. The one place that moves
 // admin mandates with a means; every path that extends, raises or (re)activates a means calls
 // `carryAdminMandatesWithMeans` in its own transaction, after its change to the means:
-// renewalService.ts `renewNow` (the renewal link, and a signed renewal application through
-// `carryOutRenewalApplication`) and applications/workflow.ts `issue` (an upgrade, a new means).
+// shared/workflows/renewals.ts `renewItemNow` (the renewal link, and a signed renewal application through
+// `carryOutRenewalApplication`) and shared/workflows/applications.ts `issue` (an upgrade, a new means).
 //
 // - It moves the end of each of the holder's active admin mandates carried by the means (level at
 //   or below the means' level) that ends before the means now does, to the means' end. Never

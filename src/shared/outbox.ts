@@ -1,6 +1,6 @@
 // The outbox: an e-mail is a row written in the same transaction as the change that causes it.
 // The mail worker (src/features/mail/worker.ts) renders and delivers the rows.
-import type { Tx } from '../audit/audit.ts'
+import type { Tx } from '../db/tx.ts'
 
 /** One template per kind of mail (views/mail/<template>.{html,text}.ejs). */
 export type MailTemplate =

@@ -2,14 +2,15 @@
 // live here, once, for every feature that creates or signs applications.
 import type { Authority, Level } from '../../generated/prisma/client.ts'
 import { RuleViolation } from '../../errors.ts'
-import { addDays, addYears, isoDate, todayUtc } from '../../web/dates.ts'
-import type { Actor } from '../audit/actor.ts'
-import { recordAudit, type Tx } from '../audit/audit.ts'
-import { queueMail, queueMails } from '../mail/outbox.ts'
+import { addDays, addYears, isoDate, todayUtc } from '../../domain/dates.ts'
+import type { Actor } from '../actor.ts'
+import { recordAudit } from '../audit.ts'
+import type { Tx } from '../../db/tx.ts'
+import { queueMail, queueMails } from '../outbox.ts'
 import { createActionToken } from './actionTokens.ts'
-import { levelRank, needsIdentityCheck } from './levels.ts'
-import { carryOutRenewalApplication } from '../renewal/renewalService.ts'
-import { carryAdminMandatesWithMeans } from '../mandates/adminMandateRule.ts'
+import { levelRank, needsIdentityCheck } from '../../domain/levels.ts'
+import { carryOutRenewalApplication } from './renewals.ts'
+import { carryAdminMandatesWithMeans } from './adminMandates.ts'
 
 export const SIGNING_LINK_DAYS = 14
 

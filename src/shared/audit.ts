@@ -1,8 +1,7 @@
 // Every change writes one audit entry in the same transaction as the change (rule 14).
-import type { Prisma } from '../../generated/prisma/client.ts'
+import type { Prisma } from '../generated/prisma/client.ts'
+import type { Tx } from '../db/tx.ts'
 import type { Actor } from './actor.ts'
-
-export type Tx = Prisma.TransactionClient
 
 export type AuditEntry = {
   action: string

@@ -1,5 +1,5 @@
 import type { Request } from 'express'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from './principal.ts'
 
 /** Who does something, from where: what every state-changing service call receives. */
 export type Actor = {

@@ -1,4 +1,4 @@
-import type { Level } from '../../generated/prisma/client.ts'
+import type { Level } from '../generated/prisma/client.ts'
 
 export type AdminOrganisation = { id: string; name: string; kvkNumber: string; level: Level }
 

@@ -1,6 +1,6 @@
 // The one user search ("naam of e-mailadres") of the Machtigingen and Gebruikers lists, and the LIKE
 // escaping every search in the code uses.
-import { Prisma } from '../../generated/prisma/client.ts'
+import { Prisma } from '../generated/prisma/client.ts'
 
 /** A user's text for a LIKE pattern: `%`, `_` and `\` taken literally. */
 export function escapeLike(value: string): string {

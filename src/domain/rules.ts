@@ -1,0 +1,95 @@
+// The rules of domain.md, each written once as a function. Features call these; none re-states a
+// rule. Where a rule must also run inside SQL (set-based bulk changes), its SQL form sits right
+// beside the TypeScript one, and tests/domain/rules.test.ts checks that the two agree for every
+// level. The database's own triggers (prisma/migrations/*_rules) are the last line of defence.
+import { Prisma } from '../generated/prisma/client.ts'
+import type { Authority, Level } from '../generated/prisma/client.ts'
+import { RuleViolation } from '../errors.ts'
+import { highestLevel, levelAtLeast, toDbLevel } from './levels.ts'
+
+/** Where a refusal is shown: its message key and the form field it belongs to. */
+export type RefusalMessage = { key?: string; field?: string }
+
+// ---------------------------------------------------------------------------------------------
+// Rule 1: a mandate's level is at most the level of the holder's active means.
+
+export function meansCoversLevel(activeMeansLevels: Iterable<Level>, level: Level): boolean {
+  const best = highestLevel(activeMeansLevels)
+  return best !== null && levelAtLeast(best, level)
+}
+
+export function assertMeansCoversLevel(activeMeansLevels: Iterable<Level>, level: Level, message: RefusalMessage = {}): void {
+  const levels = [...activeMeansLevels]
+  if (meansCoversLevel(levels, level)) return
+  const best = highestLevel(levels)
+  throw new RuleViolation(message.key ?? 'mandates:errors.meansLevel', message.field, { level: best ? toDbLevel(best) : '-' })
+}
+
+/** Rule 1 in SQL: true when user `userId` holds an active means at or above `level` (both SQL expressions). */
+export function sqlMeansCoversLevel(userId: Prisma.Sql, level: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`exists (select 1 from means mm where mm.user_id = ${userId} and mm.status = 'active' and mm.level >= ${level})`
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule 2: an admin grants, renews and reactivates only at or below the level of his own admin
+// mandate for that organisation (and only for organisations he administers: src/policy/access.ts).
+
+export function withinAdminLevel(adminLevel: Level, level: Level): boolean {
+  return levelAtLeast(adminLevel, level)
+}
+
+export function assertWithinAdminLevel(adminLevel: Level, level: Level, message: RefusalMessage = {}): void {
+  if (withinAdminLevel(adminLevel, level)) return
+  throw new RuleViolation(message.key ?? 'mandates:errors.adminLevel', message.field, { level: toDbLevel(adminLevel) })
+}
+
+/** Rule 2 in SQL: true when `level` is at or below `adminLevel` (both SQL expressions of type "Level"). */
+export function sqlWithinAdminLevel(adminLevel: Prisma.Sql, level: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(${level} <= ${adminLevel})`
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule 3: an admin mandate needs a means at the same level.
+
+export function adminMeansFits(meansLevel: Level, adminMandateLevel: Level): boolean {
+  return meansLevel === adminMandateLevel
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule 5: a scope covers a service only when the mandate's level is at least the service's level.
+
+export function levelCoversService(requiredLevel: Level | null | undefined, level: Level): boolean {
+  return !requiredLevel || levelAtLeast(level, requiredLevel)
+}
+
+export function assertLevelCoversService(
+  service: { requiredLevel?: Level | null; serviceName?: string | null },
+  level: Level,
+  message: RefusalMessage = {},
+): void {
+  if (levelCoversService(service.requiredLevel, level)) return
+  throw new RuleViolation(message.key ?? 'mandates:errors.serviceLevel', message.field, {
+    name: service.serviceName,
+    level: toDbLevel(service.requiredLevel!),
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule 11: an application is signed by one admin, or by the legal representatives by their
+// authority: sole one signature; joint all joint ones; limited at least two for EH2/EH2+, a
+// majority for EH3, never for EH4.
+
+export type Representative = { id: string; authority: Authority }
+
+export function representativesSuffice(level: Level | null, representatives: Representative[], signedIds: Set<string>): boolean {
+  const signed = (r: Representative) => signedIds.has(r.id)
+  if (representatives.some((r) => r.authority === 'sole' && signed(r))) return true
+  const joint = representatives.filter((r) => r.authority === 'joint')
+  if (joint.length > 0 && joint.every(signed)) return true
+  const limited = representatives.filter((r) => r.authority === 'limited')
+  const limitedSigned = limited.filter(signed).length
+  const lvl = level ?? 'EH2'
+  if (lvl === 'EH4') return false
+  if (lvl === 'EH3') return limited.length > 0 && limitedSigned * 2 > limited.length
+  return limitedSigned >= 2
+}
