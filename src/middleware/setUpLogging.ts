@@ -7,7 +7,7 @@ export function setUpLogging(logger: Logger): Router {
   router.use(
     pinoHttp({
       logger,
-      genReqId: (req) => (req as unknown as { id: string }).id,
+      genReqId: (req) => req.id,
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/assets/') || req.url === '/health' },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),

@@ -67,3 +67,39 @@ export async function recordAuditMany(tx: Tx, actor: Actor, entries: AuditEntry[
   }
   await tx.auditEvent.createMany({ data: entries.map((entry) => auditRow(actor, entry)) })
 }
+
+/** SQL expressions for each column of a set-based audit insert (see `auditInsertFrom`). */
+export type AuditColumnsSql = {
+  actorId?: string
+  actorLabel: string
+  action: string
+  organisationId: string
+  subjectType: string
+  subjectId: string
+  before?: string
+  after?: string
+  ipAddress?: string
+  requestId?: string
+}
+
+/**
+ * The set-based variant, for scans that change thousands of rows in one statement: the
+ * `INSERT INTO audit_events … SELECT … FROM <source>` to embed as a step of a data-modifying WITH,
+ * so the audit rows are written by the same statement as the change (rule 14). `columns` holds SQL
+ * expressions over `source`'s columns. The one other place that knows the audit table's columns.
+ */
+export function auditInsertFrom(source: string, columns: AuditColumnsSql): string {
+  const c = columns
+  return `INSERT INTO audit_events (actor_id, actor_label, action, organisation_id, subject_type, subject_id, before, after, ip_address, request_id)
+  SELECT ${c.actorId ?? 'NULL'}, ${c.actorLabel}, ${c.action}, ${c.organisationId}, ${c.subjectType}, ${c.subjectId},
+         ${c.before ?? 'NULL'}, ${c.after ?? 'NULL'}, ${c.ipAddress ?? 'NULL'}, ${c.requestId ?? 'NULL'}
+  FROM ${source}`
+}
+
+/** The actor's four columns as parameters $1–$4 of a set-based statement: pass `auditActorParams(actor)` first. */
+export const AUDIT_ACTOR_COLUMNS = { actorId: '$1::uuid', actorLabel: '$2', ipAddress: '$3', requestId: '$4' } as const
+
+export function auditActorParams(actor: Actor): [string | null, string, string | null, string | null] {
+  const row = auditRow(actor, { action: '', subjectType: '' })
+  return [row.actorId, row.actorLabel, row.ipAddress, row.requestId]
+}

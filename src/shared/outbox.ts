@@ -46,6 +46,29 @@ export async function queueMails(tx: Tx, mails: QueuedMail[]): Promise<number> {
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(idempotency_key varchar, to_address varchar, template varchar, locale varchar, data jsonb)
     on conflict (idempotency_key) do nothing`
   // Wakes the mail worker once the transaction commits (NOTIFY is delivered at commit, dropped on rollback).
-  if (count > 0) await tx.$executeRawUnsafe('NOTIFY outgoing_mail')
+  if (count > 0) await wakeMailWorker(tx)
   return count
+}
+
+/** Wakes the mail worker once the transaction commits (NOTIFY is delivered at commit, dropped on rollback). */
+export async function wakeMailWorker(tx: Tx): Promise<void> {
+  await tx.$executeRawUnsafe('NOTIFY outgoing_mail')
+}
+
+/** SQL expressions for each column of a set-based queue insert (see `queueMailsFrom`). */
+export type OutboxColumnsSql = { idempotencyKey: string; to: string; template: string; locale: string; data: string }
+
+/**
+ * The set-based variant, for scans that queue thousands of mails in one statement (the expiry
+ * notices): the `INSERT INTO outgoing_mail … SELECT … FROM <source> ON CONFLICT DO NOTHING RETURNING
+ * idempotency_key` to embed as a step of a data-modifying WITH. A key already queued is skipped, as
+ * in `queueMails`; call `wakeMailWorker` after the statement when it queued any.
+ */
+export function queueMailsFrom(source: string, columns: OutboxColumnsSql): string {
+  const c = columns
+  return `INSERT INTO outgoing_mail (id, idempotency_key, to_address, template, locale, data)
+  SELECT gen_random_uuid(), ${c.idempotencyKey}, ${c.to}, ${c.template}, ${c.locale}, ${c.data}
+  FROM ${source}
+  ON CONFLICT (idempotency_key) DO NOTHING
+  RETURNING idempotency_key`
 }

@@ -16,7 +16,8 @@ export function verifyTotpStep(secret: string, token: string, now: number = Date
   if (!/^\d{6}$/.test(clean)) return null
   const result = verifySync({ secret, token: clean, epoch: Math.floor(now / 1000), epochTolerance: 30 })
   // otplib returns the matched time step at run time; its functional typings leave it out.
-  return result.valid ? (result as unknown as { timeStep: number }).timeStep : null
+  if (!result.valid || !('timeStep' in result)) return null
+  return typeof result.timeStep === 'number' ? result.timeStep : null
 }
 
 export function currentTotp(secret: string, now: number = Date.now()): string {

@@ -13,10 +13,11 @@
 //      the items newly noticed in this scan: the organisation's mandates, and the means of users
 //      linked to it. Key `expiry-digest:<organisationId>:<adminUserId>:<today>`.
 // Running it twice for the same day changes nothing the second time.
-import type { Db } from '../../db/tx.ts'
-import type { Tx } from '../../db/tx.ts'
+import type { Db, Tx } from '../../db/tx.ts'
 import { isoDate, todayUtc } from '../../domain/dates.ts'
 import { systemActor } from '../../shared/actor.ts'
+import { auditInsertFrom } from '../../shared/audit.ts'
+import { queueMailsFrom, wakeMailWorker } from '../../shared/outbox.ts'
 import { endAdminMandatesWithoutMeans } from '../../shared/workflows/adminMandates.ts'
 
 export type ExpiryScanResult = {
@@ -41,12 +42,19 @@ WITH expired_mandates AS (
   WHERE status = 'active' AND valid_until < $1::date
   RETURNING id, user_id, valid_until
 ), audit AS (
-  INSERT INTO audit_events (actor_label, action, organisation_id, subject_type, subject_id, after)
-  SELECT $2, 'mandate.expired', organisation_id, 'Mandate', id::text, jsonb_build_object('status', 'expired', 'validUntil', valid_until)
-  FROM expired_mandates
-  UNION ALL
-  SELECT $2, 'means.expired', NULL, 'Means', id::text, jsonb_build_object('status', 'expired', 'validUntil', valid_until)
-  FROM expired_means
+  ${auditInsertFrom(
+    `(SELECT 'mandate.expired' AS action, organisation_id, 'Mandate' AS subject_type, id, valid_until FROM expired_mandates
+      UNION ALL
+      SELECT 'means.expired', NULL, 'Means', id, valid_until FROM expired_means) x`,
+    {
+      actorLabel: '$2',
+      action: 'x.action',
+      organisationId: 'x.organisation_id',
+      subjectType: 'x.subject_type',
+      subjectId: 'x.id::text',
+      after: "jsonb_build_object('status', 'expired', 'validUntil', x.valid_until)",
+    },
+  )}
 )
 SELECT (SELECT count(*) FROM expired_mandates)::int AS mandates, (SELECT count(*) FROM expired_means)::int AS means,
        (SELECT coalesce(array_agg(DISTINCT user_id::text), '{}') FROM expired_means) AS means_holders`
@@ -82,18 +90,18 @@ WITH items AS (
     SELECT 1 FROM outgoing_mail o
     WHERE o.idempotency_key = 'expiry:' || k.kind || ':' || k.id || ':' || k.threshold || ':' || to_char(k.valid_until, 'YYYY-MM-DD'))
 ), notices AS (
-  INSERT INTO outgoing_mail (id, idempotency_key, to_address, template, locale, data, status, attempts, next_attempt_at, created_at)
-  SELECT gen_random_uuid(), f.key, f.email, 'expiry-notice', f.locale,
-         jsonb_strip_nulls(jsonb_build_object(
+  ${queueMailsFrom('fresh f', {
+    idempotencyKey: 'f.key',
+    to: 'f.email',
+    template: "'expiry-notice'",
+    locale: 'f.locale',
+    data: `jsonb_strip_nulls(jsonb_build_object(
            'name', f.holder_name, 'kind', f.kind, 'threshold', f.threshold,
            'validUntil', to_char(f.valid_until, 'YYYY-MM-DD'), 'level', f.level,
            'organisationName', f.organisation_name, 'scope', f.scope, 'serviceName', f.service_name, 'providerName', f.provider_name,
            'renewPath', '/verlengen/' || f.token,
-           'linkExpiresAt', to_char(f.valid_until + $2::int, 'YYYY-MM-DD'))),
-         'pending', 0, now(), now()
-  FROM fresh f
-  ON CONFLICT (idempotency_key) DO NOTHING
-  RETURNING idempotency_key
+           'linkExpiresAt', to_char(f.valid_until + $2::int, 'YYYY-MM-DD')))`,
+  })}
 ), sent AS (
   SELECT f.* FROM fresh f JOIN notices n ON n.idempotency_key = f.key
 ), tokens AS (
@@ -125,17 +133,14 @@ WITH items AS (
   WHERE am.kind = 'admin' AND am.status = 'active' AND am.valid_until >= $1::date
     AND am.organisation_id IN (SELECT org_id FROM per_org)
 ), digests AS (
-  INSERT INTO outgoing_mail (id, idempotency_key, to_address, template, locale, data, status, attempts, next_attempt_at, created_at)
-  SELECT gen_random_uuid(), 'expiry-digest:' || p.org_id || ':' || a.user_id || ':' || to_char($1::date, 'YYYY-MM-DD'),
-         a.email, 'expiry-digest', a.locale,
-         jsonb_build_object('name', a.name, 'organisationName', o.name, 'organisationId', o.id,
-                            'listPath', '/beheer/machtigingen?organisatie=' || o.id, 'items', p.items),
-         'pending', 0, now(), now()
-  FROM per_org p
-  JOIN organisations o ON o.id = p.org_id
-  JOIN admins a ON a.org_id = p.org_id
-  ON CONFLICT (idempotency_key) DO NOTHING
-  RETURNING 1
+  ${queueMailsFrom('per_org p JOIN organisations o ON o.id = p.org_id JOIN admins a ON a.org_id = p.org_id', {
+    idempotencyKey: "'expiry-digest:' || p.org_id || ':' || a.user_id || ':' || to_char($1::date, 'YYYY-MM-DD')",
+    to: 'a.email',
+    template: "'expiry-digest'",
+    locale: 'a.locale',
+    data: `jsonb_build_object('name', a.name, 'organisationName', o.name, 'organisationId', o.id,
+                            'listPath', '/beheer/machtigingen?organisatie=' || o.id, 'items', p.items)`,
+  })}
 )
 SELECT (SELECT count(*) FROM notices)::int AS notices, (SELECT count(*) FROM digests)::int AS digests,
        (SELECT count(*) FROM tokens)::int AS tokens`
@@ -164,6 +169,6 @@ export async function runExpiryScan(tx: Tx, today: string): Promise<ExpiryScanRe
     notices: Number(queued?.notices ?? 0),
     digests: Number(queued?.digests ?? 0),
   }
-  if (result.notices + result.digests > 0) await tx.$executeRawUnsafe('NOTIFY outgoing_mail')
+  if (result.notices + result.digests > 0) await wakeMailWorker(tx)
   return result
 }

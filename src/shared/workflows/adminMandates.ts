@@ -19,6 +19,7 @@
 //   (~0.3 s at a million), meant for a one-off repair of data left by code from before this rule
 //   (the scan then expired means but left admin mandates running); no command runs it.
 import type { Actor } from '../actor.ts'
+import { AUDIT_ACTOR_COLUMNS, auditActorParams, auditInsertFrom } from '../audit.ts'
 import type { Tx } from '../../db/tx.ts'
 import { isoDate } from '../../domain/dates.ts'
 
@@ -34,12 +35,15 @@ WITH ended AS (
       SELECT 1 FROM means me WHERE me.user_id = am.user_id AND me.status = 'active' AND me.level >= am.level)
   RETURNING am.id, am.organisation_id, am.valid_until
 ), audit AS (
-  INSERT INTO audit_events (actor_id, actor_label, action, organisation_id, subject_type, subject_id, before, after, ip_address, request_id)
-  SELECT $1::uuid, $2, 'mandate.expired', organisation_id, 'Mandate', id::text,
-         jsonb_build_object('status', 'active'),
-         jsonb_build_object('status', 'expired', 'validUntil', valid_until, 'reason', '${MEANS_ENDED}'),
-         $3, $4
-  FROM ended
+  ${auditInsertFrom('ended', {
+    ...AUDIT_ACTOR_COLUMNS,
+    action: "'mandate.expired'",
+    organisationId: 'organisation_id',
+    subjectType: "'Mandate'",
+    subjectId: 'id::text',
+    before: "jsonb_build_object('status', 'active')",
+    after: `jsonb_build_object('status', 'expired', 'validUntil', valid_until, 'reason', '${MEANS_ENDED}')`,
+  })}
 )
 SELECT count(*)::int AS n FROM ended`
 const END_FOR_HOLDERS_SQL = endSql('am.user_id = ANY($5::uuid[]) AND')
@@ -52,7 +56,7 @@ const END_FOR_ALL_SQL = endSql('')
  */
 export async function endAdminMandatesWithoutMeans(tx: Tx, actor: Actor, options: { userIds?: string[] } = {}): Promise<number> {
   if (options.userIds && options.userIds.length === 0) return 0
-  const actorParams = [actor.principal?.id ?? null, actor.principal?.email ?? actor.label, actor.ipAddress, actor.requestId]
+  const actorParams = auditActorParams(actor)
   const rows = options.userIds
     ? await tx.$queryRawUnsafe<{ n: number }[]>(END_FOR_HOLDERS_SQL, ...actorParams, options.userIds)
     : await tx.$queryRawUnsafe<{ n: number }[]>(END_FOR_ALL_SQL, ...actorParams)
@@ -106,13 +110,16 @@ WITH me AS (
   WHERE am.id = c.id AND c.rn = 1
   RETURNING am.id, am.organisation_id, am.valid_until, c.status AS before_status, c.valid_until AS before_until, me.id AS means_id
 ), audit AS (
-  INSERT INTO audit_events (actor_id, actor_label, action, organisation_id, subject_type, subject_id, before, after, ip_address, request_id)
-  SELECT $1::uuid, $2, 'mandate.renewed', organisation_id, 'Mandate', id::text,
-         jsonb_build_object('status', before_status, 'validUntil', to_char(before_until, 'YYYY-MM-DD')),
-         jsonb_build_object('status', 'active', 'validUntil', to_char(valid_until, 'YYYY-MM-DD'),
-                            'reason', '${MEANS_RENEWED}', 'meansId', means_id),
-         $3, $4
-  FROM moved
+  ${auditInsertFrom('moved', {
+    ...AUDIT_ACTOR_COLUMNS,
+    action: "'mandate.renewed'",
+    organisationId: 'organisation_id',
+    subjectType: "'Mandate'",
+    subjectId: 'id::text',
+    before: "jsonb_build_object('status', before_status, 'validUntil', to_char(before_until, 'YYYY-MM-DD'))",
+    after: `jsonb_build_object('status', 'active', 'validUntil', to_char(valid_until, 'YYYY-MM-DD'),
+                            'reason', '${MEANS_RENEWED}', 'meansId', means_id)`,
+  })}
 )
 SELECT id::text AS id, organisation_id::text AS organisation_id, valid_until, before_status::text AS before_status FROM moved`
 
@@ -130,7 +137,7 @@ export async function carryAdminMandatesWithMeans(
   meansId: string,
   options: { reactivateFrom?: Date } = {},
 ): Promise<CarriedAdminMandate[]> {
-  const actorParams = [actor.principal?.id ?? null, actor.principal?.email ?? actor.label, actor.ipAddress, actor.requestId]
+  const actorParams = auditActorParams(actor)
   const rows = await tx.$queryRawUnsafe<{ id: string; organisation_id: string; valid_until: Date; before_status: string }[]>(
     CARRY_SQL,
     ...actorParams,
