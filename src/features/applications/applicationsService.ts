@@ -8,7 +8,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { findActionToken, useActionToken } from '../../shared/workflows/actionTokens.ts'
-import { levelRank } from '../../domain/levels.ts'
+import { adminMeansFits, assertWithinAdminLevel } from '../../domain/rules.ts'
 import { afterSignature, notifyRepresentatives, requestRepresentativeSignatures } from '../../shared/workflows/applications.ts'
 
 export const LIST_LIMIT = 100
@@ -52,7 +52,7 @@ export class ApplicationsService {
     if (app.status !== 'awaiting_signature') throw new RuleViolation('applications:errors.notOpen')
     if (app.type === 'admin_appointment') throw new RuleViolation('applications:errors.representativesOnly')
     const admin = principal.adminOrganisations.find((o) => o.id === app.organisationId)!
-    if (app.level && levelRank(app.level) > levelRank(admin.level)) throw new RuleViolation('applications:errors.aboveAdminLevel')
+    if (app.level) assertWithinAdminLevel(admin.level, app.level, { key: 'applications:errors.aboveAdminLevel' })
     return this.db.$transaction(async (tx) => {
       const claimed = await tx.application.updateMany({ where: { id: app.id, status: 'awaiting_signature' }, data: { updatedAt: new Date() } })
       if (claimed.count !== 1) throw new RuleViolation('applications:errors.notOpen')
@@ -92,13 +92,13 @@ export class ApplicationsService {
   async appointAdmin(principal: Principal, actor: Actor, input: { organisationId: string; email: string; level: Level }): Promise<string> {
     const organisation = principal.adminOrganisations.find((o) => o.id === input.organisationId)
     if (!organisation) throw new RuleViolation('applications:errors.organisation', 'organisationId')
-    if (levelRank(input.level) > levelRank(organisation.level)) throw new RuleViolation('applications:errors.aboveAdminLevel', 'level')
+    assertWithinAdminLevel(organisation.level, input.level, { key: 'applications:errors.aboveAdminLevel', field: 'level' })
     const user = await this.db.user.findFirst({
       where: { emailKey: input.email.trim().toLowerCase(), links: { some: { organisationId: organisation.id } } },
       include: { means: { where: { status: 'active' } } },
     })
     if (!user) throw new RuleViolation('applications:errors.userNotLinked', 'email')
-    if (!user.means.some((m) => m.level === input.level)) throw new RuleViolation('applications:errors.adminLevelMismatch', 'level')
+    if (!user.means.some((m) => adminMeansFits(m.level, input.level))) throw new RuleViolation('applications:errors.adminLevelMismatch', 'level')
     const reps = await this.db.legalRepresentative.count({ where: { organisationId: organisation.id } })
     if (reps === 0) throw new RuleViolation('applications:errors.noRepresentatives')
     return this.db.$transaction(async (tx) => {

@@ -7,16 +7,16 @@ import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { parseForm, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
-import { LEVELS, levelLabel } from '../../domain/levels.ts'
+import { LEVEL_VALUES, LEVELS, levelLabel } from '../../domain/levels.ts'
 import { OPEN_STATUSES } from './applicationsService.ts'
-import { fullName } from '../../shared/workflows/applications.ts'
+import { personName } from '../../domain/names.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import { beheerCrumbs, type Crumb } from '../../web/breadcrumbs.ts'
 
 const appointSchema = z.object({
   organisationId: z.uuid('applications:errors.organisation'),
   email: z.string().trim().min(1, 'applications:errors.emailRequired').max(254, 'applications:errors.emailRequired'),
-  level: z.enum(['EH2', 'EH2_PLUS', 'EH3', 'EH4'], 'applications:errors.level'),
+  level: z.enum(LEVEL_VALUES, 'applications:errors.level'),
 })
 const APPOINT_ORDER = ['organisationId', 'email', 'level']
 const STATUSES = ['awaiting_signature', 'signed', 'awaiting_identity_check', 'issued', 'rejected', 'cancelled']
@@ -38,7 +38,7 @@ export function applicationRoutes({ applicationsService }: Services): Router {
       statuses: STATUSES,
       status,
       openStatuses: OPEN_STATUSES,
-      fullName,
+      fullName: personName,
       levelLabel,
     })
   })
@@ -100,7 +100,7 @@ export function applicationRoutes({ applicationsService }: Services): Router {
   // The legal representative's signing link: no login, only for what it names.
   router.get(`${paths.sign}/:token`, allow('anonymous'), async (req, res) => {
     const found = await applicationsService.describeSigningLink(String(req.params.token))
-    res.status(found.ok ? 200 : 410).render('pages/applications/sign', { title: req.t('applications:sign.title'), found, token: String(req.params.token), fullName, levelLabel, done: null })
+    res.status(found.ok ? 200 : 410).render('pages/applications/sign', { title: req.t('applications:sign.title'), found, token: String(req.params.token), fullName: personName, levelLabel, done: null })
   })
   router.post(`${paths.sign}/:token`, allow('anonymous'), async (req, res) => {
     const result = await applicationsService.signByLink(String(req.params.token), actorFrom(req))
@@ -109,7 +109,7 @@ export function applicationRoutes({ applicationsService }: Services): Router {
       found: result.ok ? { ok: false, problem: null } : result,
       done: result.ok ? result.status : null,
       token: '',
-      fullName,
+      fullName: personName,
       levelLabel,
     })
   })

@@ -6,6 +6,7 @@ import { verifyPassword } from '../../shared/passwords.ts'
 import type { AdminOrganisation, Principal } from '../../shared/principal.ts'
 import { verifyTotpStep } from '../../shared/totp.ts'
 import { todayUtc } from '../../domain/dates.ts'
+import { fromDbLevel } from '../../domain/levels.ts'
 
 type PrincipalRow = {
   id: string
@@ -96,7 +97,7 @@ export class AuthService {
     if (!user) return null
     const adminOrganisations: AdminOrganisation[] = user.admin_organisations.map((o) => ({
       ...o,
-      level: (o.level === 'EH2+' ? 'EH2_PLUS' : o.level) as Level,
+      level: fromDbLevel(o.level),
     }))
     return {
       id: user.id,

@@ -7,7 +7,7 @@ import type { Services } from '../../services.ts'
 import { ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { levelLabel } from '../../domain/levels.ts'
-import { fullName } from '../../shared/workflows/applications.ts'
+import { personName } from '../../domain/names.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 
 export function backofficeRoutes({ backofficeService }: Services): Router {
@@ -16,7 +16,7 @@ export function backofficeRoutes({ backofficeService }: Services): Router {
 
   async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
     const { total, applications } = await backofficeService.queue()
-    res.status(status).render('pages/backoffice/index', { title: req.t('backoffice:title'), section: 'backoffice', subsection: 'identityChecks', applications, total, fullName, levelLabel, rejecting: null, ...extra })
+    res.status(status).render('pages/backoffice/index', { title: req.t('backoffice:title'), section: 'backoffice', subsection: 'identityChecks', applications, total, fullName: personName, levelLabel, rejecting: null, ...extra })
   }
 
   router.get(base, allow('backoffice'), (req, res) => render(req, res, 200))

@@ -8,6 +8,7 @@ import { translator, type Locale } from '../../i18n/index.ts'
 import { formatDate } from '../../web/format.ts'
 import { viewsDir } from '../../web/views.ts'
 import type { MailTemplate } from '../../shared/outbox.ts'
+import { fromDbLevel, levelLabel } from '../../domain/levels.ts'
 
 export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'means-active',
@@ -55,7 +56,7 @@ export async function renderMail(
     baseUrl: context.baseUrl,
     url,
     date: (value: unknown) => formatDate(typeof value === 'string' || value instanceof Date ? value : null, locale),
-    level: (value: unknown) => (value === 'EH2_PLUS' ? 'EH2+' : String(value ?? '')),
+    level: (value: unknown) => (typeof value === 'string' && value ? levelLabel(fromDbLevel(value)) : ''),
     /** A mandate's scope from { scope, serviceName?, providerName? }. */
     scope: (item: { scope?: unknown; serviceName?: unknown; providerName?: unknown }) =>
       item.scope === 'all'

@@ -3,8 +3,9 @@
 import type { Level, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { todayUtc } from '../../domain/dates.ts'
+import { fromDbLevel, LEVELS } from '../../domain/levels.ts'
 
-export const LEVELS: Level[] = ['EH2', 'EH2_PLUS', 'EH3', 'EH4']
+export { LEVELS }
 
 export type OrganisationOverview = {
   id: string
@@ -48,10 +49,9 @@ export class OverviewService {
         _count: { _all: true },
       }),
     ])
-    const dbLevel = (value: string): Level => (value === 'EH2+' ? 'EH2_PLUS' : (value as Level))
     return principal.adminOrganisations.map((org) => {
       const meansByLevel = emptyByLevel()
-      for (const row of means.filter((r) => r.organisation_id === org.id)) meansByLevel[dbLevel(row.level)] = Number(row.count)
+      for (const row of means.filter((r) => r.organisation_id === org.id)) meansByLevel[fromDbLevel(row.level)] = Number(row.count)
       const mandatesByLevel = emptyByLevel()
       for (const row of mandates.filter((r) => r.organisationId === org.id)) mandatesByLevel[row.level] = row._count._all
       return {

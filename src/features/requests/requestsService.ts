@@ -10,7 +10,7 @@ import { recordAudit } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { queueMail } from '../../shared/outbox.ts'
 import { levelsAtOrBelow } from '../../domain/levels.ts'
-import { fullName } from '../../shared/workflows/applications.ts'
+import { personName } from '../../domain/names.ts'
 import { EMAIL_PATTERN } from '../../domain/contact.ts'
 
 export const REQUEST_MONTHS = 3
@@ -62,7 +62,7 @@ export class RequestsService {
         template: 'link-request',
         locale: user.locale,
         data: {
-          name: fullName(user),
+          name: personName(user),
           organisationName: organisation.name,
           requestedByName: principal.name,
           expiresAt: isoDate(expiresAt),

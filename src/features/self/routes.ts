@@ -6,7 +6,7 @@ import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
-import { fullName } from '../../shared/workflows/applications.ts'
+import { personName } from '../../domain/names.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 
 export function selfRoutes({ selfService, requestsService }: Services): Router {
@@ -15,7 +15,7 @@ export function selfRoutes({ selfService, requestsService }: Services): Router {
 
   async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
     const [profile, requests] = await Promise.all([selfService.profile(req.user!), requestsService.pendingForUser(req.user!)])
-    res.status(status).render('pages/self/index', { title: req.t('self:title'), section: 'mine', person: profile.user, means: profile.means, mandates: profile.mandates, requests, fullName, ...extra })
+    res.status(status).render('pages/self/index', { title: req.t('self:title'), section: 'mine', person: profile.user, means: profile.means, mandates: profile.mandates, requests, fullName: personName, ...extra })
   }
 
   router.get(base, allow('user'), (req, res) => render(req, res, 200))

@@ -10,7 +10,7 @@ import { recordAudit } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { queueMail } from '../../shared/outbox.ts'
 import { createActionToken, findActionToken, useActionToken, type TokenProblem } from '../../shared/workflows/actionTokens.ts'
-import { fullName } from '../../shared/workflows/applications.ts'
+import { personName } from '../../domain/names.ts'
 import { EMAIL_PATTERN, normaliseMobile } from '../../domain/contact.ts'
 
 export const EMAIL_CHANGE_DAYS = 2
@@ -62,7 +62,7 @@ export class SelfService {
         to: address,
         template: 'email-change',
         locale: user.locale,
-        data: { name: fullName(user), oldEmail: user.email, newEmail: address, confirmPath: `${paths.mine}/e-mailadres/${token}`, expiresAt: isoDate(expiresAt) },
+        data: { name: personName(user), oldEmail: user.email, newEmail: address, confirmPath: `${paths.mine}/e-mailadres/${token}`, expiresAt: isoDate(expiresAt) },
       })
     })
   }

@@ -16,8 +16,6 @@ export async function insertJsonRows(tx: Tx, table: string, columns: Column[], r
   return tx.$executeRawUnsafe(sql, JSON.stringify(rows))
 }
 
-export const LEVEL_SQL: Record<string, string> = { EH2: 'EH2', EH2_PLUS: 'EH2+', EH3: 'EH3', EH4: 'EH4' }
-
 export function json(value: unknown): Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue
 }

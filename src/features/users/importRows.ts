@@ -5,7 +5,8 @@ import type { Level } from '../../generated/prisma/client.ts'
 import { addYears, isoDate, todayUtc } from '../../domain/dates.ts'
 import { EMAIL_PATTERN, normaliseMobile, parseDateOfBirth } from '../../domain/contact.ts'
 import type { AdminOrganisation } from '../../shared/principal.ts'
-import { levelRank, parseLevel } from '../../domain/levels.ts'
+import { levelLabel, parseLevel } from '../../domain/levels.ts'
+import { withinAdminLevel } from '../../domain/rules.ts'
 
 export const MAX_ROWS = 5000
 export const MAX_FORM_ROWS = 25
@@ -91,8 +92,8 @@ export function checkRows(
     if (!values.level) errors.level = { key: 'users:import.errors.levelRequired' }
     else if (!level) errors.level = { key: 'users:import.errors.levelInvalid' }
     // Rule 2: an admin adds users only at or below his own admin level for that organisation.
-    else if (organisation && levelRank(level) > levelRank(organisation.level)) {
-      errors.level = { key: 'users:import.errors.levelAboveAdmin', params: { level: organisation.level === 'EH2_PLUS' ? 'EH2+' : organisation.level } }
+    else if (organisation && !withinAdminLevel(organisation.level, level)) {
+      errors.level = { key: 'users:import.errors.levelAboveAdmin', params: { level: levelLabel(organisation.level) } }
     }
 
     if (!values.termYears) errors.termYears = { key: 'users:import.errors.termRequired' }

@@ -7,11 +7,13 @@ import { RuleViolation } from '../../errors.ts'
 import { addYears, isoDate, parseIsoDate, todayUtc } from '../../domain/dates.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAuditMany, type AuditEntry } from '../../shared/audit.ts'
-import { insertJsonRows, LEVEL_SQL } from './bulkInsert.ts'
+import { insertJsonRows } from './bulkInsert.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { queueMails, type QueuedMail } from '../../shared/outbox.ts'
 import { needsIdentityCheck } from '../../domain/levels.ts'
 import { checkRows, toValidRow, type CheckedRow, type RawRow, type ValidRow } from './importRows.ts'
+import { toDbLevel } from '../../domain/levels.ts'
+import { personName } from '../../domain/names.ts'
 
 export type Preview = { rows: CheckedRow[]; valid: ValidRow[]; invalidCount: number }
 export type CommitResult = { created: number; active: number; awaitingCheck: number }
@@ -109,7 +111,7 @@ export class ImportService {
       })
       items.push({ applicationId, details: { meansId, level: row.level, termYears: row.termYears } })
       signatures.push({ applicationId, signerType: 'admin', adminUserId: principal.id, signedAt: now })
-      const after = { name: [row.firstName, row.lastNamePrefix, row.lastName].filter(Boolean).join(' '), email: row.email, level: row.level, termYears: row.termYears }
+      const after = { name: personName(row), email: row.email, level: row.level, termYears: row.termYears }
       audit.push({ action: 'user.created', organisationId: row.organisationId, subjectType: 'user', subjectId: userId, after: { ...after, mobile: row.mobile } })
       audit.push({ action: immediate ? 'application.issued' : 'application.awaiting_identity_check', organisationId: row.organisationId, subjectType: 'application', subjectId: applicationId, after: { type: 'new_means', ...after, signedBy: principal.id } })
       if (immediate) {
@@ -163,7 +165,7 @@ export class ImportService {
             { name: 'valid_until', type: 'date' },
             { name: 'issued_at', type: 'timestamptz' },
           ],
-          means.map((m) => ({ id: m.id, user_id: m.userId, level: LEVEL_SQL[m.level], status: m.status, valid_from: m.validFrom, valid_until: m.validUntil, issued_at: m.issuedAt ?? null })),
+          means.map((m) => ({ id: m.id, user_id: m.userId, level: toDbLevel(m.level), status: m.status, valid_from: m.validFrom, valid_until: m.validUntil, issued_at: m.issuedAt ?? null })),
           { updated_at: 'now()' },
         )
         await insertJsonRows(
@@ -180,7 +182,7 @@ export class ImportService {
             { name: 'requested_by_id', type: 'uuid' },
             { name: 'decided_at', type: 'timestamptz' },
           ],
-          applications.map((a) => ({ id: a.id, organisation_id: a.organisationId, type: a.type, status: a.status, level: LEVEL_SQL[a.level as string], term_years: a.termYears, subject_user_id: a.subjectUserId, requested_by_id: a.requestedById, decided_at: a.decidedAt ?? null })),
+          applications.map((a) => ({ id: a.id, organisation_id: a.organisationId, type: a.type, status: a.status, level: a.level ? toDbLevel(a.level) : null, term_years: a.termYears, subject_user_id: a.subjectUserId, requested_by_id: a.requestedById, decided_at: a.decidedAt ?? null })),
           { updated_at: 'now()' },
         )
         await insertJsonRows(tx, 'application_items', [{ name: 'application_id', type: 'uuid' }, { name: 'details', type: 'jsonb' }], items.map((i) => ({ application_id: i.applicationId, details: i.details })), { id: 'gen_random_uuid()' })

@@ -11,7 +11,7 @@ import { actorFrom } from '../../shared/actor.ts'
 import { LEVELS, levelLabel, parseLevel } from '../../domain/levels.ts'
 import { CsvFileError, emptyRow, MAX_FORM_ROWS, readCsv, ROW_FIELDS, sampleCsv, type CheckedRow, type RawRow, type ValidRow } from './importRows.ts'
 import { userFilterSchema } from './schemas.ts'
-import { fullName } from '../../shared/workflows/applications.ts'
+import { personName } from '../../domain/names.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import { beheerCrumbs, type Crumb } from '../../web/breadcrumbs.ts'
 
@@ -88,7 +88,7 @@ export function userRoutes({ usersService, importService, config }: Services): R
     const rows = await usersService.exportRows(req.user!, parsed.success ? parsed.data : {})
     const t = req.t
     const csv = stringify(
-      rows.map((r) => [fullName(r), r.email, r.mobile ?? '', r.level ? levelLabel(r.level) : '', r.meansStatus ? t(`users:meansStatus.${r.meansStatus}`) : '', formatDate(r.meansValidUntil, req.locale), r.mandates, r.organisations.join(', ')]),
+      rows.map((r) => [personName(r), r.email, r.mobile ?? '', r.level ? levelLabel(r.level) : '', r.meansStatus ? t(`users:meansStatus.${r.meansStatus}`) : '', formatDate(r.meansValidUntil, req.locale), r.mandates, r.organisations.join(', ')]),
       { header: true, delimiter: ';', bom: true, columns: ['name', 'email', 'mobile', 'level', 'status', 'validUntil', 'mandates', 'organisations'].map((c) => t(`users:export.${c}`)) },
     )
     res.type('text/csv; charset=utf-8').attachment('gebruikers.csv').send(csv)
@@ -206,8 +206,8 @@ export function userRoutes({ usersService, importService, config }: Services): R
     const { user, audit } = await usersService.detail(req.user!, parseParams(idParam, req.params).id)
     const activeMeans = user.means.find((m) => m.status === 'active')
     res.status(status).render('pages/users/detail', beheer(req, {
-      title: fullName(user),
-      breadcrumbs: crumbs(req, { label: fullName(user) }),
+      title: personName(user),
+      breadcrumbs: crumbs(req, { label: personName(user) }),
       person: user,
       audit,
       activeMeans,

@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { LEVEL_VALUES } from '../../domain/levels.ts'
 
-const level = z.enum(['EH2', 'EH2_PLUS', 'EH3', 'EH4'])
+const level = z.enum(LEVEL_VALUES)
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
 
 export const userFilterSchema = z.object({
@@ -13,5 +14,5 @@ export const userFilterSchema = z.object({
 
 export const upgradeSchema = z.object({
   organisationId: z.uuid('users:upgrade.errors.organisation'),
-  level: level.catch('EH2' as const).pipe(z.enum(['EH2', 'EH2_PLUS', 'EH3', 'EH4'])),
+  level: level.catch('EH2' as const).pipe(z.enum(LEVEL_VALUES)),
 })

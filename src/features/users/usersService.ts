@@ -6,8 +6,11 @@ import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
-import { levelRank } from '../../domain/levels.ts'
 import { proceed } from '../../shared/workflows/applications.ts'
+import { fromDbLevel, toDbLevel } from '../../domain/levels.ts'
+import { levelAtLeast } from '../../domain/levels.ts'
+import { assertWithinAdminLevel } from '../../domain/rules.ts'
+import { isOpenApplication } from '../../domain/statuses.ts'
 
 export const PAGE_SIZE = 25
 export const EXPORT_LIMIT = 50_000
@@ -50,8 +53,6 @@ function decodeCursor(value: string | undefined): Cursor | null {
   return null
 }
 
-const dbLevel = (value: string | null): Level | null => (value === null ? null : value === 'EH2+' ? 'EH2_PLUS' : (value as Level))
-const sqlLevel = (level: Level): string => (level === 'EH2_PLUS' ? 'EH2+' : level)
 
 export class UsersService {
   constructor(
@@ -73,7 +74,7 @@ export class UsersService {
     if (filter.q) {
       conditions.push(userMatches(filter.q))
     }
-    if (filter.level) conditions.push(Prisma.sql`m.level = ${sqlLevel(filter.level)}::"Level"`)
+    if (filter.level) conditions.push(Prisma.sql`m.level = ${toDbLevel(filter.level)}::"Level"`)
     if (filter.meansStatus) conditions.push(Prisma.sql`m.status = ${filter.meansStatus}::"MeansStatus"`)
     if (after) conditions.push(Prisma.sql`(u.last_name, u.first_name, u.id) > (${after.l}, ${after.f}, ${after.i}::uuid)`)
     const rows = await this.db.$queryRaw<
@@ -99,7 +100,7 @@ export class UsersService {
       lastName: r.last_name,
       email: r.email,
       mobile: r.mobile,
-      level: dbLevel(r.level),
+      level: r.level === null ? null : fromDbLevel(r.level),
       meansStatus: r.status,
       meansValidUntil: r.valid_until,
       mandates: Number(r.mandates),
@@ -169,10 +170,9 @@ export class UsersService {
     if (!user.links.some((l) => l.organisationId === organisation.id)) throw new NotFoundError()
     const means = user.means.find((m) => m.status === 'active')
     if (!means) throw new RuleViolation('users:upgrade.errors.noActiveMeans', 'level')
-    if (levelRank(input.level) <= levelRank(means.level)) throw new RuleViolation('users:upgrade.errors.notHigher', 'level')
-    // Rule 2: not above the admin's own level for the organisation.
-    if (levelRank(input.level) > levelRank(organisation.level)) throw new RuleViolation('users:upgrade.errors.aboveAdmin', 'level')
-    const open = user.applications.some((a) => a.type === 'upgrade' && ['awaiting_signature', 'signed', 'awaiting_identity_check'].includes(a.status))
+    if (levelAtLeast(means.level, input.level)) throw new RuleViolation('users:upgrade.errors.notHigher', 'level')
+    assertWithinAdminLevel(organisation.level, input.level, { key: 'users:upgrade.errors.aboveAdmin', field: 'level' })
+    const open = user.applications.some((a) => a.type === 'upgrade' && isOpenApplication(a.status))
     if (open) throw new RuleViolation('users:upgrade.errors.alreadyOpen', 'level')
     return this.db.$transaction(async (tx) => {
       const app = await tx.application.create({

@@ -8,36 +8,16 @@ import { recordAudit } from '../audit.ts'
 import type { Tx } from '../../db/tx.ts'
 import { queueMail, queueMails } from '../outbox.ts'
 import { createActionToken } from './actionTokens.ts'
-import { levelRank, needsIdentityCheck } from '../../domain/levels.ts'
+import { levelAtLeast, needsIdentityCheck } from '../../domain/levels.ts'
 import { carryOutRenewalApplication } from './renewals.ts'
 import { carryAdminMandatesWithMeans } from './adminMandates.ts'
+import { LIVE_MANDATE_STATUSES } from '../../domain/statuses.ts'
+import { personName } from '../../domain/names.ts'
+import { representativesSuffice } from '../../domain/rules.ts'
 
 export const SIGNING_LINK_DAYS = 14
 
-export type Rep = { id: string; authority: Authority }
-
-/**
- * Rule 11: one admin signs, or the legal representatives by their authority: sole one signature;
- * joint all joint ones; limited at least two for EH2/EH2+, a majority for EH3, never for EH4.
- */
-export function representativesSuffice(level: Level | null, reps: Rep[], signedRepIds: Set<string>): boolean {
-  const signed = (r: Rep) => signedRepIds.has(r.id)
-  if (reps.some((r) => r.authority === 'sole' && signed(r))) return true
-  const joint = reps.filter((r) => r.authority === 'joint')
-  if (joint.length > 0 && joint.every(signed)) return true
-  const limited = reps.filter((r) => r.authority === 'limited')
-  const limitedSigned = limited.filter(signed).length
-  const lvl = level ?? 'EH2'
-  if (lvl === 'EH4') return false
-  if (lvl === 'EH3') return limited.length > 0 && limitedSigned * 2 > limited.length
-  return limitedSigned >= 2
-}
-
 type MeansItem = { meansId?: string; level?: string; fromLevel?: string; termYears?: number }
-
-export function fullName(u: { firstName: string; lastNamePrefix: string | null; lastName: string }): string {
-  return [u.firstName, u.lastNamePrefix, u.lastName].filter(Boolean).join(' ')
-}
 
 /** After a signature: is the application signed enough? Then move it on. Returns the new status. */
 export async function afterSignature(tx: Tx, applicationId: string, actor: Actor, baseUrl: string): Promise<string> {
@@ -88,7 +68,7 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
     const means = await tx.means.findFirst({ where: { userId: user.id, status: 'active', level: app.level }, orderBy: { validUntil: 'desc' } })
     if (!means || means.validUntil <= today) throw new RuleViolation('applications:errors.adminLevelMismatch')
     validUntil = means.validUntil
-    const existing = await tx.mandate.findFirst({ where: { userId: user.id, organisationId: app.organisationId, kind: 'admin', scope: 'all', status: { in: ['active', 'pending'] } } })
+    const existing = await tx.mandate.findFirst({ where: { userId: user.id, organisationId: app.organisationId, kind: 'admin', scope: 'all', status: { in: [...LIVE_MANDATE_STATUSES] } } })
     if (existing) {
       await tx.mandate.update({ where: { id: existing.id }, data: { level: app.level, validUntil, status: 'active' } })
     } else {
@@ -107,7 +87,7 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
         })
     if (!means || means.userId !== user.id) throw new RuleViolation('applications:errors.noMeans')
     if (app.type === 'upgrade') {
-      if (means.status !== 'active' || levelRank(means.level) >= levelRank(app.level)) throw new RuleViolation('applications:errors.upgradeNotHigher')
+      if (means.status !== 'active' || levelAtLeast(means.level, app.level)) throw new RuleViolation('applications:errors.upgradeNotHigher')
       // The level rises; the end date does not shrink, so the user's mandates stay valid.
       // Without a new term the end date stays; with one it never shrinks nor passes 5 years (rule 4).
       const until = app.termYears && validUntil > means.validUntil ? validUntil : means.validUntil
@@ -137,7 +117,7 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
       template: 'means-active',
       locale: user.locale,
       data: {
-        name: fullName(user),
+        name: personName(user),
         firstName: user.firstName,
         organisationName: app.organisation.name,
         level: app.level,
@@ -183,8 +163,8 @@ export async function requestRepresentativeSignatures(
         organisationName: app.organisation.name,
         applicationType: app.type,
         level: app.level ?? undefined,
-        subjectName: app.subjectUser ? fullName(app.subjectUser) : undefined,
-        requestedByName: app.requestedBy ? fullName(app.requestedBy) : undefined,
+        subjectName: app.subjectUser ? personName(app.subjectUser) : undefined,
+        requestedByName: app.requestedBy ? personName(app.requestedBy) : undefined,
         signPath: `/ondertekenen/${token}`,
         expiresAt: isoDate(expiresAt),
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { representativesSuffice, type Rep } from '../../../src/shared/workflows/applications.ts'
+import { representativesSuffice, type Representative as Rep } from '../../../src/domain/rules.ts'
 
 const reps = (...authorities: Rep['authority'][]): Rep[] => authorities.map((authority, i) => ({ id: `r${i}`, authority }))
 const signed = (...ids: string[]) => new Set(ids)
