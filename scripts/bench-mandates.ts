@@ -240,10 +240,10 @@ try {
     select id from mandates where organisation_id = ${org.id}::uuid and kind = 'use' and status = 'active'
       and valid_until < current_date + interval '3 years' order by random() limit ${n}`
   // A small warm-up renewal first (connection, plan and JIT caches), then the measured 1,000.
-  await services.mandateService.renew(actor, { ids: (await pick(100)).map((r) => r.id) }, 1)
+  await services.mandateLifecycleService.renew(actor, { ids: (await pick(100)).map((r) => r.id) }, 1)
   const ids = await pick(1000)
   const started = performance.now()
-  const outcomes = await services.mandateService.renew(actor, { ids: ids.map((r) => r.id) }, 1)
+  const outcomes = await services.mandateLifecycleService.renew(actor, { ids: ids.map((r) => r.id) }, 1)
   const ms = performance.now() - started
   const renewed = outcomes.filter((o) => !o.refusal).length
   console.log(`\nbulk renewal: ${outcomes.length} mandates (${renewed} renewed, ${outcomes.length - renewed} refused) in ${ms.toFixed(0)} ms   ${ms < 1000 ? 'OK' : 'MISSED'} (target < 1 s)`)

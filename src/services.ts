@@ -20,7 +20,9 @@ import { MailService } from './features/mail/mailService.ts'
 import { MailWorker } from './features/mail/worker.ts'
 import { ExpiryService } from './features/expiry/expiryService.ts'
 import { RenewalService } from './features/renewal/renewalService.ts'
-import { MandateService } from './features/mandates/mandateService.ts'
+import { MandateListService } from './features/mandates/listService.ts'
+import { MandateWizardService } from './features/mandates/wizardService.ts'
+import { MandateLifecycleService } from './features/mandates/lifecycleService.ts'
 import { AuditLogService } from './features/audit/auditLogService.ts'
 import { RateLimits } from './features/security/rateLimits.ts'
 import { SecurityService } from './features/security/securityService.ts'
@@ -58,7 +60,9 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     mailService: new MailService(db, () => mailWorker.wake()),
     expiryService,
     renewalService: new RenewalService(db),
-    mandateService: new MandateService(db, pageReads),
+    mandateListService: new MandateListService(db, pageReads),
+    mandateWizardService: new MandateWizardService(db),
+    mandateLifecycleService: new MandateLifecycleService(db),
     async close() {
       await mailWorker.stop()
       mailDelivery.close()

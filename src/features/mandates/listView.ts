@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { TFunction } from 'i18next'
 import { viewsDir } from '../../web/views.ts'
-import { LEVELS } from './mandateService.ts'
+import { LEVELS } from '../../domain/levels.ts'
 
 /**
  * The row icons (the same SVGs as views/partials/icons), read once: each icon's shape goes into a

@@ -1,7 +1,9 @@
 // Input of the Machtigingen pages: query strings and form posts. Messages are catalogue keys.
 import { z } from 'zod'
 import type { Level } from '../../generated/prisma/client.ts'
-import type { Cursor, ListFilter, ScopeItem } from './mandateService.ts'
+import { LEVEL_VALUES } from '../../domain/levels.ts'
+import { MANDATE_STATUSES } from '../../domain/statuses.ts'
+import type { Cursor, ListFilter, ScopeItem } from './model.ts'
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -9,8 +11,6 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value)
 }
 
-const LEVEL_VALUES = ['EH2', 'EH2_PLUS', 'EH3', 'EH4'] as const
-const STATUS_VALUES = ['active', 'pending', 'expired', 'revoked', 'suspended'] as const
 const SCOPE_KEY = /^(all|provider:[0-9a-f-]{36}|service:[0-9a-f-]{36})$/i
 const CURSOR = /^(\d{4}-\d{2}-\d{2})_([0-9a-f-]{36})$/i
 
@@ -23,7 +23,7 @@ export const listQuerySchema = z.object({
   gebruiker: optional(z.string().max(200, 'mandates:errors.userQuery')),
   dienst: optional(z.string().regex(SCOPE_KEY, 'mandates:errors.scopeFilter')),
   niveau: optional(z.enum(LEVEL_VALUES, 'mandates:errors.levelFilter')),
-  status: optional(z.enum(STATUS_VALUES, 'mandates:errors.statusFilter')),
+  status: optional(z.enum(MANDATE_STATUSES, 'mandates:errors.statusFilter')),
   inactief: optional(z.literal('1')),
   sorteer: optional(z.enum(['einddatum', 'einddatum-aflopend'], 'mandates:errors.sort')),
   per: optional(z.enum(['25', '50', '100'], 'mandates:errors.pageSize')),

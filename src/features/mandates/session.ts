@@ -1,7 +1,7 @@
 // What the Machtigingen pages keep in the session between form posts (works without JavaScript).
 import 'express-session'
 import type { Level } from '../../generated/prisma/client.ts'
-import type { ScopeItem } from './mandateService.ts'
+import type { ScopeItem } from './model.ts'
 
 export type MandateWizard = {
   organisationId?: string

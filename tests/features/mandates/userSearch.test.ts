@@ -3,14 +3,14 @@
 // admin's organisations; a search of three or more characters can use the trigram index.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Principal } from '../../../src/shared/principal.ts'
-import { MandateService } from '../../../src/features/mandates/mandateService.ts'
+import { MandateListService } from '../../../src/features/mandates/listService.ts'
 import { userMatches } from '../../../src/shared/userSearch.ts'
 import { todayUtc } from '../../../src/domain/dates.ts'
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts'
 import { actorFor, demo, yearsFromToday } from './helpers.ts'
 
 let t: TestDatabase
-let service: MandateService
+let service: MandateListService
 let d: Awaited<ReturnType<typeof demo>>
 let sanne: Principal
 /** Test users, all with the last name Zoekmans. */
@@ -32,7 +32,7 @@ async function addUser(firstName: string, lastNamePrefix: string | null, email: 
 
 beforeAll(async () => {
   t = await createTestDatabase({ demo: true, poolSize: 4 })
-  service = new MandateService(t.db)
+  service = new MandateListService(t.db)
   d = await demo(t.db)
   sanne = (await actorFor(t.db, d.sanne)).principal!
   u.wim = await addUser('Wim', 'van der', 'w.zoek_mans@zoektest.example', d.bakkerij, d.bakkerij)

@@ -1,0 +1,196 @@
+// Machtigingen: the list (one keyset-paginated statement per page, see docs/ARCHITECTURE.md "The hot
+// path") and one mandate for the confirmation pages. Scoped in SQL to the admin's organisations (rule 7).
+import { Prisma } from '../../generated/prisma/client.ts'
+import type { MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
+import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
+import { NotFoundError } from '../../errors.ts'
+import { addMonths, isoDate, todayUtc } from '../../domain/dates.ts'
+import { fromDbLevel } from '../../domain/levels.ts'
+import { personName } from '../../domain/names.ts'
+import { MANDATE_STATUSES } from '../../domain/statuses.ts'
+import { EXPIRY_NOTICE_MONTHS } from '../../domain/terms.ts'
+import type { Principal } from '../../shared/principal.ts'
+import { CatalogueNamesCache, type CatalogueNames } from './catalogueNames.ts'
+import { DEFAULT_PAGE_SIZE, PAGE_SIZES, type Cursor, type ListFilter, type MandateRow } from './model.ts'
+import { adminOrganisationIds, filterConditions, statusesOf } from './scoping.ts'
+
+type RawRow = {
+  id: string
+  user_id: string
+  first_name: string
+  last_name_prefix: string | null
+  last_name: string
+  email: string
+  organisation_id: string
+  scope: 'all' | 'provider' | 'service'
+  service_id: string | null
+  provider_id: string | null
+  level: string
+  branch_name: string | null
+  branch_number: string | null
+  valid_from: Date
+  valid_until: Date
+  status: MandateStatus
+}
+
+export type MandatePage = { rows: MandateRow[]; next: Cursor | null; previous: Cursor | null }
+
+/** The page query's parts that depend on the filter, the sort and the cursor. */
+type PageQuery = { orgIds: string[]; statuses: MandateStatus[]; allStatuses: boolean; conditions: Prisma.Sql[]; ascending: boolean; pageSize: number }
+
+/** One page of mandates: at most `pageSize + 1` rows (the extra one says there is more). */
+function pageSql(q: PageQuery): Prisma.Sql {
+  const order = q.ascending ? Prisma.sql`asc` : Prisma.sql`desc`
+  const where = Prisma.join(q.conditions, ' and ')
+  const statuses = q.allStatuses ? Prisma.sql`` : Prisma.sql`cross join unnest(${q.statuses}::"MandateStatus"[]) as s(status)`
+  const statusCondition = q.allStatuses ? Prisma.sql`true` : Prisma.sql`m.status = s.status`
+  // The limit is written into the SQL, not bound: with a bound limit, the generic plan guesses the
+  // page at 10 % of everything the scans could give, and joins users by hashing all of them (about
+  // twice the work at 25 rows). One of three known numbers, so three prepared statements at most.
+  const limit = Prisma.raw(String(q.pageSize + 1))
+  return Prisma.sql`
+      with page as (
+        select k.* from unnest(${q.orgIds}::uuid[]) as o(id)
+        ${statuses}
+        cross join lateral (
+          select m.id, m.user_id, m.organisation_id, m.scope, m.service_id, m.provider_id, m.level, m.branch_id,
+                 m.valid_from, m.valid_until, m.status
+          from mandates m
+          where m.organisation_id = o.id and ${statusCondition} and ${where}
+          order by m.valid_until ${order}, m.id ${order}
+          limit ${limit}
+        ) k
+        order by k.valid_until ${order}, k.id ${order}
+        limit ${limit}
+      )
+      select p.id, p.user_id, u.first_name, u.last_name_prefix, u.last_name, u.email,
+             p.organisation_id, p.scope::text as scope, p.service_id, p.provider_id, p.level::text as level,
+             p.valid_from, p.valid_until, p.status::text as status,
+             -- Looked up only for a mandate limited to a branch: a join would scan branches again
+             -- for every row of the page (for a small table PostgreSQL scans rather than seeks).
+             case when p.branch_id is not null then (select b.name from branches b where b.id = p.branch_id) end as branch_name,
+             case when p.branch_id is not null then (select b.branch_number from branches b where b.id = p.branch_id) end as branch_number
+      from page p
+      join users u on u.id = p.user_id
+      order by p.valid_until ${order}, p.id ${order}`
+}
+
+/** A row of the page as the list shows it, with the names of its organisation and catalogue entries. */
+function toMandateRow(r: RawRow, organisationNames: Map<string, string>, names: CatalogueNames, today: Date, twoMonths: Date): MandateRow {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    userName: personName({ firstName: r.first_name, lastNamePrefix: r.last_name_prefix, lastName: r.last_name }),
+    userEmail: r.email,
+    organisationId: r.organisation_id,
+    organisationName: organisationNames.get(r.organisation_id) ?? '',
+    scope: r.scope,
+    serviceName: (r.service_id && names.services.get(r.service_id)?.name) || null,
+    providerName: (r.provider_id ? names.providers.get(r.provider_id) : r.service_id && names.services.get(r.service_id)?.providerName) || null,
+    level: fromDbLevel(r.level),
+    branchName: r.branch_name,
+    branchNumber: r.branch_number,
+    validFrom: r.valid_from,
+    validUntil: r.valid_until,
+    status: r.status,
+    expired: r.status === 'expired' || (r.status === 'active' && r.valid_until < today),
+    expiringSoon: (r.status === 'active' || r.status === 'pending') && r.valid_until >= today && r.valid_until <= twoMonths,
+  }
+}
+
+/** The cursors of the pages around this one. Forward: a next page when there was one more row; a previous page whenever we came from a cursor. */
+function pageCursors(rows: MandateRow[], more: boolean, cursor: Cursor | null, reverse: boolean): { next: Cursor | null; previous: Cursor | null } {
+  const key = (row: MandateRow | undefined): { date: string; id: string } | null => (row ? { date: isoDate(row.validUntil), id: row.id } : null)
+  const first = key(rows[0])
+  const last = key(rows[rows.length - 1])
+  const hasNext = reverse ? Boolean(cursor) : more
+  const hasPrevious = reverse ? more : Boolean(cursor)
+  return {
+    next: hasNext && last ? { direction: 'after' as const, ...last } : null,
+    previous: hasPrevious && first ? { direction: 'before' as const, ...first } : null,
+  }
+}
+
+export class MandateListService {
+  private readonly catalogueNames: CatalogueNamesCache
+
+  constructor(
+    private readonly db: PrismaClient,
+    /** For the list's read queries, which run on every list page (src/db/pageReads.ts). */
+    private readonly pageReads: PageReads = prismaPageReads(db),
+  ) {
+    this.catalogueNames = new CatalogueNamesCache(pageReads)
+  }
+
+  /**
+   * The whole catalogue for the list's "Dienst" filter, by name: the same names the rows use, kept a
+   * minute (see catalogueNames.ts). The same object until the names are read again, so the options
+   * made from it are kept too (listView.ts).
+   */
+  async catalogueForFilter() {
+    return (await this.catalogueNames.get()).sorted
+  }
+
+  /**
+   * One page, keyset-paginated on (valid_until, id). Per organisation (and status) a LATERAL index
+   * scan takes at most one page, so a page costs the same at the start and deep in a list of 100,000.
+   */
+  async list(principal: Principal, filter: ListFilter, cursor: Cursor | null, now = new Date()): Promise<MandatePage> {
+    // All statuses ("Toon ook inactieve machtigingen"): one scan per organisation, of
+    // mandates(organisation_id, level, valid_until, id) when filtered on level, else of
+    // mandates(organisation_id, valid_until, id). Fewer statuses: a scan of mandates(organisation_id,
+    // status, valid_until, id) per organisation and status, so rows of other statuses are never read
+    // past, however many there are.
+    const allStatuses = MANDATE_STATUSES.every((status) => statusesOf(filter).includes(status))
+    const scoped = filterConditions(principal, filter, { levelIndexed: allStatuses })
+    if (!scoped) return { rows: [], next: null, previous: null }
+    const descending = filter.sort === 'end-desc'
+    // Walking backwards ("before") runs the query in the opposite order, then reverses.
+    const reverse = cursor?.direction === 'before'
+    const ascending = descending === reverse
+    const conditions = [...scoped.conditions]
+    if (cursor) {
+      conditions.push(
+        ascending
+          ? Prisma.sql`(m.valid_until, m.id) > (${cursor.date}::date, ${cursor.id}::uuid)`
+          : Prisma.sql`(m.valid_until, m.id) < (${cursor.date}::date, ${cursor.id}::uuid)`,
+      )
+    }
+    const pageSize = PAGE_SIZES.find((size) => size === filter.pageSize) ?? DEFAULT_PAGE_SIZE
+    const raw = await this.pageReads.rows<RawRow>(pageSql({ orgIds: scoped.orgIds, statuses: scoped.statuses, allStatuses, conditions, ascending, pageSize }))
+    const more = raw.length > pageSize
+    const pageRows = raw.slice(0, pageSize)
+    if (reverse) pageRows.reverse()
+    // Names of the organisations (the principal's) and of the catalogue (kept in memory) are not
+    // joined in SQL: see catalogueNames.ts.
+    const organisationNames = new Map(principal.adminOrganisations.map((o) => [o.id, o.name]))
+    const names = await this.catalogueNames.get(
+      (known) => pageRows.every((r) => (!r.service_id || known.services.has(r.service_id)) && (!r.provider_id || known.providers.has(r.provider_id))),
+    )
+    const today = todayUtc(now)
+    const twoMonths = addMonths(today, EXPIRY_NOTICE_MONTHS)
+    const rows = pageRows.map((r) => toMandateRow(r, organisationNames, names, today, twoMonths))
+    return { rows, ...pageCursors(rows, more, cursor, reverse) }
+  }
+
+  /** One mandate of the actor's organisations, for the confirmation pages; else 404. */
+  async getForAdmin(principal: Principal, id: string, now = new Date()) {
+    const mandate = await this.db.mandate.findFirst({
+      where: { id, kind: 'use', organisationId: { in: adminOrganisationIds(principal) } },
+      include: {
+        user: { select: { firstName: true, lastNamePrefix: true, lastName: true, email: true } },
+        organisation: { select: { name: true } },
+        service: { select: { name: true, provider: { select: { name: true } } } },
+        provider: { select: { name: true } },
+        branch: { select: { name: true, branchNumber: true } },
+      },
+    })
+    if (!mandate) throw new NotFoundError()
+    const today = todayUtc(now)
+    return {
+      ...mandate,
+      userName: personName(mandate.user),
+      expired: mandate.status === 'expired' || (mandate.status === 'active' && mandate.validUntil < today),
+    }
+  }
+}
