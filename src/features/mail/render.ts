@@ -1,7 +1,8 @@
 // Renders an outbox row to subject, plain text and HTML at send time, from the row's `data`.
 // Templates: views/mail/<template>.text.ejs and .html.ejs (the HTML one is wrapped in
 // views/mail/_layout.html.ejs); subjects and texts from the `mail` catalogue in the row's locale.
-// Links in `data` are paths (`renewPath: '/verlengen/…'`); templates make them absolute with url().
+// Links in `data` are paths made with `links` from src/paths.ts (`renewPath: links.renewal(token)`); templates
+// make them absolute with url(), and get `links` themselves for the fixed ones (`url(links.overview())`).
 import path from 'node:path'
 import ejs from 'ejs'
 import { translator, type Locale } from '../../i18n/index.ts'

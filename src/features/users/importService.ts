@@ -12,6 +12,7 @@ import type { Principal } from '../../shared/principal.ts'
 import { queueMails, type QueuedMail } from '../../shared/outbox.ts'
 import { needsIdentityCheck } from '../../domain/levels.ts'
 import { checkRows, toValidRow, type CheckedRow, type RawRow, type ValidRow } from './importRows.ts'
+import { paths } from '../../paths.ts'
 
 export type Preview = { rows: CheckedRow[]; valid: ValidRow[]; invalidCount: number }
 export type CommitResult = { created: number; active: number; awaitingCheck: number }
@@ -126,7 +127,7 @@ export class ImportService {
             level: row.level,
             validUntil: isoDate(validUntil),
             upgrade: false,
-            overviewPath: '/overzicht',
+            overviewPath: paths.overview,
           },
         })
       }

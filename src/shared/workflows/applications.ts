@@ -11,6 +11,7 @@ import { createActionToken } from './actionTokens.ts'
 import { levelRank, needsIdentityCheck } from '../../domain/levels.ts'
 import { carryOutRenewalApplication } from './renewals.ts'
 import { carryAdminMandatesWithMeans } from './adminMandates.ts'
+import { links } from '../../paths.ts'
 
 export const SIGNING_LINK_DAYS = 14
 
@@ -143,7 +144,7 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
         level: app.level,
         validUntil: isoDate(validUntil),
         upgrade: app.type === 'upgrade',
-        overviewPath: '/overzicht',
+        overviewPath: links.overview(),
       },
     })
   }
@@ -185,7 +186,7 @@ export async function requestRepresentativeSignatures(
         level: app.level ?? undefined,
         subjectName: app.subjectUser ? fullName(app.subjectUser) : undefined,
         requestedByName: app.requestedBy ? fullName(app.requestedBy) : undefined,
-        signPath: `/ondertekenen/${token}`,
+        signPath: links.signApplication(token),
         expiresAt: isoDate(expiresAt),
       },
     })
