@@ -7,6 +7,7 @@ import path from 'node:path'
 import ejs from 'ejs'
 import { translator, type Locale } from '../../i18n/index.ts'
 import { formatDate } from '../../web/format.ts'
+import { links } from '../../paths.ts'
 import { viewsDir } from '../../web/views.ts'
 import type { MailTemplate } from '../../shared/outbox.ts'
 
@@ -55,6 +56,7 @@ export async function renderMail(
     brandName: context.brandName,
     baseUrl: context.baseUrl,
     url,
+    links,
     date: (value: unknown) => formatDate(typeof value === 'string' || value instanceof Date ? value : null, locale),
     level: (value: unknown) => (value === 'EH2_PLUS' ? 'EH2+' : String(value ?? '')),
     /** A mandate's scope from { scope, serviceName?, providerName? }. */
