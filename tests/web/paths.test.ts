@@ -118,7 +118,7 @@ describe('paths and the app\'s routes', () => {
   afterAll(() => t.close())
 
   // Entries of paths.ts that are only the start of a route (`/ondertekenen` + `/:token`).
-  const PREFIXES = new Set([paths.sign, paths.renewal, paths.security.resetPassword])
+  const PREFIXES = new Set<string>([paths.sign, paths.renewal, paths.security.resetPassword])
 
   it('When the app registers its routes, then every pattern is in paths.ts and every pattern there is a route', () => {
     const patterns = new Set(allPatterns().map(([, pattern]) => pattern))
