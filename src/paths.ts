@@ -1,4 +1,22 @@
-// One source of truth for URLs: routers, redirects and views use these.
+// One source of truth for URLs. `paths`: every route pattern the routers register (`:id`, `:token`
+// are Express parameters). `links`: the typed builders for every link a router, service, mail or view
+// makes (views get `links` as a local: `href="<%= links.userDetail(u.id) %>"`). A test
+// (tests/web/paths.test.ts) fails on a portal URL written out anywhere else in src/ or views/.
+//
+// A new route: add its pattern here (in its feature's group), register it with `paths.…`, and add a
+// builder to `links` if anything links to it (a builder fills its pattern with `pathFor`).
+const BEHEER = '/beheer'
+const MANDATES = `${BEHEER}/machtigingen`
+const USERS = `${BEHEER}/gebruikers`
+const REQUESTS = `${BEHEER}/verzoeken`
+const APPLICATIONS = `${BEHEER}/aanvragen`
+const AUDIT_LOG = `${BEHEER}/logboek`
+const BACKOFFICE = '/backoffice'
+const MINE = '/mijn-gegevens'
+const SIGN = '/ondertekenen'
+const RENEWAL = '/verlengen'
+const DEV_MAILBOX = '/dev/mailbox'
+
 export const paths = {
   home: '/',
   login: '/inloggen',
@@ -7,26 +25,157 @@ export const paths = {
   language: '/taal',
   health: '/health',
   beheer: {
-    root: '/beheer',
-    mandates: '/beheer/machtigingen',
-    users: '/beheer/gebruikers',
-    usersAdd: '/beheer/gebruikers/toevoegen',
-    usersUpload: '/beheer/gebruikers/toevoegen/bestand',
-    adminAppointment: '/beheer/aanvragen/beheerder',
-    requests: '/beheer/verzoeken',
-    applications: '/beheer/aanvragen',
-    auditLog: '/beheer/logboek',
+    root: BEHEER,
+    mandates: MANDATES,
+    users: USERS,
+    usersExport: `${USERS}/export.csv`,
+    usersAdd: `${USERS}/toevoegen`,
+    usersAddSample: `${USERS}/toevoegen/voorbeeld.csv`,
+    usersUpload: `${USERS}/toevoegen/bestand`,
+    usersAddConfirm: `${USERS}/toevoegen/bevestigen`,
+    userDetail: `${USERS}/:id`,
+    userUpgrade: `${USERS}/:id/upgrade`,
+    adminAppointment: `${APPLICATIONS}/beheerder`,
+    requests: REQUESTS,
+    requestsNew: `${REQUESTS}/nieuw`,
+    requestCancel: `${REQUESTS}/:id/intrekken`,
+    applications: APPLICATIONS,
+    applicationSign: `${APPLICATIONS}/:id/ondertekenen`,
+    applicationCancel: `${APPLICATIONS}/:id/annuleren`,
+    applicationToRepresentatives: `${APPLICATIONS}/:id/naar-vertegenwoordigers`,
+    auditLog: AUDIT_LOG,
+    auditLogExport: `${AUDIT_LOG}/export.csv`,
   },
-  backoffice: '/backoffice',
-  mine: '/mijn-gegevens',
-  sign: '/ondertekenen',
-  backofficeMail: '/backoffice/mail',
-  renewal: '/verlengen',
+  /** Beheer → Machtigingen. Still registered through `mandatePaths` in src/features/mandates/routes.ts (same URLs). */
+  mandates: {
+    list: MANDATES,
+    wizard: `${MANDATES}/nieuw`,
+    wizardOrganisation: `${MANDATES}/nieuw/organisatie`,
+    wizardUser: `${MANDATES}/nieuw/gebruiker`,
+    wizardLevel: `${MANDATES}/nieuw/niveau`,
+    wizardServices: `${MANDATES}/nieuw/diensten`,
+    wizardTerm: `${MANDATES}/nieuw/termijn`,
+    wizardConfirm: `${MANDATES}/nieuw/bevestigen`,
+    wizardResult: `${MANDATES}/nieuw/resultaat`,
+    bulkRenew: `${MANDATES}/verlengen`,
+    bulkRenewResult: `${MANDATES}/verlengen/resultaat`,
+    revoke: `${MANDATES}/:id/intrekken`,
+    renew: `${MANDATES}/:id/verlengen`,
+    activate: `${MANDATES}/:id/activeren`,
+  },
+  backoffice: BACKOFFICE,
+  backofficeApprove: `${BACKOFFICE}/:id/goedkeuren`,
+  backofficeReject: `${BACKOFFICE}/:id/afwijzen`,
+  backofficeMail: `${BACKOFFICE}/mail`,
+  backofficeMailResend: `${BACKOFFICE}/mail/:id/opnieuw`,
+  mine: MINE,
+  mineMobile: `${MINE}/mobiel`,
+  mineEmail: `${MINE}/e-mailadres`,
+  mineEmailConfirm: `${MINE}/e-mailadres/:token`,
+  mineRequestAccept: `${MINE}/verzoeken/:id/accepteren`,
+  mineRequestReject: `${MINE}/verzoeken/:id/weigeren`,
+  sign: SIGN,
+  signApplication: `${SIGN}/:token`,
+  renewal: RENEWAL,
+  renewalToken: `${RENEWAL}/:token`,
   security: {
     enrol: '/inloggen/tweede-factor',
     recoveryCodes: '/inloggen/herstelcodes',
     forgotPassword: '/wachtwoord-vergeten',
     resetPassword: '/wachtwoord-herstellen',
+    resetPasswordToken: '/wachtwoord-herstellen/:token',
   },
-  devMailbox: '/dev/mailbox',
+  devMailbox: DEV_MAILBOX,
+  devMail: `${DEV_MAILBOX}/:id`,
+  devMailHtml: `${DEV_MAILBOX}/:id/html`,
 } as const
+
+/** The `:name` parameters of a route pattern, as a union of names. */
+export type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | PathParams<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never
+
+/** A route pattern with its parameters filled in (each one URI-encoded): `pathFor(paths.beheer.userDetail, { id })`. */
+export function pathFor<P extends string>(pattern: P, params: Record<PathParams<P>, string>): string {
+  return pattern.replace(/:(\w+)/g, (_match, name: string) => encodeURIComponent((params as Record<string, string>)[name] ?? ''))
+}
+
+/** A query-string value; empty ones (undefined, null, '', false) are left out. */
+export type QueryValue = string | number | boolean | null | undefined
+export type Query = Record<string, QueryValue>
+
+/** `path` with the non-empty values of `query` as its query string (in the order given), or `path` alone. */
+export function withQuery(path: string, query: Query | URLSearchParams = {}): string {
+  const params = query instanceof URLSearchParams ? query : new URLSearchParams()
+  if (!(query instanceof URLSearchParams)) {
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '' && value !== false) params.set(key, String(value))
+  }
+  const text = params.toString()
+  return text ? `${path}?${text}` : path
+}
+
+/** Every link the portal makes, by name. Lists take their filters as an optional query. */
+export const links = {
+  home: () => paths.home,
+  login: (query?: Query) => withQuery(paths.login, query),
+  overview: () => paths.overview,
+  logout: () => paths.logout,
+  language: () => paths.language,
+
+  // Beheer
+  mandates: (query?: Query) => withQuery(paths.mandates.list, query),
+  mandateWizard: (query?: Query) => withQuery(paths.mandates.wizard, query),
+  mandateRevoke: (id: string) => pathFor(paths.mandates.revoke, { id }),
+  mandateRenew: (id: string) => pathFor(paths.mandates.renew, { id }),
+  mandateActivate: (id: string) => pathFor(paths.mandates.activate, { id }),
+  users: (query?: Query) => withQuery(paths.beheer.users, query),
+  usersExport: (query?: Query) => withQuery(paths.beheer.usersExport, query),
+  usersAdd: () => paths.beheer.usersAdd,
+  usersAddSample: () => paths.beheer.usersAddSample,
+  usersUpload: () => paths.beheer.usersUpload,
+  usersAddConfirm: () => paths.beheer.usersAddConfirm,
+  userDetail: (id: string) => pathFor(paths.beheer.userDetail, { id }),
+  userUpgrade: (id: string) => pathFor(paths.beheer.userUpgrade, { id }),
+  requests: () => paths.beheer.requests,
+  requestsNew: () => paths.beheer.requestsNew,
+  requestCancel: (id: string) => pathFor(paths.beheer.requestCancel, { id }),
+  applications: (query?: Query) => withQuery(paths.beheer.applications, query),
+  applicationSign: (id: string) => pathFor(paths.beheer.applicationSign, { id }),
+  applicationCancel: (id: string) => pathFor(paths.beheer.applicationCancel, { id }),
+  applicationToRepresentatives: (id: string) => pathFor(paths.beheer.applicationToRepresentatives, { id }),
+  adminAppointment: () => paths.beheer.adminAppointment,
+  auditLog: (query?: Query | URLSearchParams) => withQuery(paths.beheer.auditLog, query),
+  auditLogExport: (query?: Query | URLSearchParams) => withQuery(paths.beheer.auditLogExport, query),
+
+  // Back office
+  backoffice: () => paths.backoffice,
+  backofficeApprove: (id: string) => pathFor(paths.backofficeApprove, { id }),
+  backofficeReject: (id: string) => pathFor(paths.backofficeReject, { id }),
+  backofficeMail: (query?: Query) => withQuery(paths.backofficeMail, query),
+  backofficeMailResend: (id: string) => pathFor(paths.backofficeMailResend, { id }),
+  devMailbox: () => paths.devMailbox,
+  devMail: (id: string) => pathFor(paths.devMail, { id }),
+  devMailHtml: (id: string) => pathFor(paths.devMailHtml, { id }),
+
+  // Mijn gegevens
+  mine: () => paths.mine,
+  mineMobile: () => paths.mineMobile,
+  mineEmail: () => paths.mineEmail,
+  mineEmailConfirm: (token: string) => pathFor(paths.mineEmailConfirm, { token }),
+  mineRequestAccept: (id: string) => pathFor(paths.mineRequestAccept, { id }),
+  mineRequestReject: (id: string) => pathFor(paths.mineRequestReject, { id }),
+
+  // Links in mails that work without logging in
+  signApplication: (token: string) => pathFor(paths.signApplication, { token }),
+  renewal: (token: string) => pathFor(paths.renewalToken, { token }),
+  resetPassword: (token: string) => pathFor(paths.security.resetPasswordToken, { token }),
+
+  // Logging in
+  enrol: () => paths.security.enrol,
+  recoveryCodes: () => paths.security.recoveryCodes,
+  forgotPassword: () => paths.security.forgotPassword,
+}
+
+export type Links = typeof links

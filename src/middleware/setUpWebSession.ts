@@ -4,6 +4,7 @@ import { Router } from 'express'
 import type pg from 'pg'
 
 import { SESSION_COOKIE } from '../web/cookies.ts'
+import { links } from '../paths.ts'
 
 export { SESSION_COOKIE }
 export const IDLE_TIMEOUT_MS = 15 * 60 * 1000
@@ -97,7 +98,7 @@ export function setUpWebSession(options: { pool: pg.Pool; secret: string; secure
     if (createdAt && Date.now() - createdAt > ABSOLUTE_TIMEOUT_MS) {
       return req.session.destroy(() => {
         res.clearCookie(SESSION_COOKIE)
-        res.redirect(303, '/inloggen?verlopen=1')
+        res.redirect(303, links.login({ verlopen: 1 }))
       })
     }
     next()

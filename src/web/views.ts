@@ -6,6 +6,7 @@ import type { Express } from 'express'
 import { projectRoot } from '../db/migrations.ts'
 import { fieldId, noErrors } from './forms.ts'
 import { formatDate } from './format.ts'
+import { links } from '../paths.ts'
 
 export const viewsDir = path.join(projectRoot, 'views')
 const layoutFile = path.join(viewsDir, 'layout.ejs')
@@ -83,6 +84,9 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.locals.brandName = options.brandName
   app.locals.fieldId = fieldId
   app.locals.formatDate = formatDate
+  // Every link a page makes: `href="<%= links.userDetail(id) %>"` (src/paths.ts). Not `paths`: the
+  // Machtigingen pages get their own `paths` local.
+  app.locals.links = links
   app.locals.renderStrict = strict
   app.locals.selectOptions = selectOptions
   app.locals.errors = noErrors()

@@ -7,6 +7,7 @@ import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
+import { adminOrganisationIds } from '../../policy/access.ts'
 import { findActionToken, useActionToken } from '../../shared/workflows/actionTokens.ts'
 import { adminMeansFits, assertWithinAdminLevel } from '../../domain/rules.ts'
 import { afterSignature, notifyRepresentatives, requestRepresentativeSignatures } from '../../shared/workflows/applications.ts'
@@ -24,7 +25,7 @@ export class ApplicationsService {
   ) {}
 
   async list(principal: Principal, status?: string) {
-    const ids = principal.adminOrganisations.map((o) => o.id)
+    const ids = adminOrganisationIds(principal)
     const statusFilter = ALL_STATUSES.includes(status as ApplicationStatus) ? (status as ApplicationStatus) : undefined
     return this.db.application.findMany({
       where: { organisationId: { in: ids }, ...(statusFilter ? { status: statusFilter } : {}) },
@@ -39,7 +40,7 @@ export class ApplicationsService {
   }
 
   private async openApplication(principal: Principal, applicationId: string) {
-    const ids = principal.adminOrganisations.map((o) => o.id)
+    const ids = adminOrganisationIds(principal)
     if (!/^[0-9a-f-]{36}$/i.test(applicationId)) throw new NotFoundError()
     const app = await this.db.application.findFirst({ where: { id: applicationId, organisationId: { in: ids } }, include: { signatures: true } })
     if (!app) throw new NotFoundError()

@@ -3,7 +3,8 @@ import { z } from 'zod'
 import { RuleViolation } from '../../errors.ts'
 import { flash } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
-import { paths } from '../../paths.ts'
+import { links, paths } from '../../paths.ts'
+import { principal } from '../../web/principal.ts'
 import type { Services } from '../../services.ts'
 import { parseForm, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
@@ -23,12 +24,11 @@ const STATUSES = ['awaiting_signature', 'signed', 'awaiting_identity_check', 'is
 
 export function applicationRoutes({ applicationsService }: Services): Router {
   const router = Router()
-  const base = paths.beheer.applications
   const crumbs = (req: Request, ...more: Crumb[]) => beheerCrumbs(req, 'applications', ...more)
 
-  router.get(base, allow('admin'), async (req, res) => {
+  router.get(paths.beheer.applications, allow('admin'), async (req, res) => {
     const status = typeof req.query.status === 'string' ? req.query.status : ''
-    const applications = await applicationsService.list(req.user!, status)
+    const applications = await applicationsService.list(principal(req), status)
     res.render('pages/applications/list', {
       title: req.t('applications:list.title'),
       section: 'beheer',
@@ -44,34 +44,34 @@ export function applicationRoutes({ applicationsService }: Services): Router {
   })
 
   const actions = [
-    ['ondertekenen', async (req: Request) => {
-      const status = await applicationsService.sign(req.user!, actorFrom(req), parseParams(idParam, req.params).id)
+    [paths.beheer.applicationSign, async (req: Request) => {
+      const status = await applicationsService.sign(principal(req), actorFrom(req), parseParams(idParam, req.params).id)
       return req.t(`applications:list.signed.${status}`)
     }],
-    ['annuleren', async (req: Request) => {
-      await applicationsService.cancel(req.user!, actorFrom(req), parseParams(idParam, req.params).id)
+    [paths.beheer.applicationCancel, async (req: Request) => {
+      await applicationsService.cancel(principal(req), actorFrom(req), parseParams(idParam, req.params).id)
       return req.t('applications:list.cancelled')
     }],
-    ['naar-vertegenwoordigers', async (req: Request) => {
-      const count = await applicationsService.sendToRepresentatives(req.user!, actorFrom(req), parseParams(idParam, req.params).id)
+    [paths.beheer.applicationToRepresentatives, async (req: Request) => {
+      const count = await applicationsService.sendToRepresentatives(principal(req), actorFrom(req), parseParams(idParam, req.params).id)
       return req.t('applications:list.sent', { count })
     }],
   ] as const
-  for (const [suffix, run] of actions) {
-    router.post(`${base}/:id/${suffix}`, allow('admin'), async (req, res) => {
+  for (const [path, run] of actions) {
+    router.post(path, allow('admin'), async (req, res) => {
       try {
         flash(req, 'success', await run(req))
       } catch (error) {
         if (!(error instanceof RuleViolation)) throw error
         flash(req, 'error', req.t(error.messageKey, error.params))
       }
-      res.redirect(303, base)
+      res.redirect(303, links.applications())
     })
   }
 
   // Beheerdersformulier
   function renderAppoint(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-    const orgs = req.user!.adminOrganisations
+    const orgs = principal(req).adminOrganisations
     res.status(status).render('pages/applications/appoint', {
       title: req.t('applications:appoint.title'),
       section: 'beheer',
@@ -88,9 +88,9 @@ export function applicationRoutes({ applicationsService }: Services): Router {
     const parsed = parseForm(appointSchema, req.body, req.t, APPOINT_ORDER)
     if (!parsed.ok) return renderAppoint(req, res, 400, { errors: parsed.errors, values: parsed.values })
     try {
-      await applicationsService.appointAdmin(req.user!, actorFrom(req), parsed.data)
+      await applicationsService.appointAdmin(principal(req), actorFrom(req), parsed.data)
       flash(req, 'success', req.t('applications:appoint.done'))
-      res.redirect(303, base)
+      res.redirect(303, links.applications())
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error
       renderAppoint(req, res, 422, { errors: ruleErrors(error, req.t, APPOINT_ORDER), values: parsed.data })
@@ -98,11 +98,11 @@ export function applicationRoutes({ applicationsService }: Services): Router {
   })
 
   // The legal representative's signing link: no login, only for what it names.
-  router.get(`${paths.sign}/:token`, allow('anonymous'), async (req, res) => {
+  router.get(paths.signApplication, allow('anonymous'), async (req, res) => {
     const found = await applicationsService.describeSigningLink(String(req.params.token))
     res.status(found.ok ? 200 : 410).render('pages/applications/sign', { title: req.t('applications:sign.title'), found, token: String(req.params.token), fullName: personName, levelLabel, done: null })
   })
-  router.post(`${paths.sign}/:token`, allow('anonymous'), async (req, res) => {
+  router.post(paths.signApplication, allow('anonymous'), async (req, res) => {
     const result = await applicationsService.signByLink(String(req.params.token), actorFrom(req))
     res.status(result.ok ? 200 : 410).render('pages/applications/sign', {
       title: req.t('applications:sign.title'),

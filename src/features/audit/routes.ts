@@ -3,15 +3,14 @@
 import { Router, type Request } from 'express'
 import { stringify } from 'csv-stringify'
 import { allow } from '../../policy/access.ts'
-import { paths } from '../../paths.ts'
+import { links, paths } from '../../paths.ts'
+import { principal as principalOf } from '../../web/principal.ts'
 import type { Services } from '../../services.ts'
 import { addDays, isoDate } from '../../domain/dates.ts'
 import { formatDateTime } from '../../web/format.ts'
 import { keepValues, parseForm } from '../../web/forms.ts'
 import type { AuditFilter, AuditRow } from './auditLogService.ts'
 import { auditFieldOrder, auditQuerySchema, type AuditQuery } from './schemas.ts'
-
-export const auditExportPath = `${paths.beheer.auditLog}/export.csv`
 
 function toFilter(q: AuditQuery): AuditFilter {
   return { organisationId: q.organisatie, user: q.gebruiker, action: q.actie, from: q.van, until: q.tot ? addDays(q.tot, 1) : undefined }
@@ -26,11 +25,6 @@ function filterQuery(q: AuditQuery): URLSearchParams {
   if (q.van) params.set('van', isoDate(q.van))
   if (q.tot) params.set('tot', isoDate(q.tot))
   return params
-}
-
-function withQuery(path: string, params: URLSearchParams): string {
-  const query = params.toString()
-  return query ? `${path}?${query}` : path
 }
 
 function sectionFor(req: Request) {
@@ -51,12 +45,12 @@ export function auditRoutes({ auditLogService }: Services): Router {
   const router = Router()
 
   router.get(paths.beheer.auditLog, allow('admin', 'backoffice'), async (req, res) => {
-    const principal = req.user!
+    const principal = principalOf(req)
     const options = await auditLogService.filterOptions(principal)
     const parsed = parseForm(auditQuerySchema, req.query, req.t, auditFieldOrder)
-    const common = { title: req.t('audit:title'), ...sectionFor(req), options, formatDateTime, exportPath: auditExportPath }
+    const common = { title: req.t('audit:title'), ...sectionFor(req), options, formatDateTime, exportPath: links.auditLogExport() }
     if (!parsed.ok) {
-      return res.status(400).render('pages/audit/index', { ...common, errors: parsed.errors, values: parsed.values, rows: [], pagination: null, exportHref: auditExportPath })
+      return res.status(400).render('pages/audit/index', { ...common, errors: parsed.errors, values: parsed.values, rows: [], pagination: null, exportHref: links.auditLogExport() })
     }
     const q = parsed.data
     const { rows, next } = await auditLogService.page(principal, toFilter(q), q.na ? BigInt(q.na) : undefined)
@@ -68,15 +62,15 @@ export function auditRoutes({ auditLogService }: Services): Router {
       values: keepValues(req.query),
       rows,
       pagination: {
-        firstHref: q.na ? withQuery(paths.beheer.auditLog, params) : undefined,
-        nextHref: next ? withQuery(paths.beheer.auditLog, nextParams) : undefined,
+        firstHref: q.na ? links.auditLog(params) : undefined,
+        nextHref: next ? links.auditLog(nextParams) : undefined,
       },
-      exportHref: withQuery(auditExportPath, params),
+      exportHref: links.auditLogExport(params),
     })
   })
 
-  router.get(auditExportPath, allow('admin', 'backoffice'), async (req, res) => {
-    const principal = req.user!
+  router.get(paths.beheer.auditLogExport, allow('admin', 'backoffice'), async (req, res) => {
+    const principal = principalOf(req)
     const parsed = auditQuerySchema.safeParse(req.query)
     if (!parsed.success) return res.redirect(303, paths.beheer.auditLog)
     const t = req.t

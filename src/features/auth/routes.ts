@@ -1,6 +1,6 @@
 import { Router, type Request, type Response, type NextFunction } from 'express'
 import { allow } from '../../policy/access.ts'
-import { paths } from '../../paths.ts'
+import { links, paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { logIn } from '../../web/login.ts'
 import { SESSION_COOKIE } from '../../web/cookies.ts'
@@ -81,7 +81,7 @@ export function authRoutes({ rateLimits, securityService }: Services): Router {
       if (error) return next(error)
       req.session.destroy(() => {
         res.clearCookie(SESSION_COOKIE)
-        res.redirect(303, `${paths.login}?uitgelogd=1`)
+        res.redirect(303, links.login({ uitgelogd: 1 }))
       })
     })
   })

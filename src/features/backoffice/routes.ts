@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express'
 import { RuleViolation } from '../../errors.ts'
 import { flash } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
-import { paths } from '../../paths.ts'
+import { links, paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
@@ -12,16 +12,15 @@ import { idParam, parseParams } from '../../policy/params.ts'
 
 export function backofficeRoutes({ backofficeService }: Services): Router {
   const router = Router()
-  const base = paths.backoffice
 
   async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
     const { total, applications } = await backofficeService.queue()
     res.status(status).render('pages/backoffice/index', { title: req.t('backoffice:title'), section: 'backoffice', subsection: 'identityChecks', applications, total, fullName: personName, levelLabel, rejecting: null, ...extra })
   }
 
-  router.get(base, allow('backoffice'), (req, res) => render(req, res, 200))
+  router.get(paths.backoffice, allow('backoffice'), (req, res) => render(req, res, 200))
 
-  router.post(`${base}/:id/goedkeuren`, allow('backoffice'), async (req, res) => {
+  router.post(paths.backofficeApprove, allow('backoffice'), async (req, res) => {
     try {
       await backofficeService.approve(actorFrom(req), parseParams(idParam, req.params).id)
       flash(req, 'success', req.t('backoffice:approved'))
@@ -29,20 +28,20 @@ export function backofficeRoutes({ backofficeService }: Services): Router {
       if (!(error instanceof RuleViolation)) throw error
       flash(req, 'error', req.t(error.messageKey))
     }
-    res.redirect(303, base)
+    res.redirect(303, links.backoffice())
   })
 
-  router.post(`${base}/:id/afwijzen`, allow('backoffice'), async (req, res) => {
+  router.post(paths.backofficeReject, allow('backoffice'), async (req, res) => {
     const reason = String(req.body?.reason ?? '').slice(0, 2000)
     try {
       await backofficeService.reject(actorFrom(req), parseParams(idParam, req.params).id, reason)
       flash(req, 'success', req.t('backoffice:rejected'))
-      res.redirect(303, base)
+      res.redirect(303, links.backoffice())
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error
       if (!error.field) {
         flash(req, 'error', req.t(error.messageKey))
-        return res.redirect(303, base)
+        return res.redirect(303, links.backoffice())
       }
       const errors = ruleErrors({ ...error, field: `reason-${req.params.id}` }, req.t)
       await render(req, res, 422, { errors, values: { [`reason-${req.params.id}`]: reason } })

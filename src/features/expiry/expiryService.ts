@@ -19,6 +19,7 @@ import { systemActor } from '../../shared/actor.ts'
 import { auditInsertFrom } from '../../shared/audit.ts'
 import { queueMailsFrom, wakeMailWorker } from '../../shared/outbox.ts'
 import { endAdminMandatesWithoutMeans } from '../../shared/workflows/adminMandates.ts'
+import { links } from '../../paths.ts'
 
 export type ExpiryScanResult = {
   expiredMandates: number
@@ -31,6 +32,13 @@ export type ExpiryScanResult = {
 
 export const RENEWAL_LINK_GRACE_DAYS = 30
 const ACTOR_LABEL = 'systeem (verloopcontrole)'
+
+/** A constant as an SQL string literal. */
+const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`
+// The mails' links, finished in SQL: links.renewal(token) and links.mandates({ organisatie: id }).
+// Tokens are hex and ids UUIDs, so nothing needs encoding (tests/web/paths.test.ts checks the prefixes).
+export const RENEW_PATH_PREFIX = links.renewal('')
+export const LIST_PATH_PREFIX = `${links.mandates()}?organisatie=`
 
 const EXPIRE_SQL = `
 WITH expired_mandates AS (
@@ -99,7 +107,7 @@ WITH items AS (
            'name', f.holder_name, 'kind', f.kind, 'threshold', f.threshold,
            'validUntil', to_char(f.valid_until, 'YYYY-MM-DD'), 'level', f.level,
            'organisationName', f.organisation_name, 'scope', f.scope, 'serviceName', f.service_name, 'providerName', f.provider_name,
-           'renewPath', '/verlengen/' || f.token,
+           'renewPath', ${sqlText(RENEW_PATH_PREFIX)} || f.token,
            'linkExpiresAt', to_char(f.valid_until + $2::int, 'YYYY-MM-DD')))`,
   })}
 ), sent AS (
@@ -121,7 +129,7 @@ WITH items AS (
            'holderName', d.holder_name, 'kind', d.kind, 'threshold', d.threshold,
            'validUntil', to_char(d.valid_until, 'YYYY-MM-DD'), 'level', d.level,
            'scope', d.scope, 'serviceName', d.service_name, 'providerName', d.provider_name,
-           'renewPath', '/verlengen/' || d.token)) ORDER BY d.valid_until, d.holder_name) AS items
+           'renewPath', ${sqlText(RENEW_PATH_PREFIX)} || d.token)) ORDER BY d.valid_until, d.holder_name) AS items
   FROM digest_items d
   GROUP BY d.org_id
 ), admins AS (
@@ -139,7 +147,7 @@ WITH items AS (
     template: "'expiry-digest'",
     locale: 'a.locale',
     data: `jsonb_build_object('name', a.name, 'organisationName', o.name, 'organisationId', o.id,
-                            'listPath', '/beheer/machtigingen?organisatie=' || o.id, 'items', p.items)`,
+                            'listPath', ${sqlText(LIST_PATH_PREFIX)} || o.id, 'items', p.items)`,
   })}
 )
 SELECT (SELECT count(*) FROM notices)::int AS notices, (SELECT count(*) FROM digests)::int AS digests,

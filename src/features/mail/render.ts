@@ -1,11 +1,13 @@
 // Renders an outbox row to subject, plain text and HTML at send time, from the row's `data`.
 // Templates: views/mail/<template>.text.ejs and .html.ejs (the HTML one is wrapped in
 // views/mail/_layout.html.ejs); subjects and texts from the `mail` catalogue in the row's locale.
-// Links in `data` are paths (`renewPath: '/verlengen/…'`); templates make them absolute with url().
+// Links in `data` are paths made with `links` from src/paths.ts (`renewPath: links.renewal(token)`); templates
+// make them absolute with url(), and get `links` themselves for the fixed ones (`url(links.overview())`).
 import path from 'node:path'
 import ejs from 'ejs'
 import { translator, type Locale } from '../../i18n/index.ts'
 import { formatDate } from '../../web/format.ts'
+import { links } from '../../paths.ts'
 import { viewsDir } from '../../web/views.ts'
 import type { MailTemplate } from '../../shared/outbox.ts'
 import { fromDbLevel, levelLabel } from '../../domain/levels.ts'
@@ -55,6 +57,7 @@ export async function renderMail(
     brandName: context.brandName,
     baseUrl: context.baseUrl,
     url,
+    links,
     date: (value: unknown) => formatDate(typeof value === 'string' || value instanceof Date ? value : null, locale),
     level: (value: unknown) => (typeof value === 'string' && value ? levelLabel(fromDbLevel(value)) : ''),
     /** A mandate's scope from { scope, serviceName?, providerName? }. */

@@ -4,7 +4,7 @@ import { Router, type Request } from 'express'
 import { z } from 'zod'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { allow } from '../../policy/access.ts'
-import { paths } from '../../paths.ts'
+import { links, paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { flash } from '../../web/flash.ts'
 import { actorFrom } from '../../shared/actor.ts'
@@ -41,7 +41,7 @@ export function mailRoutes({ mailService, config }: Services): Router {
     res.render('pages/mail/dev-mailbox', { title: req.t('mail:devMailbox.title'), rows })
   })
 
-  router.get(`${paths.devMailbox}/:id`, allow('anonymous'), async (req, res) => {
+  router.get(paths.devMail, allow('anonymous'), async (req, res) => {
     devOnly()
     const mail = await mailService.get(idFrom(req))
     res.render('pages/mail/dev-mail', {
@@ -52,7 +52,7 @@ export function mailRoutes({ mailService, config }: Services): Router {
   })
 
   /** The mail's own HTML, as a mail client would show it (its inline styles allowed, nothing else). */
-  router.get(`${paths.devMailbox}/:id/html`, allow('anonymous'), async (req, res) => {
+  router.get(paths.devMailHtml, allow('anonymous'), async (req, res) => {
     devOnly()
     const mail = await mailService.get(idFrom(req))
     if (!mail.htmlBody) throw new NotFoundError()
@@ -66,7 +66,6 @@ export function mailRoutes({ mailService, config }: Services): Router {
       mailService.list({ status: query.status, before: cursorFrom(query.before) }),
       mailService.counts(),
     ])
-    const base = `${paths.backofficeMail}?${query.status ? `status=${query.status}&` : ''}`
     res.render('pages/mail/backoffice', {
       title: req.t('mail:backoffice.title'),
       section: 'backoffice',
@@ -76,14 +75,14 @@ export function mailRoutes({ mailService, config }: Services): Router {
       status: query.status ?? '',
       statuses: MAIL_STATUSES,
       pagination: {
-        firstHref: query.before ? base.replace(/[?&]$/, '') : undefined,
-        nextHref: next ? `${base}before=${encodeURIComponent(`${next.createdAt.toISOString()}_${next.id}`)}` : undefined,
+        firstHref: query.before ? links.backofficeMail({ status: query.status }) : undefined,
+        nextHref: next ? links.backofficeMail({ status: query.status, before: `${next.createdAt.toISOString()}_${next.id}` }) : undefined,
       },
-      breadcrumbs: [{ label: req.t('common:nav.backoffice'), href: paths.backoffice }],
+      breadcrumbs: [{ label: req.t('common:nav.backoffice'), href: links.backoffice() }],
     })
   })
 
-  router.post(`${paths.backofficeMail}/:id/opnieuw`, allow('backoffice'), async (req, res) => {
+  router.post(paths.backofficeMailResend, allow('backoffice'), async (req, res) => {
     const id = idFrom(req)
     try {
       const { toAddress } = await mailService.retry(id, actorFrom(req))
@@ -92,7 +91,7 @@ export function mailRoutes({ mailService, config }: Services): Router {
       if (!(error instanceof RuleViolation)) throw error
       flash(req, 'error', req.t(error.messageKey))
     }
-    res.redirect(303, paths.backofficeMail + '?status=failed')
+    res.redirect(303, links.backofficeMail({ status: 'failed' }))
   })
 
   return router

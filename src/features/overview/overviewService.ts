@@ -2,6 +2,7 @@
 // means and mandates per level. Counted in SQL, scoped to the admin's organisations.
 import type { Level, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Principal } from '../../shared/principal.ts'
+import { adminOrganisationIds } from '../../policy/access.ts'
 import { todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel, LEVELS } from '../../domain/levels.ts'
 
@@ -26,7 +27,7 @@ export class OverviewService {
   constructor(private readonly db: PrismaClient) {}
 
   async forAdmin(principal: Principal, now = new Date()): Promise<OrganisationOverview[]> {
-    const ids = principal.adminOrganisations.map((o) => o.id)
+    const ids = adminOrganisationIds(principal)
     if (ids.length === 0) return []
     const today = todayUtc(now)
     const inTwoMonths = new Date(today)

@@ -20,6 +20,7 @@ import type { Principal } from '../../shared/principal.ts'
 import { queueMails } from '../../shared/outbox.ts'
 import { loadRenewalItem, renewItemNow, type RenewalItem } from '../../shared/workflows/renewals.ts'
 import { hashToken, looksLikeToken, newToken } from './tokens.ts'
+import { links } from '../../paths.ts'
 
 export { TERMS, type Term }
 export const SIGNING_LINK_DAYS = 30
@@ -188,7 +189,7 @@ export class RenewalService {
           subjectName: item.holderName,
           requestedByName: actor.principal?.name ?? undefined,
           items: [what],
-          signPath: `/ondertekenen/${token}`,
+          signPath: links.signApplication(token),
           expiresAt: isoDate(expiresAt),
         },
       })

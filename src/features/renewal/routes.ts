@@ -33,7 +33,7 @@ export function renewalRoutes({ renewalService, mailWorker }: Services): Router 
     })
   }
 
-  router.get(`${paths.renewal}/:token`, allow('anonymous'), async (req, res) => {
+  router.get(paths.renewalToken, allow('anonymous'), async (req, res) => {
     try {
       show(req, res, await renewalService.open(req.params.token, req.user ?? null))
     } catch (error) {
@@ -42,7 +42,7 @@ export function renewalRoutes({ renewalService, mailWorker }: Services): Router 
     }
   })
 
-  router.post(`${paths.renewal}/:token`, allow('anonymous'), async (req, res) => {
+  router.post(paths.renewalToken, allow('anonymous'), async (req, res) => {
     let page: RenewalPage
     try {
       page = await renewalService.open(req.params.token, req.user ?? null)

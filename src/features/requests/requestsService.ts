@@ -4,10 +4,11 @@ import type { LinkRequestStatus, PrismaClient } from '../../generated/prisma/cli
 import type { Config } from '../../config.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { addMonths, isoDate } from '../../domain/dates.ts'
-import { paths } from '../../paths.ts'
+import { links } from '../../paths.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
+import { adminOrganisationIds } from '../../policy/access.ts'
 import { queueMail } from '../../shared/outbox.ts'
 import { levelsAtOrBelow } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
@@ -27,7 +28,7 @@ export class RequestsService {
   ) {}
 
   async listForAdmin(principal: Principal, now = new Date()) {
-    const ids = principal.adminOrganisations.map((o) => o.id)
+    const ids = adminOrganisationIds(principal)
     const rows = await this.db.linkRequest.findMany({
       where: { organisationId: { in: ids } },
       include: {
@@ -66,7 +67,7 @@ export class RequestsService {
           organisationName: organisation.name,
           requestedByName: principal.name,
           expiresAt: isoDate(expiresAt),
-          requestPath: paths.mine,
+          requestPath: links.mine(),
         },
       })
       return request.id
@@ -74,7 +75,7 @@ export class RequestsService {
   }
 
   async cancel(principal: Principal, actor: Actor, requestId: string, now = new Date()): Promise<void> {
-    const ids = principal.adminOrganisations.map((o) => o.id)
+    const ids = adminOrganisationIds(principal)
     await this.db.$transaction(async (tx) => {
       const request = await tx.linkRequest.findFirst({ where: { id: requestId, organisationId: { in: ids } } })
       if (!request) throw new NotFoundError()

@@ -3,7 +3,8 @@ import { z } from 'zod'
 import { RuleViolation } from '../../errors.ts'
 import { flash } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
-import { paths } from '../../paths.ts'
+import { links, paths } from '../../paths.ts'
+import { principal } from '../../web/principal.ts'
 import type { Services } from '../../services.ts'
 import { parseForm, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
@@ -18,16 +19,15 @@ const ORDER = ['organisationId', 'email']
 
 export function requestRoutes({ requestsService }: Services): Router {
   const router = Router()
-  const base = paths.beheer.requests
   const crumbs = (req: Request, ...more: Crumb[]) => beheerCrumbs(req, 'requests', ...more)
 
-  router.get(base, allow('admin'), async (req, res) => {
-    const requests = await requestsService.listForAdmin(req.user!)
+  router.get(paths.beheer.requests, allow('admin'), async (req, res) => {
+    const requests = await requestsService.listForAdmin(principal(req))
     res.render('pages/requests/list', { title: req.t('requests:list.title'), section: 'beheer', subsection: 'requests', breadcrumbs: crumbs(req), requests })
   })
 
   function renderNew(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-    const orgs = req.user!.adminOrganisations
+    const orgs = principal(req).adminOrganisations
     res.status(status).render('pages/requests/new', {
       title: req.t('requests:new.title'),
       section: 'beheer',
@@ -39,30 +39,30 @@ export function requestRoutes({ requestsService }: Services): Router {
     })
   }
 
-  router.get(`${base}/nieuw`, allow('admin'), (req, res) => renderNew(req, res, 200))
+  router.get(paths.beheer.requestsNew, allow('admin'), (req, res) => renderNew(req, res, 200))
 
-  router.post(`${base}/nieuw`, allow('admin'), async (req, res) => {
+  router.post(paths.beheer.requestsNew, allow('admin'), async (req, res) => {
     const parsed = parseForm(newRequestSchema, req.body, req.t, ORDER)
     if (!parsed.ok) return renderNew(req, res, 400, { errors: parsed.errors, values: parsed.values })
     try {
-      await requestsService.create(req.user!, actorFrom(req), parsed.data)
+      await requestsService.create(principal(req), actorFrom(req), parsed.data)
       flash(req, 'success', req.t('requests:new.done', { email: parsed.data.email }))
-      res.redirect(303, base)
+      res.redirect(303, links.requests())
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error
       renderNew(req, res, 422, { errors: ruleErrors(error, req.t, ORDER), values: parsed.data })
     }
   })
 
-  router.post(`${base}/:id/intrekken`, allow('admin'), async (req, res) => {
+  router.post(paths.beheer.requestCancel, allow('admin'), async (req, res) => {
     try {
-      await requestsService.cancel(req.user!, actorFrom(req), parseParams(idParam, req.params).id)
+      await requestsService.cancel(principal(req), actorFrom(req), parseParams(idParam, req.params).id)
       flash(req, 'success', req.t('requests:list.cancelled'))
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error
       flash(req, 'error', req.t(error.messageKey))
     }
-    res.redirect(303, base)
+    res.redirect(303, links.requests())
   })
 
   return router

@@ -9,6 +9,7 @@ import { fromFieldMessages, parseForm } from '../../web/forms.ts'
 import { flash } from '../../web/flash.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { logIn } from '../../web/login.ts'
+import { principal } from '../../web/principal.ts'
 import { totpUri, verifyTotpStep } from '../../shared/totp.ts'
 import { codeSchema, forgotSchema, resetParams, resetSchema } from './schemas.ts'
 
@@ -74,7 +75,7 @@ export function securityRoutes(services: Services): Router {
   router.get(paths.security.recoveryCodes, allow('user'), async (req, res) => {
     const codes = req.session.recoveryCodes
     delete req.session.recoveryCodes
-    const remaining = codes ? codes.length : await securityService.remainingRecoveryCodes(req.user!.id)
+    const remaining = codes ? codes.length : await securityService.remainingRecoveryCodes(principal(req).id)
     res.render('pages/security/recovery-codes', { title: req.t('security:recovery.title'), codes: codes ?? null, remaining })
   })
 
@@ -95,13 +96,13 @@ export function securityRoutes(services: Services): Router {
     res.redirect(303, paths.login)
   })
 
-  router.get(`${paths.security.resetPassword}/:token`, allow('anonymous'), async (req, res) => {
+  router.get(paths.security.resetPasswordToken, allow('anonymous'), async (req, res) => {
     const { token } = parseParams(resetParams, req.params)
     const valid = await securityService.resetTokenValid(token)
     res.render('pages/security/reset-password', { title: req.t('security:reset.title'), valid, token })
   })
 
-  router.post(`${paths.security.resetPassword}/:token`, allow('anonymous'), async (req, res) => {
+  router.post(paths.security.resetPasswordToken, allow('anonymous'), async (req, res) => {
     const { token } = parseParams(resetParams, req.params)
     const render = (status: number, extra: Record<string, unknown>) =>
       res.status(status).render('pages/security/reset-password', { title: req.t('security:reset.title'), valid: true, token, ...extra })

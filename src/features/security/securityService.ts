@@ -7,6 +7,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import { queueMail } from '../../shared/outbox.ts'
 import { hashPassword } from '../../shared/passwords.ts'
+import { links } from '../../paths.ts'
 
 export const RECOVERY_CODE_COUNT = 10
 export const RESET_TOKEN_MINUTES = 30
@@ -105,7 +106,7 @@ export class SecurityService {
         locale: user.locale,
         data: {
           name: [user.firstName, user.lastNamePrefix, user.lastName].filter(Boolean).join(' '),
-          resetPath: `/wachtwoord-herstellen/${token}`,
+          resetPath: links.resetPassword(token),
           expiresInMinutes: RESET_TOKEN_MINUTES,
         },
       })

@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express'
 import { RuleViolation } from '../../errors.ts'
 import { flash } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
-import { paths } from '../../paths.ts'
+import { links, paths } from '../../paths.ts'
+import { principal } from '../../web/principal.ts'
 import type { Services } from '../../services.ts'
 import { ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
@@ -11,33 +12,32 @@ import { idParam, parseParams } from '../../policy/params.ts'
 
 export function selfRoutes({ selfService, requestsService }: Services): Router {
   const router = Router()
-  const base = paths.mine
 
   async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-    const [profile, requests] = await Promise.all([selfService.profile(req.user!), requestsService.pendingForUser(req.user!)])
+    const [profile, requests] = await Promise.all([selfService.profile(principal(req)), requestsService.pendingForUser(principal(req))])
     res.status(status).render('pages/self/index', { title: req.t('self:title'), section: 'mine', person: profile.user, means: profile.means, mandates: profile.mandates, requests, fullName: personName, ...extra })
   }
 
-  router.get(base, allow('user'), (req, res) => render(req, res, 200))
+  router.get(paths.mine, allow('user'), (req, res) => render(req, res, 200))
 
-  router.post(`${base}/mobiel`, allow('user'), async (req, res) => {
+  router.post(paths.mineMobile, allow('user'), async (req, res) => {
     const mobile = String(req.body?.mobile ?? '')
     try {
-      await selfService.changeMobile(req.user!, actorFrom(req), mobile)
+      await selfService.changeMobile(principal(req), actorFrom(req), mobile)
       flash(req, 'success', req.t('self:mobile.done'))
-      res.redirect(303, base)
+      res.redirect(303, links.mine())
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error
       await render(req, res, 422, { errors: ruleErrors(error, req.t), values: { mobile } })
     }
   })
 
-  router.post(`${base}/e-mailadres`, allow('user'), async (req, res) => {
+  router.post(paths.mineEmail, allow('user'), async (req, res) => {
     const email = String(req.body?.email ?? '').slice(0, 300)
     try {
-      await selfService.requestEmailChange(req.user!, actorFrom(req), email)
+      await selfService.requestEmailChange(principal(req), actorFrom(req), email)
       flash(req, 'success', req.t('self:email.sent', { email: email.trim() }))
-      res.redirect(303, base)
+      res.redirect(303, links.mine())
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error
       await render(req, res, 422, { errors: ruleErrors(error, req.t), values: { email } })
@@ -45,33 +45,33 @@ export function selfRoutes({ selfService, requestsService }: Services): Router {
   })
 
   // The link in the e-mail: works without login, only for the change it names.
-  router.get(`${base}/e-mailadres/:token`, allow('anonymous'), async (req, res) => {
+  router.get(paths.mineEmailConfirm, allow('anonymous'), async (req, res) => {
     const found = await selfService.describeEmailToken(String(req.params.token))
     res.status(found.ok ? 200 : 410).render('pages/self/email-confirm', { title: req.t('self:email.confirmTitle'), found, token: String(req.params.token) })
   })
 
-  router.post(`${base}/e-mailadres/:token`, allow('anonymous'), async (req, res) => {
+  router.post(paths.mineEmailConfirm, allow('anonymous'), async (req, res) => {
     const result = await selfService.confirmEmailChange(String(req.params.token), actorFrom(req))
     if (result.ok) {
       flash(req, 'success', req.t('self:email.changed', { email: result.email }))
-      return res.redirect(303, req.user ? base : paths.login)
+      return res.redirect(303, req.user ? links.mine() : links.login())
     }
     res.status(410).render('pages/self/email-confirm', { title: req.t('self:email.confirmTitle'), found: result, token: '' })
   })
 
-  for (const [suffix, accept] of [['accepteren', true], ['weigeren', false]] as const) {
-    router.post(`${base}/verzoeken/:id/${suffix}`, allow('user'), async (req, res) => {
+  for (const [path, accept] of [[paths.mineRequestAccept, true], [paths.mineRequestReject, false]] as const) {
+    router.post(path, allow('user'), async (req, res) => {
       const { id } = parseParams(idParam, req.params)
-      const requests = await requestsService.pendingForUser(req.user!)
+      const requests = await requestsService.pendingForUser(principal(req))
       const organisation = requests.find((r) => r.id === id)?.organisation.name ?? ''
       try {
-        await requestsService.decide(req.user!, actorFrom(req), id, accept)
+        await requestsService.decide(principal(req), actorFrom(req), id, accept)
         flash(req, 'success', req.t(accept ? 'requests:mine.accepted' : 'requests:mine.rejected', { organisation }))
       } catch (error) {
         if (!(error instanceof RuleViolation)) throw error
         flash(req, 'error', req.t(error.messageKey))
       }
-      res.redirect(303, base)
+      res.redirect(303, links.mine())
     })
   }
 

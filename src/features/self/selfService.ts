@@ -4,7 +4,7 @@ import type { PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { RuleViolation } from '../../errors.ts'
 import { addDays, isoDate } from '../../domain/dates.ts'
-import { paths } from '../../paths.ts'
+import { links } from '../../paths.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
@@ -62,7 +62,7 @@ export class SelfService {
         to: address,
         template: 'email-change',
         locale: user.locale,
-        data: { name: personName(user), oldEmail: user.email, newEmail: address, confirmPath: `${paths.mine}/e-mailadres/${token}`, expiresAt: isoDate(expiresAt) },
+        data: { name: personName(user), oldEmail: user.email, newEmail: address, confirmPath: links.mineEmailConfirm(token), expiresAt: isoDate(expiresAt) },
       })
     })
   }

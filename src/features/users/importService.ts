@@ -14,6 +14,7 @@ import { needsIdentityCheck } from '../../domain/levels.ts'
 import { checkRows, toValidRow, type CheckedRow, type RawRow, type ValidRow } from './importRows.ts'
 import { toDbLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
+import { paths } from '../../paths.ts'
 
 export type Preview = { rows: CheckedRow[]; valid: ValidRow[]; invalidCount: number }
 export type CommitResult = { created: number; active: number; awaitingCheck: number }
@@ -128,7 +129,7 @@ export class ImportService {
             level: row.level,
             validUntil: isoDate(validUntil),
             upgrade: false,
-            overviewPath: '/overzicht',
+            overviewPath: paths.overview,
           },
         })
       }

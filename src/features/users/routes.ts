@@ -3,7 +3,8 @@ import { stringify } from 'csv-stringify/sync'
 import { RuleViolation } from '../../errors.ts'
 import { flash } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
-import { paths } from '../../paths.ts'
+import { links, paths, type Query } from '../../paths.ts'
+import { principal } from '../../web/principal.ts'
 import type { Services } from '../../services.ts'
 import { fromFieldMessages, ruleErrors, type FormErrors } from '../../web/forms.ts'
 import { formatDate } from '../../web/format.ts'
@@ -31,11 +32,11 @@ function crumbs(req: Request, ...more: Crumb[]) {
   return beheerCrumbs(req, 'users', ...more)
 }
 
-function filterQuery(filter: Record<string, unknown>, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams()
-  for (const [k, v] of Object.entries({ ...filter, ...extra })) if (v && k !== 'na') params.set(k, String(v))
-  const s = params.toString()
-  return s ? `?${s}` : ''
+/** The filters as a query (without the cursor `na`), plus `extra`. */
+function filterQuery(filter: Record<string, unknown>, extra: Record<string, string> = {}): Query {
+  const query: Query = {}
+  for (const [k, v] of Object.entries({ ...filter, ...extra })) if (v && k !== 'na') query[k] = String(v)
+  return query
 }
 
 function rowCount(body: Record<string, unknown>): number {
@@ -66,26 +67,26 @@ export function userRoutes({ usersService, importService, config }: Services): R
   router.get(paths.beheer.users, allow('admin'), async (req, res) => {
     const parsed = userFilterSchema.safeParse(req.query)
     const filter = parsed.success ? parsed.data : {}
-    const { rows, next } = await usersService.list(req.user!, filter, filter.na)
+    const { rows, next } = await usersService.list(principal(req), filter, filter.na)
     res.render('pages/users/list', beheer(req, {
       title: req.t('users:list.title'),
       breadcrumbs: crumbs(req),
       rows,
       filter,
-      organisations: req.user!.adminOrganisations,
+      organisations: principal(req).adminOrganisations,
       levels: LEVELS,
       meansStatuses: MEANS_STATUSES,
-      exportHref: `${paths.beheer.users}/export.csv${filterQuery(filter)}`,
+      exportHref: links.usersExport(filterQuery(filter)),
       pagination: {
-        firstHref: filter.na ? `${paths.beheer.users}${filterQuery(filter)}` : undefined,
-        nextHref: next ? `${paths.beheer.users}${filterQuery(filter, { na: next })}` : undefined,
+        firstHref: filter.na ? links.users(filterQuery(filter)) : undefined,
+        nextHref: next ? links.users(filterQuery(filter, { na: next })) : undefined,
       },
     }))
   })
 
-  router.get(`${paths.beheer.users}/export.csv`, allow('admin'), async (req, res) => {
+  router.get(paths.beheer.usersExport, allow('admin'), async (req, res) => {
     const parsed = userFilterSchema.safeParse(req.query)
-    const rows = await usersService.exportRows(req.user!, parsed.success ? parsed.data : {})
+    const rows = await usersService.exportRows(principal(req), parsed.success ? parsed.data : {})
     const t = req.t
     const csv = stringify(
       rows.map((r) => [personName(r), r.email, r.mobile ?? '', r.level ? levelLabel(r.level) : '', r.meansStatus ? t(`users:meansStatus.${r.meansStatus}`) : '', formatDate(r.meansValidUntil, req.locale), r.mandates, r.organisations.join(', ')]),
@@ -97,7 +98,7 @@ export function userRoutes({ usersService, importService, config }: Services): R
   // ---- Gebruikers toevoegen -------------------------------------------------------------------
 
   function renderAdd(req: Request, res: Response, status: number, extra: { count?: number; errors?: FormErrors; values?: Record<string, unknown>; uploadErrors?: FormErrors } = {}) {
-    const orgs = req.user!.adminOrganisations
+    const orgs = principal(req).adminOrganisations
     const values = extra.values ?? (orgs.length === 1 ? { organisation_0: orgs[0]!.id } : {})
     res.status(status).render('pages/users/add', beheer(req, {
       title: req.t('users:add.title'),
@@ -113,17 +114,17 @@ export function userRoutes({ usersService, importService, config }: Services): R
 
   function renderPreview(req: Request, res: Response, rows: CheckedRow[], valid: ValidRow[], source: 'form' | 'csv') {
     req.session.userImport = { rows: valid, at: Date.now() }
-    const orgs = new Map(req.user!.adminOrganisations.map((o) => [o.id, o]))
+    const orgs = new Map(principal(req).adminOrganisations.map((o) => [o.id, o]))
     res.status(valid.length > 0 ? 200 : 422).render('pages/users/preview', beheer(req, {
       title: req.t('users:preview.title'),
-      breadcrumbs: crumbs(req, { label: req.t('users:add.title'), href: paths.beheer.usersAdd }, { label: req.t('users:preview.title') }),
+      breadcrumbs: crumbs(req, { label: req.t('users:add.title'), href: links.usersAdd() }, { label: req.t('users:preview.title') }),
       invalid: rows.filter((r) => !r.valid),
       valid: valid.slice(0, 200),
       validCount: valid.length,
       total: rows.length,
       source,
       orgName: (id: string) => orgs.get(id)?.name ?? '',
-      kvkName: (kvk: string) => req.user!.adminOrganisations.find((o) => o.kvkNumber === kvk || o.id === kvk)?.name ?? kvk,
+      kvkName: (kvk: string) => principal(req).adminOrganisations.find((o) => o.kvkNumber === kvk || o.id === kvk)?.name ?? kvk,
       levelLabel,
       fieldLabel: (f: string) => req.t(`users:fields.${f}`),
     }))
@@ -131,8 +132,8 @@ export function userRoutes({ usersService, importService, config }: Services): R
 
   router.get(paths.beheer.usersAdd, allow('admin'), (req, res) => renderAdd(req, res, 200))
 
-  router.get(`${paths.beheer.usersAdd}/voorbeeld.csv`, allow('admin'), (req, res) => {
-    res.type('text/csv; charset=utf-8').attachment('gebruikers-voorbeeld.csv').send(sampleCsv(req.user!.adminOrganisations[0]?.kvkNumber))
+  router.get(paths.beheer.usersAddSample, allow('admin'), (req, res) => {
+    res.type('text/csv; charset=utf-8').attachment('gebruikers-voorbeeld.csv').send(sampleCsv(principal(req).adminOrganisations[0]?.kvkNumber))
   })
 
   router.post(paths.beheer.usersAdd, allow('admin'), async (req, res) => {
@@ -150,7 +151,7 @@ export function userRoutes({ usersService, importService, config }: Services): R
     const messages: Record<string, string> = {}
     if (filled.length === 0) messages.firstName_0 = req.t('users:import.errors.noRows')
     if (body.emailConfirmed !== '1') messages.emailConfirmed = req.t('users:import.errors.emailConfirm')
-    const preview = await importService.preview(req.user!, filled, 'id')
+    const preview = await importService.preview(principal(req), filled, 'id')
     for (const row of preview.rows) {
       for (const [field, error] of Object.entries(row.errors)) messages[`${field}_${row.line - 1}`] = req.t(error.key, { ...error.params, line: error.params?.line })
     }
@@ -178,21 +179,21 @@ export function userRoutes({ usersService, importService, config }: Services): R
       if (error instanceof CsvFileError) return fail(error.messageKey, error.params)
       throw error
     }
-    const preview = await importService.preview(req.user!, rows, 'kvk')
+    const preview = await importService.preview(principal(req), rows, 'kvk')
     renderPreview(req, res, preview.rows, preview.valid, 'csv')
   })
 
-  router.post(`${paths.beheer.usersAdd}/bevestigen`, allow('admin'), async (req, res) => {
+  router.post(paths.beheer.usersAddConfirm, allow('admin'), async (req, res) => {
     const pending = req.session.userImport
     if (!pending || pending.rows.length === 0) {
       flash(req, 'warning', req.t('users:import.errors.previewGone'))
-      return res.redirect(303, paths.beheer.usersAdd)
+      return res.redirect(303, links.usersAdd())
     }
     try {
-      const result = await importService.commit(req.user!, actorFrom(req), pending.rows)
+      const result = await importService.commit(principal(req), actorFrom(req), pending.rows)
       delete req.session.userImport
       flash(req, 'success', req.t('users:import.done', { count: result.created, active: result.active, waiting: result.awaitingCheck }))
-      res.redirect(303, paths.beheer.users)
+      res.redirect(303, links.users())
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error
       delete req.session.userImport
@@ -203,7 +204,7 @@ export function userRoutes({ usersService, importService, config }: Services): R
   // ---- Detail and upgrade ------------------------------------------------------------------------
 
   async function renderDetail(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-    const { user, audit } = await usersService.detail(req.user!, parseParams(idParam, req.params).id)
+    const { user, audit } = await usersService.detail(principal(req), parseParams(idParam, req.params).id)
     const activeMeans = user.means.find((m) => m.status === 'active')
     res.status(status).render('pages/users/detail', beheer(req, {
       title: personName(user),
@@ -213,14 +214,14 @@ export function userRoutes({ usersService, importService, config }: Services): R
       activeMeans,
       levels: LEVELS,
       levelLabel,
-      upgradeOrganisations: req.user!.adminOrganisations.filter((o) => user.links.some((l) => l.organisationId === o.id)),
+      upgradeOrganisations: principal(req).adminOrganisations.filter((o) => user.links.some((l) => l.organisationId === o.id)),
       ...extra,
     }))
   }
 
-  router.get(`${paths.beheer.users}/:id`, allow('admin'), (req, res) => renderDetail(req, res, 200))
+  router.get(paths.beheer.userDetail, allow('admin'), (req, res) => renderDetail(req, res, 200))
 
-  router.post(`${paths.beheer.users}/:id/upgrade`, allow('admin'), async (req, res) => {
+  router.post(paths.beheer.userUpgrade, allow('admin'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>
     const level = parseLevel(String(body.level ?? ''))
     const organisationId = String(body.organisationId ?? '')
@@ -228,9 +229,9 @@ export function userRoutes({ usersService, importService, config }: Services): R
       return renderDetail(req, res, 400, { errors: fromFieldMessages({ level: req.t('users:upgrade.errors.level') }), values: body })
     }
     try {
-      const status = await usersService.requestUpgrade(req.user!, actorFrom(req), { userId: parseParams(idParam, req.params).id, organisationId, level })
+      const status = await usersService.requestUpgrade(principal(req), actorFrom(req), { userId: parseParams(idParam, req.params).id, organisationId, level })
       flash(req, 'success', req.t(`users:upgrade.done.${status}`, { level: levelLabel(level) }))
-      res.redirect(303, `${paths.beheer.users}/${req.params.id}`)
+      res.redirect(303, links.userDetail(String(req.params.id)))
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error
       await renderDetail(req, res, 422, { errors: ruleErrors(error, req.t), values: body })

@@ -6,6 +6,7 @@ import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
+import { adminOrganisationIds, assertAdministers } from '../../policy/access.ts'
 import { proceed } from '../../shared/workflows/applications.ts'
 import { fromDbLevel, toDbLevel } from '../../domain/levels.ts'
 import { levelAtLeast } from '../../domain/levels.ts'
@@ -61,14 +62,14 @@ export class UsersService {
   ) {}
 
   private scope(principal: Principal, filter: UserFilter): string[] {
-    const ids = principal.adminOrganisations.map((o) => o.id)
+    const ids = adminOrganisationIds(principal)
     if (filter.organisationId) return ids.includes(filter.organisationId) ? [filter.organisationId] : []
     return ids
   }
 
   private async query(principal: Principal, filter: UserFilter, after: Cursor | null, limit: number): Promise<UserRow[]> {
     const orgIds = this.scope(principal, filter)
-    const allIds = principal.adminOrganisations.map((o) => o.id)
+    const allIds = adminOrganisationIds(principal)
     if (orgIds.length === 0) return []
     const conditions: Prisma.Sql[] = [Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[]))`]
     if (filter.q) {
@@ -121,7 +122,7 @@ export class UsersService {
 
   /** A user linked to one of the admin's organisations, with only what belongs to those organisations. */
   async detail(principal: Principal, userId: string) {
-    const orgIds = principal.adminOrganisations.map((o) => o.id)
+    const orgIds = adminOrganisationIds(principal)
     if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new NotFoundError()
     const user = await this.db.user.findFirst({
       where: { id: userId, links: { some: { organisationId: { in: orgIds } } } },
@@ -164,8 +165,8 @@ export class UsersService {
    * EH2+ is issued at once, EH3/EH4 wait for the identity check. Mandates stay as they are.
    */
   async requestUpgrade(principal: Principal, actor: Actor, input: { userId: string; organisationId: string; level: Level }): Promise<string> {
-    const organisation = principal.adminOrganisations.find((o) => o.id === input.organisationId)
-    if (!organisation) throw new NotFoundError()
+    assertAdministers(principal, input.organisationId)
+    const organisation = principal.adminOrganisations.find((o) => o.id === input.organisationId)!
     const { user } = await this.detail(principal, input.userId)
     if (!user.links.some((l) => l.organisationId === organisation.id)) throw new NotFoundError()
     const means = user.means.find((m) => m.status === 'active')

@@ -14,6 +14,7 @@ import { carryAdminMandatesWithMeans } from './adminMandates.ts'
 import { LIVE_MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { personName } from '../../domain/names.ts'
 import { representativesSuffice } from '../../domain/rules.ts'
+import { links } from '../../paths.ts'
 
 export const SIGNING_LINK_DAYS = 14
 
@@ -123,7 +124,7 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
         level: app.level,
         validUntil: isoDate(validUntil),
         upgrade: app.type === 'upgrade',
-        overviewPath: '/overzicht',
+        overviewPath: links.overview(),
       },
     })
   }
@@ -165,7 +166,7 @@ export async function requestRepresentativeSignatures(
         level: app.level ?? undefined,
         subjectName: app.subjectUser ? personName(app.subjectUser) : undefined,
         requestedByName: app.requestedBy ? personName(app.requestedBy) : undefined,
-        signPath: `/ondertekenen/${token}`,
+        signPath: links.signApplication(token),
         expiresAt: isoDate(expiresAt),
       },
     })
