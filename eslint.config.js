@@ -26,7 +26,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      'no-restricted-syntax': ['error', { selector: 'TSNonNullExpression > MemberExpression[object.name="req"][property.name="user"]', message: 'Use principal(req) from src/web/principal.ts.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSNonNullExpression > MemberExpression[object.name="req"][property.name="user"]',
+          message: 'Use principal(req) from src/web/principal.ts.',
+        },
+      ],
     },
     settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
   },
@@ -61,7 +67,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '(^|/)(features|shared|web|policy|middleware|db)/', message: 'The domain core depends on nothing but the generated types and errors.' }] },
+        {
+          patterns: [
+            { regex: '(^|/)(features|shared|web|policy|middleware|db)/', message: 'The domain core depends on nothing but the generated types and errors.' },
+          ],
+        },
       ],
     },
   },

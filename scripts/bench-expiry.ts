@@ -89,7 +89,9 @@ async function main() {
       dir: path.join(projectRoot, '.data/bench-expiry'),
       port: Number(process.env.BENCH_PG_PORT ?? config.embeddedPg.port + 1),
       database: 'bench_expiry',
-      log: (line) => { if (process.env.BENCH_VERBOSE) console.error(line) },
+      log: (line) => {
+        if (process.env.BENCH_VERBOSE) console.error(line)
+      },
     })
     url = server.url
     stop = server.stop
@@ -140,7 +142,9 @@ async function main() {
     console.log(JSON.stringify({ ...counts, today, candidateRows: best.rows, result: best.result }))
     for (const r of runs) console.log(`scan ${(r.scan / 1000).toFixed(2)} s   bare select ${(r.select / 1000).toFixed(2)} s`)
     const ratio = best.scan / bestSelect
-    console.log(`best: scan ${(best.scan / 1000).toFixed(2)} s, bare select ${(bestSelect / 1000).toFixed(2)} s, ratio ${ratio.toFixed(2)} (goal: < 10 s and ≤ 3)`)
+    console.log(
+      `best: scan ${(best.scan / 1000).toFixed(2)} s, bare select ${(bestSelect / 1000).toFixed(2)} s, ratio ${ratio.toFixed(2)} (goal: < 10 s and ≤ 3)`,
+    )
     if (best.scan >= 10_000 || ratio > 3) process.exitCode = 1
   } finally {
     await stop()

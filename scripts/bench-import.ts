@@ -33,7 +33,9 @@ try {
     const dd = String(dob.getUTCDate()).padStart(2, '0')
     const mm = String(dob.getUTCMonth() + 1).padStart(2, '0')
     const mobile = `06${String(faker.number.int({ min: 0, max: 99_999_999 })).padStart(8, '0')}`
-    lines.push([first, '', last, `${dd}-${mm}-${dob.getUTCFullYear()}`, `bench.${run}.${i}@voorbeeld.nl`, mobile, levels[i % 3], ['1', '3', '5'][i % 3], kvk].join(';'))
+    lines.push(
+      [first, '', last, `${dd}-${mm}-${dob.getUTCFullYear()}`, `bench.${run}.${i}@voorbeeld.nl`, mobile, levels[i % 3], ['1', '3', '5'][i % 3], kvk].join(';'),
+    )
   }
   const csv = Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')
 

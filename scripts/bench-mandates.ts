@@ -82,7 +82,9 @@ try {
     until.setUTCFullYear(until.getUTCFullYear() + 4)
     await db.means.create({ data: { userId: admin.id, level: 'EH4', status: 'active', validFrom: today, validUntil: until } })
     await db.organisationLink.create({ data: { userId: admin.id, organisationId: org.id } })
-    await db.mandate.create({ data: { kind: 'admin', userId: admin.id, organisationId: org.id, scope: 'all', level: 'EH4', validFrom: today, validUntil: until, status: 'active' } })
+    await db.mandate.create({
+      data: { kind: 'admin', userId: admin.id, organisationId: org.id, scope: 'all', level: 'EH4', validFrom: today, validUntil: until, status: 'active' },
+    })
     await db.$transaction(
       async (tx) => {
         await tx.$executeRaw`
@@ -138,7 +140,10 @@ try {
 
   // Log in with password and TOTP, keep the session cookie.
   const loginPage = await fetch(`${base}/inloggen`)
-  const cookie0 = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const cookie0 = loginPage.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!
   // A TOTP code logs in once; a second run within the same 30 s would otherwise be refused.
   await services.db.user.updateMany({ where: { emailKey: ADMIN_EMAIL.toLowerCase() }, data: { totpLastStep: null } })
@@ -149,7 +154,10 @@ try {
     body: new URLSearchParams({ _csrf: csrf, email: ADMIN_EMAIL, password: PASSWORD, code: currentTotp(TOTP) }).toString(),
   })
   if (login.status !== 303) throw new Error(`login failed: ${login.status}`)
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
 
   // A cursor about 90% into the default list (active and pending, by end date).
   const deepRow = await db.$queryRaw<{ valid_until: Date; id: string }[]>`
@@ -221,7 +229,7 @@ try {
     line(target.name, r)
     results.push({ name: target.name, ...r, floor: floor.rps })
   }
-  console.log('\ntargets: list ≥ 50% of the floor\'s throughput (the floor run just before it), p95 < 50 ms')
+  console.log("\ntargets: list ≥ 50% of the floor's throughput (the floor run just before it), p95 < 50 ms")
   for (const r of results) {
     const share = (r.rps / r.floor) * 100
     const ok = share >= 50 && r.p95 < 50 && r.non2xx === 0
@@ -246,7 +254,9 @@ try {
   const outcomes = await services.mandateLifecycleService.renew(actor, { ids: ids.map((r) => r.id) }, 1)
   const ms = performance.now() - started
   const renewed = outcomes.filter((o) => !o.refusal).length
-  console.log(`\nbulk renewal: ${outcomes.length} mandates (${renewed} renewed, ${outcomes.length - renewed} refused) in ${ms.toFixed(0)} ms   ${ms < 1000 ? 'OK' : 'MISSED'} (target < 1 s)`)
+  console.log(
+    `\nbulk renewal: ${outcomes.length} mandates (${renewed} renewed, ${outcomes.length - renewed} refused) in ${ms.toFixed(0)} ms   ${ms < 1000 ? 'OK' : 'MISSED'} (target < 1 s)`,
+  )
   if (ms >= 1000) exitCode = 1
   await services.close()
 } finally {

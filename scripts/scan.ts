@@ -27,7 +27,13 @@ function tool(name: string): string | null {
 
 function version(command: string, args: string[]): string {
   const out = spawnSync(command, args, { encoding: 'utf8' })
-  return `${out.stdout}${out.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? 'unknown'
+  return (
+    `${out.stdout}${out.stderr}`
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop() ?? 'unknown'
+  )
 }
 
 async function waitForHealth(server: ChildProcess) {
@@ -82,7 +88,16 @@ async function main() {
   const log = openSync(path.join(outDir, 'server.log'), 'w')
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_PG_DIR: '.data/scan/postgres', DATABASE_URL: '', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      EMBEDDED_PG_PORT: String(pgPort),
+      EMBEDDED_PG_DIR: '.data/scan/postgres',
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+    },
     stdio: ['ignore', log, log],
   })
   // The attempt limits would answer most of the scanners' requests with 429 and hide the forms from
@@ -105,13 +120,40 @@ async function main() {
       console.log(`\n== sqlmap (${version('dpkg-query', ['-W', '-f=${Version}', 'sqlmap'])}) ==`)
       const common = ['--batch', '--level=1', '--risk=1', '--time-sec=2', '--timeout=10', '--retries=0', `--output-dir=${outDir}/sqlmap`, '--disable-coloring']
       const targets = [
-        { name: 'login form', args: ['--ignore-code=401,429', '-u', `${base}/inloggen`, '--data', 'email=a%40b.nl&password=x&code=123456&_csrf=x', '--csrf-token=_csrf', `--csrf-url=${base}/inloggen`, '-p', 'email,password,code'] },
-        { name: 'forgot password form', args: ['-u', `${base}/wachtwoord-vergeten`, '--data', 'email=a%40b.nl&_csrf=x', '--csrf-token=_csrf', `--csrf-url=${base}/wachtwoord-vergeten`, '-p', 'email'] },
+        {
+          name: 'login form',
+          args: [
+            '--ignore-code=401,429',
+            '-u',
+            `${base}/inloggen`,
+            '--data',
+            'email=a%40b.nl&password=x&code=123456&_csrf=x',
+            '--csrf-token=_csrf',
+            `--csrf-url=${base}/inloggen`,
+            '-p',
+            'email,password,code',
+          ],
+        },
+        {
+          name: 'forgot password form',
+          args: [
+            '-u',
+            `${base}/wachtwoord-vergeten`,
+            '--data',
+            'email=a%40b.nl&_csrf=x',
+            '--csrf-token=_csrf',
+            `--csrf-url=${base}/wachtwoord-vergeten`,
+            '-p',
+            'email',
+          ],
+        },
         ...LIST_PAGES.map((url) => ({ name: new URL(url).pathname, args: ['-u', url, '--cookie', cookie] })),
       ]
       for (const target of targets) {
         const out = await run(sqlmap, [...target.args, ...common], path.join(outDir, `sqlmap-${target.name.replace(/\W+/g, '_')}.log`))
-        const lines = out.split('\n').filter((l) => /\[(WARNING|ERROR|CRITICAL)\].*(injectable|vulnerable)|\[CRITICAL\]|is vulnerable/.test(l) && !/heuristic/.test(l))
+        const lines = out
+          .split('\n')
+          .filter((l) => /\[(WARNING|ERROR|CRITICAL)\].*(injectable|vulnerable)|\[CRITICAL\]|is vulnerable/.test(l) && !/heuristic/.test(l))
         const injectable = out.split('\n').filter((l) => /is vulnerable|appears to be .* injectable|might be injectable/i.test(l) && !/not/.test(l))
         console.log(`-- ${target.name}`)
         for (const line of lines.slice(0, 12)) console.log(`   ${line.trim()}`)
@@ -138,12 +180,42 @@ async function main() {
       const out = await run(
         python,
         [
-          '-c', wrapper,
-          '-u', `${base}/`, '--scope', 'folder', '-s', `${base}/overzicht`, ...LIST_PAGES.flatMap((u) => ['-s', u]),
-          '-H', `Cookie: ${cookie}`, ...EXCLUDED.flatMap((u) => ['-x', u]), '--skip', '_csrf',
-          '-m', 'sql,blindsql,xss,permanentxss,exec,file,crlf,redirect,csrf,http_headers,cookieflags,csp',
-          '-d', '3', '--max-links-per-page', '50', '--max-scan-time', String(minutes * 60), '--max-attack-time', '60',
-          '-t', '10', '--flush-session', '--store-session', path.join(outDir, 'wapiti-session'), '--no-bugreport', '-f', 'json', '-o', report, '-v', '1',
+          '-c',
+          wrapper,
+          '-u',
+          `${base}/`,
+          '--scope',
+          'folder',
+          '-s',
+          `${base}/overzicht`,
+          ...LIST_PAGES.flatMap((u) => ['-s', u]),
+          '-H',
+          `Cookie: ${cookie}`,
+          ...EXCLUDED.flatMap((u) => ['-x', u]),
+          '--skip',
+          '_csrf',
+          '-m',
+          'sql,blindsql,xss,permanentxss,exec,file,crlf,redirect,csrf,http_headers,cookieflags,csp',
+          '-d',
+          '3',
+          '--max-links-per-page',
+          '50',
+          '--max-scan-time',
+          String(minutes * 60),
+          '--max-attack-time',
+          '60',
+          '-t',
+          '10',
+          '--flush-session',
+          '--store-session',
+          path.join(outDir, 'wapiti-session'),
+          '--no-bugreport',
+          '-f',
+          'json',
+          '-o',
+          report,
+          '-v',
+          '1',
         ],
         path.join(outDir, 'wapiti.log'),
       )
@@ -180,7 +252,9 @@ async function main() {
     console.log(`\n== result (${new Date().toISOString().slice(0, 10)}) ==`)
     if (findings.length === 0) console.log('No injection and no high-risk finding.')
     else for (const f of findings) console.log(`FINDING ${f}`)
-    const errors = readFileSync(path.join(outDir, 'server.log'), 'utf8').split('\n').filter((l) => l.includes('"level":50')).length
+    const errors = readFileSync(path.join(outDir, 'server.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"level":50')).length
     console.log(`Server errors (500) logged during the scan: ${errors}`)
     process.exitCode = findings.length || errors ? 1 : 0
   } finally {

@@ -110,7 +110,8 @@ export type Query = Record<string, QueryValue>
 export function withQuery(path: string, query: Query | URLSearchParams = {}): string {
   const params = query instanceof URLSearchParams ? query : new URLSearchParams()
   if (!(query instanceof URLSearchParams)) {
-    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '' && value !== false) params.set(key, String(value))
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined && value !== null && value !== '' && value !== false) params.set(key, String(value))
   }
   const text = params.toString()
   return text ? `${path}?${text}` : path

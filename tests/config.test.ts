@@ -101,21 +101,18 @@ describe('loadConfig', () => {
     expect(config.cookieSecure).toBe(true)
   })
 
-  it.each(['SESSION_SECRET', 'SMTP_URL', 'BASE_URL'])(
-    'When production runs without %s, then loading throws one line naming it',
-    (name) => {
-      // Arrange
-      const env: Record<string, string | undefined> = { ...productionEnv, [name]: undefined }
+  it.each(['SESSION_SECRET', 'SMTP_URL', 'BASE_URL'])('When production runs without %s, then loading throws one line naming it', (name) => {
+    // Arrange
+    const env: Record<string, string | undefined> = { ...productionEnv, [name]: undefined }
 
-      // Act
-      const error = errorOf(() => loadConfig(env))
+    // Act
+    const error = errorOf(() => loadConfig(env))
 
-      // Assert
-      expect(error).toBeInstanceOf(ConfigError)
-      expect(error.message).toMatch(new RegExp(`^Missing setting ${name}: required in production`))
-      expect(error.message).not.toContain('\n')
-    },
-  )
+    // Assert
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.message).toMatch(new RegExp(`^Missing setting ${name}: required in production`))
+    expect(error.message).not.toContain('\n')
+  })
 
   it('When SESSION_SECRET is too short, then loading throws naming it', () => {
     // Arrange

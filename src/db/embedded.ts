@@ -48,26 +48,17 @@ export function runningEmbeddedUrl(dir: string, database: string): string | null
 }
 
 /** Starts (initialising on first use) the embedded server and makes sure `database` exists. */
-export async function startEmbeddedPostgres(options: {
-  dir: string
-  port: number
-  database: string
-  log?: (line: string) => void
-}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: { dir: string; port: number; database: string; log?: (line: string) => void }): Promise<EmbeddedDatabase> {
   const dir = path.resolve(options.dir)
   const pidFile = path.join(dir, 'postmaster.pid')
   if (existsSync(pidFile)) {
     const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0])
     if (pid && processAlive(pid)) {
-      throw new DatabaseInUseError(
-        `The database folder ${options.dir} is in use by another running instance (PostgreSQL pid ${pid}). Stop that one first.`,
-      )
+      throw new DatabaseInUseError(`The database folder ${options.dir} is in use by another running instance (PostgreSQL pid ${pid}). Stop that one first.`)
     }
   }
   if (!(await portFree(options.port))) {
-    throw new DatabaseInUseError(
-      `Port ${options.port} for the embedded database is in use (is the portal already running?). Stop it or set EMBEDDED_PG_PORT.`,
-    )
+    throw new DatabaseInUseError(`Port ${options.port} for the embedded database is in use (is the portal already running?). Stop it or set EMBEDDED_PG_PORT.`)
   }
   const log = options.log ?? (() => {})
   const server = new EmbeddedPostgres({

@@ -243,8 +243,10 @@ export async function diffMigrationsToSchema(databaseUrl: string, log: (line: st
 
 /** True when a diff script holds no statement (only comments and blank lines). */
 export function isEmptyDiff(sql: string): boolean {
-  return sql
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('--')).length === 0
+  return (
+    sql
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('--')).length === 0
+  )
 }

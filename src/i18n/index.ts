@@ -50,7 +50,24 @@ const translators = new Map<Locale, TFunction>()
 /** How many distinct plain keys one language keeps translated (the catalogues hold fewer). */
 const MEMO_LIMIT = 10_000
 /** Options that change which text i18next picks or how: such calls always go to i18next. */
-const I18NEXT_OPTIONS = new Set(['count', 'context', 'defaultValue', 'ns', 'lng', 'lngs', 'fallbackLng', 'returnObjects', 'returnDetails', 'joinArrays', 'postProcess', 'interpolation', 'skipInterpolation', 'ordinal', 'keyPrefix', 'replace'])
+const I18NEXT_OPTIONS = new Set([
+  'count',
+  'context',
+  'defaultValue',
+  'ns',
+  'lng',
+  'lngs',
+  'fallbackLng',
+  'returnObjects',
+  'returnDetails',
+  'joinArrays',
+  'postProcess',
+  'interpolation',
+  'skipInterpolation',
+  'ordinal',
+  'keyPrefix',
+  'replace',
+])
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g
 const PLAIN_NAME = /^\s*[\w.]+\s*$/
 

@@ -5,7 +5,6 @@ import type { AuthService } from '../features/auth/authService.ts'
 import type { Principal } from '../shared/principal.ts'
 import { privilegeFingerprint } from '../web/login.ts'
 
-
 /**
  * Passport with the local strategy: e-mail, password and (for those who need it) the TOTP code
  * are checked together, so a failure never says which part was wrong. The strategy hands the
@@ -18,9 +17,7 @@ export function setUpAuthentication(authService: AuthService): Router {
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true }, (req, email, password, done) => {
       const code = typeof req.body?.code === 'string' ? req.body.code : undefined
-      authService
-        .verifyLogin({ email, password, code })
-        .then((result) => done(null, result.outcome === 'ok' ? result.principal : false, result as never), done)
+      authService.verifyLogin({ email, password, code }).then((result) => done(null, result.outcome === 'ok' ? result.principal : false, result as never), done)
     }),
   )
   passport.serializeUser((user, done) => done(null, user.id))

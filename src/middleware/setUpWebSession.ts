@@ -20,7 +20,10 @@ export const TOUCH_INTERVAL_MS = 60 * 1000
  */
 export class TouchThrottle {
   private readonly touchedAt = new Map<string, number>()
-  constructor(private readonly intervalMs = TOUCH_INTERVAL_MS, private readonly maxEntries = 100_000) {}
+  constructor(
+    private readonly intervalMs = TOUCH_INTERVAL_MS,
+    private readonly maxEntries = 100_000,
+  ) {}
 
   /** True when the store must be written now; records the write. */
   due(sid: string, now = Date.now()): boolean {

@@ -43,9 +43,7 @@ function translateMessage(message: string, t: TFunction): string {
   return t('common:errors.badRequestText')
 }
 
-export type ParseResult<S extends ZodType> =
-  | { ok: true; data: z.infer<S> }
-  | { ok: false; errors: FormErrors; values: Record<string, unknown> }
+export type ParseResult<S extends ZodType> = { ok: true; data: z.infer<S> } | { ok: false; errors: FormErrors; values: Record<string, unknown> }
 
 /** Parses a form body; on failure gives the errors and the values to show again. */
 export function parseForm<S extends ZodType>(schema: S, body: unknown, t: TFunction, fieldOrder: string[] = []): ParseResult<S> {

@@ -33,7 +33,13 @@ export function strictRenderer(production: boolean): (view: string, data: Record
     let template = production ? compiled.get(key) : undefined
     if (!template) {
       const file = path.join(viewsDir, `${view.replace(/^\//, '')}.ejs`)
-      template = ejs.compile(readFileSync(file, 'utf8'), { strict: true, destructuredLocals: names, filename: file, compileDebug: !production, escape: escapeHtml })
+      template = ejs.compile(readFileSync(file, 'utf8'), {
+        strict: true,
+        destructuredLocals: names,
+        filename: file,
+        compileDebug: !production,
+        escape: escapeHtml,
+      })
       if (production) compiled.set(key, template)
     }
     return template(data) as string

@@ -596,9 +596,7 @@ describe('application term', () => {
 
     // Act
     const stored = await Promise.all(
-      [1, 3, 5, null].map((termYears) =>
-        t.db.application.create({ data: { organisationId: organisation.id, type: 'new_means', level: 'EH3', termYears } }),
-      ),
+      [1, 3, 5, null].map((termYears) => t.db.application.create({ data: { organisationId: organisation.id, type: 'new_means', level: 'EH3', termYears } })),
     )
 
     // Assert

@@ -107,7 +107,9 @@ describe('the domain against the database', () => {
     const user = await t.db.user.create({
       data: { firstName: 'Regel', lastName: 'Een', email: 'regel.een@example.nl', dateOfBirth: new Date('1980-01-01'), locale: 'nl' },
     })
-    const [none] = await t.db.$queryRaw<{ ok: boolean }[]>(Prisma.sql`select ${sqlMeansCoversLevel(Prisma.sql`${user.id}::uuid`, Prisma.sql`'EH2'::"Level"`)} as ok`)
+    const [none] = await t.db.$queryRaw<{ ok: boolean }[]>(
+      Prisma.sql`select ${sqlMeansCoversLevel(Prisma.sql`${user.id}::uuid`, Prisma.sql`'EH2'::"Level"`)} as ok`,
+    )
     expect(none!.ok).toBe(meansCoversLevel([], 'EH2'))
     for (const means of LEVELS) {
       await t.db.means.deleteMany({ where: { userId: user.id } })
@@ -125,8 +127,14 @@ describe('the domain against the database', () => {
   it('When years are added in PostgreSQL and with addYearsClamped, then the dates agree (also from 29 February)', async () => {
     for (const start of ['2028-02-29', '2026-12-31', '2027-03-01']) {
       for (const years of TERMS) {
-        const [row] = await t.db.$queryRaw<{ d: string }[]>(Prisma.sql`select to_char((${start}::date + make_interval(years => ${years}::int))::date, 'YYYY-MM-DD') as d`)
-        expect(addYearsClamped(new Date(`${start}T00:00:00Z`), years).toISOString().slice(0, 10)).toBe(row!.d)
+        const [row] = await t.db.$queryRaw<{ d: string }[]>(
+          Prisma.sql`select to_char((${start}::date + make_interval(years => ${years}::int))::date, 'YYYY-MM-DD') as d`,
+        )
+        expect(
+          addYearsClamped(new Date(`${start}T00:00:00Z`), years)
+            .toISOString()
+            .slice(0, 10),
+        ).toBe(row!.d)
       }
     }
   })

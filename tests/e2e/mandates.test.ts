@@ -93,7 +93,10 @@ describe('Machtigingen (seed FAQ procedures)', () => {
     expect(await page.getByRole('link', { name: /^Activeren/ }).count()).toBe(0)
     await listFor('Jan Smit', { inactive: true })
     await checkPage(page)
-    await page.getByRole('link', { name: /^Activeren/ }).first().click()
+    await page
+      .getByRole('link', { name: /^Activeren/ })
+      .first()
+      .click()
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Machtiging activeren')
     // The error path: no term chosen
     await page.getByRole('button', { name: 'Activeren' }).click()

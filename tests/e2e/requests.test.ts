@@ -58,7 +58,18 @@ describe('Verzoeken, Aanvragen, Mijn gegevens, Backoffice', () => {
     const { context, page } = await signedIn(e2e, 'pieter')
     await page.getByRole('button', { name: 'English' }).click()
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en')
-    for (const path of ['/overzicht', '/mijn-gegevens', '/beheer/machtigingen?inactief=1', '/beheer/machtigingen/nieuw/organisatie', '/beheer/gebruikers', '/beheer/gebruikers/toevoegen', '/beheer/verzoeken', '/beheer/verzoeken/nieuw', '/beheer/aanvragen', '/beheer/machtigingen/verlengen']) {
+    for (const path of [
+      '/overzicht',
+      '/mijn-gegevens',
+      '/beheer/machtigingen?inactief=1',
+      '/beheer/machtigingen/nieuw/organisatie',
+      '/beheer/gebruikers',
+      '/beheer/gebruikers/toevoegen',
+      '/beheer/verzoeken',
+      '/beheer/verzoeken/nieuw',
+      '/beheer/aanvragen',
+      '/beheer/machtigingen/verlengen',
+    ]) {
       await page.goto(path)
       expect(await page.locator('html').getAttribute('lang'), path).toBe('en')
       await expectNoRawKeys(page)

@@ -40,7 +40,10 @@ describe('Gebruikers (seed FAQ procedure)', () => {
     await row.getByLabel('Betrouwbaarheidsniveau').selectOption({ label: 'EH2+' })
     await row.getByLabel('Looptijd').selectOption({ label: '1 jaar' })
     await row.getByLabel('Organisatie').selectOption({ index: 1 })
-    await page.getByRole('checkbox', { name: /Ik bevestig dat elk e-mailadres/ }).first().check()
+    await page
+      .getByRole('checkbox', { name: /Ik bevestig dat elk e-mailadres/ })
+      .first()
+      .check()
     await page.getByRole('button', { name: 'Gegevens controleren' }).click()
 
     // The error path: the bad e-mail address is refused at the field, the rest of the row is kept
@@ -51,7 +54,10 @@ describe('Gebruikers (seed FAQ procedure)', () => {
     await checkPage(page)
     await saveScreenshots(page, 'gebruikers-toevoegen-fout')
     await row.getByLabel('E-mailadres').fill('noor.bos@bakkerij-devries.example')
-    await page.getByRole('checkbox', { name: /Ik bevestig dat elk e-mailadres/ }).first().check()
+    await page
+      .getByRole('checkbox', { name: /Ik bevestig dat elk e-mailadres/ })
+      .first()
+      .check()
     await page.getByRole('button', { name: 'Gegevens controleren' }).click()
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Controleer de gebruikers')
     await checkPage(page)

@@ -5,9 +5,12 @@ import { execSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 
 function filesWriting(table: string): string[] {
-  const out = execSync(`git grep -il -E "insert[[:space:]]+into[[:space:]]+${table}|\\.${table === 'audit_events' ? 'auditEvent' : 'outgoingMail'}\\.(create|createMany|upsert)\\(" -- src`, {
-    encoding: 'utf8',
-  }).trim()
+  const out = execSync(
+    `git grep -il -E "insert[[:space:]]+into[[:space:]]+${table}|\\.${table === 'audit_events' ? 'auditEvent' : 'outgoingMail'}\\.(create|createMany|upsert)\\(" -- src`,
+    {
+      encoding: 'utf8',
+    },
+  ).trim()
   return out ? out.split('\n').sort() : []
 }
 

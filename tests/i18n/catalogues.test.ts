@@ -26,7 +26,11 @@ function emptyTexts(value: unknown, prefix = ''): string[] {
 }
 
 describe('i18n catalogues', () => {
-  const namespaces = (locale: string) => readdirSync(path.join(localesDir, locale)).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort()
+  const namespaces = (locale: string) =>
+    readdirSync(path.join(localesDir, locale))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''))
+      .sort()
 
   it('When the locales are listed, then nl and en have the same namespaces', () => {
     expect(namespaces('en')).toEqual(namespaces('nl'))
@@ -38,7 +42,10 @@ describe('i18n catalogues', () => {
       const [nl, en] = LOCALES.map((l) => load(l, ns))
       const nlKeys = normalised(keysOf(nl))
       const enKeys = normalised(keysOf(en))
-      expect({ missingInEn: nlKeys.filter((k) => !enKeys.includes(k)), missingInNl: enKeys.filter((k) => !nlKeys.includes(k)) }).toEqual({ missingInEn: [], missingInNl: [] })
+      expect({ missingInEn: nlKeys.filter((k) => !enKeys.includes(k)), missingInNl: enKeys.filter((k) => !nlKeys.includes(k)) }).toEqual({
+        missingInEn: [],
+        missingInNl: [],
+      })
       expect([...emptyTexts(nl), ...emptyTexts(en)]).toEqual([])
     })
   }

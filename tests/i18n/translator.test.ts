@@ -48,7 +48,9 @@ describe('translator', () => {
   it('When a call needs i18next (plural count, a missing value, a missing key), then i18next answers it', () => {
     const nl = translator('nl')
     const i18next = getI18n().getFixedT('nl')
-    const plural = textsWithPlaceholders('nl').find(([key]) => key.endsWith('_one'))![0].replace(/_one$/, '')
+    const plural = textsWithPlaceholders('nl')
+      .find(([key]) => key.endsWith('_one'))![0]
+      .replace(/_one$/, '')
     expect(nl(plural, { count: 1 })).toBe(i18next(plural, { count: 1 }))
     expect(nl(plural, { count: 5 })).toBe(i18next(plural, { count: 5 }))
     expect(nl('common:loggedInAs', {})).toBe(i18next('common:loggedInAs', {}))

@@ -43,7 +43,10 @@ async function deliveredTo(to: string, subject?: RegExp): Promise<ReceivedMail[]
 
 async function oneMailTo(to: string, subject: RegExp): Promise<ReceivedMail> {
   const mails = await deliveredTo(to, subject)
-  expect(mails.map((m) => m.subject), `mails to ${to}: ${smtp.messages.map((m) => `${m.envelopeTo} ${m.subject}`).join('; ')}`).toHaveLength(1)
+  expect(
+    mails.map((m) => m.subject),
+    `mails to ${to}: ${smtp.messages.map((m) => `${m.envelopeTo} ${m.subject}`).join('; ')}`,
+  ).toHaveLength(1)
   return mails[0]!
 }
 
@@ -181,7 +184,10 @@ describe('a mandate for a user who is not linked yet', () => {
     expect(mine.status).toBe(200)
     const linkRequest = await db().linkRequest.findFirstOrThrow({ where: { userId: d.mark, organisationId: d.holding, status: 'pending' } })
     expect(mine.text).toContain(`/mijn-gegevens/verzoeken/${linkRequest.id}/accepteren`)
-    const accepted = await agent.post(`/mijn-gegevens/verzoeken/${linkRequest.id}/accepteren`).type('form').send({ _csrf: csrfFrom(mine.text) })
+    const accepted = await agent
+      .post(`/mijn-gegevens/verzoeken/${linkRequest.id}/accepteren`)
+      .type('form')
+      .send({ _csrf: csrfFrom(mine.text) })
     expect(accepted.status).toBe(303)
     expect(await db().organisationLink.count({ where: { userId: d.mark, organisationId: d.holding } })).toBe(1)
     expect((await db().mandate.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe('active')
@@ -195,10 +201,22 @@ describe('users and requests', () => {
       rowCount: '1',
       action: 'preview',
       emailConfirmed: '1',
-      ...row({ firstName: 'Noor', lastName: 'Akkerman', dateOfBirth: '14-03-1985', email: 'noor.akkerman@voorbeeld.nl', mobile: '06 1234 5678', level: 'EH2_PLUS', termYears: '3', organisation: d.bakkerij }),
+      ...row({
+        firstName: 'Noor',
+        lastName: 'Akkerman',
+        dateOfBirth: '14-03-1985',
+        email: 'noor.akkerman@voorbeeld.nl',
+        mobile: '06 1234 5678',
+        level: 'EH2_PLUS',
+        termYears: '3',
+        organisation: d.bakkerij,
+      }),
     })
     expect(preview.status).toBe(200)
-    const confirm = await sanne.post('/beheer/gebruikers/toevoegen/bevestigen').type('form').send({ _csrf: csrfFrom(preview.text) })
+    const confirm = await sanne
+      .post('/beheer/gebruikers/toevoegen/bevestigen')
+      .type('form')
+      .send({ _csrf: csrfFrom(preview.text) })
     expect(confirm.status).toBe(303)
     const mail = await oneMailTo('noor.akkerman@voorbeeld.nl', /^Uw eHerkenningsmiddel is actief$/)
     expect(mail.text).toContain('Beste Noor Akkerman,')
@@ -207,7 +225,10 @@ describe('users and requests', () => {
   })
 
   it('When sanne sends a Nieuw verzoek, then the user gets "link-request" pointing to Mijn gegevens', async () => {
-    const response = await postForm(sanne, '/beheer/verzoeken/nieuw', '/beheer/verzoeken/nieuw', { organisationId: d.holding, email: 'SOPHIE.KRAMER@demo.example' })
+    const response = await postForm(sanne, '/beheer/verzoeken/nieuw', '/beheer/verzoeken/nieuw', {
+      organisationId: d.holding,
+      email: 'SOPHIE.KRAMER@demo.example',
+    })
     expect(response.status).toBe(303)
     const mail = await oneMailTo('sophie.kramer@demo.example', /^Verzoek om u te koppelen aan De Vries Holding B\.V\.$/)
     expect(mail.text).toContain('Sanne de Vries vraagt u')
@@ -249,7 +270,11 @@ describe('applications and the legal representatives (rules 11, 12)', () => {
   })
 
   it('When an admin appointment is requested (no admin signs it), then the legal representatives are notified with a signing link (rule 12)', async () => {
-    const response = await postForm(sanne, '/beheer/aanvragen/beheerder', '/beheer/aanvragen/beheerder', { organisationId: d.bakkerij, email: 'fatma.yilmaz@demo.example', level: 'EH3' })
+    const response = await postForm(sanne, '/beheer/aanvragen/beheerder', '/beheer/aanvragen/beheerder', {
+      organisationId: d.bakkerij,
+      email: 'fatma.yilmaz@demo.example',
+      level: 'EH3',
+    })
     expect(response.status).toBe(303)
     const reps = await db().legalRepresentative.findMany({ where: { organisationId: d.bakkerij } })
     expect(reps.length).toBeGreaterThan(0)
@@ -296,7 +321,10 @@ describe('expiry and renewal links (rule 15)', () => {
     const anonymous = t.agent()
     const page = await anonymous.get(path)
     expect(page.status).toBe(200)
-    const renewed = await anonymous.post(path).type('form').send({ _csrf: csrfFrom(page.text), termYears: '1' })
+    const renewed = await anonymous
+      .post(path)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), termYears: '1' })
     expect(renewed.status).toBe(200)
     await t.services.mailDelivery.deliverDue()
     const toReps = smtp.messages.filter((m) => m.subject.startsWith('Aanvraag voor '))
@@ -319,10 +347,17 @@ describe('password reset', () => {
     const path = pathOf(link!, '/wachtwoord-herstellen/')
     const agent = t.agent()
     const page = await agent.get(path)
-    const set = await agent.post(path).type('form').send({ password: 'Nieuw-wachtwoord-2027', passwordRepeat: 'Nieuw-wachtwoord-2027', _csrf: csrfFrom(page.text) })
+    const set = await agent
+      .post(path)
+      .type('form')
+      .send({ password: 'Nieuw-wachtwoord-2027', passwordRepeat: 'Nieuw-wachtwoord-2027', _csrf: csrfFrom(page.text) })
     expect(set.status).toBeLessThan(400)
     await allowTotpAgain(t.database.db, 'pieter.bakker@demo.example')
-    const login = await postForm(t.agent(), '/inloggen', '/inloggen', { email: 'pieter.bakker@demo.example', password: 'Nieuw-wachtwoord-2027', code: currentTotp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ') })
+    const login = await postForm(t.agent(), '/inloggen', '/inloggen', {
+      email: 'pieter.bakker@demo.example',
+      password: 'Nieuw-wachtwoord-2027',
+      code: currentTotp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'),
+    })
     expect(login.status).toBe(303)
     const again = await t.agent().get(path)
     expect(again.text).not.toContain('name="passwordRepeat"')

@@ -102,7 +102,13 @@ function payloads(): { label: string; raw: string }[] {
   const all = (value: string) => fieldNames.map((n) => `${enc(n)}=${value}`).join('&')
   for (const value of INJECTIONS) list.push({ label: `every field = ${JSON.stringify(value)}`, raw: all(enc(value)) })
   // 15 fields of 10,000 characters stay under the 200 KB body limit, so the handlers see them.
-  list.push({ label: 'fields of 10,000 characters', raw: fieldNames.slice(0, 15).map((n) => `${enc(n)}=${'x'.repeat(10_000)}`).join('&') })
+  list.push({
+    label: 'fields of 10,000 characters',
+    raw: fieldNames
+      .slice(0, 15)
+      .map((n) => `${enc(n)}=${'x'.repeat(10_000)}`)
+      .join('&'),
+  })
   list.push({ label: 'every field an array', raw: fieldNames.map((n) => `${enc(n)}=a&${enc(n)}=b`).join('&') })
   list.push({ label: 'every field an array with []', raw: fieldNames.map((n) => `${enc(n)}[]=a`).join('&') })
   list.push({ label: 'every field an object field[a]=b', raw: fieldNames.map((n) => `${enc(n)}[a]=b&${enc(n)}[$ne]=1`).join('&') })
@@ -186,9 +192,7 @@ describe('fuzzing every form route', () => {
   })
 
   it('When bad input is sent to every route with unknown or malformed ids, then nothing breaks and nothing changes', async () => {
-    const unknownIds = Object.fromEntries(
-      Object.keys(paramsFor('/', ids)).map((name) => [name, name === 'token' ? 'A'.repeat(43) : randomUUID()]),
-    )
+    const unknownIds = Object.fromEntries(Object.keys(paramsFor('/', ids)).map((name) => [name, name === 'token' ? 'A'.repeat(43) : randomUUID()]))
     for (const route of routes) {
       const values = { ...unknownIds, ...Object.fromEntries(route.params.map((p) => [p, unknownIds[p] ?? randomUUID()])) }
       await fuzzRoute(route, fillPath(route, values, 'ROUTE_PARAMS'), true)

@@ -37,7 +37,10 @@ describe('second factor enrolment', () => {
     expect(page.text).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]+"/)
     const secret = /<code class="utrecht-code">([A-Z2-7 ]+)<\/code>/.exec(page.text)![1]!.replace(/ /g, '')
 
-    const wrong = await agent.post('/inloggen/tweede-factor').type('form').send({ code: '000000', _csrf: csrfFrom(page.text) })
+    const wrong = await agent
+      .post('/inloggen/tweede-factor')
+      .type('form')
+      .send({ code: '000000', _csrf: csrfFrom(page.text) })
     expect(wrong.status).toBe(currentTotp(secret) === '000000' ? 303 : 422)
 
     const confirm = await postForm(agent, '/inloggen/tweede-factor', '/inloggen/tweede-factor', { code: currentTotp(secret) })
@@ -123,7 +126,10 @@ describe('password reset', () => {
 describe('rate limits', () => {
   it('When an account has 10 failed logins, then even the right password is refused, also by another app instance on the same database', async () => {
     const email = 'ahmed.bouzid@demo.example'
-    await t.database.db.user.update({ where: { emailKey: email }, data: { passwordHash: (await t.database.db.user.findUniqueOrThrow({ where: { emailKey: ACCOUNTS.jan.email } })).passwordHash } })
+    await t.database.db.user.update({
+      where: { emailKey: email },
+      data: { passwordHash: (await t.database.db.user.findUniqueOrThrow({ where: { emailKey: ACCOUNTS.jan.email } })).passwordHash },
+    })
     for (let i = 0; i < 10; i++) expect((await login(t.agent(), email, 'wrong')).status).toBe(401)
     const blocked = await login(t.agent(), email, 'Nieuw-wachtwoord-2026')
     expect(blocked.status).toBe(429)
@@ -147,16 +153,28 @@ describe('rate limits', () => {
       for (let i = 0; i < 50; i++) {
         const agent = proxied.agent()
         const page = await agent.get('/inloggen').set('X-Forwarded-For', ip)
-        const r = await agent.post('/inloggen').set('X-Forwarded-For', ip).type('form').send({ email: `n${i}@demo.example`, password: 'x', _csrf: csrfFrom(page.text) })
+        const r = await agent
+          .post('/inloggen')
+          .set('X-Forwarded-For', ip)
+          .type('form')
+          .send({ email: `n${i}@demo.example`, password: 'x', _csrf: csrfFrom(page.text) })
         expect(r.status).toBe(401)
       }
       const agent = proxied.agent()
       const page = await agent.get('/inloggen').set('X-Forwarded-For', ip)
-      const blocked = await agent.post('/inloggen').set('X-Forwarded-For', ip).type('form').send({ email: 'someone@demo.example', password: 'x', _csrf: csrfFrom(page.text) })
+      const blocked = await agent
+        .post('/inloggen')
+        .set('X-Forwarded-For', ip)
+        .type('form')
+        .send({ email: 'someone@demo.example', password: 'x', _csrf: csrfFrom(page.text) })
       expect(blocked.status).toBe(429)
       const elsewhere = proxied.agent()
       const page2 = await elsewhere.get('/inloggen').set('X-Forwarded-For', '203.0.113.8')
-      const free = await elsewhere.post('/inloggen').set('X-Forwarded-For', '203.0.113.8').type('form').send({ email: 'someone@demo.example', password: 'x', _csrf: csrfFrom(page2.text) })
+      const free = await elsewhere
+        .post('/inloggen')
+        .set('X-Forwarded-For', '203.0.113.8')
+        .type('form')
+        .send({ email: 'someone@demo.example', password: 'x', _csrf: csrfFrom(page2.text) })
       expect(free.status).toBe(401)
     } finally {
       await proxied.close()

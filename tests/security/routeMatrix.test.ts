@@ -29,7 +29,12 @@ beforeAll(async () => {
     const agent = role === 'anonymous' ? t.agent() : await t.loginAs(role)
     agents.set(role, agent)
   }
-  const emails = { jan: 'jan.smit@demo.example', pieter: 'pieter.bakker@demo.example', backoffice: 'backoffice@demo.example', sanne: 'sanne.devries@demo.example' }
+  const emails = {
+    jan: 'jan.smit@demo.example',
+    pieter: 'pieter.bakker@demo.example',
+    backoffice: 'backoffice@demo.example',
+    sanne: 'sanne.devries@demo.example',
+  }
   principals.set('anonymous', null)
   for (const [role, email] of Object.entries(emails)) {
     const user = await t.database.db.user.findFirstOrThrow({ where: { emailKey: email } })
@@ -138,7 +143,7 @@ describe('route matrix', () => {
     }
   })
 
-  it('When organisation B\'s admin is checked for leaks, then the list of A\'s names is not empty', () => {
+  it("When organisation B's admin is checked for leaks, then the list of A's names is not empty", () => {
     expect(secretsOfA).toContain('Bakkerij De Vries B.V.')
     expect(secretsOfA).toContain('jan.smit@demo.example')
   })

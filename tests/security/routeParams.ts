@@ -31,10 +31,16 @@ export async function demoIds(db: Db): Promise<DemoIds> {
   const mail =
     (await db.outgoingMail.findFirst()) ??
     (await db.outgoingMail.create({
-      data: { idempotencyKey: 'route-matrix:sample', toAddress: 'jan.smit@demo.example', template: 'means-active', data: {}, status: 'failed', lastError: '550 test' },
+      data: {
+        idempotencyKey: 'route-matrix:sample',
+        toAddress: 'jan.smit@demo.example',
+        template: 'means-active',
+        data: {},
+        status: 'failed',
+        lastError: '550 test',
+      },
     }))
-  const identityCheck =
-    (await db.application.findFirst({ where: { organisationId: a.id, status: 'awaiting_identity_check' } })) ?? application
+  const identityCheck = (await db.application.findFirst({ where: { organisationId: a.id, status: 'awaiting_identity_check' } })) ?? application
   return {
     organisationA: a.id,
     organisationB: b.id,

@@ -95,7 +95,8 @@ describe('sessions', () => {
     const before = await sessionIdOf(agent)
     const sanne = await t.database.db.user.findFirstOrThrow({ where: { emailKey: 'sanne.devries@demo.example' } })
     const holding = await t.database.db.organisation.findFirstOrThrow({ where: { name: 'De Vries Holding B.V.' } })
-    await t.database.db.$executeRaw`update mandates set status = 'revoked' where user_id = ${sanne.id}::uuid and organisation_id = ${holding.id}::uuid and kind = 'admin'`
+    await t.database.db
+      .$executeRaw`update mandates set status = 'revoked' where user_id = ${sanne.id}::uuid and organisation_id = ${holding.id}::uuid and kind = 'admin'`
     const response = await agent.get('/overzicht')
     expect(response.status).toBe(200)
     const after = sidOf(sessionCookie(response))

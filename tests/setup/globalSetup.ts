@@ -113,9 +113,7 @@ export default async function setup(project: TestProject) {
       await applyMigrations(templateUrl)
       // A template cannot be cloned while anyone is connected to it: make sure the schema
       // engine's pool is really gone.
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
-        TEMPLATE_DATABASE,
-      ])
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [TEMPLATE_DATABASE])
       await admin.query(`drop database if exists "${DEMO_TEMPLATE_DATABASE}" with (force)`)
       await admin.query(`create database "${DEMO_TEMPLATE_DATABASE}" template "${TEMPLATE_DATABASE}"`)
       const demoDb = createPrismaClient(withDatabase(serverUrl, DEMO_TEMPLATE_DATABASE), 2)
@@ -124,9 +122,7 @@ export default async function setup(project: TestProject) {
       } finally {
         await demoDb.$disconnect()
       }
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
-        DEMO_TEMPLATE_DATABASE,
-      ])
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [DEMO_TEMPLATE_DATABASE])
     } finally {
       await admin.end()
     }

@@ -85,7 +85,7 @@ describe('links', () => {
     expect(withQuery('/x', new URLSearchParams())).toBe('/x')
   })
 
-  it('When the expiry scan makes its links in SQL, then its prefixes plus a token or id are the builders\' links', () => {
+  it("When the expiry scan makes its links in SQL, then its prefixes plus a token or id are the builders' links", () => {
     expect(RENEW_PATH_PREFIX + 'abc123').toBe(links.renewal('abc123'))
     expect(LIST_PATH_PREFIX + ID).toBe(links.mandates({ organisatie: ID }))
   })
@@ -110,7 +110,7 @@ describe('links', () => {
   })
 })
 
-describe('paths and the app\'s routes', () => {
+describe("paths and the app's routes", () => {
   let t: TestApp
   beforeAll(async () => {
     t = await createTestApp()
@@ -163,7 +163,7 @@ describe('hard-coded portal URLs', () => {
     expect(hardCodedUrls('<a href="/wachtwoord-vergeten">')).toHaveLength(1)
     expect(hardCodedUrls("<%= url('/overzicht') %>")).toHaveLength(1)
     expect(hardCodedUrls('<a href="<%= links.userDetail(r.id) %>">')).toHaveLength(0)
-    expect(hardCodedUrls("<link href=\"/assets/css/app.css\"> '/health'")).toHaveLength(0)
+    expect(hardCodedUrls('<link href="/assets/css/app.css"> \'/health\'')).toHaveLength(0)
   })
 
   it('When src/ and views/ are read, then no file outside paths.ts writes a portal URL out (mandates .ts files excepted for now)', () => {

@@ -42,7 +42,19 @@ describe('strictRenderer', () => {
           expiringSoon: false,
         },
       ],
-      texts: { all: 'Alle diensten', provider: '', select: 'Selecteer \u0001 \u0002', activateLabel: '', renew: 'Verlengen', revoke: 'Intrekken', activate: 'Activeren', allBranches: 'Alle vestigingen', expiring: '', status: { active: 'Actief' }, level: { EH3: 'EH3' } },
+      texts: {
+        all: 'Alle diensten',
+        provider: '',
+        select: 'Selecteer \u0001 \u0002',
+        activateLabel: '',
+        renew: 'Verlengen',
+        revoke: 'Intrekken',
+        activate: 'Activeren',
+        allBranches: 'Alle vestigingen',
+        expiring: '',
+        status: { active: 'Actief' },
+        level: { EH3: 'EH3' },
+      },
       fill: (text: string, name: string, scope: string) => text.replace('\u0001', name).replace('\u0002', scope),
       locale: 'nl',
       paths: { renew: (id: string) => `/r/${id}`, revoke: (id: string) => `/i/${id}`, activate: (id: string) => `/a/${id}` },
@@ -66,7 +78,7 @@ describe('partial', () => {
     values: { naam: '<Jan>', ok: '1', keuze: 'b' },
   })
 
-  it('When a form partial is rendered, then it gets the page\'s errors and typed values without include()', () => {
+  it("When a form partial is rendered, then it gets the page's errors and typed values without include()", () => {
     const field = partial('/partials/field', { name: 'naam', label: 'Naam', hint: 'Zoals op uw paspoort' })
     expect(field).toContain('value="&lt;Jan&gt;"')
     expect(field).toContain('aria-describedby="field-naam-hint field-naam-error"')
@@ -75,11 +87,30 @@ describe('partial', () => {
   })
 
   it('When each form partial is rendered with its optional locals, then it compiles and shows them', () => {
-    expect(partial('/partials/select', { name: 'keuze', label: 'Keuze', placeholder: 'Alle', options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] })).toMatch(
-      /<option value="">Alle<\/option>\s*<option value="a">A<\/option><option value="b" selected>B<\/option>/,
+    expect(
+      partial('/partials/select', {
+        name: 'keuze',
+        label: 'Keuze',
+        placeholder: 'Alle',
+        options: [
+          { value: 'a', label: 'A' },
+          { value: 'b', label: 'B' },
+        ],
+      }),
+    ).toMatch(/<option value="">Alle<\/option>\s*<option value="a">A<\/option><option value="b" selected>B<\/option>/)
+    expect(partial('/partials/checkbox', { name: 'ok', id: 'field-eigen', label: 'Akkoord', hint: 'Verplicht' })).toMatch(
+      /id="field-eigen" name="ok" value="1" checked/,
     )
-    expect(partial('/partials/checkbox', { name: 'ok', id: 'field-eigen', label: 'Akkoord', hint: 'Verplicht' })).toMatch(/id="field-eigen" name="ok" value="1" checked/)
-    expect(partial('/partials/radios', { name: 'keuze', legend: 'Kies', options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B', hint: 'Uitleg' }] })).toMatch(/id="field-keuze-1" name="keuze" value="b"\s+checked/)
+    expect(
+      partial('/partials/radios', {
+        name: 'keuze',
+        legend: 'Kies',
+        options: [
+          { value: 'a', label: 'A' },
+          { value: 'b', label: 'B', hint: 'Uitleg' },
+        ],
+      }),
+    ).toMatch(/id="field-keuze-1" name="keuze" value="b"\s+checked/)
     expect(partial('/partials/textarea', { name: 'naam', label: 'Toelichting', rows: 6 })).toContain('rows="6"')
     expect(partial('/partials/status-badge', { status: 'active', label: 'Actief' })).toContain('bm-status--active">Actief</span>')
     expect(partial('/partials/pagination', { pagination: { nextHref: '/volgende' } })).toContain('rel="next" href="/volgende"')

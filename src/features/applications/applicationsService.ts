@@ -32,7 +32,9 @@ export class ApplicationsService {
       include: {
         organisation: { select: { name: true } },
         subjectUser: { select: { id: true, firstName: true, lastNamePrefix: true, lastName: true } },
-        signatures: { include: { adminUser: { select: { firstName: true, lastNamePrefix: true, lastName: true } }, legalRepresentative: { select: { name: true } } } },
+        signatures: {
+          include: { adminUser: { select: { firstName: true, lastNamePrefix: true, lastName: true } }, legalRepresentative: { select: { name: true } } },
+        },
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       take: LIST_LIMIT,
@@ -58,7 +60,13 @@ export class ApplicationsService {
       const claimed = await tx.application.updateMany({ where: { id: app.id, status: 'awaiting_signature' }, data: { updatedAt: new Date() } })
       if (claimed.count !== 1) throw new RuleViolation('applications:errors.notOpen')
       await tx.applicationSignature.create({ data: { applicationId: app.id, signerType: 'admin', adminUserId: principal.id } })
-      await recordAudit(tx, actor, { action: 'application.signed_by_admin', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, after: { adminUserId: principal.id } })
+      await recordAudit(tx, actor, {
+        action: 'application.signed_by_admin',
+        organisationId: app.organisationId,
+        subjectType: 'application',
+        subjectId: app.id,
+        after: { adminUserId: principal.id },
+      })
       return afterSignature(tx, app.id, actor, this.config.baseUrl)
     })
   }
@@ -70,11 +78,21 @@ export class ApplicationsService {
       const claimed = await tx.application.updateMany({ where: { id: app.id, status: { in: OPEN_STATUSES } }, data: { status: 'cancelled', decidedAt: now } })
       if (claimed.count !== 1) throw new RuleViolation('applications:errors.notOpen')
       // Unused signing links for it stop working.
-      await tx.actionToken.updateMany({ where: { purpose: 'sign-application', usedAt: null, subject: { path: ['applicationId'], equals: app.id } }, data: { expiresAt: now } })
+      await tx.actionToken.updateMany({
+        where: { purpose: 'sign-application', usedAt: null, subject: { path: ['applicationId'], equals: app.id } },
+        data: { expiresAt: now },
+      })
       if (app.type === 'new_means' && app.subjectUserId) {
         await tx.means.updateMany({ where: { userId: app.subjectUserId, status: 'requested' }, data: { status: 'revoked' } })
       }
-      await recordAudit(tx, actor, { action: 'application.cancelled', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, before: { status: app.status }, after: { status: 'cancelled' } })
+      await recordAudit(tx, actor, {
+        action: 'application.cancelled',
+        organisationId: app.organisationId,
+        subjectType: 'application',
+        subjectId: app.id,
+        before: { status: app.status },
+        after: { status: 'cancelled' },
+      })
     })
   }
 
@@ -113,7 +131,13 @@ export class ApplicationsService {
           items: { create: { details: { kind: 'admin', scope: 'all', level: input.level } } },
         },
       })
-      await recordAudit(tx, actor, { action: 'application.created', organisationId: organisation.id, subjectType: 'application', subjectId: app.id, after: { type: 'admin_appointment', userId: user.id, level: input.level } })
+      await recordAudit(tx, actor, {
+        action: 'application.created',
+        organisationId: organisation.id,
+        subjectType: 'application',
+        subjectId: app.id,
+        after: { type: 'admin_appointment', userId: user.id, level: input.level },
+      })
       // Rule 12: nobody signed it as admin, so the legal representatives get it, each with a signing link.
       await notifyRepresentatives(tx, app.id, actor, this.config.baseUrl)
       return app.id
@@ -126,7 +150,11 @@ export class ApplicationsService {
     if (!found.ok) return { ok: false as const, problem: found.problem as SigningProblem }
     const app = await this.db.application.findUnique({
       where: { id: found.subject.applicationId ?? '' },
-      include: { organisation: { select: { name: true, kvkNumber: true } }, subjectUser: { select: { firstName: true, lastNamePrefix: true, lastName: true } }, signatures: true },
+      include: {
+        organisation: { select: { name: true, kvkNumber: true } },
+        subjectUser: { select: { firstName: true, lastNamePrefix: true, lastName: true } },
+        signatures: true,
+      },
     })
     const rep = await this.db.legalRepresentative.findUnique({ where: { id: found.subject.legalRepresentativeId ?? '' } })
     if (!app || !rep || rep.organisationId !== app.organisationId) return { ok: false as const, problem: 'invalid' as SigningProblem }
@@ -147,9 +175,17 @@ export class ApplicationsService {
       if (app.status !== 'awaiting_signature') return { ok: false, problem: 'closed' }
       if (app.signatures.some((s) => s.legalRepresentativeId === rep.id)) return { ok: false, problem: 'alreadySigned' }
       if (!(await useActionToken(tx, found.id, now))) return { ok: false, problem: 'used' }
-      await tx.applicationSignature.create({ data: { applicationId: app.id, signerType: 'legal_representative', legalRepresentativeId: rep.id, signedAt: now } })
+      await tx.applicationSignature.create({
+        data: { applicationId: app.id, signerType: 'legal_representative', legalRepresentativeId: rep.id, signedAt: now },
+      })
       const repActor = { ...actor, principal: null, label: `${rep.name} <${rep.email}>` }
-      await recordAudit(tx, repActor, { action: 'application.signed_by_representative', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, after: { legalRepresentativeId: rep.id, authority: rep.authority } })
+      await recordAudit(tx, repActor, {
+        action: 'application.signed_by_representative',
+        organisationId: app.organisationId,
+        subjectType: 'application',
+        subjectId: app.id,
+        after: { legalRepresentativeId: rep.id, authority: rep.authority },
+      })
       const status = await afterSignature(tx, app.id, repActor, this.config.baseUrl)
       return { ok: true, status }
     })

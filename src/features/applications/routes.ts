@@ -44,18 +44,27 @@ export function applicationRoutes({ applicationsService }: Services): Router {
   })
 
   const actions = [
-    [paths.beheer.applicationSign, async (req: Request) => {
-      const status = await applicationsService.sign(principal(req), actorFrom(req), parseParams(idParam, req.params).id)
-      return req.t(`applications:list.signed.${status}`)
-    }],
-    [paths.beheer.applicationCancel, async (req: Request) => {
-      await applicationsService.cancel(principal(req), actorFrom(req), parseParams(idParam, req.params).id)
-      return req.t('applications:list.cancelled')
-    }],
-    [paths.beheer.applicationToRepresentatives, async (req: Request) => {
-      const count = await applicationsService.sendToRepresentatives(principal(req), actorFrom(req), parseParams(idParam, req.params).id)
-      return req.t('applications:list.sent', { count })
-    }],
+    [
+      paths.beheer.applicationSign,
+      async (req: Request) => {
+        const status = await applicationsService.sign(principal(req), actorFrom(req), parseParams(idParam, req.params).id)
+        return req.t(`applications:list.signed.${status}`)
+      },
+    ],
+    [
+      paths.beheer.applicationCancel,
+      async (req: Request) => {
+        await applicationsService.cancel(principal(req), actorFrom(req), parseParams(idParam, req.params).id)
+        return req.t('applications:list.cancelled')
+      },
+    ],
+    [
+      paths.beheer.applicationToRepresentatives,
+      async (req: Request) => {
+        const count = await applicationsService.sendToRepresentatives(principal(req), actorFrom(req), parseParams(idParam, req.params).id)
+        return req.t('applications:list.sent', { count })
+      },
+    ],
   ] as const
   for (const [path, run] of actions) {
     router.post(path, allow('admin'), async (req, res) => {
@@ -100,7 +109,16 @@ export function applicationRoutes({ applicationsService }: Services): Router {
   // The legal representative's signing link: no login, only for what it names.
   router.get(paths.signApplication, allow('anonymous'), async (req, res) => {
     const found = await applicationsService.describeSigningLink(String(req.params.token))
-    res.status(found.ok ? 200 : 410).render('pages/applications/sign', { title: req.t('applications:sign.title'), found, token: String(req.params.token), fullName: personName, levelLabel, done: null })
+    res
+      .status(found.ok ? 200 : 410)
+      .render('pages/applications/sign', {
+        title: req.t('applications:sign.title'),
+        found,
+        token: String(req.params.token),
+        fullName: personName,
+        levelLabel,
+        done: null,
+      })
   })
   router.post(paths.signApplication, allow('anonymous'), async (req, res) => {
     const result = await applicationsService.signByLink(String(req.params.token), actorFrom(req))

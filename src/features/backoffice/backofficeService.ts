@@ -14,15 +14,18 @@ export class BackofficeService {
   ) {}
 
   async queue() {
-    const [total, applications] = await Promise.all([this.db.application.count({ where: { status: 'awaiting_identity_check' } }), this.db.application.findMany({
-      where: { status: 'awaiting_identity_check' },
-      include: {
-        organisation: { select: { name: true, kvkNumber: true } },
-        subjectUser: { select: { firstName: true, lastNamePrefix: true, lastName: true, dateOfBirth: true, email: true } },
-      },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: 50,
-    })])
+    const [total, applications] = await Promise.all([
+      this.db.application.count({ where: { status: 'awaiting_identity_check' } }),
+      this.db.application.findMany({
+        where: { status: 'awaiting_identity_check' },
+        include: {
+          organisation: { select: { name: true, kvkNumber: true } },
+          subjectUser: { select: { firstName: true, lastNamePrefix: true, lastName: true, dateOfBirth: true, email: true } },
+        },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: 50,
+      }),
+    ])
     return { total, applications }
   }
 
@@ -39,7 +42,13 @@ export class BackofficeService {
     await this.db.$transaction(async (tx) => {
       const claimed = await tx.application.updateMany({ where: { id: app.id, status: 'awaiting_identity_check' }, data: { status: 'signed' } })
       if (claimed.count !== 1) throw new RuleViolation('backoffice:errors.notWaiting')
-      await recordAudit(tx, actor, { action: 'identity_check.approved', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, before: { status: app.status } })
+      await recordAudit(tx, actor, {
+        action: 'identity_check.approved',
+        organisationId: app.organisationId,
+        subjectType: 'application',
+        subjectId: app.id,
+        before: { status: app.status },
+      })
       await issue(tx, app.id, actor, this.config.baseUrl, now)
     })
   }
@@ -50,12 +59,22 @@ export class BackofficeService {
     if (text.length > 1000) throw new RuleViolation('backoffice:errors.reasonTooLong', 'reason')
     const app = await this.claim(applicationId)
     await this.db.$transaction(async (tx) => {
-      const claimed = await tx.application.updateMany({ where: { id: app.id, status: 'awaiting_identity_check' }, data: { status: 'rejected', rejectionReason: text, decidedAt: now } })
+      const claimed = await tx.application.updateMany({
+        where: { id: app.id, status: 'awaiting_identity_check' },
+        data: { status: 'rejected', rejectionReason: text, decidedAt: now },
+      })
       if (claimed.count !== 1) throw new RuleViolation('backoffice:errors.notWaiting')
       const item = await tx.applicationItem.findFirst({ where: { applicationId: app.id } })
       const meansId = (item?.details as { meansId?: string } | undefined)?.meansId
       if (app.type === 'new_means' && meansId) await tx.means.updateMany({ where: { id: meansId, status: 'requested' }, data: { status: 'revoked' } })
-      await recordAudit(tx, actor, { action: 'identity_check.rejected', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, before: { status: app.status }, after: { status: 'rejected', reason: text } })
+      await recordAudit(tx, actor, {
+        action: 'identity_check.rejected',
+        organisationId: app.organisationId,
+        subjectType: 'application',
+        subjectId: app.id,
+        before: { status: app.status },
+        after: { status: 'rejected', reason: text },
+      })
     })
   }
 }

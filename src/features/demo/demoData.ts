@@ -122,7 +122,11 @@ export const demoSchema = z.object({
       z.object({
         ref: z.string(),
         kvkNumber: z.string().regex(/^[0-9]{8}$/),
-        rsin: z.string().regex(/^[0-9]{9}$/).nullable().optional(),
+        rsin: z
+          .string()
+          .regex(/^[0-9]{9}$/)
+          .nullable()
+          .optional(),
         name: z.string().min(1).max(200),
         branches: z.array(
           z.object({
@@ -154,7 +158,11 @@ export const demoSchema = z.object({
       mobile: z.string().max(20).nullable().optional(),
       role: z.enum(['user', 'backoffice']),
       password: z.string().min(12).nullable().optional(),
-      totpSecret: z.string().regex(/^[A-Z2-7]{16,}$/).nullable().optional(),
+      totpSecret: z
+        .string()
+        .regex(/^[A-Z2-7]{16,}$/)
+        .nullable()
+        .optional(),
       totpEnabledAt: dateText.optional(),
       means: z.array(
         z.object({
@@ -205,7 +213,10 @@ export const demoSchema = z.object({
       type: z.enum(['new_means', 'upgrade', 'mandates', 'renewal', 'admin_appointment']),
       status: z.enum(['awaiting_signature', 'signed', 'awaiting_identity_check', 'issued', 'rejected', 'cancelled']),
       level: level.nullable().optional(),
-      termYears: z.union([z.literal(1), z.literal(3), z.literal(5)]).nullable().optional(),
+      termYears: z
+        .union([z.literal(1), z.literal(3), z.literal(5)])
+        .nullable()
+        .optional(),
       subjectUser: z.string().optional(),
       requestedBy: z.string().optional(),
       createdAt: dateText,
@@ -213,10 +224,7 @@ export const demoSchema = z.object({
       rejectionReason: z.string().max(1000).optional(),
       items: z.array(z.record(z.string(), z.unknown())),
       signatures: z.array(
-        z.union([
-          z.object({ adminUser: z.string(), signedAt: dateText }),
-          z.object({ legalRepresentative: z.string(), signedAt: dateText }),
-        ]),
+        z.union([z.object({ adminUser: z.string(), signedAt: dateText }), z.object({ legalRepresentative: z.string(), signedAt: dateText })]),
       ),
     }),
   ),

@@ -128,7 +128,15 @@ function peopleRows(demo: Demo, ctx: Context, orgs: Organisations, hashes: Map<s
       const validUntil = ctx.date(means.validUntil)
       checkStatusMatchesDates(means.status, validUntil, ctx.today, `means of ${user.ref}`)
       if (means.status === 'active') people.activeMeansLevels.set(user.ref, [...(people.activeMeansLevels.get(user.ref) ?? []), means.level])
-      people.meansRows.push({ id: randomUUID(), userId: id, level: means.level, status: means.status, validFrom, validUntil, issuedAt: means.issuedAt ? ctx.at(means.issuedAt) : null })
+      people.meansRows.push({
+        id: randomUUID(),
+        userId: id,
+        level: means.level,
+        status: means.status,
+        validFrom,
+        validUntil,
+        issuedAt: means.issuedAt ? ctx.at(means.issuedAt) : null,
+      })
     }
     for (const link of user.links) {
       people.linked.add(`${user.ref}|${link.organisation}`)
@@ -240,11 +248,23 @@ function applicationRows(demo: Demo, ctx: Context, orgs: Organisations, people: 
     }
     for (const signature of a.signatures) {
       if ('adminUser' in signature) {
-        signatures.push({ id: randomUUID(), applicationId: id, signerType: 'admin', adminUserId: people.userId(signature.adminUser, where), signedAt: ctx.at(signature.signedAt) })
+        signatures.push({
+          id: randomUUID(),
+          applicationId: id,
+          signerType: 'admin',
+          adminUserId: people.userId(signature.adminUser, where),
+          signedAt: ctx.at(signature.signedAt),
+        })
       } else {
         const rep = lookup(orgs.legalReps, signature.legalRepresentative, 'legal representative', where)
         if (rep.organisationRef !== a.organisation) throw new Error(`demo.json: ${where}: ${signature.legalRepresentative} does not represent the organisation`)
-        signatures.push({ id: randomUUID(), applicationId: id, signerType: 'legal_representative', legalRepresentativeId: rep.id, signedAt: ctx.at(signature.signedAt) })
+        signatures.push({
+          id: randomUUID(),
+          applicationId: id,
+          signerType: 'legal_representative',
+          legalRepresentativeId: rep.id,
+          signedAt: ctx.at(signature.signedAt),
+        })
       }
     }
   }

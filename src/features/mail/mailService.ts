@@ -43,7 +43,9 @@ export class MailService {
   ) {}
 
   /** Newest first; keyset pagination on (createdAt, id). */
-  async list(options: { status?: MailStatus; before?: { createdAt: Date; id: string } } = {}): Promise<{ rows: OutboxRow[]; next: { createdAt: Date; id: string } | null }> {
+  async list(
+    options: { status?: MailStatus; before?: { createdAt: Date; id: string } } = {},
+  ): Promise<{ rows: OutboxRow[]; next: { createdAt: Date; id: string } | null }> {
     const rows = await this.db.outgoingMail.findMany({
       where: {
         ...(options.status ? { status: options.status } : {}),

@@ -36,12 +36,7 @@ export function isMailTemplate(value: string): value is MailTemplate {
   return (MAIL_TEMPLATES as readonly string[]).includes(value)
 }
 
-export async function renderMail(
-  template: string,
-  localeValue: string,
-  data: Record<string, unknown>,
-  context: MailContext,
-): Promise<RenderedMail> {
+export async function renderMail(template: string, localeValue: string, data: Record<string, unknown>, context: MailContext): Promise<RenderedMail> {
   if (!isMailTemplate(template)) throw new Error(`unknown mail template ${template}`)
   const locale: Locale = localeValue === 'en' ? 'en' : 'nl'
   const t = translator(locale)

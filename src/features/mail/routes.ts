@@ -13,7 +13,11 @@ import { MAIL_STATUSES } from './mailService.ts'
 const idSchema = z.uuid()
 const listQuery = z.object({
   status: z.enum(MAIL_STATUSES).optional().catch(undefined),
-  before: z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z_[0-9a-f-]{36}$/).optional().catch(undefined),
+  before: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z_[0-9a-f-]{36}$/)
+    .optional()
+    .catch(undefined),
 })
 
 function cursorFrom(value: string | undefined): { createdAt: Date; id: string } | undefined {
@@ -62,10 +66,7 @@ export function mailRoutes({ mailService, config }: Services): Router {
 
   router.get(paths.backofficeMail, allow('backoffice'), async (req, res) => {
     const query = listQuery.parse(req.query)
-    const [{ rows, next }, counts] = await Promise.all([
-      mailService.list({ status: query.status, before: cursorFrom(query.before) }),
-      mailService.counts(),
-    ])
+    const [{ rows, next }, counts] = await Promise.all([mailService.list({ status: query.status, before: cursorFrom(query.before) }), mailService.counts()])
     res.render('pages/mail/backoffice', {
       title: req.t('mail:backoffice.title'),
       section: 'backoffice',

@@ -89,7 +89,11 @@ function showBulkRenewResult(req: Request, res: Response) {
 
 async function showRevoke(list: MandateListService, req: Request, res: Response) {
   const mandate = await list.getForAdmin(principal(req), idParam(req))
-  res.render('pages/mandates/revoke', { ...beheer(req, req.t('mandates:revoke.title'), [{ label: req.t('mandates:revoke.title') }]), mandate, paths: mandatePaths })
+  res.render('pages/mandates/revoke', {
+    ...beheer(req, req.t('mandates:revoke.title'), [{ label: req.t('mandates:revoke.title') }]),
+    mandate,
+    paths: mandatePaths,
+  })
 }
 
 async function postRevoke({ mandateListService: list, mandateLifecycleService: service }: Deps, req: Request, res: Response) {

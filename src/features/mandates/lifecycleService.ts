@@ -20,7 +20,16 @@ import type { RenewOutcome, RenewSelection } from './model.ts'
 import { renewMandates } from './renewMandates.ts'
 import { actingPrincipal, adminOrganisation, adminOrganisationIds, filterConditions, isUniqueViolation } from './scoping.ts'
 
-type LockedMandate = { id: string; organisation_id: string; user_id: string; status: MandateStatus; level: string; valid_from: Date; valid_until: Date; scope_key: string }
+type LockedMandate = {
+  id: string
+  organisation_id: string
+  user_id: string
+  status: MandateStatus
+  level: string
+  valid_from: Date
+  valid_until: Date
+  scope_key: string
+}
 
 /** Locks one use-mandate of the actor's organisations for the transaction; else 404 (rule 7). */
 async function lockMandate(tx: Tx, principal: Principal, id: string): Promise<LockedMandate> {
@@ -138,7 +147,10 @@ export class MandateLifecycleService {
     const org = adminOrganisation(principal, m.organisation_id)
     assertWithinAdminLevel(org.level, level)
     const holder = await tx.means.findMany({ where: { userId: m.user_id, status: 'active' }, select: { level: true } })
-    assertMeansCoversLevel(holder.map((x) => x.level), level)
+    assertMeansCoversLevel(
+      holder.map((x) => x.level),
+      level,
+    )
     if (m.status === 'expired') {
       const live = await tx.mandate.count({ where: { userId: m.user_id, organisationId: m.organisation_id, kind: 'use', scopeKey: m.scope_key, live: true } })
       if (live > 0) throw new RuleViolation('mandates:errors.liveExists')

@@ -164,8 +164,8 @@ export class MandateListService {
     // Names of the organisations (the principal's) and of the catalogue (kept in memory) are not
     // joined in SQL: see catalogueNames.ts.
     const organisationNames = new Map(principal.adminOrganisations.map((o) => [o.id, o.name]))
-    const names = await this.catalogueNames.get(
-      (known) => pageRows.every((r) => (!r.service_id || known.services.has(r.service_id)) && (!r.provider_id || known.providers.has(r.provider_id))),
+    const names = await this.catalogueNames.get((known) =>
+      pageRows.every((r) => (!r.service_id || known.services.has(r.service_id)) && (!r.provider_id || known.providers.has(r.provider_id))),
     )
     const today = todayUtc(now)
     const twoMonths = addMonths(today, EXPIRY_NOTICE_MONTHS)

@@ -15,8 +15,7 @@ const SCOPE_KEY = /^(all|provider:[0-9a-f-]{36}|service:[0-9a-f-]{36})$/i
 const CURSOR = /^(\d{4}-\d{2}-\d{2})_([0-9a-f-]{36})$/i
 
 /** Empty strings from a GET form count as "not given". */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' || v === undefined || Array.isArray(v) ? undefined : v), schema.optional())
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === undefined || Array.isArray(v) ? undefined : v), schema.optional())
 
 export const listQuerySchema = z.object({
   organisatie: optional(z.string().regex(UUID, 'mandates:errors.organisation')),

@@ -114,7 +114,8 @@ async function postLevel(service: Service, req: Request, res: Response) {
 
 async function renderServices(service: Service, req: Request, res: Response, status = 200, extra: Extra = {}) {
   const w = wizardOf(req)
-  const search = typeof req.query.zoek === 'string' ? req.query.zoek.slice(0, 100) : typeof req.body?.zoek === 'string' ? String(req.body.zoek).slice(0, 100) : ''
+  const search =
+    typeof req.query.zoek === 'string' ? req.query.zoek.slice(0, 100) : typeof req.body?.zoek === 'string' ? String(req.body.zoek).slice(0, 100) : ''
   const [results, added] = await Promise.all([service.searchCatalogue(search), service.describeScopes(w.items).catch(() => [])])
   res.status(status).render('pages/mandates/wizard-services', {
     ...wizardLocals(req, 'services'),
@@ -138,9 +139,19 @@ async function addService(service: Service, req: Request, res: Response, w: Mand
     const described = await service.describeAddable(item, w.level!)
     const key = described.key
     const existing = await service.describeScopes(w.items)
-    if (existing.some((e) => e.key === key)) throw new RuleViolation('mandates:errors.duplicateItem', 'choice', { name: described.serviceName ?? described.providerName ?? req.t('mandates:scope.all') })
+    if (existing.some((e) => e.key === key))
+      throw new RuleViolation('mandates:errors.duplicateItem', 'choice', {
+        name: described.serviceName ?? described.providerName ?? req.t('mandates:scope.all'),
+      })
     w.items.push(item!) // describeAddable refused a missing item
-    flash(req, 'success', req.t('mandates:wizard.services.added', { name: described.serviceName ?? (described.providerName ? req.t('mandates:scope.provider', { name: described.providerName }) : req.t('mandates:scope.all')) }))
+    flash(
+      req,
+      'success',
+      req.t('mandates:wizard.services.added', {
+        name:
+          described.serviceName ?? (described.providerName ? req.t('mandates:scope.provider', { name: described.providerName }) : req.t('mandates:scope.all')),
+      }),
+    )
   } catch (error) {
     const v = ruleFailure(error)
     return renderServices(service, req, res, 422, { errors: ruleErrors({ ...v, field: 'choice' }, req.t), values: { choice: choice ?? '', zoek: search } })
@@ -189,7 +200,10 @@ async function postTerm(service: Service, req: Request, res: Response) {
   if (branchId) {
     const branches = await service.branches(principal(req), w.organisationId!)
     if (!isUuid(branchId) || !branches.some((b) => b.id === branchId)) {
-      return renderTerm(service, req, res, 422, { errors: ruleErrors({ messageKey: 'mandates:errors.branch', field: 'branchId', params: {} }, req.t), values: keepValues(req.body) })
+      return renderTerm(service, req, res, 422, {
+        errors: ruleErrors({ messageKey: 'mandates:errors.branch', field: 'branchId', params: {} }, req.t),
+        values: keepValues(req.body),
+      })
     }
   }
   w.termYears = parsed.data.termYears

@@ -46,9 +46,7 @@ export class MandateWizardService {
     adminOrganisation(principal, organisationId)
     const others = adminOrganisationIds(principal).filter((id) => id !== organisationId)
     const users = await this.db.user.findMany({
-      where: includeUnlinked
-        ? { links: { some: { organisationId: { in: [organisationId, ...others] } } } }
-        : { links: { some: { organisationId } } },
+      where: includeUnlinked ? { links: { some: { organisationId: { in: [organisationId, ...others] } } } } : { links: { some: { organisationId } } },
       select: {
         id: true,
         firstName: true,
@@ -117,7 +115,14 @@ export class MandateWizardService {
         to: holder.user.email,
         template: 'link-request',
         locale: holder.user.locale,
-        data: { linkRequestId: request.id, name: personName(holder.user), organisationName: org.name, requestedByName: principal.name, requestPath: '/mijn-gegevens', expiresAt: isoDate(expiresAt) },
+        data: {
+          linkRequestId: request.id,
+          name: personName(holder.user),
+          organisationName: org.name,
+          requestedByName: principal.name,
+          requestPath: '/mijn-gegevens',
+          expiresAt: isoDate(expiresAt),
+        },
       })
     })
     return { linked: false, linkRequestCreated: true }
@@ -148,7 +153,9 @@ export class MandateWizardService {
       select: { id: true, name: true },
       take: 50,
     })
-    const services = await this.db.$queryRaw<{ id: string; name: string; required_level: string; provider_name: string; refuses_branch_restriction: boolean }[]>`
+    const services = await this.db.$queryRaw<
+      { id: string; name: string; required_level: string; provider_name: string; refuses_branch_restriction: boolean }[]
+    >`
       select s.id, s.name, s.required_level::text as required_level, p.name as provider_name, s.refuses_branch_restriction
       from services s join service_providers p on p.id = s.provider_id
       where ${q === '' || offerAll ? Prisma.sql`true` : Prisma.sql`(s.name ilike ${pattern} or p.name ilike ${pattern})`}
@@ -156,7 +163,13 @@ export class MandateWizardService {
     return {
       offerAll,
       providers,
-      services: services.map((s) => ({ id: s.id, name: s.name, requiredLevel: fromDbLevel(s.required_level), providerName: s.provider_name, refusesBranchRestriction: s.refuses_branch_restriction })),
+      services: services.map((s) => ({
+        id: s.id,
+        name: s.name,
+        requiredLevel: fromDbLevel(s.required_level),
+        providerName: s.provider_name,
+        refusesBranchRestriction: s.refuses_branch_restriction,
+      })),
     }
   }
 
@@ -176,7 +189,10 @@ export class MandateWizardService {
     const serviceIds = items.flatMap((i) => (i.scope === 'service' ? [i.serviceId] : []))
     const providerIds = items.flatMap((i) => (i.scope === 'provider' ? [i.providerId] : []))
     const [services, providers] = await Promise.all([
-      this.db.service.findMany({ where: { id: { in: serviceIds } }, select: { id: true, name: true, requiredLevel: true, refusesBranchRestriction: true, provider: { select: { name: true } } } }),
+      this.db.service.findMany({
+        where: { id: { in: serviceIds } },
+        select: { id: true, name: true, requiredLevel: true, refusesBranchRestriction: true, provider: { select: { name: true } } },
+      }),
       this.db.serviceProvider.findMany({
         where: { id: { in: providerIds } },
         select: { id: true, name: true, services: { where: { refusesBranchRestriction: true }, select: { id: true }, take: 1 } },
@@ -192,7 +208,14 @@ export class MandateWizardService {
       }
       const service = services.find((s) => s.id === item.serviceId)
       if (!service) throw new RuleViolation('mandates:errors.unknownService', 'service')
-      return { item, key: scopeKeyOf(item), serviceName: service.name, providerName: service.provider.name, requiredLevel: service.requiredLevel, refusesBranchRestriction: service.refusesBranchRestriction }
+      return {
+        item,
+        key: scopeKeyOf(item),
+        serviceName: service.name,
+        providerName: service.provider.name,
+        requiredLevel: service.requiredLevel,
+        refusesBranchRestriction: service.refusesBranchRestriction,
+      }
     })
   }
 
@@ -263,10 +286,23 @@ export class MandateWizardService {
         await recordAuditMany(
           tx,
           actor,
-          created.map((m) => ({ action: 'mandate.granted', organisationId: input.organisationId, subjectType: 'Mandate', subjectId: m.id, after: { ...m, userId: input.userId } })),
+          created.map((m) => ({
+            action: 'mandate.granted',
+            organisationId: input.organisationId,
+            subjectType: 'Mandate',
+            subjectId: m.id,
+            after: { ...m, userId: input.userId },
+          })),
         )
         await queueGrantMail(tx, checked, input, created, validUntil)
-        return { mandates: created, status: checked.status, scopes: checked.scopes, validUntil, organisationName: checked.org.name, userName: personName(checked.holder.user) }
+        return {
+          mandates: created,
+          status: checked.status,
+          scopes: checked.scopes,
+          validUntil,
+          organisationName: checked.org.name,
+          userName: personName(checked.holder.user),
+        }
       })
     } catch (error) {
       // Two identical requests at once: the unique key lets one through (rule: one live mandate per scope).

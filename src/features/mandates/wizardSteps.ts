@@ -48,7 +48,10 @@ export function guard(req: Request, res: Response, step: Step): MandateWizard | 
 
 export function wizardLocals(req: Request, step: Step) {
   return {
-    ...beheer(req, req.t(`mandates:wizard.${step}.title`), [{ label: req.t('mandates:wizard.title'), href: mandatePaths.wizard }, { label: req.t(`mandates:wizard.${step}.title`) }]),
+    ...beheer(req, req.t(`mandates:wizard.${step}.title`), [
+      { label: req.t('mandates:wizard.title'), href: mandatePaths.wizard },
+      { label: req.t(`mandates:wizard.${step}.title`) },
+    ]),
     stepNumber: STEPS.indexOf(step) + 1,
     stepCount: STEPS.length,
     paths: mandatePaths,

@@ -45,9 +45,7 @@ export type RenewalPage = {
   terms: { years: Term; until: Date; allowed: boolean }[]
 }
 
-export type RenewalOutcome =
-  | { outcome: 'renewed'; validUntil: Date; item: RenewalItem }
-  | { outcome: 'applied'; applicationId: string; item: RenewalItem }
+export type RenewalOutcome = { outcome: 'renewed'; validUntil: Date; item: RenewalItem } | { outcome: 'applied'; applicationId: string; item: RenewalItem }
 
 export class RenewalService {
   constructor(private readonly db: Db) {}
@@ -125,8 +123,7 @@ export class RenewalService {
 
   private async apply(tx: Tx, item: RenewalItem, termYears: Term, actor: Actor): Promise<string> {
     const organisationId =
-      item.organisationId ??
-      (await tx.organisationLink.findFirst({ where: { userId: item.holderId }, orderBy: { createdAt: 'asc' } }))?.organisationId
+      item.organisationId ?? (await tx.organisationLink.findFirst({ where: { userId: item.holderId }, orderBy: { createdAt: 'asc' } }))?.organisationId
     if (!organisationId) throw new RuleViolation('renewal:errors.noOrganisation')
     const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, include: { legalRepresentatives: true } })
     const application = await tx.application.create({
@@ -198,4 +195,3 @@ export class RenewalService {
     return application.id
   }
 }
-

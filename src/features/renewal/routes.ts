@@ -63,7 +63,10 @@ export function renewalRoutes({ renewalService, mailWorker }: Services): Router 
       if (error instanceof RenewalLinkError) return linkProblem(req, res, error)
       if (error instanceof RuleViolation) {
         res.status(422)
-        return show(req, res, page, { errors: ruleErrors(error, req.t, ['termYears']), values: parsed.data ? { termYears: String(parsed.data.termYears) } : {} })
+        return show(req, res, page, {
+          errors: ruleErrors(error, req.t, ['termYears']),
+          values: parsed.data ? { termYears: String(parsed.data.termYears) } : {},
+        })
       }
       throw error
     }

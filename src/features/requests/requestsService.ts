@@ -55,8 +55,16 @@ export class RequestsService {
     if (open) throw new RuleViolation('requests:errors.alreadyPending', 'email')
     return this.db.$transaction(async (tx) => {
       const expiresAt = addMonths(now, REQUEST_MONTHS)
-      const request = await tx.linkRequest.create({ data: { userId: user.id, organisationId: organisation.id, requestedById: principal.id, expiresAt, createdAt: now } })
-      await recordAudit(tx, actor, { action: 'link_request.created', organisationId: organisation.id, subjectType: 'link_request', subjectId: request.id, after: { userId: user.id, organisationId: organisation.id, expiresAt } })
+      const request = await tx.linkRequest.create({
+        data: { userId: user.id, organisationId: organisation.id, requestedById: principal.id, expiresAt, createdAt: now },
+      })
+      await recordAudit(tx, actor, {
+        action: 'link_request.created',
+        organisationId: organisation.id,
+        subjectType: 'link_request',
+        subjectId: request.id,
+        after: { userId: user.id, organisationId: organisation.id, expiresAt },
+      })
       await queueMail(tx, {
         idempotencyKey: `link-request:${request.id}`,
         to: user.email,
@@ -81,7 +89,14 @@ export class RequestsService {
       if (!request) throw new NotFoundError()
       if (shownStatus(request, now) !== 'pending') throw new RuleViolation('requests:errors.notPending')
       await tx.linkRequest.update({ where: { id: request.id }, data: { status: 'cancelled', decidedAt: now } })
-      await recordAudit(tx, actor, { action: 'link_request.cancelled', organisationId: request.organisationId, subjectType: 'link_request', subjectId: request.id, before: { status: 'pending' }, after: { status: 'cancelled' } })
+      await recordAudit(tx, actor, {
+        action: 'link_request.cancelled',
+        organisationId: request.organisationId,
+        subjectType: 'link_request',
+        subjectId: request.id,
+        before: { status: 'pending' },
+        after: { status: 'cancelled' },
+      })
     })
   }
 
@@ -89,7 +104,10 @@ export class RequestsService {
   async pendingForUser(principal: Principal, now = new Date()) {
     return this.db.linkRequest.findMany({
       where: { userId: principal.id, status: 'pending', expiresAt: { gt: now } },
-      include: { organisation: { select: { name: true, kvkNumber: true } }, requestedBy: { select: { firstName: true, lastNamePrefix: true, lastName: true } } },
+      include: {
+        organisation: { select: { name: true, kvkNumber: true } },
+        requestedBy: { select: { firstName: true, lastNamePrefix: true, lastName: true } },
+      },
       orderBy: { createdAt: 'desc' },
     })
   }
@@ -107,7 +125,10 @@ export class RequestsService {
         throw new RuleViolation('requests:errors.lapsed')
       }
       if (status !== 'pending') throw new RuleViolation('requests:errors.notPending')
-      const claimed = await tx.linkRequest.updateMany({ where: { id: request.id, status: 'pending' }, data: { status: accept ? 'accepted' : 'rejected', decidedAt: now } })
+      const claimed = await tx.linkRequest.updateMany({
+        where: { id: request.id, status: 'pending' },
+        data: { status: accept ? 'accepted' : 'rejected', decidedAt: now },
+      })
       if (claimed.count !== 1) throw new RuleViolation('requests:errors.notPending')
       let activated = 0
       if (accept) {
@@ -115,7 +136,13 @@ export class RequestsService {
         const means = await tx.means.findFirst({ where: { userId: principal.id, status: 'active' }, orderBy: { level: 'desc' } })
         if (means) {
           const result = await tx.mandate.updateMany({
-            where: { userId: principal.id, organisationId: request.organisationId, status: 'pending', level: { in: levelsAtOrBelow(means.level) }, validUntil: { gt: now } },
+            where: {
+              userId: principal.id,
+              organisationId: request.organisationId,
+              status: 'pending',
+              level: { in: levelsAtOrBelow(means.level) },
+              validUntil: { gt: now },
+            },
             data: { status: 'active' },
           })
           activated = result.count

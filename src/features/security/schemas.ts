@@ -1,7 +1,10 @@
 import { z } from 'zod'
 
 export const codeSchema = z.object({
-  code: z.string('security:errors.code').trim().regex(/^\d{3} ?\d{3}$/, 'security:errors.code'),
+  code: z
+    .string('security:errors.code')
+    .trim()
+    .regex(/^\d{3} ?\d{3}$/, 'security:errors.code'),
 })
 
 export const forgotSchema = z.object({

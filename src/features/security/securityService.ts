@@ -41,7 +41,10 @@ export class SecurityService {
   async completeEnrolment(userId: string, secret: string, actor: Actor, usedStep: number | null = null): Promise<string[] | null> {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode)
     return this.db.$transaction(async (tx) => {
-      const updated = await tx.user.updateMany({ where: { id: userId, totpSecret: null }, data: { totpSecret: secret, totpEnabledAt: new Date(), totpLastStep: usedStep } })
+      const updated = await tx.user.updateMany({
+        where: { id: userId, totpSecret: null },
+        data: { totpSecret: secret, totpEnabledAt: new Date(), totpLastStep: usedStep },
+      })
       if (updated.count !== 1) return null
       await tx.recoveryCode.deleteMany({ where: { userId } })
       await tx.recoveryCode.createMany({ data: codes.map((code) => ({ userId, codeHash: sha256(code) })) })
@@ -68,12 +71,16 @@ export class SecurityService {
   async recordLoginEvent(actor: Actor, action: 'login' | 'login_failed' | 'logout', detail: { userId?: string | null; email?: string; method?: string } = {}) {
     const label = actor.principal ? actor.label : (detail.email ?? actor.label).slice(0, 254)
     await this.db.$transaction((tx) =>
-      recordAudit(tx, { ...actor, label }, {
-        action,
-        subjectType: 'user',
-        subjectId: detail.userId ?? actor.principal?.id ?? null,
-        after: detail.method ? { method: detail.method } : undefined,
-      }),
+      recordAudit(
+        tx,
+        { ...actor, label },
+        {
+          action,
+          subjectType: 'user',
+          subjectId: detail.userId ?? actor.principal?.id ?? null,
+          after: detail.method ? { method: detail.method } : undefined,
+        },
+      ),
     )
   }
 

@@ -15,7 +15,18 @@ export function selfRoutes({ selfService, requestsService }: Services): Router {
 
   async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
     const [profile, requests] = await Promise.all([selfService.profile(principal(req)), requestsService.pendingForUser(principal(req))])
-    res.status(status).render('pages/self/index', { title: req.t('self:title'), section: 'mine', person: profile.user, means: profile.means, mandates: profile.mandates, requests, fullName: personName, ...extra })
+    res
+      .status(status)
+      .render('pages/self/index', {
+        title: req.t('self:title'),
+        section: 'mine',
+        person: profile.user,
+        means: profile.means,
+        mandates: profile.mandates,
+        requests,
+        fullName: personName,
+        ...extra,
+      })
   }
 
   router.get(paths.mine, allow('user'), (req, res) => render(req, res, 200))
@@ -59,7 +70,10 @@ export function selfRoutes({ selfService, requestsService }: Services): Router {
     res.status(410).render('pages/self/email-confirm', { title: req.t('self:email.confirmTitle'), found: result, token: '' })
   })
 
-  for (const [path, accept] of [[paths.mineRequestAccept, true], [paths.mineRequestReject, false]] as const) {
+  for (const [path, accept] of [
+    [paths.mineRequestAccept, true],
+    [paths.mineRequestReject, false],
+  ] as const) {
     router.post(path, allow('user'), async (req, res) => {
       const { id } = parseParams(idParam, req.params)
       const requests = await requestsService.pendingForUser(principal(req))

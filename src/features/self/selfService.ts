@@ -23,7 +23,10 @@ export class SelfService {
 
   async profile(principal: Principal) {
     const [user, means, mandates] = await Promise.all([
-      this.db.user.findUniqueOrThrow({ where: { id: principal.id }, select: { firstName: true, lastNamePrefix: true, lastName: true, email: true, mobile: true, dateOfBirth: true } }),
+      this.db.user.findUniqueOrThrow({
+        where: { id: principal.id },
+        select: { firstName: true, lastNamePrefix: true, lastName: true, email: true, mobile: true, dateOfBirth: true },
+      }),
       this.db.means.findMany({ where: { userId: principal.id }, orderBy: { validUntil: 'desc' } }),
       this.db.mandate.findMany({
         where: { userId: principal.id },
@@ -56,7 +59,13 @@ export class SelfService {
       const user = await tx.user.findUniqueOrThrow({ where: { id: principal.id } })
       const expiresAt = addDays(now, EMAIL_CHANGE_DAYS)
       const token = await createActionToken(tx, 'email-change', { userId: user.id, email: address }, expiresAt)
-      await recordAudit(tx, actor, { action: 'user.email_change_requested', subjectType: 'user', subjectId: user.id, before: { email: user.email }, after: { requested: address } })
+      await recordAudit(tx, actor, {
+        action: 'user.email_change_requested',
+        subjectType: 'user',
+        subjectId: user.id,
+        before: { email: user.email },
+        after: { requested: address },
+      })
       await queueMail(tx, {
         idempotencyKey: `email-change:${user.id}:${now.getTime()}`,
         to: address,
@@ -85,7 +94,11 @@ export class SelfService {
       if (!(await useActionToken(tx, found.id, now))) return { ok: false, problem: 'used' } as const
       const before = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } })
       await tx.user.update({ where: { id: userId }, data: { email } })
-      await recordAudit(tx, { ...actor, label: actor.principal?.email ?? before.email }, { action: 'user.email_changed', subjectType: 'user', subjectId: userId, before, after: { email } })
+      await recordAudit(
+        tx,
+        { ...actor, label: actor.principal?.email ?? before.email },
+        { action: 'user.email_changed', subjectType: 'user', subjectId: userId, before, after: { email } },
+      )
       return { ok: true, email } as const
     })
   }

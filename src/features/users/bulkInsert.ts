@@ -6,7 +6,13 @@ import type { Tx } from '../../db/tx.ts'
 
 export type Column = { name: string; type: string }
 
-export async function insertJsonRows(tx: Tx, table: string, columns: Column[], rows: Record<string, unknown>[], extra: Record<string, string> = {}): Promise<number> {
+export async function insertJsonRows(
+  tx: Tx,
+  table: string,
+  columns: Column[],
+  rows: Record<string, unknown>[],
+  extra: Record<string, string> = {},
+): Promise<number> {
   if (rows.length === 0) return 0
   const quoted = (n: string) => `"${n.replace(/"/g, '')}"`
   const names = [...columns.map((c) => quoted(c.name)), ...Object.keys(extra).map(quoted)].join(', ')

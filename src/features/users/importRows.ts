@@ -11,7 +11,17 @@ import { withinAdminLevel } from '../../domain/rules.ts'
 export const MAX_ROWS = 5000
 export const MAX_FORM_ROWS = 25
 export const MIN_AGE = 16
-export const CSV_HEADER = ['voornaam', 'tussenvoegsel', 'achternaam', 'geboortedatum', 'e-mailadres', 'mobiel nummer', 'niveau', 'looptijd', 'kvk-nummer'] as const
+export const CSV_HEADER = [
+  'voornaam',
+  'tussenvoegsel',
+  'achternaam',
+  'geboortedatum',
+  'e-mailadres',
+  'mobiel nummer',
+  'niveau',
+  'looptijd',
+  'kvk-nummer',
+] as const
 export const ROW_FIELDS = ['firstName', 'lastNamePrefix', 'lastName', 'dateOfBirth', 'email', 'mobile', 'level', 'termYears', 'organisation'] as const
 export type RowField = (typeof ROW_FIELDS)[number]
 
@@ -81,11 +91,16 @@ export function checkRows(
     else if (!normaliseMobile(values.mobile)) errors.mobile = { key: 'users:import.errors.mobileInvalid' }
 
     let organisation: AdminOrganisation | undefined
-    if (!values.organisation) errors.organisation = { key: organisationBy === 'kvk' ? 'users:import.errors.kvkRequired' : 'users:import.errors.organisationRequired' }
+    if (!values.organisation)
+      errors.organisation = { key: organisationBy === 'kvk' ? 'users:import.errors.kvkRequired' : 'users:import.errors.organisationRequired' }
     else if (organisationBy === 'kvk' && !/^\d{8}$/.test(values.organisation)) errors.organisation = { key: 'users:import.errors.kvkInvalid' }
     else {
       organisation = organisations.find((o) => (organisationBy === 'kvk' ? o.kvkNumber === values.organisation : o.id === values.organisation))
-      if (!organisation) errors.organisation = { key: organisationBy === 'kvk' ? 'users:import.errors.kvkNotAdministered' : 'users:import.errors.organisationRequired', params: { kvk: values.organisation } }
+      if (!organisation)
+        errors.organisation = {
+          key: organisationBy === 'kvk' ? 'users:import.errors.kvkNotAdministered' : 'users:import.errors.organisationRequired',
+          params: { kvk: values.organisation },
+        }
     }
 
     const level = values.level ? parseLevel(values.level) : null
@@ -139,7 +154,11 @@ export function decodeCsv(buffer: Uint8Array): string {
 }
 
 function normaliseHeader(cell: string): string {
-  return cell.trim().toLowerCase().replace(/^\uFEFF/, '').replace(/\s+/g, ' ')
+  return cell
+    .trim()
+    .toLowerCase()
+    .replace(/^\uFEFF/, '')
+    .replace(/\s+/g, ' ')
 }
 
 /** Reads an uploaded CSV into rows; a wrong header, an empty or an oversized file is a CsvFileError. */

@@ -97,7 +97,15 @@ export class ImportService {
         locale: actor.locale,
       })
       links.push({ userId, organisationId: row.organisationId })
-      means.push({ id: meansId, userId, level: row.level, status: immediate ? 'active' : 'requested', validFrom: today, validUntil, issuedAt: immediate ? now : null })
+      means.push({
+        id: meansId,
+        userId,
+        level: row.level,
+        status: immediate ? 'active' : 'requested',
+        validFrom: today,
+        validUntil,
+        issuedAt: immediate ? now : null,
+      })
       // Rule 10: EH2/EH2+ are issued at once (signed by the admin); EH3/EH4 wait for the identity check.
       applications.push({
         id: applicationId,
@@ -113,8 +121,20 @@ export class ImportService {
       items.push({ applicationId, details: { meansId, level: row.level, termYears: row.termYears } })
       signatures.push({ applicationId, signerType: 'admin', adminUserId: principal.id, signedAt: now })
       const after = { name: personName(row), email: row.email, level: row.level, termYears: row.termYears }
-      audit.push({ action: 'user.created', organisationId: row.organisationId, subjectType: 'user', subjectId: userId, after: { ...after, mobile: row.mobile } })
-      audit.push({ action: immediate ? 'application.issued' : 'application.awaiting_identity_check', organisationId: row.organisationId, subjectType: 'application', subjectId: applicationId, after: { type: 'new_means', ...after, signedBy: principal.id } })
+      audit.push({
+        action: 'user.created',
+        organisationId: row.organisationId,
+        subjectType: 'user',
+        subjectId: userId,
+        after: { ...after, mobile: row.mobile },
+      })
+      audit.push({
+        action: immediate ? 'application.issued' : 'application.awaiting_identity_check',
+        organisationId: row.organisationId,
+        subjectType: 'application',
+        subjectId: applicationId,
+        after: { type: 'new_means', ...after, signedBy: principal.id },
+      })
       if (immediate) {
         active++
         mails.push({
@@ -134,75 +154,129 @@ export class ImportService {
         })
       }
     }
-    await this.db.$transaction(
-      async (tx) => {
-        const user = (u: Prisma.UserCreateManyInput) => ({ ...u, dateOfBirth: isoDate(u.dateOfBirth as Date) })
-        await insertJsonRows(
-          tx,
-          'users',
-          [
-            { name: 'id', type: 'uuid' },
-            { name: 'first_name', type: 'text' },
-            { name: 'last_name_prefix', type: 'text' },
-            { name: 'last_name', type: 'text' },
-            { name: 'date_of_birth', type: 'date' },
-            { name: 'email', type: 'text' },
-            { name: 'mobile', type: 'text' },
-            { name: 'locale', type: 'text' },
-          ],
-          users.map(user).map((u) => ({ id: u.id, first_name: u.firstName, last_name_prefix: u.lastNamePrefix, last_name: u.lastName, date_of_birth: u.dateOfBirth, email: u.email, mobile: u.mobile, locale: u.locale })),
-          { updated_at: 'now()' },
-        )
-        await insertJsonRows(tx, 'organisation_links', [{ name: 'user_id', type: 'uuid' }, { name: 'organisation_id', type: 'uuid' }], links.map((l) => ({ user_id: l.userId, organisation_id: l.organisationId })), { id: 'gen_random_uuid()' })
-        await insertJsonRows(
-          tx,
-          'means',
-          [
-            { name: 'id', type: 'uuid' },
-            { name: 'user_id', type: 'uuid' },
-            { name: 'level', type: '"Level"' },
-            { name: 'status', type: '"MeansStatus"' },
-            { name: 'valid_from', type: 'date' },
-            { name: 'valid_until', type: 'date' },
-            { name: 'issued_at', type: 'timestamptz' },
-          ],
-          means.map((m) => ({ id: m.id, user_id: m.userId, level: toDbLevel(m.level), status: m.status, valid_from: m.validFrom, valid_until: m.validUntil, issued_at: m.issuedAt ?? null })),
-          { updated_at: 'now()' },
-        )
-        await insertJsonRows(
-          tx,
-          'applications',
-          [
-            { name: 'id', type: 'uuid' },
-            { name: 'organisation_id', type: 'uuid' },
-            { name: 'type', type: '"ApplicationType"' },
-            { name: 'status', type: '"ApplicationStatus"' },
-            { name: 'level', type: '"Level"' },
-            { name: 'term_years', type: 'int' },
-            { name: 'subject_user_id', type: 'uuid' },
-            { name: 'requested_by_id', type: 'uuid' },
-            { name: 'decided_at', type: 'timestamptz' },
-          ],
-          applications.map((a) => ({ id: a.id, organisation_id: a.organisationId, type: a.type, status: a.status, level: a.level ? toDbLevel(a.level) : null, term_years: a.termYears, subject_user_id: a.subjectUserId, requested_by_id: a.requestedById, decided_at: a.decidedAt ?? null })),
-          { updated_at: 'now()' },
-        )
-        await insertJsonRows(tx, 'application_items', [{ name: 'application_id', type: 'uuid' }, { name: 'details', type: 'jsonb' }], items.map((i) => ({ application_id: i.applicationId, details: i.details })), { id: 'gen_random_uuid()' })
-        await insertJsonRows(
-          tx,
-          'application_signatures',
-          [{ name: 'application_id', type: 'uuid' }, { name: 'signer_type', type: '"SignerType"' }, { name: 'admin_user_id', type: 'uuid' }, { name: 'signed_at', type: 'timestamptz' }],
-          signatures.map((g) => ({ application_id: g.applicationId, signer_type: g.signerType, admin_user_id: g.adminUserId, signed_at: g.signedAt })),
-          { id: 'gen_random_uuid()' },
-        )
-        await recordAuditMany(tx, actor, audit)
-        await queueMails(tx, mails)
-      },
-      { timeout: 60_000 },
-    ).catch((error: unknown) => {
-      // Unique e-mail key: someone added the same address between the check and the commit.
-      if ((error as { code?: string }).code === 'P2002') throw new RuleViolation('users:import.errors.changedSincePreview', undefined, { count: 1 })
-      throw error
-    })
+    await this.db
+      .$transaction(
+        async (tx) => {
+          const user = (u: Prisma.UserCreateManyInput) => ({ ...u, dateOfBirth: isoDate(u.dateOfBirth as Date) })
+          await insertJsonRows(
+            tx,
+            'users',
+            [
+              { name: 'id', type: 'uuid' },
+              { name: 'first_name', type: 'text' },
+              { name: 'last_name_prefix', type: 'text' },
+              { name: 'last_name', type: 'text' },
+              { name: 'date_of_birth', type: 'date' },
+              { name: 'email', type: 'text' },
+              { name: 'mobile', type: 'text' },
+              { name: 'locale', type: 'text' },
+            ],
+            users
+              .map(user)
+              .map((u) => ({
+                id: u.id,
+                first_name: u.firstName,
+                last_name_prefix: u.lastNamePrefix,
+                last_name: u.lastName,
+                date_of_birth: u.dateOfBirth,
+                email: u.email,
+                mobile: u.mobile,
+                locale: u.locale,
+              })),
+            { updated_at: 'now()' },
+          )
+          await insertJsonRows(
+            tx,
+            'organisation_links',
+            [
+              { name: 'user_id', type: 'uuid' },
+              { name: 'organisation_id', type: 'uuid' },
+            ],
+            links.map((l) => ({ user_id: l.userId, organisation_id: l.organisationId })),
+            { id: 'gen_random_uuid()' },
+          )
+          await insertJsonRows(
+            tx,
+            'means',
+            [
+              { name: 'id', type: 'uuid' },
+              { name: 'user_id', type: 'uuid' },
+              { name: 'level', type: '"Level"' },
+              { name: 'status', type: '"MeansStatus"' },
+              { name: 'valid_from', type: 'date' },
+              { name: 'valid_until', type: 'date' },
+              { name: 'issued_at', type: 'timestamptz' },
+            ],
+            means.map((m) => ({
+              id: m.id,
+              user_id: m.userId,
+              level: toDbLevel(m.level),
+              status: m.status,
+              valid_from: m.validFrom,
+              valid_until: m.validUntil,
+              issued_at: m.issuedAt ?? null,
+            })),
+            { updated_at: 'now()' },
+          )
+          await insertJsonRows(
+            tx,
+            'applications',
+            [
+              { name: 'id', type: 'uuid' },
+              { name: 'organisation_id', type: 'uuid' },
+              { name: 'type', type: '"ApplicationType"' },
+              { name: 'status', type: '"ApplicationStatus"' },
+              { name: 'level', type: '"Level"' },
+              { name: 'term_years', type: 'int' },
+              { name: 'subject_user_id', type: 'uuid' },
+              { name: 'requested_by_id', type: 'uuid' },
+              { name: 'decided_at', type: 'timestamptz' },
+            ],
+            applications.map((a) => ({
+              id: a.id,
+              organisation_id: a.organisationId,
+              type: a.type,
+              status: a.status,
+              level: a.level ? toDbLevel(a.level) : null,
+              term_years: a.termYears,
+              subject_user_id: a.subjectUserId,
+              requested_by_id: a.requestedById,
+              decided_at: a.decidedAt ?? null,
+            })),
+            { updated_at: 'now()' },
+          )
+          await insertJsonRows(
+            tx,
+            'application_items',
+            [
+              { name: 'application_id', type: 'uuid' },
+              { name: 'details', type: 'jsonb' },
+            ],
+            items.map((i) => ({ application_id: i.applicationId, details: i.details })),
+            { id: 'gen_random_uuid()' },
+          )
+          await insertJsonRows(
+            tx,
+            'application_signatures',
+            [
+              { name: 'application_id', type: 'uuid' },
+              { name: 'signer_type', type: '"SignerType"' },
+              { name: 'admin_user_id', type: 'uuid' },
+              { name: 'signed_at', type: 'timestamptz' },
+            ],
+            signatures.map((g) => ({ application_id: g.applicationId, signer_type: g.signerType, admin_user_id: g.adminUserId, signed_at: g.signedAt })),
+            { id: 'gen_random_uuid()' },
+          )
+          await recordAuditMany(tx, actor, audit)
+          await queueMails(tx, mails)
+        },
+        { timeout: 60_000 },
+      )
+      .catch((error: unknown) => {
+        // Unique e-mail key: someone added the same address between the check and the commit.
+        if ((error as { code?: string }).code === 'P2002') throw new RuleViolation('users:import.errors.changedSincePreview', undefined, { count: 1 })
+        throw error
+      })
     return { created: rows.length, active, awaitingCheck: rows.length - active }
   }
 }

@@ -68,20 +68,23 @@ export function userRoutes({ usersService, importService, config }: Services): R
     const parsed = userFilterSchema.safeParse(req.query)
     const filter = parsed.success ? parsed.data : {}
     const { rows, next } = await usersService.list(principal(req), filter, filter.na)
-    res.render('pages/users/list', beheer(req, {
-      title: req.t('users:list.title'),
-      breadcrumbs: crumbs(req),
-      rows,
-      filter,
-      organisations: principal(req).adminOrganisations,
-      levels: LEVELS,
-      meansStatuses: MEANS_STATUSES,
-      exportHref: links.usersExport(filterQuery(filter)),
-      pagination: {
-        firstHref: filter.na ? links.users(filterQuery(filter)) : undefined,
-        nextHref: next ? links.users(filterQuery(filter, { na: next })) : undefined,
-      },
-    }))
+    res.render(
+      'pages/users/list',
+      beheer(req, {
+        title: req.t('users:list.title'),
+        breadcrumbs: crumbs(req),
+        rows,
+        filter,
+        organisations: principal(req).adminOrganisations,
+        levels: LEVELS,
+        meansStatuses: MEANS_STATUSES,
+        exportHref: links.usersExport(filterQuery(filter)),
+        pagination: {
+          firstHref: filter.na ? links.users(filterQuery(filter)) : undefined,
+          nextHref: next ? links.users(filterQuery(filter, { na: next })) : undefined,
+        },
+      }),
+    )
   })
 
   router.get(paths.beheer.usersExport, allow('admin'), async (req, res) => {
@@ -89,51 +92,79 @@ export function userRoutes({ usersService, importService, config }: Services): R
     const rows = await usersService.exportRows(principal(req), parsed.success ? parsed.data : {})
     const t = req.t
     const csv = stringify(
-      rows.map((r) => [personName(r), r.email, r.mobile ?? '', r.level ? levelLabel(r.level) : '', r.meansStatus ? t(`users:meansStatus.${r.meansStatus}`) : '', formatDate(r.meansValidUntil, req.locale), r.mandates, r.organisations.join(', ')]),
-      { header: true, delimiter: ';', bom: true, columns: ['name', 'email', 'mobile', 'level', 'status', 'validUntil', 'mandates', 'organisations'].map((c) => t(`users:export.${c}`)) },
+      rows.map((r) => [
+        personName(r),
+        r.email,
+        r.mobile ?? '',
+        r.level ? levelLabel(r.level) : '',
+        r.meansStatus ? t(`users:meansStatus.${r.meansStatus}`) : '',
+        formatDate(r.meansValidUntil, req.locale),
+        r.mandates,
+        r.organisations.join(', '),
+      ]),
+      {
+        header: true,
+        delimiter: ';',
+        bom: true,
+        columns: ['name', 'email', 'mobile', 'level', 'status', 'validUntil', 'mandates', 'organisations'].map((c) => t(`users:export.${c}`)),
+      },
     )
     res.type('text/csv; charset=utf-8').attachment('gebruikers.csv').send(csv)
   })
 
   // ---- Gebruikers toevoegen -------------------------------------------------------------------
 
-  function renderAdd(req: Request, res: Response, status: number, extra: { count?: number; errors?: FormErrors; values?: Record<string, unknown>; uploadErrors?: FormErrors } = {}) {
+  function renderAdd(
+    req: Request,
+    res: Response,
+    status: number,
+    extra: { count?: number; errors?: FormErrors; values?: Record<string, unknown>; uploadErrors?: FormErrors } = {},
+  ) {
     const orgs = principal(req).adminOrganisations
     const values = extra.values ?? (orgs.length === 1 ? { organisation_0: orgs[0]!.id } : {})
-    res.status(status).render('pages/users/add', beheer(req, {
-      title: req.t('users:add.title'),
-      breadcrumbs: crumbs(req, { label: req.t('users:add.title') }),
-      count: extra.count ?? 1,
-      fields: ROW_FIELDS,
-      organisations: orgs,
-      levels: LEVELS,
-      errors: extra.errors ?? extra.uploadErrors ?? { summary: [], fields: {} },
-      values,
-    }))
+    res.status(status).render(
+      'pages/users/add',
+      beheer(req, {
+        title: req.t('users:add.title'),
+        breadcrumbs: crumbs(req, { label: req.t('users:add.title') }),
+        count: extra.count ?? 1,
+        fields: ROW_FIELDS,
+        organisations: orgs,
+        levels: LEVELS,
+        errors: extra.errors ?? extra.uploadErrors ?? { summary: [], fields: {} },
+        values,
+      }),
+    )
   }
 
   function renderPreview(req: Request, res: Response, rows: CheckedRow[], valid: ValidRow[], source: 'form' | 'csv') {
     req.session.userImport = { rows: valid, at: Date.now() }
     const orgs = new Map(principal(req).adminOrganisations.map((o) => [o.id, o]))
-    res.status(valid.length > 0 ? 200 : 422).render('pages/users/preview', beheer(req, {
-      title: req.t('users:preview.title'),
-      breadcrumbs: crumbs(req, { label: req.t('users:add.title'), href: links.usersAdd() }, { label: req.t('users:preview.title') }),
-      invalid: rows.filter((r) => !r.valid),
-      valid: valid.slice(0, 200),
-      validCount: valid.length,
-      total: rows.length,
-      source,
-      orgName: (id: string) => orgs.get(id)?.name ?? '',
-      kvkName: (kvk: string) => principal(req).adminOrganisations.find((o) => o.kvkNumber === kvk || o.id === kvk)?.name ?? kvk,
-      levelLabel,
-      fieldLabel: (f: string) => req.t(`users:fields.${f}`),
-    }))
+    res.status(valid.length > 0 ? 200 : 422).render(
+      'pages/users/preview',
+      beheer(req, {
+        title: req.t('users:preview.title'),
+        breadcrumbs: crumbs(req, { label: req.t('users:add.title'), href: links.usersAdd() }, { label: req.t('users:preview.title') }),
+        invalid: rows.filter((r) => !r.valid),
+        valid: valid.slice(0, 200),
+        validCount: valid.length,
+        total: rows.length,
+        source,
+        orgName: (id: string) => orgs.get(id)?.name ?? '',
+        kvkName: (kvk: string) => principal(req).adminOrganisations.find((o) => o.kvkNumber === kvk || o.id === kvk)?.name ?? kvk,
+        levelLabel,
+        fieldLabel: (f: string) => req.t(`users:fields.${f}`),
+      }),
+    )
   }
 
   router.get(paths.beheer.usersAdd, allow('admin'), (req, res) => renderAdd(req, res, 200))
 
   router.get(paths.beheer.usersAddSample, allow('admin'), (req, res) => {
-    res.type('text/csv; charset=utf-8').attachment('gebruikers-voorbeeld.csv').send(sampleCsv(principal(req).adminOrganisations[0]?.kvkNumber))
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment('gebruikers-voorbeeld.csv')
+      .send(sampleCsv(principal(req).adminOrganisations[0]?.kvkNumber))
   })
 
   router.post(paths.beheer.usersAdd, allow('admin'), async (req, res) => {
@@ -153,7 +184,8 @@ export function userRoutes({ usersService, importService, config }: Services): R
     if (body.emailConfirmed !== '1') messages.emailConfirmed = req.t('users:import.errors.emailConfirm')
     const preview = await importService.preview(principal(req), filled, 'id')
     for (const row of preview.rows) {
-      for (const [field, error] of Object.entries(row.errors)) messages[`${field}_${row.line - 1}`] = req.t(error.key, { ...error.params, line: error.params?.line })
+      for (const [field, error] of Object.entries(row.errors))
+        messages[`${field}_${row.line - 1}`] = req.t(error.key, { ...error.params, line: error.params?.line })
     }
     if (Object.keys(messages).length > 0) {
       const order = ['emailConfirmed', ...rows.flatMap((r) => ROW_FIELDS.map((f) => `${f}_${r.line - 1}`))]
@@ -165,7 +197,10 @@ export function userRoutes({ usersService, importService, config }: Services): R
   router.post(paths.beheer.usersUpload, allow('admin'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>
     const fail = (key: string, params: Record<string, unknown> = {}) =>
-      renderAdd(req, res, 422, { values: { emailConfirmed: body.emailConfirmed }, errors: fromFieldMessages({ file: req.t(key, params) }, ['file', 'emailConfirmedFile']) })
+      renderAdd(req, res, 422, {
+        values: { emailConfirmed: body.emailConfirmed },
+        errors: fromFieldMessages({ file: req.t(key, params) }, ['file', 'emailConfirmedFile']),
+      })
     if (req.uploadError === 'LIMIT_FILE_SIZE') return fail('users:import.errors.fileTooLarge', { max: '2 MB' })
     if (req.uploadError) return fail('users:import.errors.fileUnreadable')
     if (!req.file || req.file.size === 0) return fail('users:import.errors.fileMissing')
@@ -206,17 +241,20 @@ export function userRoutes({ usersService, importService, config }: Services): R
   async function renderDetail(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
     const { user, audit } = await usersService.detail(principal(req), parseParams(idParam, req.params).id)
     const activeMeans = user.means.find((m) => m.status === 'active')
-    res.status(status).render('pages/users/detail', beheer(req, {
-      title: personName(user),
-      breadcrumbs: crumbs(req, { label: personName(user) }),
-      person: user,
-      audit,
-      activeMeans,
-      levels: LEVELS,
-      levelLabel,
-      upgradeOrganisations: principal(req).adminOrganisations.filter((o) => user.links.some((l) => l.organisationId === o.id)),
-      ...extra,
-    }))
+    res.status(status).render(
+      'pages/users/detail',
+      beheer(req, {
+        title: personName(user),
+        breadcrumbs: crumbs(req, { label: personName(user) }),
+        person: user,
+        audit,
+        activeMeans,
+        levels: LEVELS,
+        levelLabel,
+        upgradeOrganisations: principal(req).adminOrganisations.filter((o) => user.links.some((l) => l.organisationId === o.id)),
+        ...extra,
+      }),
+    )
   }
 
   router.get(paths.beheer.userDetail, allow('admin'), (req, res) => renderDetail(req, res, 200))

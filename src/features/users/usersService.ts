@@ -54,7 +54,6 @@ function decodeCursor(value: string | undefined): Cursor | null {
   return null
 }
 
-
 export class UsersService {
   constructor(
     private readonly db: PrismaClient,
@@ -71,7 +70,9 @@ export class UsersService {
     const orgIds = this.scope(principal, filter)
     const allIds = adminOrganisationIds(principal)
     if (orgIds.length === 0) return []
-    const conditions: Prisma.Sql[] = [Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[]))`]
+    const conditions: Prisma.Sql[] = [
+      Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[]))`,
+    ]
     if (filter.q) {
       conditions.push(userMatches(filter.q))
     }
@@ -79,7 +80,19 @@ export class UsersService {
     if (filter.meansStatus) conditions.push(Prisma.sql`m.status = ${filter.meansStatus}::"MeansStatus"`)
     if (after) conditions.push(Prisma.sql`(u.last_name, u.first_name, u.id) > (${after.l}, ${after.f}, ${after.i}::uuid)`)
     const rows = await this.db.$queryRaw<
-      { id: string; first_name: string; last_name_prefix: string | null; last_name: string; email: string; mobile: string | null; level: string | null; status: MeansStatus | null; valid_until: Date | null; mandates: bigint; organisations: string[] }[]
+      {
+        id: string
+        first_name: string
+        last_name_prefix: string | null
+        last_name: string
+        email: string
+        mobile: string | null
+        level: string | null
+        status: MeansStatus | null
+        valid_until: Date | null
+        mandates: bigint
+        organisations: string[]
+      }[]
     >`
       select u.id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.mobile,
              m.level::text as level, m.status, m.valid_until,
@@ -188,7 +201,13 @@ export class UsersService {
           signatures: { create: { signerType: 'admin', adminUserId: principal.id } },
         },
       })
-      await recordAudit(tx, actor, { action: 'application.created', organisationId: organisation.id, subjectType: 'application', subjectId: app.id, after: { type: 'upgrade', userId: user.id, fromLevel: means.level, level: input.level, signedBy: principal.id } })
+      await recordAudit(tx, actor, {
+        action: 'application.created',
+        organisationId: organisation.id,
+        subjectType: 'application',
+        subjectId: app.id,
+        after: { type: 'upgrade', userId: user.id, fromLevel: means.level, level: input.level, signedBy: principal.id },
+      })
       return proceed(tx, app.id, actor, this.config.baseUrl)
     })
   }

@@ -37,7 +37,14 @@ export async function proceed(tx: Tx, applicationId: string, actor: Actor, baseU
   const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId } })
   if ((app.type === 'new_means' || app.type === 'upgrade') && app.level && needsIdentityCheck(app.level)) {
     await tx.application.update({ where: { id: app.id }, data: { status: 'awaiting_identity_check' } })
-    await recordAudit(tx, actor, { action: 'application.awaiting_identity_check', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, before: { status: app.status }, after: { status: 'awaiting_identity_check' } })
+    await recordAudit(tx, actor, {
+      action: 'application.awaiting_identity_check',
+      organisationId: app.organisationId,
+      subjectType: 'application',
+      subjectId: app.id,
+      before: { status: app.status },
+      after: { status: 'awaiting_identity_check' },
+    })
     return 'awaiting_identity_check'
   }
   if (app.type === 'new_means' || app.type === 'upgrade' || app.type === 'admin_appointment') {
@@ -49,7 +56,14 @@ export async function proceed(tx: Tx, applicationId: string, actor: Actor, baseU
     return 'issued'
   }
   await tx.application.update({ where: { id: app.id }, data: { status: 'signed' } })
-  await recordAudit(tx, actor, { action: 'application.signed', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, before: { status: app.status }, after: { status: 'signed' } })
+  await recordAudit(tx, actor, {
+    action: 'application.signed',
+    organisationId: app.organisationId,
+    subjectType: 'application',
+    subjectId: app.id,
+    before: { status: app.status },
+    after: { status: 'signed' },
+  })
   return 'signed'
 }
 
@@ -69,12 +83,24 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
     const means = await tx.means.findFirst({ where: { userId: user.id, status: 'active', level: app.level }, orderBy: { validUntil: 'desc' } })
     if (!means || means.validUntil <= today) throw new RuleViolation('applications:errors.adminLevelMismatch')
     validUntil = means.validUntil
-    const existing = await tx.mandate.findFirst({ where: { userId: user.id, organisationId: app.organisationId, kind: 'admin', scope: 'all', status: { in: [...LIVE_MANDATE_STATUSES] } } })
+    const existing = await tx.mandate.findFirst({
+      where: { userId: user.id, organisationId: app.organisationId, kind: 'admin', scope: 'all', status: { in: [...LIVE_MANDATE_STATUSES] } },
+    })
     if (existing) {
       await tx.mandate.update({ where: { id: existing.id }, data: { level: app.level, validUntil, status: 'active' } })
     } else {
       await tx.mandate.create({
-        data: { kind: 'admin', userId: user.id, organisationId: app.organisationId, scope: 'all', level: app.level, validFrom: today, validUntil, status: 'active', grantedById: app.requestedById },
+        data: {
+          kind: 'admin',
+          userId: user.id,
+          organisationId: app.organisationId,
+          scope: 'all',
+          level: app.level,
+          validFrom: today,
+          validUntil,
+          status: 'active',
+          grantedById: app.requestedById,
+        },
       })
     }
   } else {
@@ -172,7 +198,13 @@ export async function requestRepresentativeSignatures(
     })
   }
   await queueMails(tx, mails)
-  await recordAudit(tx, actor, { action: 'application.signing_requested', organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, after: { representatives: reps.map((r) => r.id) } })
+  await recordAudit(tx, actor, {
+    action: 'application.signing_requested',
+    organisationId: app.organisationId,
+    subjectType: 'application',
+    subjectId: app.id,
+    after: { representatives: reps.map((r) => r.id) },
+  })
   return reps.length
 }
 

@@ -29,7 +29,6 @@ export type RenewalItem = {
   status: string
 }
 
-
 export async function loadRenewalItem(db: Db | Tx, type: 'mandate' | 'means', id: string): Promise<RenewalItem | null> {
   if (type === 'mandate') {
     const m = await db.mandate.findUnique({ where: { id }, include: { user: true, organisation: true, service: true, provider: true } })
@@ -71,7 +70,6 @@ export async function loadRenewalItem(db: Db | Tx, type: 'mandate' | 'means', id
   }
 }
 
-
 export async function renewItemNow(tx: Tx, item: RenewalItem, until: Date, termYears: Term, actor: Actor, organisationId: string): Promise<Date> {
   const before = { validUntil: isoDate(item.validUntil), status: item.status }
   try {
@@ -93,7 +91,9 @@ export async function renewItemNow(tx: Tx, item: RenewalItem, until: Date, termY
         })
       : []
   const adminOrganisations = carried.length
-    ? (await tx.organisation.findMany({ where: { id: { in: carried.map((m) => m.organisationId) } }, select: { name: true }, orderBy: { name: 'asc' } })).map((o) => o.name)
+    ? (await tx.organisation.findMany({ where: { id: { in: carried.map((m) => m.organisationId) } }, select: { name: true }, orderBy: { name: 'asc' } })).map(
+        (o) => o.name,
+      )
     : undefined
   await recordAudit(tx, actor, {
     action: item.kind === 'mandate' ? 'mandate.renewed' : 'means.renewed',
@@ -123,7 +123,6 @@ export async function renewItemNow(tx: Tx, item: RenewalItem, until: Date, termY
   })
   return until
 }
-
 
 /**
  * Carries out a renewal application once it is signed (by an admin or enough legal representatives):

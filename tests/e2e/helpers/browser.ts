@@ -50,7 +50,10 @@ export async function startE2e(): Promise<E2e> {
   }
 }
 
-export async function newPage(e2e: E2e, options: { javaScriptEnabled?: boolean; width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  e2e: E2e,
+  options: { javaScriptEnabled?: boolean; width?: number; height?: number } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await e2e.browser.newContext({
     baseURL: e2e.baseUrl,
     javaScriptEnabled: options.javaScriptEnabled ?? true,
@@ -111,7 +114,11 @@ export async function checkPage(page: Page): Promise<void> {
 }
 
 /** A new context and page, logged in as the account. */
-export async function signedIn(e2e: E2e, account: AccountName, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function signedIn(
+  e2e: E2e,
+  account: AccountName,
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const opened = await newPage(e2e, options)
   await logIn(opened.page, account)
   return opened
@@ -141,7 +148,11 @@ const FOCUSED_RADIO_LABEL = `(() => {
 })()`
 
 /** Presses Tab (or Shift+Tab) until the focused element matches, and returns; fails after `max` presses. */
-export async function tabTo(page: Page, matches: (el: { tag: string; type: string; text: string; label: string; name: string; value: string }) => boolean, options: { back?: boolean; max?: number } = {}): Promise<void> {
+export async function tabTo(
+  page: Page,
+  matches: (el: { tag: string; type: string; text: string; label: string; name: string; value: string }) => boolean,
+  options: { back?: boolean; max?: number } = {},
+): Promise<void> {
   for (let i = 0; i < (options.max ?? 80); i++) {
     await page.keyboard.press(options.back ? 'Shift+Tab' : 'Tab')
     const el = (await page.evaluate(FOCUSED)) as Parameters<typeof matches>[0] | null

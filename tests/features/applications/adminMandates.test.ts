@@ -23,16 +23,33 @@ const adminOrganisationsOn = (userId: string, day: Date) => adminOrganisationNam
 
 async function person(email: string, organisation: string) {
   return db().user.create({
-    data: { firstName: 'Test', lastName: email.split('@')[0]!, dateOfBirth: new Date('1982-07-08T00:00:00Z'), email, links: { create: { organisationId: (await org(organisation)).id } } },
+    data: {
+      firstName: 'Test',
+      lastName: email.split('@')[0]!,
+      dateOfBirth: new Date('1982-07-08T00:00:00Z'),
+      email,
+      links: { create: { organisationId: (await org(organisation)).id } },
+    },
   })
 }
 const means = (userId: string, level: Level, validUntil: Date, status: 'active' | 'requested' = 'active') =>
-  db().means.create({ data: { userId, level, status, validFrom: status === 'active' ? addDays(today, -300) : today, validUntil, issuedAt: status === 'active' ? addDays(today, -300) : null } })
+  db().means.create({
+    data: {
+      userId,
+      level,
+      status,
+      validFrom: status === 'active' ? addDays(today, -300) : today,
+      validUntil,
+      issuedAt: status === 'active' ? addDays(today, -300) : null,
+    },
+  })
 const adminMandate = async (userId: string, organisation: string, level: Level, validUntil: Date, status: 'active' | 'revoked' = 'active') =>
-  db().mandate.create({ data: { kind: 'admin', userId, organisationId: (await org(organisation)).id, scope: 'all', level, validFrom: addDays(today, -300), validUntil, status } })
+  db().mandate.create({
+    data: { kind: 'admin', userId, organisationId: (await org(organisation)).id, scope: 'all', level, validFrom: addDays(today, -300), validUntil, status },
+  })
 
 describe('rule 3 when a means is issued: the admin mandate follows the means that carries it', () => {
-  it('When an admin\'s longer-running EH2 means is upgraded to EH3 (after the identity check) while his EH3 means ends soon, then his EH3 admin mandate ends with the upgraded means and he keeps Beheer after the old end', async () => {
+  it("When an admin's longer-running EH2 means is upgraded to EH3 (after the identity check) while his EH3 means ends soon, then his EH3 admin mandate ends with the upgraded means and he keeps Beheer after the old end", async () => {
     const bakkerij = await org('Bakkerij De Vries B.V.')
     const user = await person('uma.upgrade@demo.example', bakkerij.name)
     const ending = await means(user.id, 'EH3', addDays(today, 20))
@@ -40,7 +57,10 @@ describe('rule 3 when a means is issued: the admin mandate follows the means tha
     const admin = await adminMandate(user.id, bakkerij.name, 'EH3', ending.validUntil)
 
     const agent = await t.loginAs('sanne')
-    const response = await postForm(agent, `/beheer/gebruikers/${user.id}`, `/beheer/gebruikers/${user.id}/upgrade`, { level: 'EH3', organisationId: bakkerij.id })
+    const response = await postForm(agent, `/beheer/gebruikers/${user.id}`, `/beheer/gebruikers/${user.id}/upgrade`, {
+      level: 'EH3',
+      organisationId: bakkerij.id,
+    })
     expect(response.status).toBe(303)
     const app = await db().application.findFirstOrThrow({ where: { subjectUserId: user.id, type: 'upgrade' } })
     expect(await mandate(admin.id)).toMatchObject({ validUntil: ending.validUntil }) // waits for the identity check

@@ -15,11 +15,19 @@ afterAll(async () => {
 const db = () => t.database.db
 const org = (name: string) => db().organisation.findFirstOrThrow({ where: { name } })
 const user = (email: string) => db().user.findFirstOrThrow({ where: { emailKey: email } })
-const tokenOf = (data: unknown) => String((data as { signPath: string }).signPath).split('/').pop()!
+const tokenOf = (data: unknown) =>
+  String((data as { signPath: string }).signPath)
+    .split('/')
+    .pop()!
 
 async function signingLinks(applicationId: string) {
   const mails = await db().outgoingMail.findMany({
-    where: { OR: [{ template: 'signing-request', idempotencyKey: { startsWith: `signing-request:${applicationId}:` } }, { template: 'legal-representative-notification', idempotencyKey: { startsWith: `lr-notification:${applicationId}:` } }] },
+    where: {
+      OR: [
+        { template: 'signing-request', idempotencyKey: { startsWith: `signing-request:${applicationId}:` } },
+        { template: 'legal-representative-notification', idempotencyKey: { startsWith: `lr-notification:${applicationId}:` } },
+      ],
+    },
   })
   return mails.map((m) => ({ to: m.toAddress, token: tokenOf(m.data) }))
 }
@@ -106,7 +114,9 @@ describe('Aanvragen', () => {
     const agent = await t.loginAs('jan')
     await postForm(agent, '/mijn-gegevens', '/mijn-gegevens/e-mailadres', { email: 'jan.ander@voorbeeld.nl' })
     const mail = await db().outgoingMail.findFirstOrThrow({ where: { template: 'email-change' } })
-    const token = String((mail.data as { confirmPath: string }).confirmPath).split('/').pop()!
+    const token = String((mail.data as { confirmPath: string }).confirmPath)
+      .split('/')
+      .pop()!
     const response = await t.agent().get(`/ondertekenen/${token}`)
     expect(response.status).toBe(410)
     expect(response.text).toContain('Deze link is niet geldig')
@@ -116,7 +126,9 @@ describe('Aanvragen', () => {
     const holding = await org('De Vries Holding B.V.')
     const ingrid = await user('ingrid.mulder@demo.example')
     const app = await db().application.create({ data: { organisationId: holding.id, type: 'mandates', level: 'EH3', subjectUserId: ingrid.id } })
-    await db().$transaction((tx) => import('../../../src/shared/workflows/applications.ts').then((w) => w.requestRepresentativeSignatures(tx, app.id, systemActor(), t.config.baseUrl)))
+    await db().$transaction((tx) =>
+      import('../../../src/shared/workflows/applications.ts').then((w) => w.requestRepresentativeSignatures(tx, app.id, systemActor(), t.config.baseUrl)),
+    )
     const links = await signingLinks(app.id)
     expect(links).toHaveLength(2)
     const first = await t.services.applicationsService.signByLink(links[0]!.token, systemActor())
@@ -130,7 +142,15 @@ describe('Aanvragen', () => {
     const ingrid = await user('ingrid.mulder@demo.example')
     const sanne = await user('sanne.devries@demo.example')
     const unsigned = await db().application.create({ data: { organisationId: holding.id, type: 'mandates', level: 'EH3', subjectUserId: ingrid.id } })
-    const signed = await db().application.create({ data: { organisationId: holding.id, type: 'mandates', level: 'EH3', subjectUserId: ingrid.id, signatures: { create: { signerType: 'admin', adminUserId: sanne.id } } } })
+    const signed = await db().application.create({
+      data: {
+        organisationId: holding.id,
+        type: 'mandates',
+        level: 'EH3',
+        subjectUserId: ingrid.id,
+        signatures: { create: { signerType: 'admin', adminUserId: sanne.id } },
+      },
+    })
     await db().$transaction(async (tx) => {
       await notifyRepresentatives(tx, unsigned.id, systemActor(), t.config.baseUrl)
       await notifyRepresentatives(tx, signed.id, systemActor(), t.config.baseUrl)
@@ -142,10 +162,14 @@ describe('Aanvragen', () => {
 })
 
 describe('Beheerdersformulier (rule 3)', () => {
-  it('When the user\'s means has another level than the admin mandate asked for, then the request is refused', async () => {
+  it("When the user's means has another level than the admin mandate asked for, then the request is refused", async () => {
     const agent = await t.loginAs('sanne')
     const bakkerij = await org('Bakkerij De Vries B.V.')
-    const response = await postForm(agent, '/beheer/aanvragen/beheerder', '/beheer/aanvragen/beheerder', { organisationId: bakkerij.id, email: 'jan.smit@demo.example', level: 'EH3' })
+    const response = await postForm(agent, '/beheer/aanvragen/beheerder', '/beheer/aanvragen/beheerder', {
+      organisationId: bakkerij.id,
+      email: 'jan.smit@demo.example',
+      level: 'EH3',
+    })
     expect(response.status).toBe(422)
     expect(response.text).toContain('hetzelfde betrouwbaarheidsniveau')
     expect(await db().application.count({ where: { type: 'admin_appointment', organisationId: bakkerij.id } })).toBe(0)
@@ -154,7 +178,11 @@ describe('Beheerdersformulier (rule 3)', () => {
   it('When the levels match and the legal representative signs by link, then the admin mandate exists, scope all, ending with the means', async () => {
     const agent = await t.loginAs('sanne')
     const bakkerij = await org('Bakkerij De Vries B.V.')
-    const response = await postForm(agent, '/beheer/aanvragen/beheerder', '/beheer/aanvragen/beheerder', { organisationId: bakkerij.id, email: 'fatma.yilmaz@demo.example', level: 'EH3' })
+    const response = await postForm(agent, '/beheer/aanvragen/beheerder', '/beheer/aanvragen/beheerder', {
+      organisationId: bakkerij.id,
+      email: 'fatma.yilmaz@demo.example',
+      level: 'EH3',
+    })
     expect(response.status).toBe(303)
     const app = await db().application.findFirstOrThrow({ where: { type: 'admin_appointment', organisationId: bakkerij.id } })
     const links = await signingLinks(app.id)
@@ -170,12 +198,15 @@ describe('Beheerdersformulier (rule 3)', () => {
 })
 
 describe('Upgrade (item 4)', () => {
-  it('When an admin upgrades a user\'s EH2 means to EH2+, then it is issued at once, the level rises and the user\'s mandates stay valid', async () => {
+  it("When an admin upgrades a user's EH2 means to EH2+, then it is issued at once, the level rises and the user's mandates stay valid", async () => {
     const mark = await user('mark.visser@demo.example')
     const mandatesBefore = await db().mandate.findMany({ where: { userId: mark.id, status: 'active' } })
     const agent = await t.loginAs('sanne')
     const bakkerij = await org('Bakkerij De Vries B.V.')
-    const response = await postForm(agent, `/beheer/gebruikers/${mark.id}`, `/beheer/gebruikers/${mark.id}/upgrade`, { level: 'EH2_PLUS', organisationId: bakkerij.id })
+    const response = await postForm(agent, `/beheer/gebruikers/${mark.id}`, `/beheer/gebruikers/${mark.id}/upgrade`, {
+      level: 'EH2_PLUS',
+      organisationId: bakkerij.id,
+    })
     expect(response.status).toBe(303)
     const means = await db().means.findFirstOrThrow({ where: { userId: mark.id, status: 'active' } })
     expect(means.level).toBe('EH2_PLUS')
@@ -191,7 +222,10 @@ describe('Upgrade (item 4)', () => {
     const tooHigh = await postForm(agent, `/beheer/gebruikers/${jan.id}`, `/beheer/gebruikers/${jan.id}/upgrade`, { level: 'EH4', organisationId: bakkerij.id })
     expect(tooHigh.status).toBe(422)
     expect(tooHigh.text).toContain('boven uw eigen beheerdersniveau')
-    const response = await postForm(agent, `/beheer/gebruikers/${jan.id}`, `/beheer/gebruikers/${jan.id}/upgrade`, { level: 'EH3', organisationId: bakkerij.id })
+    const response = await postForm(agent, `/beheer/gebruikers/${jan.id}`, `/beheer/gebruikers/${jan.id}/upgrade`, {
+      level: 'EH3',
+      organisationId: bakkerij.id,
+    })
     expect(response.status).toBe(303)
     const app = await db().application.findFirstOrThrow({ where: { subjectUserId: jan.id, type: 'upgrade' } })
     expect(app.status).toBe('awaiting_identity_check')
@@ -202,7 +236,7 @@ describe('Upgrade (item 4)', () => {
 })
 
 describe('rule 16: a new KvK number is a new organisation', () => {
-  it('When an organisation is created with a new KvK number, then none of the old organisation\'s mandates carry over, and the old number cannot be changed', async () => {
+  it("When an organisation is created with a new KvK number, then none of the old organisation's mandates carry over, and the old number cannot be changed", async () => {
     const bakkerij = await org('Bakkerij De Vries B.V.')
     expect(await db().mandate.count({ where: { organisationId: bakkerij.id } })).toBeGreaterThan(0)
     const successor = await db().organisation.create({ data: { kvkNumber: '99887766', name: bakkerij.name } })
@@ -213,19 +247,39 @@ describe('rule 16: a new KvK number is a new organisation', () => {
 })
 
 describe('rule 3: an upgrade keeps the admin mandate', () => {
-  it('When an admin\'s means is upgraded (EH2 to EH3, after the identity check), then the same means stays active throughout and his admin mandate stays active, also after the expiry scan', async () => {
+  it("When an admin's means is upgraded (EH2 to EH3, after the identity check), then the same means stays active throughout and his admin mandate stays active, also after the expiry scan", async () => {
     const bakkerij = await org('Bakkerij De Vries B.V.')
     const today = todayUtc()
     const admin = await db().user.create({
-      data: { firstName: 'Eva', lastName: 'Upgrade', dateOfBirth: new Date('1985-03-04T00:00:00Z'), email: 'eva.upgrade@demo.example', links: { create: { organisationId: bakkerij.id } } },
+      data: {
+        firstName: 'Eva',
+        lastName: 'Upgrade',
+        dateOfBirth: new Date('1985-03-04T00:00:00Z'),
+        email: 'eva.upgrade@demo.example',
+        links: { create: { organisationId: bakkerij.id } },
+      },
     })
-    const means = await db().means.create({ data: { userId: admin.id, level: 'EH2', status: 'active', validFrom: addDays(today, -100), validUntil: addYears(today, 1), issuedAt: new Date() } })
+    const means = await db().means.create({
+      data: { userId: admin.id, level: 'EH2', status: 'active', validFrom: addDays(today, -100), validUntil: addYears(today, 1), issuedAt: new Date() },
+    })
     const mandate = await db().mandate.create({
-      data: { kind: 'admin', userId: admin.id, organisationId: bakkerij.id, scope: 'all', level: 'EH2', validFrom: addDays(today, -100), validUntil: means.validUntil, status: 'active' },
+      data: {
+        kind: 'admin',
+        userId: admin.id,
+        organisationId: bakkerij.id,
+        scope: 'all',
+        level: 'EH2',
+        validFrom: addDays(today, -100),
+        validUntil: means.validUntil,
+        status: 'active',
+      },
     })
 
     const agent = await t.loginAs('sanne')
-    const response = await postForm(agent, `/beheer/gebruikers/${admin.id}`, `/beheer/gebruikers/${admin.id}/upgrade`, { level: 'EH3', organisationId: bakkerij.id })
+    const response = await postForm(agent, `/beheer/gebruikers/${admin.id}`, `/beheer/gebruikers/${admin.id}/upgrade`, {
+      level: 'EH3',
+      organisationId: bakkerij.id,
+    })
     expect(response.status).toBe(303)
     const app = await db().application.findFirstOrThrow({ where: { subjectUserId: admin.id, type: 'upgrade' } })
     expect(app.status).toBe('awaiting_identity_check')

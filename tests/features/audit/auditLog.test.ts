@@ -17,7 +17,14 @@ beforeAll(async () => {
     await recordAuditMany(
       tx,
       actor,
-      Array.from({ length: 120 }, (_, i) => ({ action: 'mandate_granted', organisationId: orgA, subjectType: 'mandate', subjectId: `a-${i}`, before: null, after: { n: i } })),
+      Array.from({ length: 120 }, (_, i) => ({
+        action: 'mandate_granted',
+        organisationId: orgA,
+        subjectType: 'mandate',
+        subjectId: `a-${i}`,
+        before: null,
+        after: { n: i },
+      })),
     )
     await recordAuditMany(tx, { ...actor, label: 'pieter.bakker@demo.example' }, [
       { action: 'user_added', organisationId: orgB, subjectType: 'user', subjectId: 'b-secret-subject', after: { name: '=HYPERLINK("x")' } },

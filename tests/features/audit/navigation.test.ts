@@ -17,7 +17,7 @@ function current(html: string, navClass: string): string[] {
 }
 
 describe('Beheer sub-tabs', () => {
-  it('When an admin opens each Beheer page, then the five sub-tabs are there and the page\'s own is marked current', async () => {
+  it("When an admin opens each Beheer page, then the five sub-tabs are there and the page's own is marked current", async () => {
     const sanne = await t.loginAs('sanne')
     const pages: [string, string][] = [
       ['/beheer/machtigingen', 'Machtigingen'],
@@ -66,7 +66,10 @@ describe('Logboek', () => {
 describe('Backoffice sub-tabs', () => {
   it('When the back office opens its pages, then both are reachable from the sub-navigation and the current one is marked; the dev mailbox is not offered', async () => {
     const backoffice = await t.loginAs('backoffice')
-    for (const [path, tab] of [['/backoffice', 'Identiteitscontroles'], ['/backoffice/mail', 'Uitgaande e-mail']] as const) {
+    for (const [path, tab] of [
+      ['/backoffice', 'Identiteitscontroles'],
+      ['/backoffice/mail', 'Uitgaande e-mail'],
+    ] as const) {
       const page = await backoffice.get(path)
       expect(page.status, path).toBe(200)
       expect(page.text).toContain('href="/backoffice/mail"')

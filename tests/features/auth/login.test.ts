@@ -94,7 +94,11 @@ describe('login', () => {
     const wrong = await postForm(t.agent(), '/inloggen', '/inloggen', { email: ACCOUNTS.jan.email, password: 'x', code: '' })
     expect(unknown.status).toBe(401)
     expect(wrong.status).toBe(401)
-    const message = (html: string) => html.replace(/value="[^"]*"/g, '').replace(/nonce="[^"]*"/g, '').replace(/X-Request[^<]*/g, '')
+    const message = (html: string) =>
+      html
+        .replace(/value="[^"]*"/g, '')
+        .replace(/nonce="[^"]*"/g, '')
+        .replace(/X-Request[^<]*/g, '')
     expect(message(unknown.text).match(/<main[\s\S]*<\/main>/)?.[0]).toBe(message(wrong.text).match(/<main[\s\S]*<\/main>/)?.[0])
   })
 
@@ -114,10 +118,7 @@ describe('login', () => {
   it('When the login form is posted without its CSRF token, then it is refused and nobody is logged in', async () => {
     const agent = t.agent()
     await agent.get('/inloggen')
-    const response = await agent
-      .post('/inloggen')
-      .type('form')
-      .send({ email: ACCOUNTS.jan.email, password: DEMO_PASSWORD })
+    const response = await agent.post('/inloggen').type('form').send({ email: ACCOUNTS.jan.email, password: DEMO_PASSWORD })
     expect(response.status).toBe(403)
     expect(response.text).toContain('Formulier verlopen')
     expect((await agent.get('/overzicht')).status).toBe(303)

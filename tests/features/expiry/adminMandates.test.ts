@@ -39,7 +39,7 @@ describe('rule 3 in the expiry scan: an admin mandate ends with the means at its
     pieterAgent = await t.loginAs('pieter')
   })
 
-  it('When an admin\'s means expires while his admin mandate runs on, then the scan ends the admin mandate (expired) with an audit entry in the organisation\'s log', async () => {
+  it("When an admin's means expires while his admin mandate runs on, then the scan ends the admin mandate (expired) with an audit entry in the organisation's log", async () => {
     const pieter = await user('pieter.bakker@demo.example')
     const bakker = await org('Bakker Installatietechniek B.V.')
     const [mandate] = await adminMandates(pieter.id)
@@ -67,7 +67,7 @@ describe('rule 3 in the expiry scan: an admin mandate ends with the means at its
     })
   })
 
-  it('When an admin\'s means has expired, then on his next request the Beheer tab is gone and /beheer/machtigingen does not exist for him (404)', async () => {
+  it("When an admin's means has expired, then on his next request the Beheer tab is gone and /beheer/machtigingen does not exist for him (404)", async () => {
     // The same session as before the scan: the principal is loaded afresh for every request.
     const beheer = await pieterAgent.get('/beheer/machtigingen')
     expect(beheer.status).toBe(404)
@@ -77,7 +77,7 @@ describe('rule 3 in the expiry scan: an admin mandate ends with the means at its
     expect((await pieterAgent.get('/beheer/gebruikers')).status).toBe(404)
   })
 
-  it('When the admin\'s remaining active means is below the admin mandate\'s level, then the scan ends it all the same', async () => {
+  it("When the admin's remaining active means is below the admin mandate's level, then the scan ends it all the same", async () => {
     const sanne = await user('sanne.devries@demo.example')
     await addMeans(sanne.id, 'EH2_PLUS')
     expect((await adminMandates(sanne.id)).map((m) => [m.level, m.status])).toEqual([
@@ -110,8 +110,8 @@ describe('rule 3 in the expiry scan: an admin mandate ends with the means at its
   })
 })
 
-describe('rule 3 for a path that ends one person\'s means: endAdminMandatesWithoutMeans', () => {
-  it('When a path ends a holder\'s means and calls the rule for him, then his admin mandates end in that transaction with that actor, and nobody else\'s', async () => {
+describe("rule 3 for a path that ends one person's means: endAdminMandatesWithoutMeans", () => {
+  it("When a path ends a holder's means and calls the rule for him, then his admin mandates end in that transaction with that actor, and nobody else's", async () => {
     const johan = await user('johan.vandijk@demo.example')
     const backoffice = await user('backoffice@demo.example')
     const actor: Actor = {
@@ -125,7 +125,16 @@ describe('rule 3 for a path that ends one person\'s means: endAdminMandatesWitho
     const fatma = await user('fatma.yilmaz@demo.example')
     const bakkerij = await org('Bakkerij De Vries B.V.')
     const other = await db().mandate.create({
-      data: { kind: 'admin', userId: fatma.id, organisationId: bakkerij.id, scope: 'all', level: 'EH3', validFrom: today, validUntil: addYears(today, 1), status: 'active' },
+      data: {
+        kind: 'admin',
+        userId: fatma.id,
+        organisationId: bakkerij.id,
+        scope: 'all',
+        level: 'EH3',
+        validFrom: today,
+        validUntil: addYears(today, 1),
+        status: 'active',
+      },
     })
     await db().means.updateMany({ where: { userId: fatma.id, status: 'active' }, data: { status: 'suspended' } })
     const [mandate] = await adminMandates(johan.id)
@@ -159,14 +168,17 @@ describe('rule 3 for a path that ends one person\'s means: endAdminMandatesWitho
     expect((await db().mandate.findUniqueOrThrow({ where: { id: other.id } })).status).toBe('active')
   })
 
-  it('When an admin mandate was left running by code from before the rule (its holder\'s means already ended), then the check without holders named ends it', async () => {
+  it("When an admin mandate was left running by code from before the rule (its holder's means already ended), then the check without holders named ends it", async () => {
     const fatma = await user('fatma.yilmaz@demo.example')
     const [left] = await adminMandates(fatma.id)
     expect(left!.status).toBe('active') // left by the test above: her means was suspended without the rule
     const ended = await db().$transaction((tx) => endAdminMandatesWithoutMeans(tx, systemActor('systeem (herstel regel 3)')))
     expect(ended).toBe(1)
     expect((await db().mandate.findUniqueOrThrow({ where: { id: left!.id } })).status).toBe('expired')
-    expect(await db().auditEvent.findFirstOrThrow({ where: { subjectId: left!.id, action: 'mandate.expired' } })).toMatchObject({ actorId: null, actorLabel: 'systeem (herstel regel 3)' })
+    expect(await db().auditEvent.findFirstOrThrow({ where: { subjectId: left!.id, action: 'mandate.expired' } })).toMatchObject({
+      actorId: null,
+      actorLabel: 'systeem (herstel regel 3)',
+    })
     expect(await db().$transaction((tx) => endAdminMandatesWithoutMeans(tx, systemActor()))).toBe(0)
   })
 })

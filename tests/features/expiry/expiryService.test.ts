@@ -64,7 +64,14 @@ describe('expiry scan: a simulated run of days', () => {
     const jan = all.find((n) => n.idempotencyKey === `expiry:mandate:${janMandateId}:2m:${isoDate(addDays(today, 45))}`)!
     expect(jan).toBeDefined()
     const data = jan.data as Record<string, unknown>
-    expect(data).toMatchObject({ name: 'Jan Smit', kind: 'mandate', threshold: '2m', organisationName: 'Bakkerij De Vries B.V.', serviceName: 'Berichtenbox voor bedrijven', level: 'EH2+' })
+    expect(data).toMatchObject({
+      name: 'Jan Smit',
+      kind: 'mandate',
+      threshold: '2m',
+      organisationName: 'Bakkerij De Vries B.V.',
+      serviceName: 'Berichtenbox voor bedrijven',
+      level: 'EH2+',
+    })
     expect(String(data.renewPath)).toMatch(/^\/verlengen\/[0-9a-f]{64}$/)
     expect(await t.db.actionToken.count({ where: { purpose: 'renewal' } })).toBe(result.notices)
     // One notice per item: no key twice, and every means or mandate at most once.
@@ -73,7 +80,9 @@ describe('expiry scan: a simulated run of days', () => {
 
     const digests = await notices('expiry-digest')
     expect(digests).toHaveLength(result.digests)
-    const sanneBakkerij = digests.find((d) => d.toAddress === 'sanne.devries@demo.example' && (d.data as { organisationName: string }).organisationName === 'Bakkerij De Vries B.V.')!
+    const sanneBakkerij = digests.find(
+      (d) => d.toAddress === 'sanne.devries@demo.example' && (d.data as { organisationName: string }).organisationName === 'Bakkerij De Vries B.V.',
+    )!
     const items2 = (sanneBakkerij.data as { items: { holderName: string; serviceName?: string; renewPath: string }[] }).items
     expect(items2.map((i) => i.holderName)).toEqual(expect.arrayContaining(['Jan Smit', 'Fatma Yılmaz']))
     expect(items2.find((i) => i.holderName === 'Jan Smit')!.renewPath).toBe(data.renewPath)
@@ -98,7 +107,11 @@ describe('expiry scan: a simulated run of days', () => {
     const end = isoDate(addDays(today, 45))
     for (let day = 1; day <= 46; day++) await expiry.scan({ today: addDays(today, day) })
     const mine = (await notices()).filter((n) => n.idempotencyKey.startsWith(`expiry:mandate:${janMandateId}:`)).map((n) => n.idempotencyKey)
-    expect(mine.sort()).toEqual([`expiry:mandate:${janMandateId}:1m:${end}`, `expiry:mandate:${janMandateId}:1w:${end}`, `expiry:mandate:${janMandateId}:2m:${end}`])
+    expect(mine.sort()).toEqual([
+      `expiry:mandate:${janMandateId}:1m:${end}`,
+      `expiry:mandate:${janMandateId}:1w:${end}`,
+      `expiry:mandate:${janMandateId}:2m:${end}`,
+    ])
     const mandate = await t.db.mandate.findUniqueOrThrow({ where: { id: janMandateId } })
     expect(mandate.status).toBe('expired')
     const audit = await t.db.auditEvent.findFirst({ where: { action: 'mandate.expired', subjectId: janMandateId } })

@@ -45,7 +45,15 @@ function renewalMail(n: number, to = `gebruiker${n}@demo.example`): QueuedMail {
     to,
     template: 'renewal-done',
     locale: 'nl',
-    data: { name: `Gebruiker ${n}`, kind: 'mandate', organisationName: 'Bakkerij De Vries B.V.', scope: 'all', level: 'EH3', validUntil: '2029-03-01', termYears: 3 },
+    data: {
+      name: `Gebruiker ${n}`,
+      kind: 'mandate',
+      organisationName: 'Bakkerij De Vries B.V.',
+      scope: 'all',
+      level: 'EH3',
+      validUntil: '2029-03-01',
+      termYears: 3,
+    },
   }
 }
 

@@ -40,4 +40,3 @@ describe('development mailbox', () => {
     expect((await t.agent().get('/dev/mailbox/nope')).status).toBe(404)
   })
 })
-

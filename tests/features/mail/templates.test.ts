@@ -5,35 +5,86 @@ const context = { brandName: 'Mijn Reconi', baseUrl: 'https://portaal.example.nl
 const mandateItem = { scope: 'service', serviceName: 'Mijn Belastingdienst Zakelijk', level: 'EH3', validUntil: '2027-01-31' }
 const samples: Record<string, Record<string, unknown>> = {
   'means-active': { name: 'Jan Smit', level: 'EH2_PLUS', validUntil: '2029-01-31' },
-  'legal-representative-notification': { name: 'Hendrik de Vries', organisationName: 'Bakkerij De Vries B.V.', applicationType: 'mandates', subjectName: 'Jan Smit', requestedByName: 'Sanne de Vries', items: ['Berichtenbox (EH2+), 1 jaar'], signPath: '/ondertekenen/abc', expiresAt: '2027-01-31' },
-  'signing-request': { name: 'Sanne de Vries', organisationName: 'Bakkerij De Vries B.V.', applicationType: 'admin_appointment', signPath: '/ondertekenen/abc', expiresAt: '2027-01-31' },
-  'link-request': { name: 'Fatma Yılmaz', organisationName: 'De Vries Holding B.V.', requestedByName: 'Sanne de Vries', requestPath: '/verzoeken/1', expiresAt: '2027-01-31' },
-  'expiry-notice': { name: 'Jan Smit', kind: 'mandate', threshold: '1m', organisationName: 'Bakkerij De Vries B.V.', renewPath: '/verlengen/abc', linkExpiresAt: '2027-03-02', ...mandateItem },
-  'expiry-digest': { name: 'Sanne de Vries', organisationName: 'Bakkerij De Vries B.V.', organisationId: 'x', listPath: '/beheer/machtigingen', items: [{ holderName: 'Jan Smit', kind: 'mandate', threshold: '2m', renewPath: '/verlengen/abc', ...mandateItem }, { holderName: 'Fatma Yılmaz', kind: 'means', threshold: '1w', level: 'EH3', validUntil: '2027-01-05', renewPath: '/verlengen/def' }] },
-  'renewal-done': { name: 'Jan Smit', kind: 'means', level: 'EH3', validUntil: '2030-01-31', termYears: 3, adminOrganisations: ['Bakkerij De Vries B.V.', 'De Vries Holding B.V.'] },
+  'legal-representative-notification': {
+    name: 'Hendrik de Vries',
+    organisationName: 'Bakkerij De Vries B.V.',
+    applicationType: 'mandates',
+    subjectName: 'Jan Smit',
+    requestedByName: 'Sanne de Vries',
+    items: ['Berichtenbox (EH2+), 1 jaar'],
+    signPath: '/ondertekenen/abc',
+    expiresAt: '2027-01-31',
+  },
+  'signing-request': {
+    name: 'Sanne de Vries',
+    organisationName: 'Bakkerij De Vries B.V.',
+    applicationType: 'admin_appointment',
+    signPath: '/ondertekenen/abc',
+    expiresAt: '2027-01-31',
+  },
+  'link-request': {
+    name: 'Fatma Yılmaz',
+    organisationName: 'De Vries Holding B.V.',
+    requestedByName: 'Sanne de Vries',
+    requestPath: '/verzoeken/1',
+    expiresAt: '2027-01-31',
+  },
+  'expiry-notice': {
+    name: 'Jan Smit',
+    kind: 'mandate',
+    threshold: '1m',
+    organisationName: 'Bakkerij De Vries B.V.',
+    renewPath: '/verlengen/abc',
+    linkExpiresAt: '2027-03-02',
+    ...mandateItem,
+  },
+  'expiry-digest': {
+    name: 'Sanne de Vries',
+    organisationName: 'Bakkerij De Vries B.V.',
+    organisationId: 'x',
+    listPath: '/beheer/machtigingen',
+    items: [
+      { holderName: 'Jan Smit', kind: 'mandate', threshold: '2m', renewPath: '/verlengen/abc', ...mandateItem },
+      { holderName: 'Fatma Yılmaz', kind: 'means', threshold: '1w', level: 'EH3', validUntil: '2027-01-05', renewPath: '/verlengen/def' },
+    ],
+  },
+  'renewal-done': {
+    name: 'Jan Smit',
+    kind: 'means',
+    level: 'EH3',
+    validUntil: '2030-01-31',
+    termYears: 3,
+    adminOrganisations: ['Bakkerij De Vries B.V.', 'De Vries Holding B.V.'],
+  },
   'mandate-revoked': { name: 'Jan Smit', organisationName: 'Bakkerij De Vries B.V.', revokedAt: '2026-11-28', ...mandateItem },
-  'mandates-granted': { name: 'Jan Smit', organisationName: 'Bakkerij De Vries B.V.', mandates: [mandateItem, { scope: 'all', level: 'EH2', validUntil: '2027-11-28' }] },
+  'mandates-granted': {
+    name: 'Jan Smit',
+    organisationName: 'Bakkerij De Vries B.V.',
+    mandates: [mandateItem, { scope: 'all', level: 'EH2', validUntil: '2027-11-28' }],
+  },
   'email-change': { name: 'Jan Smit', confirmPath: '/email/bevestigen/abc', expiresAt: '2026-12-01' },
   'password-reset': { name: 'Jan Smit', resetPath: '/wachtwoord-herstellen/abc', expiresInMinutes: 30 },
 }
 
 describe('mail templates', () => {
-  it.each(MAIL_TEMPLATES.flatMap((template) => [[template, 'nl'], [template, 'en']]))(
-    'When %s is rendered in %s, then subject, text and HTML are complete, with the brand and absolute links',
-    async (template, locale) => {
-      const mail = await renderMail(template, locale, samples[template]!, context)
-      for (const part of [mail.subject, mail.text, mail.html]) {
-        expect(part).not.toMatch(/undefined|null|NaN|\[object Object\]|mail:|\{\{/)
-      }
-      expect(mail.subject.length).toBeGreaterThan(5)
-      expect(mail.html).toContain(`<html lang="${locale}">`)
-      expect(mail.text).toContain('Mijn Reconi')
-      expect(mail.text).toContain(locale === 'nl' ? 'Beste ' : 'Dear ')
-      const links = [...mail.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!)
-      for (const link of links) expect(link).toMatch(/^https:\/\/portaal\.example\.nl\//)
-      if (template !== 'mandate-revoked') expect(links.length).toBeGreaterThan(0)
-    },
-  )
+  it.each(
+    MAIL_TEMPLATES.flatMap((template) => [
+      [template, 'nl'],
+      [template, 'en'],
+    ]),
+  )('When %s is rendered in %s, then subject, text and HTML are complete, with the brand and absolute links', async (template, locale) => {
+    const mail = await renderMail(template, locale, samples[template]!, context)
+    for (const part of [mail.subject, mail.text, mail.html]) {
+      expect(part).not.toMatch(/undefined|null|NaN|\[object Object\]|mail:|\{\{/)
+    }
+    expect(mail.subject.length).toBeGreaterThan(5)
+    expect(mail.html).toContain(`<html lang="${locale}">`)
+    expect(mail.text).toContain('Mijn Reconi')
+    expect(mail.text).toContain(locale === 'nl' ? 'Beste ' : 'Dear ')
+    const links = [...mail.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!)
+    for (const link of links) expect(link).toMatch(/^https:\/\/portaal\.example\.nl\//)
+    if (template !== 'mandate-revoked') expect(links.length).toBeGreaterThan(0)
+  })
 
   it('When data holds markup, then the HTML escapes it and the text keeps it as typed', async () => {
     const mail = await renderMail('password-reset', 'nl', { name: '<b>Jan</b> & Co', resetPath: '/x' }, context)

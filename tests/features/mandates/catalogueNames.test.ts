@@ -10,7 +10,7 @@ function fakeReads() {
     providers: [{ id: 'p1', name: 'Belastingdienst' }],
   }
   const reads: PageReads = {
-    rows: async <T,>(query: { text: string }) => {
+    rows: async <T>(query: { text: string }) => {
       if (query.text.includes('join service_providers')) {
         state.loads++
         return state.services as T[]

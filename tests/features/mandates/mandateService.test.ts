@@ -47,7 +47,14 @@ describe('grant', () => {
   it('When an admin grants a linked user a mandate for all services, then it is active with an audit entry and a mail (rule 14)', async () => {
     const actor = await actorFor(t.db, d.sanne)
     const mailsBefore = await t.db.outgoingMail.count({ where: { template: 'mandates-granted' } })
-    const result = await wizard.grant(actor, { organisationId: d.bakkerij, userId: d.ingrid, level: 'EH3', termYears: 3, branchId: null, items: [{ scope: 'all' }] })
+    const result = await wizard.grant(actor, {
+      organisationId: d.bakkerij,
+      userId: d.ingrid,
+      level: 'EH3',
+      termYears: 3,
+      branchId: null,
+      items: [{ scope: 'all' }],
+    })
     expect(result.status).toBe('active')
     const m = await t.db.mandate.findUniqueOrThrow({ where: { id: result.mandates[0]!.id } })
     expect(m.scope).toBe('all')
@@ -65,48 +72,81 @@ describe('grant', () => {
       level: 'EH3',
       termYears: 1,
       branchId: null,
-      items: [{ scope: 'service', serviceId: await d.service('mijn.rvo.nl') }, { scope: 'provider', providerId: await d.provider('Kamer van Koophandel') }],
+      items: [
+        { scope: 'service', serviceId: await d.service('mijn.rvo.nl') },
+        { scope: 'provider', providerId: await d.provider('Kamer van Koophandel') },
+      ],
     })
     expect(result.mandates).toHaveLength(2)
   })
 
-  it('When the level is above the holder\'s active means, then the grant is refused (rule 1)', async () => {
+  it("When the level is above the holder's active means, then the grant is refused (rule 1)", async () => {
     const actor = await actorFor(t.db, d.sanne)
-    await expectRule(wizard.grant(actor, { organisationId: d.bakkerij, userId: d.jan, level: 'EH3', termYears: 1, branchId: null, items: [{ scope: 'all' }] }), 'mandates:errors.meansLevel')
+    await expectRule(
+      wizard.grant(actor, { organisationId: d.bakkerij, userId: d.jan, level: 'EH3', termYears: 1, branchId: null, items: [{ scope: 'all' }] }),
+      'mandates:errors.meansLevel',
+    )
   })
 
-  it('When the level is above the admin\'s own admin mandate, then the grant is refused (rule 2)', async () => {
+  it("When the level is above the admin's own admin mandate, then the grant is refused (rule 2)", async () => {
     const actor = await actorFor(t.db, d.sanne)
-    await expectRule(wizard.grant(actor, { organisationId: d.holding, userId: d.ingrid, level: 'EH4', termYears: 1, branchId: null, items: [{ scope: 'all' }] }), 'mandates:errors.adminLevel')
+    await expectRule(
+      wizard.grant(actor, { organisationId: d.holding, userId: d.ingrid, level: 'EH4', termYears: 1, branchId: null, items: [{ scope: 'all' }] }),
+      'mandates:errors.adminLevel',
+    )
   })
 
   it('When the admin grants for an organisation he does not administer, then it does not exist (rules 2 and 7)', async () => {
     const actor = await actorFor(t.db, d.sanne)
-    const error = await rejection(wizard.grant(actor, { organisationId: d.bakker, userId: d.ahmed, level: 'EH2', termYears: 1, branchId: null, items: [{ scope: 'all' }] }))
+    const error = await rejection(
+      wizard.grant(actor, { organisationId: d.bakker, userId: d.ahmed, level: 'EH2', termYears: 1, branchId: null, items: [{ scope: 'all' }] }),
+    )
     expect(error).toBeInstanceOf(NotFoundError)
   })
 
-  it('When the user is linked to none of the admin\'s organisations, then it does not exist (rule 7)', async () => {
+  it("When the user is linked to none of the admin's organisations, then it does not exist (rule 7)", async () => {
     const actor = await actorFor(t.db, d.sanne)
-    const error = await rejection(wizard.grant(actor, { organisationId: d.bakkerij, userId: d.ahmed, level: 'EH2', termYears: 1, branchId: null, items: [{ scope: 'all' }] }))
+    const error = await rejection(
+      wizard.grant(actor, { organisationId: d.bakkerij, userId: d.ahmed, level: 'EH2', termYears: 1, branchId: null, items: [{ scope: 'all' }] }),
+    )
     expect(error).toBeInstanceOf(NotFoundError)
   })
 
   it('When the term is not 1, 3 or 5 years, then the grant is refused (rule 4)', async () => {
     const actor = await actorFor(t.db, d.sanne)
-    await expectRule(wizard.grant(actor, { organisationId: d.bakkerij, userId: d.jan, level: 'EH2', termYears: 2, branchId: null, items: [{ scope: 'all' }] }), 'mandates:errors.term')
+    await expectRule(
+      wizard.grant(actor, { organisationId: d.bakkerij, userId: d.jan, level: 'EH2', termYears: 2, branchId: null, items: [{ scope: 'all' }] }),
+      'mandates:errors.term',
+    )
   })
 
   it('When a service requires a higher level than the mandate, then it is refused (rule 5)', async () => {
     const actor = await actorFor(t.db, d.sanne)
     const mbd = await d.service('Mijn Belastingdienst Zakelijk')
-    await expectRule(wizard.grant(actor, { organisationId: d.bakkerij, userId: d.jan, level: 'EH2_PLUS', termYears: 1, branchId: null, items: [{ scope: 'service', serviceId: mbd }] }), 'mandates:errors.serviceLevel')
+    await expectRule(
+      wizard.grant(actor, {
+        organisationId: d.bakkerij,
+        userId: d.jan,
+        level: 'EH2_PLUS',
+        termYears: 1,
+        branchId: null,
+        items: [{ scope: 'service', serviceId: mbd }],
+      }),
+      'mandates:errors.serviceLevel',
+    )
   })
 
   it('When the service is not in the catalogue, then it is refused (rule 5)', async () => {
     const actor = await actorFor(t.db, d.sanne)
     await expectRule(
-      wizard.grant(actor, { organisationId: d.bakkerij, userId: d.jan, level: 'EH2', termYears: 1, branchId: null, items: [{ scope: 'service', serviceId: '00000000-0000-4000-8000-000000000000' }] }),
+      wizard.grant(actor, {
+        organisationId: d.bakkerij,
+        userId: d.jan,
+        level: 'EH2',
+        termYears: 1,
+        branchId: null,
+        items: [{ scope: 'service', serviceId: '00000000-0000-4000-8000-000000000000' }],
+      }),
       'mandates:errors.unknownService',
     )
   })
@@ -115,8 +155,21 @@ describe('grant', () => {
     const actor = await actorFor(t.db, d.sanne)
     const foreign = await t.db.branch.findFirstOrThrow({ where: { organisationId: d.bakker } })
     const own = await t.db.branch.findFirstOrThrow({ where: { organisationId: d.bakkerij } })
-    const item = { scope: 'service' as const, serviceId: await d.service('Justis VOG-aanvraag (werkgevers)').catch(() => d.service('Verklaring Omtrent het Gedrag (VOG) klaarzetten')) }
-    await expectRule(wizard.grant(actor, { organisationId: d.bakkerij, userId: d.mark, level: 'EH2', termYears: 1, branchId: foreign.id, items: [{ scope: 'provider', providerId: await d.provider('UWV') }] }), 'mandates:errors.branch')
+    const item = {
+      scope: 'service' as const,
+      serviceId: await d.service('Justis VOG-aanvraag (werkgevers)').catch(() => d.service('Verklaring Omtrent het Gedrag (VOG) klaarzetten')),
+    }
+    await expectRule(
+      wizard.grant(actor, {
+        organisationId: d.bakkerij,
+        userId: d.mark,
+        level: 'EH2',
+        termYears: 1,
+        branchId: foreign.id,
+        items: [{ scope: 'provider', providerId: await d.provider('UWV') }],
+      }),
+      'mandates:errors.branch',
+    )
     const ok = await wizard.grant(actor, { organisationId: d.bakkerij, userId: d.fatma, level: 'EH2_PLUS', termYears: 1, branchId: own.id, items: [item] })
     expect((await t.db.mandate.findUniqueOrThrow({ where: { id: ok.mandates[0]!.id } })).branchId).toBe(own.id)
   })
@@ -124,14 +177,24 @@ describe('grant', () => {
   it('When a live mandate for the same scope exists, then the grant says it already exists', async () => {
     const actor = await actorFor(t.db, d.sanne)
     await expectRule(
-      wizard.grant(actor, { organisationId: d.bakkerij, userId: d.fatma, level: 'EH3', termYears: 1, branchId: null, items: [{ scope: 'service', serviceId: await d.service('Mijn Belastingdienst Zakelijk') }] }),
+      wizard.grant(actor, {
+        organisationId: d.bakkerij,
+        userId: d.fatma,
+        level: 'EH3',
+        termYears: 1,
+        branchId: null,
+        items: [{ scope: 'service', serviceId: await d.service('Mijn Belastingdienst Zakelijk') }],
+      }),
       'mandates:errors.exists',
     )
   })
 
   it('When the user is managed elsewhere and has no link request, then the grant is refused (only linked users)', async () => {
     const actor = await actorFor(t.db, d.sanne)
-    await expectRule(wizard.grant(actor, { organisationId: d.holding, userId: d.mark, level: 'EH2', termYears: 1, branchId: null, items: [{ scope: 'all' }] }), 'mandates:errors.notLinked')
+    await expectRule(
+      wizard.grant(actor, { organisationId: d.holding, userId: d.mark, level: 'EH2', termYears: 1, branchId: null, items: [{ scope: 'all' }] }),
+      'mandates:errors.notLinked',
+    )
   })
 
   it('When an unlinked user managed elsewhere is chosen, then a link request and its mail are made and the mandates wait (rule 8)', async () => {
@@ -144,13 +207,27 @@ describe('grant', () => {
     expect(await audits(request.id)).toBe(1)
     // Choosing him again does not send a second request.
     expect((await wizard.chooseHolder(actor, d.holding, d.jan)).linkRequestCreated).toBe(false)
-    const result = await wizard.grant(actor, { organisationId: d.holding, userId: d.jan, level: 'EH2_PLUS', termYears: 1, branchId: null, items: [{ scope: 'all' }] })
+    const result = await wizard.grant(actor, {
+      organisationId: d.holding,
+      userId: d.jan,
+      level: 'EH2_PLUS',
+      termYears: 1,
+      branchId: null,
+      items: [{ scope: 'all' }],
+    })
     expect(result.status).toBe('pending')
   })
 
   it('When two identical grants run at once, then only one live mandate exists and the other says it exists', async () => {
     const actor = await actorFor(t.db, d.sanne)
-    const input = { organisationId: d.bakkerij, userId: d.mark, level: 'EH2' as const, termYears: 1, branchId: null, items: [{ scope: 'provider' as const, providerId: await d.provider('Kamer van Koophandel') }] }
+    const input = {
+      organisationId: d.bakkerij,
+      userId: d.mark,
+      level: 'EH2' as const,
+      termYears: 1,
+      branchId: null,
+      items: [{ scope: 'provider' as const, providerId: await d.provider('Kamer van Koophandel') }],
+    }
     const results = await Promise.allSettled([wizard.grant(actor, input), wizard.grant(actor, input)])
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult
@@ -162,7 +239,12 @@ describe('grant', () => {
   it('When the level step is shown, then only allowed levels are offered with the reason for the others (rules 1 and 2)', async () => {
     const actor = await actorFor(t.db, d.sanne)
     const forJan = await wizard.levelChoices(actor.principal!, d.bakkerij, d.jan)
-    expect(forJan.choices.map((c) => [c.level, c.reason])).toEqual([['EH2', null], ['EH2_PLUS', null], ['EH3', 'meansLevel'], ['EH4', 'adminLevel']])
+    expect(forJan.choices.map((c) => [c.level, c.reason])).toEqual([
+      ['EH2', null],
+      ['EH2_PLUS', null],
+      ['EH3', 'meansLevel'],
+      ['EH4', 'adminLevel'],
+    ])
   })
 })
 
@@ -241,7 +323,7 @@ describe('renew', () => {
     expect((await t.db.mandate.findUniqueOrThrow({ where: { id: revoked.id } })).status).toBe('revoked')
   })
 
-  it('When the holder\'s means is below the mandate level, then the renewal is refused (rule 1)', async () => {
+  it("When the holder's means is below the mandate level, then the renewal is refused (rule 1)", async () => {
     const actor = await actorFor(t.db, d.sanne)
     const m = await mandateOf(t.db, d.ingrid, d.holding, 'Inschrijving wijzigen')
     await t.db.means.updateMany({ where: { userId: d.ingrid, status: 'active' }, data: { level: 'EH2' } })
@@ -254,14 +336,14 @@ describe('renew', () => {
     }
   })
 
-  it('When the mandate level is above the admin\'s own level, then the renewal is refused (rule 2)', async () => {
+  it("When the mandate level is above the admin's own level, then the renewal is refused (rule 2)", async () => {
     const actor = await actorFor(t.db, d.sanne)
     const m = await mandateOf(t.db, d.ingrid, d.holding, 'UWV Mijn Gegevensdiensten')
     const [outcome] = await lifecycle.renew(actor, { ids: [m.id] }, 1)
     expect(outcome!.refusal).toBe('adminLevel')
   })
 
-  it('When another organisation\'s mandate ids are given, then nothing is renewed (rule 7)', async () => {
+  it("When another organisation's mandate ids are given, then nothing is renewed (rule 7)", async () => {
     const actor = await actorFor(t.db, d.pieter)
     const m = await mandateOf(t.db, d.ingrid, d.holding, 'Inschrijving wijzigen')
     expect(await lifecycle.renew(actor, { ids: [m.id] }, 1)).toEqual([])
@@ -291,14 +373,33 @@ describe('renew', () => {
   })
   it('When more than twenty mandates are renewed at once, then each gets its audit entry in the one batch insert and the holder one mail', async () => {
     const actor = await actorFor(t.db, d.sanne)
-    const taken = (await t.db.mandate.findMany({ where: { userId: d.ingrid, organisationId: d.bakkerij, live: true }, select: { serviceId: true } })).map((m) => m.serviceId)
-    const services = await t.db.service.findMany({ where: { requiredLevel: { in: ['EH2', 'EH2_PLUS', 'EH3'] }, id: { notIn: taken.filter((x): x is string => Boolean(x)) } }, take: 25 })
+    const taken = (await t.db.mandate.findMany({ where: { userId: d.ingrid, organisationId: d.bakkerij, live: true }, select: { serviceId: true } })).map(
+      (m) => m.serviceId,
+    )
+    const services = await t.db.service.findMany({
+      where: { requiredLevel: { in: ['EH2', 'EH2_PLUS', 'EH3'] }, id: { notIn: taken.filter((x): x is string => Boolean(x)) } },
+      take: 25,
+    })
     expect(services.length).toBe(25)
     const validUntil = yearsFromToday(1)
     await t.db.mandate.createMany({
-      data: services.map((s) => ({ userId: d.ingrid, organisationId: d.bakkerij, scope: 'service' as const, serviceId: s.id, level: 'EH3' as const, validFrom: today(), validUntil, status: 'active' as const })),
+      data: services.map((s) => ({
+        userId: d.ingrid,
+        organisationId: d.bakkerij,
+        scope: 'service' as const,
+        serviceId: s.id,
+        level: 'EH3' as const,
+        validFrom: today(),
+        validUntil,
+        status: 'active' as const,
+      })),
     })
-    const ids = (await t.db.mandate.findMany({ where: { userId: d.ingrid, organisationId: d.bakkerij, serviceId: { in: services.map((s) => s.id) } }, select: { id: true } })).map((m) => m.id)
+    const ids = (
+      await t.db.mandate.findMany({
+        where: { userId: d.ingrid, organisationId: d.bakkerij, serviceId: { in: services.map((s) => s.id) } },
+        select: { id: true },
+      })
+    ).map((m) => m.id)
     const mailsBefore = await t.db.outgoingMail.count({ where: { template: 'renewal-done', toAddress: 'ingrid.mulder@demo.example' } })
     const outcomes = await lifecycle.renew(actor, { ids }, 1)
     expect(outcomes.filter((o) => o.refusal === null)).toHaveLength(25)
@@ -325,7 +426,9 @@ describe('activate', () => {
 
   it('When a revoked mandate is activated, then it is refused (rule 9)', async () => {
     const actor = await actorFor(t.db, d.sanne)
-    const m = await t.db.mandate.findFirstOrThrow({ where: { userId: (await t.db.user.findFirstOrThrow({ where: { email: 'ruud.peters@demo.example' } })).id, status: 'revoked' } })
+    const m = await t.db.mandate.findFirstOrThrow({
+      where: { userId: (await t.db.user.findFirstOrThrow({ where: { email: 'ruud.peters@demo.example' } })).id, status: 'revoked' },
+    })
     await expectRule(lifecycle.activate(actor, m.id, 1), 'mandates:errors.revokedNeverActivated')
     expect((await t.db.mandate.findUniqueOrThrow({ where: { id: m.id } })).status).toBe('revoked')
   })

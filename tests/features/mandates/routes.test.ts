@@ -24,7 +24,7 @@ describe('the list', () => {
     expect(response.headers.location).toBe(LIST)
   })
 
-  it('When an admin opens Machtigingen, then he sees his organisations\' active mandates with the seed\'s buttons', async () => {
+  it("When an admin opens Machtigingen, then he sees his organisations' active mandates with the seed's buttons", async () => {
     const page = await sanne.get(LIST)
     expect(page.status).toBe(200)
     expect(page.text).toContain('Nieuwe Machtigingen Aanvragen')
@@ -49,7 +49,7 @@ describe('the list', () => {
     expect(page.text).not.toContain(`/beheer/machtigingen/${revoked.id}/activeren`)
   })
 
-  it('When the list is filtered by another organisation\'s id or a malformed id, then it answers 404', async () => {
+  it("When the list is filtered by another organisation's id or a malformed id, then it answers 404", async () => {
     expect((await sanne.get(`${LIST}?organisatie=${d.bakker}`)).status).toBe(404)
     const malformed = await sanne.get(`${LIST}?organisatie=not-a-uuid`)
     expect(malformed.status).toBe(400)
@@ -58,7 +58,9 @@ describe('the list', () => {
 
   it('When "Aantal per pagina" is set to 50, then up to 50 rows show and the paging links keep the choice; 7 is refused at the field', async () => {
     const rows = (html: string) => (html.match(/<th scope="row"/g) ?? []).length
-    const total = await db().mandate.count({ where: { kind: 'use', organisationId: { in: [d.bakkerij, d.holding] }, status: { in: ['active', 'pending', 'expired', 'revoked', 'suspended'] } } })
+    const total = await db().mandate.count({
+      where: { kind: 'use', organisationId: { in: [d.bakkerij, d.holding] }, status: { in: ['active', 'pending', 'expired', 'revoked', 'suspended'] } },
+    })
     const standard = await sanne.get(`${LIST}?inactief=1`)
     expect(rows(standard.text)).toBe(Math.min(total, 25))
     expect(standard.text).toContain('Aantal per pagina')
@@ -153,9 +155,12 @@ describe('Nieuwe Machtigingen Aanvragen', () => {
     expect(empty.text).toContain('Kies een betrouwbaarheidsniveau')
   })
 
-  it('When an unknown service, a too demanding service, a bad term or another organisation\'s branch is posted, then each is refused with the reason', async () => {
+  it("When an unknown service, a too demanding service, a bad term or another organisation's branch is posted, then each is refused with the reason", async () => {
     await postForm(sanne, `${LIST}/nieuw/niveau`, `${LIST}/nieuw/niveau`, { level: 'EH2_PLUS' })
-    const unknown = await postForm(sanne, `${LIST}/nieuw/diensten`, `${LIST}/nieuw/diensten`, { action: 'add', choice: 'service:00000000-0000-4000-8000-000000000000' })
+    const unknown = await postForm(sanne, `${LIST}/nieuw/diensten`, `${LIST}/nieuw/diensten`, {
+      action: 'add',
+      choice: 'service:00000000-0000-4000-8000-000000000000',
+    })
     expect(unknown.status).toBe(422)
     expect(unknown.text).toContain('Deze dienst bestaat niet in de dienstencatalogus')
     const mbd = await d.service('Mijn Belastingdienst Zakelijk')
@@ -239,7 +244,7 @@ describe('revoke, renew and activate one mandate', () => {
     expect(refused.text).toContain('Een ingetrokken machtiging kan niet opnieuw worden geactiveerd')
   })
 
-  it('When another organisation\'s mandate or a malformed id is used, then it answers 404 and nothing changes', async () => {
+  it("When another organisation's mandate or a malformed id is used, then it answers 404 and nothing changes", async () => {
     const pieter = await t.loginAs('pieter')
     const m = await mandateOf(db(), d.fatma, d.bakkerij, 'Mijn Belastingdienst Zakelijk')
     expect((await pieter.get(`${LIST}/${m.id}/intrekken`)).status).toBe(404)
@@ -260,7 +265,11 @@ describe('Machtigingen Verlengen', () => {
     const tooLong = await mandateOf(db(), d.jan, d.bakkerij, 'Ondernemersloket Zwolle')
     const page = await sanne.get(`${LIST}/verlengen?id=${ok.id}&id=${tooLong.id}`)
     expect(page.text).toContain('De 2 geselecteerde machtigingen')
-    const response = await postForm(sanne, `${LIST}/verlengen?id=${ok.id}`, `${LIST}/verlengen`, { selection: 'selected', termYears: '3', id: [ok.id, tooLong.id] })
+    const response = await postForm(sanne, `${LIST}/verlengen?id=${ok.id}`, `${LIST}/verlengen`, {
+      selection: 'selected',
+      termYears: '3',
+      id: [ok.id, tooLong.id],
+    })
     expect(response.status).toBe(303)
     const result = await sanne.get(`${LIST}/verlengen/resultaat`)
     expect(result.text).toContain('1 verlengd, 1 niet verlengd')
@@ -286,7 +295,7 @@ describe('Machtigingen Verlengen', () => {
     expect(none.text).toContain('Vink in de lijst minstens één machtiging aan')
   })
 
-  it('When another organisation\'s mandate ids are posted, then it answers 404 and nothing changes', async () => {
+  it("When another organisation's mandate ids are posted, then it answers 404 and nothing changes", async () => {
     const pieter = await t.loginAs('pieter')
     const m = await mandateOf(db(), d.fatma, d.bakkerij, 'Mijn Belastingdienst Zakelijk')
     const response = await postForm(pieter, `${LIST}/verlengen`, `${LIST}/verlengen`, { selection: 'selected', termYears: '1', id: m.id })

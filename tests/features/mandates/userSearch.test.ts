@@ -24,7 +24,16 @@ async function addUser(firstName: string, lastNamePrefix: string | null, email: 
   await t.db.organisationLink.create({ data: { userId: user.id, organisationId: linkedTo } })
   if (mandateIn) {
     await t.db.mandate.create({
-      data: { kind: 'use', userId: user.id, organisationId: mandateIn, scope: 'all', level: 'EH2', validFrom: todayUtc(), validUntil: yearsFromToday(1), status: 'active' },
+      data: {
+        kind: 'use',
+        userId: user.id,
+        organisationId: mandateIn,
+        scope: 'all',
+        level: 'EH2',
+        validFrom: todayUtc(),
+        validUntil: yearsFromToday(1),
+        status: 'active',
+      },
     })
   }
   return user.id
@@ -84,7 +93,7 @@ describe('list: user filter', () => {
     for (const user of users) expect(`${user.firstName} ${user.lastNamePrefix ?? ''} ${user.lastName} ${user.email}`.toLowerCase()).toContain('im')
   })
 
-  it('When users match the search but have no mandate in the admin\'s organisations, then they are never found (rule 7)', async () => {
+  it("When users match the search but have no mandate in the admin's organisations, then they are never found (rule 7)", async () => {
     expect(await listedUsers('zoekmans')).toEqual(sorted(u.wim, u.bram, u.eline))
     expect(await listedUsers('zoekmans', d.holding)).toEqual([u.bram])
     expect(await listedUsers('wanda')).toEqual([])

@@ -29,13 +29,32 @@ async function holder(email: string, organisations: string[], means: { level: Le
   for (const [i, name] of organisations.entries()) {
     await db().organisationLink.create({ data: { userId: user.id, organisationId: (await org(name)).id, createdAt: addDays(new Date(), i - 10) } })
   }
-  const m = await db().means.create({ data: { userId: user.id, level: means.level, status: means.status, validFrom: addDays(today, -400), validUntil: means.validUntil, issuedAt: addDays(today, -400) } })
+  const m = await db().means.create({
+    data: {
+      userId: user.id,
+      level: means.level,
+      status: means.status,
+      validFrom: addDays(today, -400),
+      validUntil: means.validUntil,
+      issuedAt: addDays(today, -400),
+    },
+  })
   return { user, means: m }
 }
 
 async function adminMandate(userId: string, organisation: string, level: Level, status: MandateStatus, validUntil: Date, validFrom = addDays(today, -400)) {
   return db().mandate.create({
-    data: { kind: 'admin', userId, organisationId: (await org(organisation)).id, scope: 'all', level, validFrom, validUntil, status, revokedAt: status === 'revoked' ? addDays(new Date(), -20) : null },
+    data: {
+      kind: 'admin',
+      userId,
+      organisationId: (await org(organisation)).id,
+      scope: 'all',
+      level,
+      validFrom,
+      validUntil,
+      status,
+      revokedAt: status === 'revoked' ? addDays(new Date(), -20) : null,
+    },
   })
 }
 
@@ -43,7 +62,12 @@ async function adminMandate(userId: string, organisation: string, level: Level, 
 async function renewalLink(means: { id: string; validUntil: Date }) {
   const token = newToken()
   await db().actionToken.create({
-    data: { purpose: 'renewal', tokenHash: hashToken(token), subject: { type: 'means', id: means.id, validUntil: isoDate(means.validUntil) }, expiresAt: addDays(new Date(), 20) },
+    data: {
+      purpose: 'renewal',
+      tokenHash: hashToken(token),
+      subject: { type: 'means', id: means.id, validUntil: isoDate(means.validUntil) },
+      expiresAt: addDays(new Date(), 20),
+    },
   })
   return `/verlengen/${token}`
 }
@@ -51,10 +75,13 @@ async function renewalLink(means: { id: string; validUntil: Date }) {
 async function submit(agent: Agent, path: string, termYears: string) {
   const page = await agent.get(path)
   expect(page.status).toBe(200)
-  return agent.post(path).type('form').send({ termYears, _csrf: csrfFrom(page.text) })
+  return agent
+    .post(path)
+    .type('form')
+    .send({ termYears, _csrf: csrfFrom(page.text) })
 }
 
-describe('rule 3 on renewal: the admin mandate follows its holder\'s means', () => {
+describe("rule 3 on renewal: the admin mandate follows its holder's means", () => {
   it('When an admin renews his own means through the link in his expiry notice, then his admin mandate ends with the renewed means, is audited, he keeps Beheer after the old end, and the mail says so', async () => {
     const pieter = await db().user.findFirstOrThrow({ where: { emailKey: 'pieter.bakker@demo.example' }, include: { means: true } })
     const bakker = await org('Bakker Installatietechniek B.V.')
@@ -94,18 +121,25 @@ describe('rule 3 on renewal: the admin mandate follows its holder\'s means', () 
 
     const done = await db().outgoingMail.findFirstOrThrow({ where: { template: 'renewal-done', toAddress: 'pieter.bakker@demo.example' } })
     expect(done.data).toMatchObject({ kind: 'means', adminOrganisations: [bakker.name] })
-    const rendered = await renderMail('renewal-done', 'nl', done.data as Record<string, unknown>, { brandName: 'Mijn Reconi', baseUrl: 'https://portaal.example.nl' })
+    const rendered = await renderMail('renewal-done', 'nl', done.data as Record<string, unknown>, {
+      brandName: 'Mijn Reconi',
+      baseUrl: 'https://portaal.example.nl',
+    })
     expect(rendered.text).toContain(`Uw beheerdersmachtiging voor ${bakker.name} loopt mee met uw middel.`)
     expect(rendered.html).toContain(`Uw beheerdersmachtiging voor ${bakker.name} loopt mee met uw middel.`)
   })
 
   it('When the legal representative signs the renewal application of an expired means, then the admin mandate that ended with it comes back until the new end, a revoked one stays revoked and one that ran out earlier stays expired', async () => {
     const oldEnd = addDays(today, -10)
-    const { user, means } = await holder('ruben.verlopen@demo.example', ['Bakkerij De Vries B.V.', 'De Vries Holding B.V.', 'Administratiekantoor Van Dijk & Partners B.V.'], {
-      level: 'EH3',
-      status: 'expired',
-      validUntil: oldEnd,
-    })
+    const { user, means } = await holder(
+      'ruben.verlopen@demo.example',
+      ['Bakkerij De Vries B.V.', 'De Vries Holding B.V.', 'Administratiekantoor Van Dijk & Partners B.V.'],
+      {
+        level: 'EH3',
+        status: 'expired',
+        validUntil: oldEnd,
+      },
+    )
     const endedWithIt = await adminMandate(user.id, 'Bakkerij De Vries B.V.', 'EH3', 'expired', oldEnd)
     const revoked = await adminMandate(user.id, 'De Vries Holding B.V.', 'EH3', 'revoked', oldEnd)
     const ranOutEarlier = await adminMandate(user.id, 'Administratiekantoor Van Dijk & Partners B.V.', 'EH3', 'expired', addDays(today, -200))
@@ -117,12 +151,17 @@ describe('rule 3 on renewal: the admin mandate follows its holder\'s means', () 
     const application = await db().application.findFirstOrThrow({ where: { type: 'renewal', subjectUserId: user.id } })
     expect(await mandate(endedWithIt.id)).toMatchObject({ status: 'expired' }) // nothing yet
 
-    const notification = await db().outgoingMail.findFirstOrThrow({ where: { template: 'legal-representative-notification', idempotencyKey: { startsWith: `application:${application.id}:` } } })
+    const notification = await db().outgoingMail.findFirstOrThrow({
+      where: { template: 'legal-representative-notification', idempotencyKey: { startsWith: `application:${application.id}:` } },
+    })
     const signPath = (notification.data as { signPath: string }).signPath
     const signer = t.agent()
     const signPage = await signer.get(signPath)
     expect(signPage.status).toBe(200)
-    const signed = await signer.post(signPath).type('form').send({ _csrf: csrfFrom(signPage.text) })
+    const signed = await signer
+      .post(signPath)
+      .type('form')
+      .send({ _csrf: csrfFrom(signPage.text) })
     expect(signed.status).toBeLessThan(400)
     expect((await db().application.findUniqueOrThrow({ where: { id: application.id } })).status).toBe('issued')
 

@@ -33,7 +33,10 @@ async function mandateOf(email: string, serviceName: string) {
 
 async function submit(agent: ReturnType<TestApp['agent']>, path: string, termYears: string) {
   const page = await agent.get(path)
-  return agent.post(path).type('form').send({ termYears, _csrf: csrfFrom(page.text) })
+  return agent
+    .post(path)
+    .type('form')
+    .send({ termYears, _csrf: csrfFrom(page.text) })
 }
 
 describe('expiry notice by e-mail', () => {
@@ -105,7 +108,10 @@ describe('renewal link', () => {
     const signer = t.agent()
     const signPage = await signer.get(signPath)
     expect(signPage.status).toBe(200)
-    const signed = await signer.post(signPath).type('form').send({ _csrf: csrfFrom(signPage.text) })
+    const signed = await signer
+      .post(signPath)
+      .type('form')
+      .send({ _csrf: csrfFrom(signPage.text) })
     expect(signed.status).toBeLessThan(400)
     const after = await mandateOf('fatma.yilmaz@demo.example', 'Aangifte omzetbelasting')
     expect(isoDate(after.validUntil)).toBe(isoDate(addYears(before.validUntil < today ? today : before.validUntil, 3)))
@@ -132,7 +138,10 @@ describe('renewal link', () => {
     const page = await agent.get(path)
     expect(page.status).toBe(200)
     await t.database.db.actionToken.updateMany({ where: { purpose: 'renewal' }, data: { expiresAt: addDays(new Date(), -1) } })
-    const response = await agent.post(path).type('form').send({ termYears: '1', _csrf: csrfFrom(page.text) })
+    const response = await agent
+      .post(path)
+      .type('form')
+      .send({ termYears: '1', _csrf: csrfFrom(page.text) })
     expect(response.status).toBe(410)
     expect(response.text).toContain('Deze link is verlopen')
     expect(await t.database.db.application.count({ where: { type: 'renewal', subjectUser: { email: 'ingrid.mulder@demo.example' } } })).toBe(0)

@@ -14,14 +14,17 @@ const org = (name: string) => t.database.db.organisation.findFirstOrThrow({ wher
 const user = (email: string) => t.database.db.user.findFirstOrThrow({ where: { emailKey: email } })
 
 describe('Verzoeken', () => {
-  it('When the admin follows Verzoeken → Nieuw verzoek with an existing user\'s address, then the request is listed and the user gets a link-request e-mail', async () => {
+  it("When the admin follows Verzoeken → Nieuw verzoek with an existing user's address, then the request is listed and the user gets a link-request e-mail", async () => {
     const agent = await t.loginAs('sanne')
     const list = await agent.get('/beheer/verzoeken')
     expect(list.status).toBe(200)
     expect(list.text).toContain('Nieuw verzoek')
     expect(list.text).toContain('href="/beheer/verzoeken/nieuw"')
     const holding = await org('De Vries Holding B.V.')
-    const response = await postForm(agent, '/beheer/verzoeken/nieuw', '/beheer/verzoeken/nieuw', { organisationId: holding.id, email: 'SOPHIE.KRAMER@demo.example' })
+    const response = await postForm(agent, '/beheer/verzoeken/nieuw', '/beheer/verzoeken/nieuw', {
+      organisationId: holding.id,
+      email: 'SOPHIE.KRAMER@demo.example',
+    })
     expect(response.status).toBe(303)
     const page = await agent.get('/beheer/verzoeken')
     expect(page.text).toContain('sophie.kramer@demo.example')
@@ -49,7 +52,10 @@ describe('Verzoeken', () => {
   it('When an admin asks for an organisation he does not administer, then it is refused (rule 7)', async () => {
     const agent = await t.loginAs('sanne')
     const bakker = await org('Bakker Installatietechniek B.V.')
-    const response = await postForm(agent, '/beheer/verzoeken/nieuw', '/beheer/verzoeken/nieuw', { organisationId: bakker.id, email: 'sophie.kramer@demo.example' })
+    const response = await postForm(agent, '/beheer/verzoeken/nieuw', '/beheer/verzoeken/nieuw', {
+      organisationId: bakker.id,
+      email: 'sophie.kramer@demo.example',
+    })
     expect(response.status).toBe(422)
     expect(await t.database.db.linkRequest.count({ where: { organisationId: bakker.id } })).toBe(0)
   })
@@ -58,7 +64,15 @@ describe('Verzoeken', () => {
     const fatma = await user('fatma.yilmaz@demo.example')
     const holding = await org('De Vries Holding B.V.')
     const pendingMandate = await t.database.db.mandate.create({
-      data: { userId: fatma.id, organisationId: holding.id, scope: 'all', level: 'EH3', validFrom: new Date(), validUntil: new Date(Date.now() + 300 * 86400000), status: 'pending' },
+      data: {
+        userId: fatma.id,
+        organisationId: holding.id,
+        scope: 'all',
+        level: 'EH3',
+        validFrom: new Date(),
+        validUntil: new Date(Date.now() + 300 * 86400000),
+        status: 'pending',
+      },
     })
     // Fatma has no password in the demo: act through the service as she would.
     const principal = (await t.services.authService.loadPrincipal(fatma.id))!
@@ -67,14 +81,18 @@ describe('Verzoeken', () => {
     expect(result.activated).toBe(1)
     expect(await t.database.db.organisationLink.count({ where: { userId: fatma.id, organisationId: holding.id } })).toBe(1)
     expect((await t.database.db.mandate.findUniqueOrThrow({ where: { id: pendingMandate.id } })).status).toBe('active')
-    await expect(t.services.requestsService.decide(principal, systemActor(), request.id, true)).rejects.toMatchObject({ messageKey: 'requests:errors.notPending' })
+    await expect(t.services.requestsService.decide(principal, systemActor(), request.id, true)).rejects.toMatchObject({
+      messageKey: 'requests:errors.notPending',
+    })
   })
 
   it('When a request is older than 3 months, then it shows as Verlopen and accepting it is refused without a link (rule 8)', async () => {
     const jan = await user('jan.smit@demo.example')
     const kantoor = await org('Administratiekantoor Van Dijk & Partners B.V.')
     const created = new Date(Date.now() - 100 * 86400000)
-    const request = await t.database.db.linkRequest.create({ data: { userId: jan.id, organisationId: kantoor.id, createdAt: created, expiresAt: new Date(created.getTime() + 91 * 86400000) } })
+    const request = await t.database.db.linkRequest.create({
+      data: { userId: jan.id, organisationId: kantoor.id, createdAt: created, expiresAt: new Date(created.getTime() + 91 * 86400000) },
+    })
     const agent = await t.loginAs('jan')
     const mine = await agent.get('/mijn-gegevens')
     expect(mine.text).not.toContain(`/mijn-gegevens/verzoeken/${request.id}/accepteren`)
@@ -88,7 +106,9 @@ describe('Verzoeken', () => {
   it('When a user rejects a request, then no link is made', async () => {
     const jan = await user('jan.smit@demo.example')
     const holding = await org('De Vries Holding B.V.')
-    const request = await t.database.db.linkRequest.create({ data: { userId: jan.id, organisationId: holding.id, expiresAt: new Date(Date.now() + 86400000 * 30) } })
+    const request = await t.database.db.linkRequest.create({
+      data: { userId: jan.id, organisationId: holding.id, expiresAt: new Date(Date.now() + 86400000 * 30) },
+    })
     const agent = await t.loginAs('jan')
     const page = await agent.get('/mijn-gegevens')
     expect(page.text).toContain('De Vries Holding B.V.')
@@ -97,10 +117,12 @@ describe('Verzoeken', () => {
     expect(await t.database.db.organisationLink.count({ where: { userId: jan.id, organisationId: holding.id } })).toBe(0)
   })
 
-  it('When someone else tries to accept a user\'s request, then it does not exist for him', async () => {
+  it("When someone else tries to accept a user's request, then it does not exist for him", async () => {
     const jan = await user('jan.smit@demo.example')
     const kantoor = await org('Administratiekantoor Van Dijk & Partners B.V.')
-    const request = await t.database.db.linkRequest.create({ data: { userId: jan.id, organisationId: kantoor.id, expiresAt: new Date(Date.now() + 86400000 * 30) } })
+    const request = await t.database.db.linkRequest.create({
+      data: { userId: jan.id, organisationId: kantoor.id, expiresAt: new Date(Date.now() + 86400000 * 30) },
+    })
     const sanne = (await t.services.authService.loadPrincipal((await user('sanne.devries@demo.example')).id))!
     await expect(t.services.requestsService.decide(sanne, systemActor(), request.id, true)).rejects.toMatchObject({ status: 404 })
   })

@@ -41,7 +41,7 @@ describe('Mijn gegevens', () => {
     expect(taken.text).toContain('al in gebruik')
     const response = await postForm(agent, '/mijn-gegevens', '/mijn-gegevens/e-mailadres', { email: 'jan.smit@nieuw.example' })
     expect(response.status).toBe(303)
-    expect((await t.database.db.user.count({ where: { emailKey: 'jan.smit@demo.example' } }))).toBe(1)
+    expect(await t.database.db.user.count({ where: { emailKey: 'jan.smit@demo.example' } })).toBe(1)
     const mail = await t.database.db.outgoingMail.findFirstOrThrow({ where: { template: 'email-change', toAddress: 'jan.smit@nieuw.example' } })
     const url = (mail.data as { confirmPath: string }).confirmPath
     const token = tokenFrom(url)

@@ -105,8 +105,26 @@ describe('Gebruikers toevoegen (form)', () => {
       rowCount: '2',
       action: 'preview',
       emailConfirmed: '1',
-      ...row(0, { firstName: 'Kees', lastName: 'Jong', dateOfBirth: '2099-01-01', email: 'FATMA.YILMAZ@demo.example', mobile: '0512345678', level: 'EH4', termYears: '2', organisation: bakkerij }),
-      ...row(1, { firstName: 'Els', lastName: 'Kind', dateOfBirth: new Date(Date.now() - 10 * 365 * 86400000).toISOString().slice(0, 10), email: 'geen-adres', mobile: '0612345678', level: 'EH2', termYears: '1', organisation: bakkerij }),
+      ...row(0, {
+        firstName: 'Kees',
+        lastName: 'Jong',
+        dateOfBirth: '2099-01-01',
+        email: 'FATMA.YILMAZ@demo.example',
+        mobile: '0512345678',
+        level: 'EH4',
+        termYears: '2',
+        organisation: bakkerij,
+      }),
+      ...row(1, {
+        firstName: 'Els',
+        lastName: 'Kind',
+        dateOfBirth: new Date(Date.now() - 10 * 365 * 86400000).toISOString().slice(0, 10),
+        email: 'geen-adres',
+        mobile: '0612345678',
+        level: 'EH2',
+        termYears: '1',
+        organisation: bakkerij,
+      }),
     })
     expect(response.status).toBe(422)
     expect(response.text).toContain('De geboortedatum ligt in de toekomst')
@@ -126,7 +144,16 @@ describe('Gebruikers toevoegen (form)', () => {
     const response = await postForm(agent, '/beheer/gebruikers/toevoegen', '/beheer/gebruikers/toevoegen', {
       rowCount: '1',
       action: 'preview',
-      ...row(0, { firstName: 'Kees', lastName: 'Jong', dateOfBirth: '1980-01-01', email: 'kees.jong@voorbeeld.nl', mobile: '0612345678', level: 'EH2', termYears: '1', organisation: bakkerij }),
+      ...row(0, {
+        firstName: 'Kees',
+        lastName: 'Jong',
+        dateOfBirth: '1980-01-01',
+        email: 'kees.jong@voorbeeld.nl',
+        mobile: '0612345678',
+        level: 'EH2',
+        termYears: '1',
+        organisation: bakkerij,
+      }),
     })
     expect(response.status).toBe(422)
     expect(response.text).toContain('Bevestig dat de e-mailadressen')
@@ -161,15 +188,24 @@ describe('Gebruikers toevoegen (form)', () => {
     expect(preview.status).toBe(200)
     expect(preview.text).toContain('Controleer de gebruikers')
     expect(await t.database.db.user.count({ where: { emailKey: 'noor.akkerman@voorbeeld.nl' } })).toBe(0)
-    const confirm = await agent.post('/beheer/gebruikers/toevoegen/bevestigen').type('form').send({ _csrf: csrfFrom(preview.text) })
+    const confirm = await agent
+      .post('/beheer/gebruikers/toevoegen/bevestigen')
+      .type('form')
+      .send({ _csrf: csrfFrom(preview.text) })
     expect(confirm.status).toBe(303)
-    const noor = await t.database.db.user.findFirstOrThrow({ where: { emailKey: 'noor.akkerman@voorbeeld.nl' }, include: { means: true, links: true, applications: { include: { signatures: true } } } })
+    const noor = await t.database.db.user.findFirstOrThrow({
+      where: { emailKey: 'noor.akkerman@voorbeeld.nl' },
+      include: { means: true, links: true, applications: { include: { signatures: true } } },
+    })
     expect(noor.mobile).toBe('+31612345678')
     expect(noor.links.map((l) => l.organisationId)).toEqual([bakkerij])
     expect(noor.means[0]).toMatchObject({ level: 'EH2_PLUS', status: 'active' })
     expect(noor.applications[0]).toMatchObject({ type: 'new_means', status: 'issued' })
     expect(noor.applications[0]!.signatures[0]).toMatchObject({ signerType: 'admin' })
-    const bram = await t.database.db.user.findFirstOrThrow({ where: { emailKey: 'bram.vanleeuwen@voorbeeld.nl' }, include: { means: true, applications: true } })
+    const bram = await t.database.db.user.findFirstOrThrow({
+      where: { emailKey: 'bram.vanleeuwen@voorbeeld.nl' },
+      include: { means: true, applications: true },
+    })
     expect(bram.means[0]).toMatchObject({ level: 'EH3', status: 'requested' })
     expect(bram.applications[0]).toMatchObject({ status: 'awaiting_identity_check' })
     const mails = await t.database.db.outgoingMail.findMany({ where: { toAddress: { in: ['noor.akkerman@voorbeeld.nl', 'bram.vanleeuwen@voorbeeld.nl'] } } })
@@ -205,9 +241,14 @@ describe('Gebruikers toevoegen (CSV)', () => {
     expect(response.status).toBe(200)
     expect(response.text).toContain('Een KvK-nummer bestaat uit 8 cijfers')
     expect(response.text).toContain('U bent geen beheerder van de organisatie met KvK-nummer 72039584')
-    const confirm = await agent.post('/beheer/gebruikers/toevoegen/bevestigen').type('form').send({ _csrf: csrfFrom(response.text) })
+    const confirm = await agent
+      .post('/beheer/gebruikers/toevoegen/bevestigen')
+      .type('form')
+      .send({ _csrf: csrfFrom(response.text) })
     expect(confirm.status).toBe(303)
-    expect(await t.database.db.user.count({ where: { emailKey: { in: ['anouk.smits@voorbeeld.nl', 'piet.fout@voorbeeld.nl', 'geen.beheer@voorbeeld.nl'] } } })).toBe(1)
+    expect(
+      await t.database.db.user.count({ where: { emailKey: { in: ['anouk.smits@voorbeeld.nl', 'piet.fout@voorbeeld.nl', 'geen.beheer@voorbeeld.nl'] } } }),
+    ).toBe(1)
   })
 
   it('When the header is wrong, then the file is refused with the expected header named', async () => {
