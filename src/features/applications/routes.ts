@@ -109,16 +109,14 @@ export function applicationRoutes({ applicationsService }: Services): Router {
   // The legal representative's signing link: no login, only for what it names.
   router.get(paths.signApplication, allow('anonymous'), async (req, res) => {
     const found = await applicationsService.describeSigningLink(String(req.params.token))
-    res
-      .status(found.ok ? 200 : 410)
-      .render('pages/applications/sign', {
-        title: req.t('applications:sign.title'),
-        found,
-        token: String(req.params.token),
-        fullName: personName,
-        levelLabel,
-        done: null,
-      })
+    res.status(found.ok ? 200 : 410).render('pages/applications/sign', {
+      title: req.t('applications:sign.title'),
+      found,
+      token: String(req.params.token),
+      fullName: personName,
+      levelLabel,
+      done: null,
+    })
   })
   router.post(paths.signApplication, allow('anonymous'), async (req, res) => {
     const result = await applicationsService.signByLink(String(req.params.token), actorFrom(req))

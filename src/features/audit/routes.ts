@@ -50,16 +50,14 @@ export function auditRoutes({ auditLogService }: Services): Router {
     const parsed = parseForm(auditQuerySchema, req.query, req.t, auditFieldOrder)
     const common = { title: req.t('audit:title'), ...sectionFor(req), options, formatDateTime, exportPath: links.auditLogExport() }
     if (!parsed.ok) {
-      return res
-        .status(400)
-        .render('pages/audit/index', {
-          ...common,
-          errors: parsed.errors,
-          values: parsed.values,
-          rows: [],
-          pagination: null,
-          exportHref: links.auditLogExport(),
-        })
+      return res.status(400).render('pages/audit/index', {
+        ...common,
+        errors: parsed.errors,
+        values: parsed.values,
+        rows: [],
+        pagination: null,
+        exportHref: links.auditLogExport(),
+      })
     }
     const q = parsed.data
     const { rows, next } = await auditLogService.page(principal, toFilter(q), q.na ? BigInt(q.na) : undefined)

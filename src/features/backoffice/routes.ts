@@ -15,19 +15,17 @@ export function backofficeRoutes({ backofficeService }: Services): Router {
 
   async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
     const { total, applications } = await backofficeService.queue()
-    res
-      .status(status)
-      .render('pages/backoffice/index', {
-        title: req.t('backoffice:title'),
-        section: 'backoffice',
-        subsection: 'identityChecks',
-        applications,
-        total,
-        fullName: personName,
-        levelLabel,
-        rejecting: null,
-        ...extra,
-      })
+    res.status(status).render('pages/backoffice/index', {
+      title: req.t('backoffice:title'),
+      section: 'backoffice',
+      subsection: 'identityChecks',
+      applications,
+      total,
+      fullName: personName,
+      levelLabel,
+      rejecting: null,
+      ...extra,
+    })
   }
 
   router.get(paths.backoffice, allow('backoffice'), (req, res) => render(req, res, 200))

@@ -15,18 +15,16 @@ export function selfRoutes({ selfService, requestsService }: Services): Router {
 
   async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
     const [profile, requests] = await Promise.all([selfService.profile(principal(req)), requestsService.pendingForUser(principal(req))])
-    res
-      .status(status)
-      .render('pages/self/index', {
-        title: req.t('self:title'),
-        section: 'mine',
-        person: profile.user,
-        means: profile.means,
-        mandates: profile.mandates,
-        requests,
-        fullName: personName,
-        ...extra,
-      })
+    res.status(status).render('pages/self/index', {
+      title: req.t('self:title'),
+      section: 'mine',
+      person: profile.user,
+      means: profile.means,
+      mandates: profile.mandates,
+      requests,
+      fullName: personName,
+      ...extra,
+    })
   }
 
   router.get(paths.mine, allow('user'), (req, res) => render(req, res, 200))

@@ -171,18 +171,16 @@ export class ImportService {
               { name: 'mobile', type: 'text' },
               { name: 'locale', type: 'text' },
             ],
-            users
-              .map(user)
-              .map((u) => ({
-                id: u.id,
-                first_name: u.firstName,
-                last_name_prefix: u.lastNamePrefix,
-                last_name: u.lastName,
-                date_of_birth: u.dateOfBirth,
-                email: u.email,
-                mobile: u.mobile,
-                locale: u.locale,
-              })),
+            users.map(user).map((u) => ({
+              id: u.id,
+              first_name: u.firstName,
+              last_name_prefix: u.lastNamePrefix,
+              last_name: u.lastName,
+              date_of_birth: u.dateOfBirth,
+              email: u.email,
+              mobile: u.mobile,
+              locale: u.locale,
+            })),
             { updated_at: 'now()' },
           )
           await insertJsonRows(
