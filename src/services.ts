@@ -37,6 +37,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   // Not started here: src/server.ts starts it (tests start their own when they need it).
   const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService)
   const securityService = new SecurityService(db, config.baseUrl)
+  const rateLimits = new RateLimits(pool)
   return {
     config,
     logger,
@@ -44,12 +45,12 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     pool,
     authService: new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code), pageReads),
     securityService,
-    rateLimits: new RateLimits(pool),
+    rateLimits,
     auditLogService: new AuditLogService(db),
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),
     importService: new ImportService(db, config),
-    requestsService: new RequestsService(db, config),
+    requestsService: new RequestsService(db, config, rateLimits),
     selfService: new SelfService(db, config),
     applicationsService: new ApplicationsService(db, config),
     backofficeService: new BackofficeService(db, config),
