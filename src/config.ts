@@ -9,7 +9,7 @@ const boolish = z
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).optional(),
   BASE_URL: z.url().optional(),
   DATABASE_URL: z
     .string()
@@ -68,7 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: c.NODE_ENV,
     production,
     port: c.PORT,
-    host: c.HOST,
+    // Nothing open by default: outside production only this machine reaches the portal (and its
+    // development mailbox); production (a container, behind a proxy) listens on every interface.
+    host: c.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     baseUrl: (c.BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
     databaseUrl: c.DATABASE_URL,
     embeddedPg: { dir: c.EMBEDDED_PG_DIR, port: c.EMBEDDED_PG_PORT },
