@@ -56,7 +56,7 @@ describe('development mailbox', () => {
 
   const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address
   it.skipIf(!external)('When the app listens on a non-loopback interface, then a request arriving there gets 404 (#20)', async () => {
-    const server = t.app.listen(0, external)
+    const server = t.app.listen(0, external!)
     await once(server, 'listening')
     try {
       const { port } = server.address() as AddressInfo
