@@ -24,6 +24,8 @@ const schema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   COOKIE_SECURE: boolish.optional(),
   SEED_DEMO: boolish.default(true),
+  RETENTION_MAIL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  RETENTION_LINK_REQUEST_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -43,6 +45,8 @@ export type Config = {
   cookieSecure: boolean
   seedDemo: boolean
   logLevel: string
+  /** Days before sent mail is pseudonymised and decided/lapsed verzoeken are deleted (src/features/retention). */
+  retention: { mailDays: number; linkRequestDays: number }
 }
 
 export class ConfigError extends Error {
@@ -82,5 +86,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: c.COOKIE_SECURE ?? production,
     seedDemo: c.SEED_DEMO,
     logLevel: c.LOG_LEVEL,
+    retention: { mailDays: c.RETENTION_MAIL_DAYS, linkRequestDays: c.RETENTION_LINK_REQUEST_DAYS },
   }
 }

@@ -24,6 +24,7 @@ import { MandateService } from './features/mandates/mandateService.ts'
 import { AuditLogService } from './features/audit/auditLogService.ts'
 import { RateLimits } from './features/security/rateLimits.ts'
 import { SecurityService } from './features/security/securityService.ts'
+import { RetentionService } from './features/retention/retentionService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -34,8 +35,9 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'))
   const mailDelivery = new MailDelivery(db, config, logger)
   const expiryService = new ExpiryService(db)
+  const retentionService = new RetentionService(db, config.retention)
   // Not started here: src/server.ts starts it (tests start their own when they need it).
-  const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService)
+  const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService, { retention: retentionService })
   const securityService = new SecurityService(db, config.baseUrl)
   const rateLimits = new RateLimits(pool)
   return {
@@ -58,6 +60,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     mailWorker,
     mailService: new MailService(db, () => mailWorker.wake()),
     expiryService,
+    retentionService,
     renewalService: new RenewalService(db),
     mandateService: new MandateService(db, pageReads),
     async close() {
