@@ -51,7 +51,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     auditLogService: new AuditLogService(db),
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),
-    importService: new ImportService(db, config),
+    importService: new ImportService(db, config, rateLimits),
     requestsService: new RequestsService(db, config, rateLimits),
     selfService: new SelfService(db, config),
     applicationsService: new ApplicationsService(db, config),
