@@ -7,7 +7,7 @@ const boolish = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((valu
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).optional(),
   BASE_URL: z.url().optional(),
   DATABASE_URL: z
     .string()
@@ -25,6 +25,8 @@ const schema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   COOKIE_SECURE: boolish.optional(),
   SEED_DEMO: boolish.default(true),
+  RETENTION_MAIL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  RETENTION_LINK_REQUEST_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -44,6 +46,8 @@ export type Config = {
   cookieSecure: boolean
   seedDemo: boolean
   logLevel: string
+  /** Days before sent mail is pseudonymised and decided/lapsed verzoeken are deleted (src/features/retention). */
+  retention: { mailDays: number; linkRequestDays: number }
 }
 
 export class ConfigError extends Error {
@@ -69,7 +73,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: c.NODE_ENV,
     production,
     port: c.PORT,
-    host: c.HOST,
+    // Nothing open by default: outside production only this machine reaches the portal (and its
+    // development mailbox); production (a container, behind a proxy) listens on every interface.
+    host: c.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     baseUrl: (c.BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
     databaseUrl: c.DATABASE_URL,
     embeddedPg: { dir: c.EMBEDDED_PG_DIR, port: c.EMBEDDED_PG_PORT },
@@ -81,5 +87,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: c.COOKIE_SECURE ?? production,
     seedDemo: c.SEED_DEMO,
     logLevel: c.LOG_LEVEL,
+    retention: { mailDays: c.RETENTION_MAIL_DAYS, linkRequestDays: c.RETENTION_LINK_REQUEST_DAYS },
   }
 }

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express'
 import type { Logger } from 'pino'
 import { AppError } from './errors.ts'
+import { redactUrl } from './web/redact.ts'
 
 type Kind = 'notFound' | 'forbidden' | 'csrf' | 'badRequest' | 'tooMany' | 'server'
 
@@ -23,7 +24,7 @@ function classify(error: unknown): { status: number; kind: Kind } {
 export function errorHandler(logger: Logger, production: boolean): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const { status, kind } = classify(error)
-    if (status >= 500) logger.error({ err: error, requestId: req.id, url: req.originalUrl }, 'request failed')
+    if (status >= 500) logger.error({ err: error, requestId: req.id, url: redactUrl(req.originalUrl) }, 'request failed')
     if (res.headersSent) return
     const t = req.t
     res.status(status)

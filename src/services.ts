@@ -26,6 +26,7 @@ import { MandateLifecycleService } from './features/mandates/lifecycleService.ts
 import { AuditLogService } from './features/audit/auditLogService.ts'
 import { RateLimits } from './features/security/rateLimits.ts'
 import { SecurityService } from './features/security/securityService.ts'
+import { RetentionService } from './features/retention/retentionService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -36,9 +37,11 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'))
   const mailDelivery = new MailDelivery(db, config, logger)
   const expiryService = new ExpiryService(db)
+  const retentionService = new RetentionService(db, config.retention)
   // Not started here: src/server.ts starts it (tests start their own when they need it).
-  const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService)
+  const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService, { retention: retentionService })
   const securityService = new SecurityService(db, config.baseUrl)
+  const rateLimits = new RateLimits(pool)
   return {
     config,
     logger,
@@ -46,12 +49,12 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     pool,
     authService: new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code), pageReads),
     securityService,
-    rateLimits: new RateLimits(pool),
+    rateLimits,
     auditLogService: new AuditLogService(db),
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),
-    importService: new ImportService(db, config),
-    requestsService: new RequestsService(db, config),
+    importService: new ImportService(db, config, rateLimits),
+    requestsService: new RequestsService(db, config, rateLimits),
     selfService: new SelfService(db, config),
     applicationsService: new ApplicationsService(db, config),
     backofficeService: new BackofficeService(db, config),
@@ -59,6 +62,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     mailWorker,
     mailService: new MailService(db, () => mailWorker.wake()),
     expiryService,
+    retentionService,
     renewalService: new RenewalService(db),
     mandateListService: new MandateListService(db, pageReads),
     mandateWizardService: new MandateWizardService(db),

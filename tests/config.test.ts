@@ -18,6 +18,15 @@ function errorOf(run: () => unknown): Error {
 }
 
 describe('loadConfig', () => {
+  it('When HOST is not set, then development and test listen on 127.0.0.1 only, production on every interface; HOST overrides (#20)', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1')
+    expect(loadConfig({ NODE_ENV: 'test' }).host).toBe('127.0.0.1')
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), SMTP_URL: 'smtp://mail:25', BASE_URL: 'https://bm.example' }).host).toBe(
+      '0.0.0.0',
+    )
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0')
+  })
+
   it('When nothing is set, then the development defaults apply', () => {
     // Arrange
     const env = {}
@@ -30,7 +39,7 @@ describe('loadConfig', () => {
       env: 'development',
       production: false,
       port: 3000,
-      host: '0.0.0.0',
+      host: '127.0.0.1', // #20: was 0.0.0.0 (the app and its dev mailbox open on every interface)
       baseUrl: 'http://localhost:3000',
       databaseUrl: undefined,
       embeddedPg: { dir: '.data/postgres', port: 54329 },

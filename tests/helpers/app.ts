@@ -4,7 +4,6 @@
 //   const page = await agent.get('/overzicht')
 //   await postForm(agent, '/some/form/page', '/some/form/action', { field: 'x' })   // with its CSRF token
 //   afterAll(() => t.close())
-import pino from 'pino'
 import request from 'supertest'
 import type TestAgent from 'supertest/lib/agent.js'
 import { createApp } from '../../src/app.ts'
@@ -13,6 +12,7 @@ import { currentTotp } from '../../src/shared/totp.ts'
 import { DEMO_PASSWORD } from '../../src/features/demo/seedDemo.ts'
 import { createServices, type Services } from '../../src/services.ts'
 import { createTestDatabase, type TestDatabase } from './db.ts'
+import { captureLog, secretsIn } from './logCapture.ts'
 
 export const ACCOUNTS = {
   /** Admin of Bakkerij De Vries B.V. (bv 1) and De Vries Holding B.V. (bv 2), EH3. */
@@ -34,6 +34,9 @@ export type TestApp = {
   config: Config
   agent: () => Agent
   loginAs: (account: AccountName) => Promise<Agent>
+  /** Everything the app logged so far (pino JSON lines, level info and up). */
+  logText: () => string
+  /** Closes the app; fails when its log holds a cookie, a session id, a token link or a password (#20). */
   close: () => Promise<void>
 }
 
@@ -63,7 +66,9 @@ export async function postForm(agent: Agent, formPage: string, action: string, f
 export async function createTestApp(options: { env?: Record<string, string>; demo?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase({ demo: options.demo ?? true })
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env } as NodeJS.ProcessEnv)
-  const services = createServices(config, database.url, { logger: pino({ level: 'silent' }), db: database.db })
+  // Every test app logs into memory at level info, and close() scans it for secrets (#20).
+  const log = captureLog('info')
+  const services = createServices(config, database.url, { logger: log.logger, db: database.db })
   const app = createApp(services)
   const agent = () => request.agent(app)
   return {
@@ -84,9 +89,12 @@ export async function createTestApp(options: { env?: Record<string, string>; dem
       if (response.status !== 303) throw new Error(`login as ${account} failed: ${response.status}`)
       return a
     },
+    logText: log.text,
     async close() {
       await services.close().catch(() => {})
       await database.drop()
+      const found = secretsIn(log.text())
+      if (found.length > 0) throw new Error(`the app logged secrets:\n${found.join('\n')}`)
     },
   }
 }

@@ -1,7 +1,7 @@
 // Beheer → Logboek and its CSV export. One page for admins (their organisations) and the back
 // office (everything): `allow('admin', 'backoffice')`.
 import { Router, type Request } from 'express'
-import { stringify } from 'csv-stringify'
+import { csvCell, csvStream } from '../../web/csv.ts'
 import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { principal as principalOf } from '../../web/principal.ts'
@@ -35,11 +35,8 @@ function sectionFor(req: Request) {
 }
 
 /** A spreadsheet must not run a cell as a formula (CSV injection). */
-export function csvSafe(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  const text = typeof value === 'string' ? value : JSON.stringify(value)
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text
-}
+/** Kept for callers of the old name: the one CSV writer is src/web/csv.ts. */
+export const csvSafe = csvCell
 
 export function auditRoutes({ auditLogService }: Services): Router {
   const router = Router()
@@ -83,32 +80,26 @@ export function auditRoutes({ auditLogService }: Services): Router {
     const t = req.t
     res.setHeader('Content-Type', 'text/csv; charset=utf-8')
     res.setHeader('Content-Disposition', `attachment; filename="logboek-${isoDate(new Date())}.csv"`)
-    const csv = stringify({
-      bom: true,
-      header: true,
-      columns: ['at', 'actor', 'action', 'organisation', 'kvk', 'subjectType', 'subjectId', 'before', 'after', 'ip', 'requestId'].map((key) => ({
-        key,
-        header: t(`audit:columns.${key}`),
-      })),
-    })
-    csv.pipe(res)
+    const columns = ['at', 'actor', 'action', 'organisation', 'kvk', 'subjectType', 'subjectId', 'before', 'after', 'ip', 'requestId']
+    const csv = csvStream({ header: columns.map((key) => t(`audit:columns.${key}`)) })
+    csv.stream.pipe(res)
     const write = (row: AuditRow) =>
-      csv.write({
-        at: row.at.toISOString(),
-        actor: csvSafe(row.actorLabel),
-        action: csvSafe(row.action),
-        organisation: csvSafe(row.organisationName),
-        kvk: csvSafe(row.kvkNumber),
-        subjectType: csvSafe(row.subjectType),
-        subjectId: csvSafe(row.subjectId),
-        before: csvSafe(row.before),
-        after: csvSafe(row.after),
-        ip: csvSafe(row.ipAddress),
-        requestId: csvSafe(row.requestId),
-      })
+      csv.write([
+        row.at.toISOString(),
+        row.actorLabel,
+        row.action,
+        row.organisationName,
+        row.kvkNumber,
+        row.subjectType,
+        row.subjectId,
+        row.before,
+        row.after,
+        row.ipAddress,
+        row.requestId,
+      ])
     for await (const batch of auditLogService.all(principal, toFilter(parsed.data))) {
       for (const row of batch) {
-        if (!write(row)) await new Promise((resolve) => csv.once('drain', resolve))
+        if (!write(row)) await new Promise((resolve) => csv.stream.once('drain', resolve))
       }
     }
     csv.end()

@@ -12,6 +12,19 @@ import { LINK_REQUEST_STATUSES, MANDATE_STATUSES, MEANS_STATUSES } from '../../d
 /** The fixed demo accounts (README and tests rely on these exact values). */
 export const DEMO_PASSWORD = 'Demo-wachtwoord-2026'
 
+/**
+ * Why `npm run db:seed` must not run here, or null. The demo accounts have the published password
+ * above and known TOTP secrets: never in production unless `--force-demo` says the operator means it.
+ * (The start-up seed in src/server.ts never runs in production at all.)
+ */
+export function demoSeedRefusal(config: { production: boolean }, args: readonly string[]): string | null {
+  if (!config.production || args.includes('--force-demo')) return null
+  return (
+    'Refusing to seed the demo data with NODE_ENV=production: its accounts have a published password (see README). ' +
+    'Run `npm run db:seed -- --force-demo` if you really want demo accounts in this database.'
+  )
+}
+
 export type DemoAccount = {
   email: string
   password: string

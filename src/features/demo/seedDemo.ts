@@ -14,7 +14,7 @@ import { hashPassword } from '../../shared/passwords.ts'
 import { loadDemo, loadServiceCatalogue, utcMidnight, type Demo } from './demoData.ts'
 import { insertDemo } from './demoRows.ts'
 
-export { DEMO_ACCOUNTS, DEMO_PASSWORD, loadServiceCatalogue, utcMidnight, type DemoAccount } from './demoData.ts'
+export { DEMO_ACCOUNTS, DEMO_PASSWORD, demoSeedRefusal, loadServiceCatalogue, utcMidnight, type DemoAccount } from './demoData.ts'
 
 type Db = Client | Tx
 

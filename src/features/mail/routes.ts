@@ -3,7 +3,7 @@
 import { Router, type Request } from 'express'
 import { z } from 'zod'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
-import { allow } from '../../policy/access.ts'
+import { allow, isBackoffice } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { flash } from '../../web/flash.ts'
@@ -33,20 +33,35 @@ function idFrom(req: Request): string {
   return parsed.data
 }
 
+/**
+ * True for a request whose TCP peer is this machine (127.0.0.0/8, ::1) and that names no forwarder:
+ * a reverse proxy on the same host connects from loopback too, but adds a Forwarded or
+ * X-Forwarded-For header. The socket's address, never `req.ip` (which trusts those headers).
+ */
+export function fromLoopback(req: Request): boolean {
+  if (req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined) return false
+  const address = req.socket.remoteAddress ?? ''
+  return address === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(address)
+}
+
 export function mailRoutes({ mailService, config }: Services): Router {
   const router = Router()
-  const devOnly = () => {
+  // The development mailbox holds every mail's links (password resets, signing links): it does not
+  // exist in production, and elsewhere it answers only a request from this machine itself (the
+  // socket's loopback address, not through a proxy) or a logged-in back-office user.
+  const devOnly = (req: Request) => {
     if (config.production) throw new NotFoundError()
+    if (!isBackoffice(req.user) && !fromLoopback(req)) throw new NotFoundError()
   }
 
   router.get(paths.devMailbox, allow('anonymous'), async (req, res) => {
-    devOnly()
+    devOnly(req)
     const { rows } = await mailService.list()
     res.render('pages/mail/dev-mailbox', { title: req.t('mail:devMailbox.title'), rows })
   })
 
   router.get(paths.devMail, allow('anonymous'), async (req, res) => {
-    devOnly()
+    devOnly(req)
     const mail = await mailService.get(idFrom(req))
     res.render('pages/mail/dev-mail', {
       title: mail.subject ?? req.t('mail:devMailbox.title'),
@@ -57,7 +72,7 @@ export function mailRoutes({ mailService, config }: Services): Router {
 
   /** The mail's own HTML, as a mail client would show it (its inline styles allowed, nothing else). */
   router.get(paths.devMailHtml, allow('anonymous'), async (req, res) => {
-    devOnly()
+    devOnly(req)
     const mail = await mailService.get(idFrom(req))
     if (!mail.htmlBody) throw new NotFoundError()
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; form-action 'none'")

@@ -7,6 +7,8 @@
 //       (queueMail does NOTIFY outgoing_mail inside the transaction, delivered at commit), and one
 //       at the next retry time after a temporary failure.
 //   queue 'expiry-scan'   (cron daily 06:00 Europe/Amsterdam): marks expired items, queues notices.
+//   queue 'retention'     (cron daily 03:30 Europe/Amsterdam): removes or pseudonymises personal data
+//                         past its time (src/features/retention, passed in by src/services.ts).
 import pg from 'pg'
 import PgBoss from 'pg-boss'
 import type { Logger } from 'pino'
@@ -18,8 +20,11 @@ export const MAIL_QUEUE = 'mail-deliver'
 export const EXPIRY_QUEUE = 'expiry-scan'
 export const OUTBOX_CHANNEL = 'outgoing_mail'
 export const EXPIRY_CRON = '0 6 * * *'
+export const RETENTION_QUEUE = 'retention'
+export const RETENTION_CRON = '30 3 * * *'
 
 export type ExpiryScanner = { scan: (options?: { today?: Date }) => Promise<unknown> }
+export type RetentionJob = { run: () => Promise<unknown> }
 
 export class MailWorker {
   private boss: PgBoss | null = null
@@ -32,7 +37,7 @@ export class MailWorker {
     private readonly delivery: MailDelivery,
     private readonly logger: Logger,
     private readonly expiry?: ExpiryScanner,
-    private readonly options: { pollingIntervalSeconds?: number; schedules?: boolean } = {},
+    private readonly options: { pollingIntervalSeconds?: number; schedules?: boolean; retention?: RetentionJob } = {},
   ) {}
 
   get running(): boolean {
@@ -46,12 +51,13 @@ export class MailWorker {
     const boss = new PgBoss({ ...(pool as PgBoss.DatabaseOptions), schema: 'pgboss', application_name: 'beheermodule-jobs' })
     boss.on('error', (error) => this.logger.error({ err: error }, 'pg-boss error'))
     await boss.start()
-    for (const name of [MAIL_QUEUE, EXPIRY_QUEUE]) {
+    for (const name of [MAIL_QUEUE, EXPIRY_QUEUE, RETENTION_QUEUE]) {
       if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: 'stately', retryLimit: 3, retryDelay: 30 })
     }
     if (this.options.schedules !== false) {
       await boss.schedule(MAIL_QUEUE, '* * * * *')
       await boss.schedule(EXPIRY_QUEUE, EXPIRY_CRON, {}, { tz: 'Europe/Amsterdam' })
+      if (this.options.retention) await boss.schedule(RETENTION_QUEUE, RETENTION_CRON, {}, { tz: 'Europe/Amsterdam' })
     }
     const polling = { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 }
     await boss.work(MAIL_QUEUE, polling, async () => {
@@ -65,6 +71,13 @@ export class MailWorker {
         const result = await expiry.scan()
         this.logger.info({ result }, 'expiry scan done')
         await boss.send(MAIL_QUEUE, {})
+      })
+    }
+    if (this.options.retention) {
+      const retention = this.options.retention
+      await boss.work(RETENTION_QUEUE, polling, async () => {
+        const result = await retention.run()
+        this.logger.info({ result }, 'retention done')
       })
     }
     this.boss = boss

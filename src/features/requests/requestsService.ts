@@ -16,6 +16,15 @@ import { EMAIL_PATTERN } from '../../domain/contact.ts'
 
 export const REQUEST_MONTHS = 3
 
+/** What this service needs of the rate limits: one attempt per request sent, true when over the limit. */
+export type AttemptLimiter = { consume(kind: 'linkRequest', keys: { account: string }): Promise<boolean> }
+
+/** Too many requests: shown like a rule's message, answered with 429. */
+export class TooManyRequests extends RuleViolation {
+  override name = 'TooManyRequests'
+  override readonly status = 429
+}
+
 /** What the screen shows: a pending request past its expiry is "Verlopen" (lapsed). */
 export function shownStatus(request: { status: LinkRequestStatus; expiresAt: Date }, now = new Date()): LinkRequestStatus {
   return request.status === 'pending' && request.expiresAt <= now ? 'lapsed' : request.status
@@ -25,6 +34,8 @@ export class RequestsService {
   constructor(
     private readonly db: PrismaClient,
     private readonly config: Config,
+    /** The app's rate limits (src/features/security/rateLimits.ts, passed in by src/services.ts). */
+    private readonly limiter?: AttemptLimiter,
   ) {}
 
   async listForAdmin(principal: Principal, now = new Date()) {
@@ -39,45 +50,78 @@ export class RequestsService {
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       take: 500,
     })
-    return rows.map((r) => ({ ...r, shownStatus: shownStatus(r, now) }))
+    // Until the person accepts, the admin sees only the address he typed: no name, no sign of
+    // whether it has an account (the wizard's requests are for people he already manages).
+    return rows.map(({ user, email, ...r }) => ({
+      ...r,
+      shownStatus: shownStatus(r, now),
+      email: email ?? user?.email ?? '',
+      name: r.status === 'accepted' && user ? personName(user) : null,
+    }))
   }
 
+  /**
+   * "Nieuw verzoek" answers the same whether or not the address has an account (no oracle on other
+   * customers' people): a request is stored either way, with the typed address; only a person who
+   * has an account gets the e-mail. The admin's list shows the address until the person accepts.
+   * Refused only for what the admin can see anyway (a user already linked to his organisation, a
+   * request of his still open) and when he sends too many (per admin and organisation).
+   */
   async create(principal: Principal, actor: Actor, input: { organisationId: string; email: string }, now = new Date()): Promise<string> {
     const organisation = principal.adminOrganisations.find((o) => o.id === input.organisationId)
     if (!organisation) throw new RuleViolation('requests:errors.organisation', 'organisationId')
     const email = input.email.trim()
     if (!EMAIL_PATTERN.test(email)) throw new RuleViolation('requests:errors.email', 'email')
-    const user = await this.db.user.findUnique({ where: { emailKey: email.toLowerCase() }, include: { links: { where: { organisationId: organisation.id } } } })
-    // Someone without an account: say so plainly (the admin adds new people with "Gebruikers toevoegen").
-    if (!user) throw new RuleViolation('requests:errors.unknownUser', 'email')
-    if (user.links.length > 0) throw new RuleViolation('requests:errors.alreadyLinked', 'email')
-    const open = await this.db.linkRequest.findFirst({ where: { userId: user.id, organisationId: organisation.id, status: 'pending', expiresAt: { gt: now } } })
+    const emailKey = email.toLowerCase()
+    if (this.limiter && (await this.limiter.consume('linkRequest', { account: `${principal.id}:${organisation.id}` }))) {
+      throw new TooManyRequests('requests:errors.tooMany', 'email')
+    }
+    // Linked already: the admin sees this person in Gebruikers anyway, so saying so leaks nothing.
+    const linked = await this.db.organisationLink.findFirst({ where: { organisationId: organisation.id, user: { emailKey } }, select: { userId: true } })
+    if (linked) throw new RuleViolation('requests:errors.alreadyLinked', 'email')
+    // An open request for this address in this organisation is in the admin's own list.
+    const open = await this.db.linkRequest.findFirst({
+      where: {
+        organisationId: organisation.id,
+        status: 'pending',
+        expiresAt: { gt: now },
+        OR: [{ email: { equals: email, mode: 'insensitive' } }, { user: { emailKey } }],
+      },
+      select: { id: true },
+    })
     if (open) throw new RuleViolation('requests:errors.alreadyPending', 'email')
+    const user = await this.db.user.findUnique({
+      where: { emailKey },
+      select: { id: true, email: true, locale: true, firstName: true, lastNamePrefix: true, lastName: true },
+    })
     return this.db.$transaction(async (tx) => {
       const expiresAt = addMonths(now, REQUEST_MONTHS)
       const request = await tx.linkRequest.create({
-        data: { userId: user.id, organisationId: organisation.id, requestedById: principal.id, expiresAt, createdAt: now },
+        data: { userId: user?.id ?? null, email, organisationId: organisation.id, requestedById: principal.id, expiresAt, createdAt: now },
       })
+      // The same audit entry either way: the Logboek must not tell the two apart.
       await recordAudit(tx, actor, {
         action: 'link_request.created',
         organisationId: organisation.id,
         subjectType: 'link_request',
         subjectId: request.id,
-        after: { userId: user.id, organisationId: organisation.id, expiresAt },
+        after: { email, organisationId: organisation.id, expiresAt },
       })
-      await queueMail(tx, {
-        idempotencyKey: `link-request:${request.id}`,
-        to: user.email,
-        template: 'link-request',
-        locale: user.locale,
-        data: {
-          name: personName(user),
-          organisationName: organisation.name,
-          requestedByName: principal.name,
-          expiresAt: isoDate(expiresAt),
-          requestPath: links.mine(),
-        },
-      })
+      if (user) {
+        await queueMail(tx, {
+          idempotencyKey: `link-request:${request.id}`,
+          to: user.email,
+          template: 'link-request',
+          locale: user.locale,
+          data: {
+            name: personName(user),
+            organisationName: organisation.name,
+            requestedByName: principal.name,
+            expiresAt: isoDate(expiresAt),
+            requestPath: links.mine(),
+          },
+        })
+      }
       return request.id
     })
   }

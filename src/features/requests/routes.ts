@@ -46,11 +46,12 @@ export function requestRoutes({ requestsService }: Services): Router {
     if (!parsed.ok) return renderNew(req, res, 400, { errors: parsed.errors, values: parsed.values })
     try {
       await requestsService.create(principal(req), actorFrom(req), parsed.data)
+      // The same answer whether or not the address has an account (docs/SECURITY.md, "No oracles").
       flash(req, 'success', req.t('requests:new.done', { email: parsed.data.email }))
       res.redirect(303, links.requests())
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error
-      renderNew(req, res, 422, { errors: ruleErrors(error, req.t, ORDER), values: parsed.data })
+      renderNew(req, res, error.status, { errors: ruleErrors(error, req.t, ORDER), values: parsed.data })
     }
   })
 

@@ -3,17 +3,23 @@
 //   login         10 failures per account, 50 per address, per 15 minutes
 //   secondFactor   5 failures per account, 50 per address, per 15 minutes (TOTP enrolment)
 //   reset          3 requests per account, 20 per address, per hour (forgot password + new password)
+//   linkRequest   20 verzoeken per admin and organisation (account key `<admin id>:<organisation id>`),
+//                 per hour (Beheer → Verzoeken; every request counts, not only failures)
+//   addressInUse  50 addresses already in use per admin (account key = admin id) per hour, as named by
+//                 the Gebruikers toevoegen preview; over it, every preview is refused for the hour
 // Only failures count for login and second factor; a success clears the account's counter.
 import type pg from 'pg'
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible'
 
-export type LimitKind = 'login' | 'secondFactor' | 'reset'
+export type LimitKind = 'login' | 'secondFactor' | 'reset' | 'linkRequest' | 'addressInUse'
 
 type Rule = { points: number; duration: number }
 export const LIMITS: Record<LimitKind, { account: Rule; address: Rule }> = {
   login: { account: { points: 10, duration: 15 * 60 }, address: { points: 50, duration: 15 * 60 } },
   secondFactor: { account: { points: 5, duration: 15 * 60 }, address: { points: 50, duration: 15 * 60 } },
   reset: { account: { points: 3, duration: 60 * 60 }, address: { points: 20, duration: 60 * 60 } },
+  linkRequest: { account: { points: 20, duration: 60 * 60 }, address: { points: 100, duration: 60 * 60 } },
+  addressInUse: { account: { points: 50, duration: 60 * 60 }, address: { points: 500, duration: 60 * 60 } },
 }
 
 export type LimitKeys = { account?: string | null; address?: string | null }

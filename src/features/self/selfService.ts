@@ -54,9 +54,20 @@ export class SelfService {
     if (!EMAIL_PATTERN.test(address) || address.length > 254) throw new RuleViolation('self:errors.email', 'email')
     const taken = await this.db.user.findUnique({ where: { emailKey: address.toLowerCase() }, select: { id: true } })
     if (taken?.id === principal.id) throw new RuleViolation('self:errors.sameEmail', 'email')
-    if (taken) throw new RuleViolation('self:errors.emailInUse', 'email')
+    // Someone else's address: the same answer as for a free one (no oracle on who has an account),
+    // the same audit entry, but no token and no mail; the owner of that address is not bothered.
     await this.db.$transaction(async (tx) => {
       const user = await tx.user.findUniqueOrThrow({ where: { id: principal.id } })
+      if (taken) {
+        await recordAudit(tx, actor, {
+          action: 'user.email_change_requested',
+          subjectType: 'user',
+          subjectId: user.id,
+          before: { email: user.email },
+          after: { requested: address },
+        })
+        return
+      }
       const expiresAt = addDays(now, EMAIL_CHANGE_DAYS)
       const token = await createActionToken(tx, 'email-change', { userId: user.id, email: address }, expiresAt)
       await recordAudit(tx, actor, {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
-import { RuleViolation } from '../../errors.ts'
+import { AppError, RuleViolation } from '../../errors.ts'
 import { addYears, isoDate, parseIsoDate, todayUtc } from '../../domain/dates.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAuditMany, type AuditEntry } from '../../shared/audit.ts'
@@ -19,20 +19,42 @@ import { paths } from '../../paths.ts'
 export type Preview = { rows: CheckedRow[]; valid: ValidRow[]; invalidCount: number }
 export type CommitResult = { created: number; active: number; awaitingCheck: number }
 
+/** What the preview needs of the rate limits (src/features/security/rateLimits.ts, via src/services.ts). */
+export type AddressInUseLimiter = {
+  isBlocked(kind: 'addressInUse', keys: { account: string }): Promise<boolean>
+  consume(kind: 'addressInUse', keys: { account: string }): Promise<boolean>
+}
+
 export class ImportService {
   constructor(
     private readonly db: PrismaClient,
     private readonly config: Config,
+    /** Bounds how many "already in use" answers an admin gets per hour (docs/SECURITY.md, "No oracles"). */
+    private readonly limiter?: AddressInUseLimiter,
   ) {}
 
   /** Checks every row (on its own, within the list, against the database); stores nothing. */
-  async preview(principal: Principal, rows: { line: number; values: RawRow }[], organisationBy: 'id' | 'kvk', now = new Date()): Promise<Preview> {
+  async preview(
+    principal: Principal,
+    rows: { line: number; values: RawRow }[],
+    organisationBy: 'id' | 'kvk',
+    now = new Date(),
+    options: { countInUse?: boolean } = {},
+  ): Promise<Preview> {
+    const countInUse = options.countInUse !== false && this.limiter
+    // Over the limit: every preview is refused for the hour, whatever it holds (no 1-bit oracle).
+    if (countInUse && (await this.limiter!.isBlocked('addressInUse', { account: principal.id }))) throw new AppError('too many addresses in use', 429)
     const checked = checkRows(rows, principal.adminOrganisations, organisationBy, now)
     const keys = [...new Set(checked.filter((r) => !r.errors.email).map((r) => r.values.email.toLowerCase()))]
     const taken = new Set<string>()
     for (let i = 0; i < keys.length; i += 1000) {
       const found = await this.db.user.findMany({ where: { emailKey: { in: keys.slice(i, i + 1000) } }, select: { emailKey: true } })
       for (const u of found) taken.add(u.emailKey)
+    }
+    if (countInUse) {
+      for (let i = 0; i < taken.size; i++) {
+        if (await this.limiter!.consume('addressInUse', { account: principal.id })) throw new AppError('too many addresses in use', 429)
+      }
     }
     for (const row of checked) {
       if (!row.errors.email && taken.has(row.values.email.toLowerCase())) {
@@ -66,6 +88,7 @@ export class ImportService {
       })),
       'id',
       now,
+      { countInUse: false },
     )
     if (recheck.invalidCount > 0) throw new RuleViolation('users:import.errors.changedSincePreview', undefined, { count: recheck.invalidCount })
 

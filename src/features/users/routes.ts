@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express'
-import { stringify } from 'csv-stringify/sync'
+import { csvText } from '../../web/csv.ts'
 import { RuleViolation } from '../../errors.ts'
 import { flash } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
@@ -91,7 +91,7 @@ export function userRoutes({ usersService, importService, config }: Services): R
     const parsed = userFilterSchema.safeParse(req.query)
     const rows = await usersService.exportRows(principal(req), parsed.success ? parsed.data : {})
     const t = req.t
-    const csv = stringify(
+    const csv = csvText(
       rows.map((r) => [
         personName(r),
         r.email,
@@ -102,12 +102,7 @@ export function userRoutes({ usersService, importService, config }: Services): R
         r.mandates,
         r.organisations.join(', '),
       ]),
-      {
-        header: true,
-        delimiter: ';',
-        bom: true,
-        columns: ['name', 'email', 'mobile', 'level', 'status', 'validUntil', 'mandates', 'organisations'].map((c) => t(`users:export.${c}`)),
-      },
+      { delimiter: ';', header: ['name', 'email', 'mobile', 'level', 'status', 'validUntil', 'mandates', 'organisations'].map((c) => t(`users:export.${c}`)) },
     )
     res.type('text/csv; charset=utf-8').attachment('gebruikers.csv').send(csv)
   })

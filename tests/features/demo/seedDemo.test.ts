@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_ACCOUNTS, seedDemo } from '../../../src/features/demo/seedDemo.ts'
+import { spawnSync } from 'node:child_process'
+import { DEMO_ACCOUNTS, demoSeedRefusal, seedDemo } from '../../../src/features/demo/seedDemo.ts'
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts'
 
 async function counts(t: TestDatabase) {
@@ -44,4 +45,43 @@ describe('demo data', () => {
     expect(result.seeded).toBe(false)
     expect(await counts(t)).toEqual(before)
   })
+})
+
+describe('npm run db:seed in production (#20)', () => {
+  const productionEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'x'.repeat(40),
+    SMTP_URL: 'smtp://127.0.0.1:1',
+    BASE_URL: 'https://bm.example',
+  }
+
+  it('When NODE_ENV=production and no --force-demo is given, then the script refuses, says so and touches no database', () => {
+    expect(demoSeedRefusal({ production: false }, [])).toBeNull()
+    expect(demoSeedRefusal({ production: true }, ['--force-demo'])).toBeNull()
+    // A database that does not exist: the refusal must come before any connection.
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/db-seed.ts'], {
+      env: { ...productionEnv, DATABASE_URL: 'postgresql://nobody:nothing@127.0.0.1:1/none' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('Refusing to seed the demo data with NODE_ENV=production')
+    expect(run.stderr).toContain('--force-demo')
+  })
+
+  it('When NODE_ENV=production and --force-demo is given, then the demo is seeded', async () => {
+    const t = await createTestDatabase({ demo: false })
+    try {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/db-seed.ts', '--force-demo'], {
+        env: { ...productionEnv, DATABASE_URL: t.url },
+        encoding: 'utf8',
+        timeout: 120_000,
+      })
+      expect(run.status, run.stderr).toBe(0)
+      expect(await t.db.user.count({ where: { emailKey: 'sanne.devries@demo.example' } })).toBe(1)
+    } finally {
+      await t.drop()
+    }
+  }, 180_000)
 })

@@ -1,3 +1,7 @@
+import { once } from 'node:events'
+import type { AddressInfo } from 'node:net'
+import { networkInterfaces } from 'node:os'
+import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queueMail } from '../../../src/shared/outbox.ts'
 import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
@@ -38,5 +42,31 @@ describe('development mailbox', () => {
   it('When an unknown or malformed mail id is asked for, then the answer is 404', async () => {
     expect((await t.agent().get('/dev/mailbox/00000000-0000-4000-8000-000000000000')).status).toBe(404)
     expect((await t.agent().get('/dev/mailbox/nope')).status).toBe(404)
+  })
+
+  it('When the request does not come from this machine, then the mailbox does not exist unless a back-office user is logged in (#20)', async () => {
+    // Through a proxy (it names a forwarder), anonymous and a plain admin get 404; the back office 200.
+    expect((await t.agent().get('/dev/mailbox').set('X-Forwarded-For', '203.0.113.9')).status).toBe(404)
+    expect((await t.agent().get('/dev/mailbox').set('Forwarded', 'for=203.0.113.9')).status).toBe(404)
+    const sanne = await t.loginAs('sanne')
+    expect((await sanne.get('/dev/mailbox').set('X-Forwarded-For', '203.0.113.9')).status).toBe(404)
+    const backoffice = await t.loginAs('backoffice')
+    expect((await backoffice.get('/dev/mailbox').set('X-Forwarded-For', '203.0.113.9')).status).toBe(200)
+  })
+
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address
+  it.skipIf(!external)('When the app listens on a non-loopback interface, then a request arriving there gets 404 (#20)', async () => {
+    const server = t.app.listen(0, external!)
+    await once(server, 'listening')
+    try {
+      const { port } = server.address() as AddressInfo
+      const response = await request(`http://${external}:${port}`).get('/dev/mailbox')
+      expect(response.status).toBe(404)
+      expect(response.text).not.toContain('jan.smit@demo.example')
+    } finally {
+      server.close()
+    }
   })
 })

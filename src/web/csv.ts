@@ -1,0 +1,45 @@
+// The one CSV writer for every export (Gebruikers, Logboek): csv-stringify with UTF-8 BOM (Excel),
+// and every cell that a spreadsheet would read as a formula neutralised (OWASP "CSV Injection"):
+// a text starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading single quote `'`,
+// so `=HYPERLINK("http://evil.example";"klik")` shows as text. Imports are not affected: a name like
+// that is accepted and stored as typed; only the export adds the quote.
+import { stringify as stringifyStream, type Stringifier } from 'csv-stringify'
+import { stringify as stringifySync } from 'csv-stringify/sync'
+
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/** One cell as text, safe to open in a spreadsheet. Objects become JSON; null and undefined ''. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  const text =
+    typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value)
+  return FORMULA_START.test(text) ? `'${text}` : text
+}
+
+export type CsvOptions = {
+  /** Column headers (already translated), in order. */
+  header: string[]
+  /** Separator: `;` for Dutch Excel (Gebruikers), `,` (the default) otherwise. */
+  delimiter?: string
+}
+
+/** A whole CSV file at once, for small exports. */
+export function csvText(rows: readonly (readonly unknown[])[], options: CsvOptions): string {
+  return stringifySync(
+    rows.map((row) => row.map(csvCell)),
+    { bom: true, header: true, delimiter: options.delimiter ?? ',', columns: options.header.map(csvCell) },
+  )
+}
+
+/**
+ * A streaming CSV writer for large exports: `write(row)` takes an array of cells (neutralised
+ * here) and returns false when the caller should wait for 'drain'; pipe the stream to the response.
+ */
+export function csvStream(options: CsvOptions): { stream: Stringifier; write: (row: readonly unknown[]) => boolean; end: () => void } {
+  const stream = stringifyStream({ bom: true, header: true, delimiter: options.delimiter ?? ',', columns: options.header.map(csvCell) })
+  return {
+    stream,
+    write: (row) => stream.write(row.map(csvCell)),
+    end: () => stream.end(),
+  }
+}
