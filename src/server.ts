@@ -72,10 +72,14 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    logger.info({ signal }, `stopping (${signal})`)
     const drained = new Promise<void>((resolve) => server.close(() => resolve()))
+    logger.info({ signal }, `stopping (${signal})`) // after close(): from this line on, no new connections
+    // close() closes the idle keep-alive connections once; one that finishes its request later would
+    // otherwise stay open for the keep-alive timeout.
+    const idle = setInterval(() => server.closeIdleConnections(), 100)
     const timeout = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS)
     await drained
+    clearInterval(idle)
     clearTimeout(timeout)
     await services.close().catch((error) => logger.warn({ err: error }, 'closing the services failed'))
     await database.stop().catch((error) => logger.warn({ err: error }, 'stopping the database failed'))
