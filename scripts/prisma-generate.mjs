@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const cli = `${root}node_modules/prisma/build/index.js`
-if (!existsSync(cli)) {
-  console.log('prisma CLI not installed (production install); skipping generate')
+// `npm ci --omit=dev` (the Docker runtime stage) runs the compiled client in dist/; the CLI may still be
+// installed there, as a peer dependency of @prisma/client, but there is no schema to generate from.
+if (!existsSync(cli) || (process.env.npm_config_omit ?? '').split(/[\s,]+/).includes('dev')) {
+  console.log('production install (--omit=dev); skipping prisma generate')
   process.exit(0)
 }
 const env = {

@@ -1,6 +1,21 @@
 // The only reader of process.env. Parsed with zod at start-up: a missing or invalid setting
 // stops the start with one clear line naming it.
+import { existsSync } from 'node:fs'
+import path from 'node:path'
 import { z } from 'zod'
+
+/** The project's `.env` (src/.. or dist/..). */
+export const ENV_FILE = path.resolve(import.meta.dirname, '..', '.env')
+
+/**
+ * Reads `file` (default: `.env` in the project root) into process.env when it exists; a variable
+ * already set in the environment wins. Called once by the server before loadConfig.
+ */
+export function loadEnvFile(file: string = ENV_FILE): boolean {
+  if (!existsSync(file)) return false
+  process.loadEnvFile(file)
+  return true
+}
 
 const boolish = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => value === 'true' || value === '1' || value === 'yes')
 

@@ -3,9 +3,9 @@
 import net from 'node:net'
 import pino from 'pino'
 import { createApp } from './app.ts'
-import { ConfigError, loadConfig } from './config.ts'
+import { ConfigError, loadConfig, loadEnvFile } from './config.ts'
 import { openDatabase } from './db/database.ts'
-import { DatabaseInUseError } from './db/embedded.ts'
+import { DatabaseInUseError, releaseSignalHandlers } from './db/embedded.ts'
 import { applyMigrations } from './db/migrations.ts'
 import { createServices } from './services.ts'
 import { seedDemo, seedServiceCatalogue } from './features/demo/seedDemo.ts'
@@ -14,6 +14,9 @@ function fail(message: string): never {
   console.error(message)
   process.exit(1)
 }
+
+/** How long a stop waits for requests in flight before it closes their connections. */
+const DRAIN_TIMEOUT_MS = 10_000
 
 function portInUse(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -28,6 +31,7 @@ async function main() {
   const started = Date.now()
   let config
   try {
+    loadEnvFile()
     config = loadConfig()
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message)
@@ -61,19 +65,28 @@ async function main() {
       `Beheermodule is ready at ${config.baseUrl}`,
     )
   })
+  // Stop: no new connections, let requests in flight finish (at most DRAIN_TIMEOUT_MS), stop the
+  // mail worker and pg-boss, close the pools, then stop the embedded PostgreSQL. One line each way.
+  releaseSignalHandlers()
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    logger.info({ signal }, 'stopping')
-    server.close()
-    server.closeAllConnections()
-    await services.close().catch(() => {})
-    await database.stop().catch(() => {})
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()))
+    logger.info({ signal }, `stopping (${signal})`) // after close(): from this line on, no new connections
+    // close() closes the idle keep-alive connections once; one that finishes its request later would
+    // otherwise stay open for the keep-alive timeout.
+    const idle = setInterval(() => server.closeIdleConnections(), 100)
+    const timeout = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS)
+    await drained
+    clearInterval(idle)
+    clearTimeout(timeout)
+    await services.close().catch((error) => logger.warn({ err: error }, 'closing the services failed'))
+    await database.stop().catch((error) => logger.warn({ err: error }, 'stopping the database failed'))
+    logger.info('stopped')
     process.exit(0)
   }
-  process.on('SIGINT', () => void stop('SIGINT'))
-  process.on('SIGTERM', () => void stop('SIGTERM'))
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal))
 }
 
 main().catch((error) => {

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../src/config.ts'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ConfigError, ENV_FILE, loadConfig, loadEnvFile } from '../src/config.ts'
 
 const productionEnv = {
   NODE_ENV: 'production',
@@ -132,5 +135,59 @@ describe('loadConfig', () => {
 
     // Assert
     expect(error.message).toMatch(/^Invalid setting SESSION_SECRET: /)
+  })
+})
+
+describe('loadEnvFile', () => {
+  const names = ['BM_TEST_FROM_FILE', 'BM_TEST_ALREADY_SET', 'BM_TEST_QUOTED']
+  const dirs: string[] = []
+  afterEach(() => {
+    for (const name of names) delete process.env[name]
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  })
+  function envFile(text: string): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bm-env-'))
+    dirs.push(dir)
+    const file = path.join(dir, '.env')
+    writeFileSync(file, text)
+    return file
+  }
+
+  it('When a .env file exists, then its settings are read and a variable already set wins', () => {
+    // Arrange
+    const file = envFile('# a comment\nBM_TEST_FROM_FILE=from-file\nBM_TEST_ALREADY_SET=from-file\nBM_TEST_QUOTED="two words"\n')
+    process.env.BM_TEST_ALREADY_SET = 'from-environment'
+
+    // Act
+    const read = loadEnvFile(file)
+
+    // Assert
+    expect(read).toBe(true)
+    expect(process.env.BM_TEST_FROM_FILE).toBe('from-file')
+    expect(process.env.BM_TEST_ALREADY_SET).toBe('from-environment')
+    expect(process.env.BM_TEST_QUOTED).toBe('two words')
+  })
+
+  it('When there is no .env file, then nothing is read and nothing fails', () => {
+    // Arrange
+    const file = path.join(tmpdir(), 'bm-env-missing', '.env')
+
+    // Act
+    const read = loadEnvFile(file)
+
+    // Assert
+    expect(read).toBe(false)
+    expect(process.env.BM_TEST_FROM_FILE).toBeUndefined()
+  })
+
+  it('When no file is named, then the .env in the project root is the one read', () => {
+    // Arrange
+    const projectRoot = path.resolve(import.meta.dirname, '..')
+
+    // Act
+    const file = ENV_FILE
+
+    // Assert
+    expect(file).toBe(path.join(projectRoot, '.env'))
   })
 })

