@@ -1,4 +1,5 @@
 // EJS with one layout: a page renders to `body`, then views/layout.ejs wraps it.
+import { personName } from '../domain/names.ts'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import ejs from 'ejs'
@@ -93,6 +94,7 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   // Every link a page makes: `href="<%= links.userDetail(id) %>"` (src/paths.ts). Not `paths`: the
   // Machtigingen pages get their own `paths` local.
   app.locals.links = links
+  app.locals.personName = personName
   app.locals.renderStrict = strict
   app.locals.selectOptions = selectOptions
   app.locals.errors = noErrors()
