@@ -26,6 +26,9 @@ import { MandateLifecycleService } from './features/mandates/lifecycleService.ts
 import { AuditLogService } from './features/audit/auditLogService.ts'
 import { RateLimits } from './features/security/rateLimits.ts'
 import { SecurityService } from './features/security/securityService.ts'
+import { ChainService } from './features/chains/chainService.ts'
+import { AssignmentService } from './features/chains/assignmentService.ts'
+import { WhoService } from './features/chains/whoService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -63,6 +66,9 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     mandateListService: new MandateListService(db, pageReads),
     mandateWizardService: new MandateWizardService(db),
     mandateLifecycleService: new MandateLifecycleService(db),
+    chainService: new ChainService(db),
+    assignmentService: new AssignmentService(db),
+    whoService: new WhoService(db),
     async close() {
       await mailWorker.stop()
       mailDelivery.close()
