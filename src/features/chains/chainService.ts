@@ -208,9 +208,9 @@ export class ChainService {
   async renew(actor: Actor, id: string, termYears: number, now = new Date()) {
     const principal = principalOf(actor)
     const today = todayUtc(now)
-    if (!isTerm(termYears)) throw new RuleViolation('chains:errors.term', 'termYears')
     return this.db.$transaction(async (tx) => {
       const chain = await lockGiven(tx, principal, id)
+      if (!isTerm(termYears)) throw new RuleViolation('chains:errors.term', 'termYears')
       if (chain.status === 'revoked') throw new RuleViolation('chains:errors.revokedNoRenew')
       const admin = principal.adminOrganisations.find((o) => o.id === chain.organisation_id)!
       assertWithinAdminLevel(admin.level, chain.level as Level)

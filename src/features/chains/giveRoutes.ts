@@ -73,8 +73,8 @@ export function giveRoutes(deps: { chainService: ChainService }): Router {
     const id = routeId(req)
     const parsed = termSchema.safeParse(req.body ?? {})
     try {
-      if (!parsed.success) throw new RuleViolation('chains:errors.term')
-      const result = await service.renew(actorFrom(req), id, parsed.data.termYears)
+      // A term that is not a number still goes to the service: another organisation's id is 404 first.
+      const result = await service.renew(actorFrom(req), id, parsed.success ? parsed.data.termYears : Number.NaN)
       flash(req, 'success', req.t('chains:renew.done', { date: result.validUntil.toISOString().slice(0, 10) }))
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error
