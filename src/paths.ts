@@ -11,6 +11,8 @@ const USERS = `${BEHEER}/gebruikers`
 const REQUESTS = `${BEHEER}/verzoeken`
 const APPLICATIONS = `${BEHEER}/aanvragen`
 const AUDIT_LOG = `${BEHEER}/logboek`
+const CHAINS = `${BEHEER}/ketenmachtigingen`
+const WHO = `${BEHEER}/wie-mag-wat`
 const BACKOFFICE = '/backoffice'
 const MINE = '/mijn-gegevens'
 const SIGN = '/ondertekenen'
@@ -62,6 +64,18 @@ export const paths = {
     revoke: `${MANDATES}/:id/intrekken`,
     renew: `${MANDATES}/:id/verlengen`,
     activate: `${MANDATES}/:id/activeren`,
+  },
+  /** Beheer → Ketenmachtigingen (src/features/chains) and "Wie mag wat". */
+  chains: {
+    list: CHAINS,
+    give: `${CHAINS}/nieuw`,
+    revoke: `${CHAINS}/:id/intrekken`,
+    renew: `${CHAINS}/:id/verlengen`,
+    clients: `${CHAINS}/klanten`,
+    client: `${CHAINS}/klanten/:id`,
+    assignmentRevoke: `${CHAINS}/toewijzingen/:id/intrekken`,
+    who: WHO,
+    whoExport: `${WHO}/export.csv`,
   },
   backoffice: BACKOFFICE,
   backofficeApprove: `${BACKOFFICE}/:id/goedkeuren`,
@@ -131,6 +145,15 @@ export const links = {
   mandateRevoke: (id: string) => pathFor(paths.mandates.revoke, { id }),
   mandateRenew: (id: string) => pathFor(paths.mandates.renew, { id }),
   mandateActivate: (id: string) => pathFor(paths.mandates.activate, { id }),
+  chains: () => paths.chains.list,
+  chainGive: () => paths.chains.give,
+  chainRevoke: (id: string) => pathFor(paths.chains.revoke, { id }),
+  chainRenew: (id: string) => pathFor(paths.chains.renew, { id }),
+  chainClients: (query?: Query) => withQuery(paths.chains.clients, query),
+  chainClient: (id: string) => pathFor(paths.chains.client, { id }),
+  chainAssignmentRevoke: (id: string) => pathFor(paths.chains.assignmentRevoke, { id }),
+  who: (query?: Query) => withQuery(paths.chains.who, query),
+  whoExport: (query?: Query) => withQuery(paths.chains.whoExport, query),
   users: (query?: Query) => withQuery(paths.beheer.users, query),
   usersExport: (query?: Query) => withQuery(paths.beheer.usersExport, query),
   usersAdd: () => paths.beheer.usersAdd,

@@ -27,6 +27,9 @@ import { AuditLogService } from './features/audit/auditLogService.ts'
 import { RateLimits } from './features/security/rateLimits.ts'
 import { SecurityService } from './features/security/securityService.ts'
 import { RetentionService } from './features/retention/retentionService.ts'
+import { ChainService } from './features/chains/chainService.ts'
+import { AssignmentService } from './features/chains/assignmentService.ts'
+import { WhoService } from './features/chains/whoService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -67,6 +70,9 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     mandateListService: new MandateListService(db, pageReads),
     mandateWizardService: new MandateWizardService(db),
     mandateLifecycleService: new MandateLifecycleService(db),
+    chainService: new ChainService(db),
+    assignmentService: new AssignmentService(db),
+    whoService: new WhoService(db),
     async close() {
       await mailWorker.stop()
       mailDelivery.close()

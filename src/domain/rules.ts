@@ -93,3 +93,45 @@ export function representativesSuffice(level: Level | null, representatives: Rep
   if (lvl === 'EH3') return limited.length > 0 && limitedSigned * 2 > limited.length
   return limitedSigned >= 2
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rule 5 / 21: what a scope covers. A scope names one service, all services of one provider, or
+// all services ('all'); a service is covered when it is that service, one of that provider's, or any.
+
+export type ScopeRef = { scope: 'service' | 'provider' | 'all'; serviceId?: string | null; providerId?: string | null }
+
+export function scopeCoversService(scope: ScopeRef, service: { id: string; providerId: string }): boolean {
+  if (scope.scope === 'all') return true
+  if (scope.scope === 'provider') return scope.providerId === service.providerId
+  return scope.serviceId === service.id
+}
+
+/** Rule 20: an intermediary's assignment stays within its chain's scope (`providerOf` gives a service's provider). */
+export function scopeWithin(inner: ScopeRef, outer: ScopeRef, providerOf: (serviceId: string) => string | undefined): boolean {
+  if (outer.scope === 'all') return true
+  if (outer.scope === 'provider') {
+    if (inner.scope === 'provider') return inner.providerId === outer.providerId
+    return inner.scope === 'service' && !!inner.serviceId && providerOf(inner.serviceId) === outer.providerId
+  }
+  return inner.scope === 'service' && inner.serviceId === outer.serviceId
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule 20: a ketenmachtiging and every assignment under it are at EH3 or higher; an organisation
+// cannot chain to itself.
+
+export const CHAIN_MIN_LEVEL: Level = 'EH3'
+
+export function chainLevelAllowed(level: Level): boolean {
+  return levelAtLeast(level, CHAIN_MIN_LEVEL)
+}
+
+export function assertChainLevel(level: Level, message: RefusalMessage = {}): void {
+  if (chainLevelAllowed(level)) return
+  throw new RuleViolation(message.key ?? 'chains:errors.chainLevel', message.field, { level: toDbLevel(CHAIN_MIN_LEVEL) })
+}
+
+export function assertNotOwnChain(clientKvk: string, intermediaryKvk: string, message: RefusalMessage = {}): void {
+  if (clientKvk !== intermediaryKvk) return
+  throw new RuleViolation(message.key ?? 'chains:errors.ownNumber', message.field)
+}

@@ -15,6 +15,9 @@ export type MailTemplate =
   | 'mandates-granted'
   | 'email-change'
   | 'password-reset'
+  | 'chain-given'
+  | 'chain-revoked'
+  | 'chain-renewed'
 
 export type QueuedMail = {
   /** Unique per message: the same key twice is one mail (it becomes the Message-ID). */

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Level, MandateKind, MandateScope, MandateStatus } from '../../src/generated/prisma/enums.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { chainFixtures } from '../helpers/chainFixtures.ts'
 
 let t: TestDatabase
 
@@ -601,5 +602,93 @@ describe('application term', () => {
 
     // Assert
     expect(stored.map((application) => application.termYears)).toEqual([1, 3, 5, null])
+  })
+})
+
+// ---- ketenmachtigingen (rule 20) ------------------------------------------------------------
+
+describe('chain mandates and assignments', () => {
+  async function chainBase() {
+    const c = chainFixtures(t.db)
+    const client = await c.organisation()
+    const intermediary = await c.organisation()
+    const employee = await c.person('EH4', { linkTo: intermediary.id })
+    return { c, client, intermediary, employee }
+  }
+
+  it('When an organisation chains to itself, then it is refused', async () => {
+    const { c, client } = await chainBase()
+
+    await expect(c.chain({ organisationId: client.id, intermediaryOrganisationId: client.id })).rejects.toThrow(/chain_mandates_not_to_itself/)
+  })
+
+  it('When a chain is below EH3, then it is refused', async () => {
+    const { c, client, intermediary } = await chainBase()
+
+    await expect(c.chain({ organisationId: client.id, intermediaryOrganisationId: intermediary.id, level: 'EH2_PLUS' })).rejects.toThrow(
+      /chain_mandates_level_eh3/,
+    )
+  })
+
+  it('When a second live chain has the same client, intermediary and scope, then it is refused; after a revoke it is allowed', async () => {
+    const { c, client, intermediary } = await chainBase()
+    const first = await c.chain({ organisationId: client.id, intermediaryOrganisationId: intermediary.id })
+
+    await expect(c.chain({ organisationId: client.id, intermediaryOrganisationId: intermediary.id })).rejects.toThrow(/chain_mandates_one_live_per_scope/)
+    await t.db.chainMandate.update({ where: { id: first.id }, data: { status: 'revoked' } })
+    await expect(c.chain({ organisationId: client.id, intermediaryOrganisationId: intermediary.id })).resolves.toBeTruthy()
+  })
+
+  it('When a chain runs more than 5 years, then it is refused', async () => {
+    const { c, client, intermediary } = await chainBase()
+
+    await expect(
+      c.chain({ organisationId: client.id, intermediaryOrganisationId: intermediary.id, validFrom: day(), validUntil: day({ years: 5, days: 1 }) }),
+    ).rejects.toThrow(/term longer than 5 years/)
+  })
+
+  it('When an assignment holder is not linked to the intermediary, then it is refused', async () => {
+    const { c, client, intermediary } = await chainBase()
+    const chain = await c.chain({ organisationId: client.id, intermediaryOrganisationId: intermediary.id })
+    const outsider = await c.person('EH4')
+
+    await expect(c.assignment({ chainMandateId: chain.id, userId: outsider.id })).rejects.toThrow(/not linked to the intermediary/)
+  })
+
+  it("When an assignment is above the chain's level, beyond its end or outside its scope, then it is refused", async () => {
+    const { c, client, intermediary, employee } = await chainBase()
+    const { service } = await c.service('EH3')
+    const other = await c.service('EH3')
+    const chain = await c.chain({
+      organisationId: client.id,
+      intermediaryOrganisationId: intermediary.id,
+      scope: 'service',
+      serviceId: service.id,
+      level: 'EH3',
+    })
+
+    await expect(c.assignment({ chainMandateId: chain.id, userId: employee.id, scope: 'service', serviceId: service.id, level: 'EH4' })).rejects.toThrow(
+      /above the chain/,
+    )
+    await expect(
+      c.assignment({ chainMandateId: chain.id, userId: employee.id, scope: 'service', serviceId: service.id, validUntil: day({ years: 2 }) }),
+    ).rejects.toThrow(/beyond the chain/)
+    await expect(c.assignment({ chainMandateId: chain.id, userId: employee.id, scope: 'service', serviceId: other.service.id })).rejects.toThrow(
+      /outside the chain/,
+    )
+    await expect(c.assignment({ chainMandateId: chain.id, userId: employee.id, scope: 'all' })).rejects.toThrow(/outside the chain/)
+  })
+
+  it("When an active assignment is above the holder's means or below the service's level, or below EH3, then it is refused", async () => {
+    const { c, client, intermediary } = await chainBase()
+    const { service } = await c.service('EH4')
+    const chain = await c.chain({ organisationId: client.id, intermediaryOrganisationId: intermediary.id, level: 'EH4' })
+    const eh3 = await c.person('EH3', { linkTo: intermediary.id })
+
+    await expect(c.assignment({ chainMandateId: chain.id, userId: eh3.id, level: 'EH4' })).rejects.toThrow(/holder''?s active means/)
+    await expect(c.assignment({ chainMandateId: chain.id, userId: eh3.id, scope: 'service', serviceId: service.id, level: 'EH3' })).rejects.toThrow(
+      /service requires/,
+    )
+    await expect(c.assignment({ chainMandateId: chain.id, userId: eh3.id, level: 'EH2_PLUS' })).rejects.toThrow(/chain_assignments_level_eh3/)
   })
 })

@@ -21,6 +21,8 @@ export const ACCOUNTS = {
   pieter: { email: 'pieter.bakker@demo.example', totp: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' },
   /** The supplier's back office. */
   backoffice: { email: 'backoffice@demo.example', totp: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U' },
+  /** Admin of Administratiekantoor Van Dijk & Partners B.V. (the demo intermediary), EH3. */
+  johan: { email: 'johan.vandijk@demo.example', totp: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
   /** A plain user of Bakkerij De Vries (no Beheer tab). */
   jan: { email: 'jan.smit@demo.example', totp: null },
 } as const

@@ -20,6 +20,8 @@ const MAY_CHANGE = new Set<string>([
   'POST /beheer/aanvragen/:id/naar-vertegenwoordigers',
   'POST /beheer/verzoeken/:id/intrekken',
   'POST /beheer/machtigingen/:id/intrekken',
+  'POST /beheer/ketenmachtigingen/:id/intrekken',
+  'POST /beheer/ketenmachtigingen/toewijzingen/:id/intrekken',
   'POST /mijn-gegevens/verzoeken/:id/accepteren',
   'POST /mijn-gegevens/verzoeken/:id/weigeren',
   'POST /backoffice/:id/goedkeuren',

@@ -17,6 +17,10 @@ export type DemoIds = {
   mailId: string
   /** An application of A waiting for the back office's identity check. */
   identityCheckA: string
+  /** A ketenmachtiging A gave (demo), one A holds as intermediary and an assignment under it (made here). */
+  chainGivenA: string
+  chainHeldA: string
+  chainAssignmentA: string
 }
 
 export async function demoIds(db: Db): Promise<DemoIds> {
@@ -41,7 +45,26 @@ export async function demoIds(db: Db): Promise<DemoIds> {
       },
     }))
   const identityCheck = (await db.application.findFirst({ where: { organisationId: a.id, status: 'awaiting_identity_check' } })) ?? application
+  const chainGiven = await db.chainMandate.findFirstOrThrow({ where: { organisationId: a.id } })
+  const sanne = await db.user.findFirstOrThrow({ where: { emailKey: 'sanne.devries@demo.example' } })
+  const today = new Date(new Date().toISOString().slice(0, 10))
+  const until = new Date(Date.UTC(today.getUTCFullYear() + 1, today.getUTCMonth(), today.getUTCDate()))
+  // The client is the demo intermediary (kantoor), so that B has nothing to do with it.
+  const kantoor = await db.organisation.findFirstOrThrow({ where: { kvkNumber: '81937204' } })
+  const chainHeld =
+    (await db.chainMandate.findFirst({ where: { intermediaryOrganisationId: a.id } })) ??
+    (await db.chainMandate.create({
+      data: { organisationId: kantoor.id, intermediaryOrganisationId: a.id, scope: 'all', level: 'EH3', validFrom: today, validUntil: until },
+    }))
+  const assignment =
+    (await db.chainAssignment.findFirst({ where: { chainMandateId: chainHeld.id } })) ??
+    (await db.chainAssignment.create({
+      data: { chainMandateId: chainHeld.id, userId: sanne.id, scope: 'all', level: 'EH3', validFrom: today, validUntil: until },
+    }))
   return {
+    chainGivenA: chainGiven.id,
+    chainHeldA: chainHeld.id,
+    chainAssignmentA: assignment.id,
     organisationA: a.id,
     organisationB: b.id,
     userA: jan.id,
@@ -81,6 +104,9 @@ export function routeParams(ids: DemoIds): Record<string, Record<string, string>
     '/dev/mailbox/:id': { id: ids.mailId },
     '/backoffice/mail/:id': { id: ids.mailId },
     '/backoffice/:id': { id: ids.identityCheckA },
+    '/beheer/ketenmachtigingen/:id': { id: ids.chainGivenA },
+    '/beheer/ketenmachtigingen/klanten/:id': { id: ids.chainHeldA },
+    '/beheer/ketenmachtigingen/toewijzingen/:id': { id: ids.chainAssignmentA },
   }
 }
 

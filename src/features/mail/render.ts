@@ -24,6 +24,9 @@ export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'mandates-granted',
   'email-change',
   'password-reset',
+  'chain-given',
+  'chain-revoked',
+  'chain-renewed',
 ]
 
 export type RenderedMail = { subject: string; text: string; html: string }

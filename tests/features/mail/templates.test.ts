@@ -64,6 +64,22 @@ const samples: Record<string, Record<string, unknown>> = {
   },
   'email-change': { name: 'Jan Smit', confirmPath: '/email/bevestigen/abc', expiresAt: '2026-12-01' },
   'password-reset': { name: 'Jan Smit', resetPath: '/wachtwoord-herstellen/abc', expiresInMinutes: 30 },
+  'chain-given': {
+    name: 'Sanne de Vries',
+    role: 'facts',
+    ...{
+      clientName: 'Bakkerij De Vries B.V.',
+      clientKvk: '86231457',
+      intermediaryName: 'Administratiekantoor Van Dijk & Partners B.V.',
+      intermediaryKvk: '81937204',
+      scope: 'provider',
+      providerName: 'Belastingdienst',
+      level: 'EH3',
+      validUntil: '2027-11-28',
+    },
+  },
+  'chain-revoked': { name: 'Sanne de Vries', clientName: 'Bakkerij De Vries B.V.', intermediaryName: 'Van Dijk & Partners', revokedAt: '2026-11-28' },
+  'chain-renewed': { name: 'Sanne de Vries', clientName: 'Bakkerij De Vries B.V.', intermediaryName: 'Van Dijk & Partners', validUntil: '2029-11-28' },
 }
 
 describe('mail templates', () => {
