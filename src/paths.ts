@@ -46,7 +46,7 @@ export const paths = {
     auditLog: AUDIT_LOG,
     auditLogExport: `${AUDIT_LOG}/export.csv`,
   },
-  /** Beheer → Machtigingen. Still registered through `mandatePaths` in src/features/mandates/routes.ts (same URLs). */
+  /** Beheer → Machtigingen: the list, the wizard's steps, bulk renewal and one mandate. */
   mandates: {
     list: MANDATES,
     wizard: `${MANDATES}/nieuw`,
@@ -131,6 +131,15 @@ export const links = {
   mandateRevoke: (id: string) => pathFor(paths.mandates.revoke, { id }),
   mandateRenew: (id: string) => pathFor(paths.mandates.renew, { id }),
   mandateActivate: (id: string) => pathFor(paths.mandates.activate, { id }),
+  mandateWizardOrganisation: () => paths.mandates.wizardOrganisation,
+  mandateWizardUser: (query?: Query) => withQuery(paths.mandates.wizardUser, query),
+  mandateWizardLevel: () => paths.mandates.wizardLevel,
+  mandateWizardServices: (query?: Query) => withQuery(paths.mandates.wizardServices, query),
+  mandateWizardTerm: () => paths.mandates.wizardTerm,
+  mandateWizardConfirm: () => paths.mandates.wizardConfirm,
+  mandateWizardResult: () => paths.mandates.wizardResult,
+  mandatesBulkRenew: (query?: Query) => withQuery(paths.mandates.bulkRenew, query),
+  mandatesBulkRenewResult: () => paths.mandates.bulkRenewResult,
   users: (query?: Query) => withQuery(paths.beheer.users, query),
   usersExport: (query?: Query) => withQuery(paths.beheer.usersExport, query),
   usersAdd: () => paths.beheer.usersAdd,

@@ -90,8 +90,7 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.locals.brandName = options.brandName
   app.locals.fieldId = fieldId
   app.locals.formatDate = formatDate
-  // Every link a page makes: `href="<%= links.userDetail(id) %>"` (src/paths.ts). Not `paths`: the
-  // Machtigingen pages get their own `paths` local.
+  // Every link a page makes: `href="<%= links.userDetail(id) %>"` (src/paths.ts).
   app.locals.links = links
   app.locals.renderStrict = strict
   app.locals.selectOptions = selectOptions

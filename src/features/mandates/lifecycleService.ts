@@ -18,7 +18,8 @@ import { queueMail } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import type { RenewOutcome, RenewSelection } from './model.ts'
 import { renewMandates } from './renewMandates.ts'
-import { actingPrincipal, adminOrganisation, adminOrganisationIds, filterConditions, isUniqueViolation } from './scoping.ts'
+import { adminOrganisationIds } from '../../policy/access.ts'
+import { actingPrincipal, adminOrganisation, filterConditions, isUniqueViolation } from './scoping.ts'
 
 type LockedMandate = {
   id: string

@@ -7,8 +7,6 @@ import { lifecycleRoutes } from './lifecycleRoutes.ts'
 import { listRoutes } from './listRoutes.ts'
 import { wizardRoutes } from './wizardRoutes.ts'
 
-export { mandatePaths } from './routeHelpers.ts'
-
 export function mandateRoutes(services: Services): Router {
   const router = Router()
   router.use(listRoutes(services))

@@ -15,8 +15,10 @@ import { recordAudit, recordAuditMany } from '../../shared/audit.ts'
 import { queueMail } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { escapeLike } from '../../shared/userSearch.ts'
+import { links } from '../../paths.ts'
+import { adminOrganisationIds } from '../../policy/access.ts'
 import { scopeKeyOf, type GrantInput, type ScopeItem } from './model.ts'
-import { actingPrincipal, adminOrganisation, adminOrganisationIds, isUniqueViolation } from './scoping.ts'
+import { actingPrincipal, adminOrganisation, isUniqueViolation } from './scoping.ts'
 
 /** A chosen scope with its names, its required level (rule 5) and whether it refuses a branch (rule 6). */
 export type DescribedScope = {
@@ -120,7 +122,7 @@ export class MandateWizardService {
           name: personName(holder.user),
           organisationName: org.name,
           requestedByName: principal.name,
-          requestPath: '/mijn-gegevens',
+          requestPath: links.mine(),
           expiresAt: isoDate(expiresAt),
         },
       })
