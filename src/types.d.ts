@@ -21,7 +21,7 @@ declare module 'express-session' {
     createdAt?: number
     /** role and administered organisations at the last request (privilege change → new session id) */
     privileges?: string
-    /** between a right password and a confirmed first TOTP code (src/features/security/routes.ts) */
+    /** between a right password and a confirmed first TOTP code (src/features/security/enrolRoutes.ts) */
     enrolment?: { userId: string; email: string; secret: string; startedAt: number }
     /** recovery codes to show once, right after enrolment */
     recoveryCodes?: string[]

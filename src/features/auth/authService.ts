@@ -24,7 +24,7 @@ export type LoginAttempt = { email: string; password: string; code?: string }
 /**
  * `failed` covers every failure (unknown user, wrong password, missing or wrong code): the caller
  * shows one message. `enrol`: the password was right, the account must have a second factor and
- * has none yet; the caller sends the person to enrolment (src/features/security/routes.ts).
+ * has none yet; the caller sends the person to enrolment (src/features/security/enrolRoutes.ts).
  */
 export type LoginResult =
   | { outcome: 'ok'; principal: Principal; method: 'password' | 'totp' | 'recovery' }
