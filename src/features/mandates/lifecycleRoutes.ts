@@ -14,7 +14,7 @@ import { fromFieldMessages, keepValues, parseForm, ruleErrors } from '../../web/
 import type { MandateLifecycleService } from './lifecycleService.ts'
 import type { MandateListService } from './listService.ts'
 import type { ListFilter, RenewOutcome } from './model.ts'
-import { beheer, idParam, ruleFailure } from './routeHelpers.ts'
+import { beheer, idParam, renderStoredResult, ruleFailure } from './routeHelpers.ts'
 import { bulkRenewSchema, filterFromQuery, filterParams, idList, listQuerySchema, termSchema } from './schemas.ts'
 
 type Deps = { mandateListService: MandateListService; mandateLifecycleService: MandateLifecycleService }
@@ -75,12 +75,7 @@ async function postBulkRenew(service: MandateLifecycleService, req: Request, res
 }
 
 function showBulkRenewResult(req: Request, res: Response) {
-  const result = req.session.mandateRenewResult
-  if (!result) return res.redirect(303, links.mandates())
-  res.render('pages/mandates/renew-result', {
-    ...beheer(req, req.t('mandates:renew.resultTitle'), [{ label: req.t('mandates:renew.resultTitle') }]),
-    result,
-  })
+  renderStoredResult(req, res, req.session.mandateRenewResult, 'pages/mandates/renew-result', 'mandates:renew.resultTitle')
 }
 
 // -------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { levelRank, type Level } from '../../domain/levels.ts'
 import { TERMS } from '../../domain/terms.ts'
 import { principal } from '../../web/principal.ts'
 import { fromFieldMessages, keepValues, parseForm, ruleErrors } from '../../web/forms.ts'
-import { beheer, ruleFailure } from './routeHelpers.ts'
+import { beheer, renderStoredResult, ruleFailure } from './routeHelpers.ts'
 import { isUuid, levelStepSchema, organisationStepSchema, scopeItemFrom, servicesStepSchema, termStepSchema, userStepSchema } from './schemas.ts'
 import type { MandateWizard } from './session.ts'
 import type { MandateWizardService } from './wizardService.ts'
@@ -266,12 +266,7 @@ async function postConfirm(service: Service, req: Request, res: Response) {
 }
 
 function showResult(req: Request, res: Response) {
-  const result = req.session.mandateGrantResult
-  if (!result) return res.redirect(303, links.mandates())
-  res.render('pages/mandates/wizard-result', {
-    ...beheer(req, req.t('mandates:wizard.result.title'), [{ label: req.t('mandates:wizard.result.title') }]),
-    result,
-  })
+  renderStoredResult(req, res, req.session.mandateGrantResult, 'pages/mandates/wizard-result', 'mandates:wizard.result.title')
 }
 
 /** A step's page, for a visitor who has done the steps before it. */

@@ -9,9 +9,8 @@ import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
-import { queueMail } from '../../shared/outbox.ts'
+import { queueMailToPerson } from '../../shared/outbox.ts'
 import { levelsAtOrBelow } from '../../domain/levels.ts'
-import { personName } from '../../domain/names.ts'
 import { EMAIL_PATTERN } from '../../domain/contact.ts'
 
 export const REQUEST_MONTHS = 3
@@ -65,13 +64,10 @@ export class RequestsService {
         subjectId: request.id,
         after: { userId: user.id, organisationId: organisation.id, expiresAt },
       })
-      await queueMail(tx, {
+      await queueMailToPerson(tx, user, {
         idempotencyKey: `link-request:${request.id}`,
-        to: user.email,
         template: 'link-request',
-        locale: user.locale,
         data: {
-          name: personName(user),
           organisationName: organisation.name,
           requestedByName: principal.name,
           expiresAt: isoDate(expiresAt),

@@ -1,13 +1,11 @@
 // Second factor enrolment (after the password step), recovery codes shown once, password reset.
 // Each part is its own router.
-import { Router } from 'express'
+import type { Router } from 'express'
+import { combineRouters } from '../../web/routers.ts'
 import type { Services } from '../../services.ts'
 import { enrolRoutes } from './enrolRoutes.ts'
 import { passwordRoutes } from './passwordRoutes.ts'
 
 export function securityRoutes(services: Services): Router {
-  const router = Router()
-  router.use(enrolRoutes(services))
-  router.use(passwordRoutes(services))
-  return router
+  return combineRouters(enrolRoutes(services), passwordRoutes(services))
 }

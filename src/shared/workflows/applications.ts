@@ -6,11 +6,12 @@ import { addDays, addYears, isoDate, todayUtc } from '../../domain/dates.ts'
 import type { Actor } from '../actor.ts'
 import { recordAudit } from '../audit.ts'
 import type { Tx } from '../../db/tx.ts'
-import { queueMail, queueMails } from '../outbox.ts'
+import { queueMailToPerson, queueMails } from '../outbox.ts'
 import { createActionToken } from './actionTokens.ts'
 import { levelAtLeast, needsIdentityCheck } from '../../domain/levels.ts'
 import { carryOutRenewalApplication } from './renewals.ts'
 import { carryAdminMandatesWithMeans } from './adminMandates.ts'
+import { applicationEntry, markIssued, moveApplication } from './applicationStatus.ts'
 import { LIVE_MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { personName } from '../../domain/names.ts'
 import { representativesSuffice } from '../../domain/rules.ts'
@@ -36,15 +37,7 @@ export async function afterSignature(tx: Tx, applicationId: string, actor: Actor
 export async function proceed(tx: Tx, applicationId: string, actor: Actor, baseUrl: string): Promise<string> {
   const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId } })
   if ((app.type === 'new_means' || app.type === 'upgrade') && app.level && needsIdentityCheck(app.level)) {
-    await tx.application.update({ where: { id: app.id }, data: { status: 'awaiting_identity_check' } })
-    await recordAudit(tx, actor, {
-      action: 'application.awaiting_identity_check',
-      organisationId: app.organisationId,
-      subjectType: 'application',
-      subjectId: app.id,
-      before: { status: app.status },
-      after: { status: 'awaiting_identity_check' },
-    })
+    await moveApplication(tx, actor, app, 'awaiting_identity_check')
     return 'awaiting_identity_check'
   }
   if (app.type === 'new_means' || app.type === 'upgrade' || app.type === 'admin_appointment') {
@@ -55,15 +48,7 @@ export async function proceed(tx: Tx, applicationId: string, actor: Actor, baseU
     await carryOutRenewalApplication(tx, applicationId, actor)
     return 'issued'
   }
-  await tx.application.update({ where: { id: app.id }, data: { status: 'signed' } })
-  await recordAudit(tx, actor, {
-    action: 'application.signed',
-    organisationId: app.organisationId,
-    subjectType: 'application',
-    subjectId: app.id,
-    before: { status: app.status },
-    after: { status: 'signed' },
-  })
+  await moveApplication(tx, actor, app, 'signed')
   return 'signed'
 }
 
@@ -81,23 +66,12 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
   const today = todayUtc(now)
   const validUntil =
     app.type === 'admin_appointment' ? await issueAdminMandate(tx, app, user, app.level, today) : await issueMeans(tx, actor, app, user, app.level, today, now)
-  await tx.application.update({ where: { id: app.id }, data: { status: 'issued', decidedAt: now } })
-  await recordAudit(tx, actor, {
-    action: 'application.issued',
-    organisationId: app.organisationId,
-    subjectType: 'application',
-    subjectId: app.id,
-    before: { status: app.status },
-    after: { status: 'issued', type: app.type, level: app.level, userId: user.id, validUntil },
-  })
+  await markIssued(tx, actor, app, now, { type: app.type, level: app.level, userId: user.id, validUntil })
   if (app.type !== 'admin_appointment') {
-    await queueMail(tx, {
+    await queueMailToPerson(tx, user, {
       idempotencyKey: `means-active:${app.id}`,
-      to: user.email,
       template: 'means-active',
-      locale: user.locale,
       data: {
-        name: personName(user),
         firstName: user.firstName,
         organisationName: app.organisation.name,
         level: app.level,
@@ -208,13 +182,7 @@ export async function requestRepresentativeSignatures(
     })
   }
   await queueMails(tx, mails)
-  await recordAudit(tx, actor, {
-    action: 'application.signing_requested',
-    organisationId: app.organisationId,
-    subjectType: 'application',
-    subjectId: app.id,
-    after: { representatives: reps.map((r) => r.id) },
-  })
+  await recordAudit(tx, actor, applicationEntry(app, 'application.signing_requested', { after: { representatives: reps.map((r) => r.id) } }))
   return reps.length
 }
 
