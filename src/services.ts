@@ -38,7 +38,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   const expiryService = new ExpiryService(db)
   // Not started here: src/server.ts starts it (tests start their own when they need it).
   const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService)
-  const securityService = new SecurityService(db, config.baseUrl)
+  const securityService = new SecurityService(db)
   return {
     config,
     logger,
@@ -50,9 +50,9 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     auditLogService: new AuditLogService(db),
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),
-    importService: new ImportService(db, config),
-    requestsService: new RequestsService(db, config),
-    selfService: new SelfService(db, config),
+    importService: new ImportService(db),
+    requestsService: new RequestsService(db),
+    selfService: new SelfService(db),
     applicationsService: new ApplicationsService(db, config),
     backofficeService: new BackofficeService(db, config),
     mailDelivery,

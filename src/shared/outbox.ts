@@ -22,7 +22,8 @@ export type QueuedMail = {
   idempotencyKey: string
   to: string
   template: MailTemplate
-  locale?: 'nl' | 'en' | string
+  /** 'nl' or 'en'; anything else is sent in Dutch. */
+  locale?: string
   data: Record<string, unknown>
 }
 

@@ -62,7 +62,7 @@ export async function postForm(agent: Agent, formPage: string, action: string, f
 
 export async function createTestApp(options: { env?: Record<string, string>; demo?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase({ demo: options.demo ?? true })
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env } as NodeJS.ProcessEnv)
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env })
   const services = createServices(config, database.url, { logger: pino({ level: 'silent' }), db: database.db })
   const app = createApp(services)
   const agent = () => request.agent(app)

@@ -1,6 +1,6 @@
 // Who is logging in, and who is logged in. Password (argon2id) plus TOTP for everyone who
 // administers, works in the back office, or has enrolled a second factor.
-import { Prisma, type Level, type PrismaClient } from '../../generated/prisma/client.ts'
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { verifyPassword } from '../../shared/passwords.ts'
 import type { AdminOrganisation, Principal } from '../../shared/principal.ts'
@@ -37,7 +37,7 @@ export type RecoveryCodeCheck = (userId: string, code: string) => Promise<boolea
 export class AuthService {
   constructor(
     private readonly db: PrismaClient,
-    private readonly useRecoveryCode: RecoveryCodeCheck = async () => false,
+    private readonly useRecoveryCode: RecoveryCodeCheck = () => Promise.resolve(false),
     /** For loadPrincipal, which every request runs (src/db/pageReads.ts). */
     private readonly pageReads: PageReads = prismaPageReads(db),
   ) {}

@@ -10,8 +10,8 @@ import { isoDate } from '../../domain/dates.ts'
 import { levelRank, type Level } from '../../domain/levels.ts'
 import { TERMS } from '../../domain/terms.ts'
 import { principal } from '../../web/principal.ts'
-import { fromFieldMessages, keepValues, parseForm, ruleErrors } from '../../web/forms.ts'
-import { beheer, renderStoredResult, ruleFailure } from './routeHelpers.ts'
+import { formText, fromFieldMessages, keepValues, parseForm, ruleErrors } from '../../web/forms.ts'
+import { renderStoredResult, ruleFailure } from './routeHelpers.ts'
 import { isUuid, levelStepSchema, organisationStepSchema, scopeItemFrom, servicesStepSchema, termStepSchema, userStepSchema } from './schemas.ts'
 import type { MandateWizard } from './session.ts'
 import type { MandateWizardService } from './wizardService.ts'
@@ -116,8 +116,7 @@ async function postLevel(service: Service, req: Request, res: Response) {
 
 async function renderServices(service: Service, req: Request, res: Response, status = 200, extra: Extra = {}) {
   const w = wizardOf(req)
-  const search =
-    typeof req.query.zoek === 'string' ? req.query.zoek.slice(0, 100) : typeof req.body?.zoek === 'string' ? String(req.body.zoek).slice(0, 100) : ''
+  const search = typeof req.query.zoek === 'string' ? req.query.zoek.slice(0, 100) : formText(req.body, 'zoek').slice(0, 100)
   const [results, added] = await Promise.all([service.searchCatalogue(search), service.describeScopes(w.items).catch(() => [])])
   res.status(status).render('pages/mandates/wizard-services', {
     ...wizardLocals(req, 'services'),

@@ -1,7 +1,6 @@
 // Verzoeken: an admin asks an existing user (by e-mail address) to be linked to one of his
 // organisations; the user accepts or rejects in the portal; a request lapses after 3 months (rule 8).
 import type { LinkRequestStatus, PrismaClient } from '../../generated/prisma/client.ts'
-import type { Config } from '../../config.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { addMonths, isoDate } from '../../domain/dates.ts'
 import { links } from '../../paths.ts'
@@ -21,10 +20,7 @@ export function shownStatus(request: { status: LinkRequestStatus; expiresAt: Dat
 }
 
 export class RequestsService {
-  constructor(
-    private readonly db: PrismaClient,
-    private readonly config: Config,
-  ) {}
+  constructor(private readonly db: PrismaClient) {}
 
   async listForAdmin(principal: Principal, now = new Date()) {
     const ids = adminOrganisationIds(principal)

@@ -32,10 +32,7 @@ function normaliseRecoveryCode(code: string): string {
 }
 
 export class SecurityService {
-  constructor(
-    private readonly db: PrismaClient,
-    private readonly baseUrl: string,
-  ) {}
+  constructor(private readonly db: PrismaClient) {}
 
   /** Saves the confirmed secret and makes fresh recovery codes; returns them (shown once). */
   async completeEnrolment(userId: string, secret: string, actor: Actor, usedStep: number | null = null): Promise<string[] | null> {

@@ -1,7 +1,7 @@
 // Set-based inserts for the bulk import: one statement per table, the rows passed as one JSON
 // parameter and expanded by json_to_recordset. Prisma's createMany binds one parameter per cell,
 // which is slow for thousands of rows.
-import { Prisma } from '../../generated/prisma/client.ts'
+import { type Prisma } from '../../generated/prisma/client.ts'
 import type { Tx } from '../../db/tx.ts'
 
 /** The columns of an insert: name → SQL type (`uuid`, `text`, `"Level"`). */

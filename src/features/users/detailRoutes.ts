@@ -5,7 +5,7 @@ import { flash } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { principal } from '../../web/principal.ts'
-import { fromFieldMessages, ruleErrors } from '../../web/forms.ts'
+import { formText, fromFieldMessages, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { LEVELS, levelLabel, parseLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
@@ -34,8 +34,8 @@ async function renderDetail(usersService: UsersService, req: Request, res: Respo
 
 async function postUpgrade(usersService: UsersService, req: Request, res: Response) {
   const body = (req.body ?? {}) as Record<string, unknown>
-  const level = parseLevel(String(body.level ?? ''))
-  const organisationId = String(body.organisationId ?? '')
+  const level = parseLevel(formText(body, 'level'))
+  const organisationId = formText(body, 'organisationId')
   if (!level || !/^[0-9a-f-]{36}$/.test(organisationId)) {
     return renderDetail(usersService, req, res, 400, { errors: fromFieldMessages({ level: req.t('users:upgrade.errors.level') }), values: body })
   }

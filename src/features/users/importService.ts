@@ -1,7 +1,6 @@
 // "Gebruikers toevoegen": a preview that checks every row, then one transaction that stores the
 // confirmed rows set-based (users, links, means, applications signed by the admin, audit, mail).
 import type { PrismaClient } from '../../generated/prisma/client.ts'
-import type { Config } from '../../config.ts'
 import { RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
 import type { Principal } from '../../shared/principal.ts'
@@ -13,10 +12,7 @@ export type Preview = { rows: CheckedRow[]; valid: ValidRow[]; invalidCount: num
 export type CommitResult = { created: number; active: number; awaitingCheck: number }
 
 export class ImportService {
-  constructor(
-    private readonly db: PrismaClient,
-    private readonly config: Config,
-  ) {}
+  constructor(private readonly db: PrismaClient) {}
 
   /** Checks every row (on its own, within the list, against the database); stores nothing. */
   async preview(principal: Principal, rows: { line: number; values: RawRow }[], organisationBy: 'id' | 'kvk', now = new Date()): Promise<Preview> {

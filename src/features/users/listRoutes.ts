@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync'
 import { allow } from '../../policy/access.ts'
 import { links, paths, type Query } from '../../paths.ts'
 import { principal } from '../../web/principal.ts'
-import { formatDate } from '../../web/format.ts'
+import { formatDate, toText } from '../../web/format.ts'
 import { LEVELS, levelLabel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
 import { userFilterSchema } from './schemas.ts'
@@ -16,7 +16,7 @@ const MEANS_STATUSES = ['requested', 'active', 'suspended', 'revoked', 'expired'
 /** The filters as a query (without the cursor `na`), plus `extra`. */
 function filterQuery(filter: Record<string, unknown>, extra: Record<string, string> = {}): Query {
   const query: Query = {}
-  for (const [k, v] of Object.entries({ ...filter, ...extra })) if (v && k !== 'na') query[k] = String(v)
+  for (const [k, v] of Object.entries({ ...filter, ...extra })) if (v && k !== 'na') query[k] = toText(v)
   return query
 }
 

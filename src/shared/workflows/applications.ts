@@ -1,6 +1,6 @@
 // What happens to an application after a signature or an identity check: the rules 3, 10 and 11
 // live here, once, for every feature that creates or signs applications.
-import type { Authority, Level, Prisma } from '../../generated/prisma/client.ts'
+import type { Level, Prisma } from '../../generated/prisma/client.ts'
 import { RuleViolation } from '../../errors.ts'
 import { addDays, addYears, isoDate, todayUtc } from '../../domain/dates.ts'
 import type { Actor } from '../actor.ts'
@@ -56,7 +56,7 @@ type IssuedApplication = Prisma.ApplicationGetPayload<{ include: { items: true; 
 type Subject = NonNullable<IssuedApplication['subjectUser']>
 
 /** Issues an application: new means become active, an upgrade raises the level, an admin appointment creates the admin mandate. */
-export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl: string, now = new Date()): Promise<void> {
+export async function issue(tx: Tx, applicationId: string, actor: Actor, _baseUrl: string, now = new Date()): Promise<void> {
   const app = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },
     include: { items: true, subjectUser: true, organisation: true },
