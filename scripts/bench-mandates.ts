@@ -128,7 +128,7 @@ try {
   // ------------------------------------------------------------------------------------------
   // The app, with a floor route spliced in before the 404 handler (bench only)
   const app = createApp(services)
-  app.get('/beheer/floor', allow('admin'), (req, res) => {
+  app.get('/beheer/floor', allow('admin'), (_req, res) => {
     res.render(path.join(projectRoot, 'scripts/bench/floor.ejs'), { title: 'Floor', section: 'beheer', subsection: 'mandates' })
   })
   const stack = (app as unknown as { router: { stack: unknown[] } }).router.stack

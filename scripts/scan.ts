@@ -42,7 +42,9 @@ async function waitForHealth(server: ChildProcess) {
     if (server.exitCode !== null) throw new Error(`the portal stopped (exit ${server.exitCode}); see ${outDir}/server.log`)
     try {
       if ((await fetch(`${base}/health`)).ok) return
-    } catch {}
+    } catch {
+      // not up yet
+    }
     await new Promise((r) => setTimeout(r, 500))
   }
   throw new Error('the portal did not start within 2 minutes')
@@ -73,7 +75,7 @@ function run(command: string, args: string[], logFile: string): Promise<string> 
     child.stderr.on('data', (d) => (out += d))
     child.on('close', () => {
       clearTimeout(stop)
-      import('node:fs').then((fs) => fs.writeFileSync(logFile, out))
+      void import('node:fs').then((fs) => fs.writeFileSync(logFile, out))
       resolve(out)
     })
   })

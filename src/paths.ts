@@ -48,7 +48,7 @@ export const paths = {
     auditLog: AUDIT_LOG,
     auditLogExport: `${AUDIT_LOG}/export.csv`,
   },
-  /** Beheer → Machtigingen. Still registered through `mandatePaths` in src/features/mandates/routes.ts (same URLs). */
+  /** Beheer → Machtigingen: the list, the wizard's steps, bulk renewal and one mandate. */
   mandates: {
     list: MANDATES,
     wizard: `${MANDATES}/nieuw`,
@@ -154,6 +154,15 @@ export const links = {
   chainAssignmentRevoke: (id: string) => pathFor(paths.chains.assignmentRevoke, { id }),
   who: (query?: Query) => withQuery(paths.chains.who, query),
   whoExport: (query?: Query) => withQuery(paths.chains.whoExport, query),
+  mandateWizardOrganisation: () => paths.mandates.wizardOrganisation,
+  mandateWizardUser: (query?: Query) => withQuery(paths.mandates.wizardUser, query),
+  mandateWizardLevel: () => paths.mandates.wizardLevel,
+  mandateWizardServices: (query?: Query) => withQuery(paths.mandates.wizardServices, query),
+  mandateWizardTerm: () => paths.mandates.wizardTerm,
+  mandateWizardConfirm: () => paths.mandates.wizardConfirm,
+  mandateWizardResult: () => paths.mandates.wizardResult,
+  mandatesBulkRenew: (query?: Query) => withQuery(paths.mandates.bulkRenew, query),
+  mandatesBulkRenewResult: () => paths.mandates.bulkRenewResult,
   users: (query?: Query) => withQuery(paths.beheer.users, query),
   usersExport: (query?: Query) => withQuery(paths.beheer.usersExport, query),
   usersAdd: () => paths.beheer.usersAdd,

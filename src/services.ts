@@ -43,7 +43,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   const retentionService = new RetentionService(db, config.retention)
   // Not started here: src/server.ts starts it (tests start their own when they need it).
   const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService, { retention: retentionService })
-  const securityService = new SecurityService(db, config.baseUrl)
+  const securityService = new SecurityService(db)
   const rateLimits = new RateLimits(pool)
   return {
     config,
@@ -56,9 +56,9 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     auditLogService: new AuditLogService(db),
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),
-    importService: new ImportService(db, config, rateLimits),
-    requestsService: new RequestsService(db, config, rateLimits),
-    selfService: new SelfService(db, config),
+    importService: new ImportService(db, rateLimits),
+    requestsService: new RequestsService(db, rateLimits),
+    selfService: new SelfService(db),
     applicationsService: new ApplicationsService(db, config),
     backofficeService: new BackofficeService(db, config),
     mailDelivery,

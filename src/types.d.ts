@@ -1,5 +1,7 @@
 import 'express-session'
 import type { TFunction } from 'i18next'
+import type passport from 'passport'
+import type { Handler as ExpressHandler } from 'express'
 import type { Principal } from './shared/principal.ts'
 
 declare global {
@@ -10,7 +12,9 @@ declare global {
       t: TFunction
       locale: 'nl' | 'en'
       /** this app's Passport (src/middleware/setUpAuthentication.ts) */
-      passport: import('passport').Authenticator
+      passport: passport.Authenticator<ExpressHandler, ExpressHandler>
+      /** why a multipart upload was refused (src/web/upload.ts) */
+      uploadError?: string
     }
   }
 }
@@ -21,7 +25,7 @@ declare module 'express-session' {
     createdAt?: number
     /** role and administered organisations at the last request (privilege change → new session id) */
     privileges?: string
-    /** between a right password and a confirmed first TOTP code (src/features/security/routes.ts) */
+    /** between a right password and a confirmed first TOTP code (src/features/security/enrolRoutes.ts) */
     enrolment?: { userId: string; email: string; secret: string; startedAt: number }
     /** recovery codes to show once, right after enrolment */
     recoveryCodes?: string[]

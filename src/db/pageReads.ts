@@ -22,10 +22,13 @@ export function prismaPageReads(db: PrismaClient): PageReads {
 }
 
 const DATE_OID = 1082
-const types = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === DATE_OID ? (value: string) => new Date(`${value}T00:00:00Z`) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+/** pg's parsers, but a `date` is a Date at midnight UTC. */
+function getTypeParser(oid: number, format?: string): (value: string) => unknown {
+  if (oid === DATE_OID) return (value: string) => new Date(`${value}T00:00:00Z`)
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- @types/pg types the parser of a format given at run time as any
+  return pg.types.getTypeParser(oid, format as 'text')
 }
+const types = { getTypeParser: getTypeParser as typeof pg.types.getTypeParser }
 
 export class PgPageReads implements PageReads {
   private readonly name = statementNames()
@@ -45,7 +48,7 @@ export class PgPageReads implements PageReads {
 
   async rows<T>(query: Prisma.Sql): Promise<T[]> {
     const text = query.text
-    const result = await this.pool.query({ name: this.name({ sql: text }), text, values: query.values as unknown[], types })
+    const result = await this.pool.query({ name: this.name({ sql: text }), text, values: query.values, types })
     return result.rows as T[]
   }
 

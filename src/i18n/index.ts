@@ -105,7 +105,7 @@ export function translator(locale: Locale): TFunction {
     if (text === undefined) {
       const raw = fixed(key, { skipInterpolation: true })
       const simple = typeof raw === 'string' && !raw.includes('$t(') && [...raw.matchAll(PLACEHOLDER)].every((m) => PLAIN_NAME.test(m[1]!))
-      text = remember(templates, key, simple ? (raw as string) : null)
+      text = remember(templates, key, simple ? raw : null)
     }
     return text
   }

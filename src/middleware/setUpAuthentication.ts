@@ -2,8 +2,8 @@ import { Router } from 'express'
 import { Passport } from 'passport'
 import { Strategy as LocalStrategy } from 'passport-local'
 import type { AuthService } from '../features/auth/authService.ts'
-import type { Principal } from '../shared/principal.ts'
 import { privilegeFingerprint } from '../web/login.ts'
+import { formText } from '../web/forms.ts'
 
 /**
  * Passport with the local strategy: e-mail, password and (for those who need it) the TOTP code
@@ -16,7 +16,7 @@ export function setUpAuthentication(authService: AuthService): Router {
   const passport = new Passport()
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true }, (req, email, password, done) => {
-      const code = typeof req.body?.code === 'string' ? req.body.code : undefined
+      const code = formText(req.body, 'code') || undefined
       authService.verifyLogin({ email, password, code }).then((result) => done(null, result.outcome === 'ok' ? result.principal : false, result as never), done)
     }),
   )
@@ -25,13 +25,14 @@ export function setUpAuthentication(authService: AuthService): Router {
     authService.loadPrincipal(id).then((principal) => done(null, principal ?? false), done)
   })
   router.use((req, _res, next) => {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- @types/passport types authenticate()'s result as any; it is an Express handler (src/types.d.ts)
     req.passport = passport
     next()
   })
   router.use(passport.initialize())
   router.use(passport.session())
   // Privilege change (became or stopped being an admin, other organisations): new session id.
-  router.use((req, res, next) => {
+  router.use((req, _res, next) => {
     if (!req.user) return next()
     const fingerprint = privilegeFingerprint(req.user)
     const known = req.session.privileges

@@ -89,11 +89,11 @@ export function setUpWebSession(options: { pool: pg.Pool; secret: string; secure
   // Save first, then redirect.
   router.use((req, res, next) => {
     const redirect = res.redirect.bind(res) as (...args: unknown[]) => void
-    res.redirect = ((...args: unknown[]) => {
+    res.redirect = (...args: unknown[]) => {
       const s = req.session as (typeof req.session & Record<string, unknown>) | undefined
       if (!s || Object.keys(s).every((key) => key === 'cookie')) return redirect(...args)
       s.save((error) => (error ? next(error) : redirect(...args)))
-    }) as typeof res.redirect
+    }
     next()
   })
   router.use((req, res, next) => {

@@ -16,7 +16,7 @@ export function actorFrom(req: Request): Actor {
     principal: req.user ?? null,
     label: req.user?.email ?? 'anoniem',
     ipAddress: req.ip ?? null,
-    requestId: req.id ? String(req.id) : null,
+    requestId: typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : null,
     locale: req.locale ?? 'nl',
   }
 }

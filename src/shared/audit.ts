@@ -15,7 +15,7 @@ export type AuditEntry = {
 /** Plain JSON for before/after: Dates as ISO strings, BigInts as strings, undefined dropped. */
 export function toAuditJson(value: unknown): Prisma.InputJsonValue | undefined {
   if (value === undefined || value === null) return undefined
-  return JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v))) as Prisma.InputJsonValue
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Prisma.InputJsonValue
 }
 
 /** One audit row as Prisma writes it. */

@@ -1,6 +1,7 @@
 // The outbox: an e-mail is a row written in the same transaction as the change that causes it.
 // The mail worker (src/features/mail/worker.ts) renders and delivers the rows.
 import type { Tx } from '../db/tx.ts'
+import { personName, type PersonNameParts } from '../domain/names.ts'
 
 /** One template per kind of mail (views/mail/<template>.{html,text}.ejs). */
 export type MailTemplate =
@@ -24,12 +25,21 @@ export type QueuedMail = {
   idempotencyKey: string
   to: string
   template: MailTemplate
-  locale?: 'nl' | 'en' | string
+  /** 'nl' or 'en'; anything else is sent in Dutch. */
+  locale?: string
   data: Record<string, unknown>
 }
 
 export async function queueMail(tx: Tx, mail: QueuedMail): Promise<void> {
   await queueMails(tx, [mail])
+}
+
+/** A person a mail goes to: the address, the language and the name (`personName`) it is written with. */
+export type MailPerson = PersonNameParts & { email: string; locale: string }
+
+/** Queues a mail to a person: to the person's address, in the person's language, `name` first in its data. */
+export async function queueMailToPerson(tx: Tx, person: MailPerson, mail: Omit<QueuedMail, 'to' | 'locale'>): Promise<void> {
+  await queueMail(tx, { ...mail, to: person.email, locale: person.locale, data: { name: personName(person), ...mail.data } })
 }
 
 /** Queues many at once; a key already queued is skipped, never sent twice. */

@@ -2,7 +2,7 @@ import type { Request } from 'express'
 import { paths } from '../paths.ts'
 
 export type Crumb = { label: string; href?: string }
-type BeheerTab = 'users' | 'requests' | 'applications'
+export type BeheerTab = 'users' | 'requests' | 'applications'
 
 /** Beheer › <tab> › …: the trail every Beheer page starts with. */
 export function beheerCrumbs(req: Request, tab: BeheerTab, ...more: Crumb[]): Crumb[] {

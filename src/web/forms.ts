@@ -52,6 +52,12 @@ export function parseForm<S extends ZodType>(schema: S, body: unknown, t: TFunct
   return { ok: false, errors: formErrorsFrom(result.error, t, fieldOrder), values: keepValues(body) }
 }
 
+/** One field of a posted form as text: a string as it was posted, anything else (missing, repeated, nested) ''. */
+export function formText(body: unknown, name: string): string {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined
+  return typeof value === 'string' ? value : ''
+}
+
 /** Only plain strings (and arrays of them) go back into the form; never the CSRF token. */
 export function keepValues(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object') return {}

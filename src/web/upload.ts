@@ -8,14 +8,6 @@ export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 20, fieldSize: 10_000 } }).single('file')
 
-declare global {
-  namespace Express {
-    interface Request {
-      uploadError?: string
-    }
-  }
-}
-
 export function parseUpload(req: Request, res: Response, next: NextFunction): void {
   if (!req.is('multipart/form-data')) return next()
   upload(req, res, (error: unknown) => {

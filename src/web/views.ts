@@ -6,7 +6,7 @@ import ejs from 'ejs'
 import type { Express } from 'express'
 import { projectRoot } from '../db/migrations.ts'
 import { fieldId, noErrors } from './forms.ts'
-import { formatDate } from './format.ts'
+import { formatDate, toText } from './format.ts'
 import { links } from '../paths.ts'
 
 export const viewsDir = path.join(projectRoot, 'views')
@@ -16,7 +16,7 @@ const NEEDS_ESCAPE = /[&<>'"]/
 /** EJS's escapeXML, but a value with nothing to escape (most of them) is returned as it is. */
 export function escapeHtml(value: unknown): string {
   if (value === undefined || value === null) return ''
-  const text = String(value)
+  const text = toText(value)
   return NEEDS_ESCAPE.test(text) ? ejs.escapeXML(text) : text
 }
 
@@ -43,7 +43,7 @@ export function strictRenderer(production: boolean): (view: string, data: Record
       })
       if (production) compiled.set(key, template)
     }
-    return template(data) as string
+    return template(data)
   }
 }
 
@@ -66,7 +66,7 @@ export function partialRenderer(strict: ReturnType<typeof strictRenderer>, local
 export function selectOptions(options: { value: unknown; label: unknown; disabled?: boolean }[], current: string): string {
   let html = ''
   for (const option of options) {
-    const value = option.value === undefined || option.value === null ? '' : String(option.value)
+    const value = toText(option.value)
     html += `<option value="${escapeHtml(value)}"${value === current ? ' selected' : ''}${option.disabled ? ' disabled' : ''}>${escapeHtml(option.label)}</option>`
   }
   return html
@@ -91,8 +91,7 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.locals.brandName = options.brandName
   app.locals.fieldId = fieldId
   app.locals.formatDate = formatDate
-  // Every link a page makes: `href="<%= links.userDetail(id) %>"` (src/paths.ts). Not `paths`: the
-  // Machtigingen pages get their own `paths` local.
+  // Every link a page makes: `href="<%= links.userDetail(id) %>"` (src/paths.ts).
   app.locals.links = links
   app.locals.personName = personName
   app.locals.renderStrict = strict

@@ -45,7 +45,7 @@ async function oneMailTo(to: string, subject: RegExp): Promise<ReceivedMail> {
   const mails = await deliveredTo(to, subject)
   expect(
     mails.map((m) => m.subject),
-    `mails to ${to}: ${smtp.messages.map((m) => `${m.envelopeTo} ${m.subject}`).join('; ')}`,
+    `mails to ${to}: ${smtp.messages.map((m) => `${m.envelopeTo.join(',')} ${m.subject}`).join('; ')}`,
   ).toHaveLength(1)
   return mails[0]!
 }

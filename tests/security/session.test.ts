@@ -154,7 +154,7 @@ describe('headers', () => {
     }
   })
 
-  it('When trust proxy is configured with a hop count, then the app uses exactly that number', async () => {
+  it('When trust proxy is configured with a hop count, then the app uses exactly that number', () => {
     expect(t.app.get('trust proxy')).toBe(0)
   })
 })

@@ -57,7 +57,7 @@ describe('strictRenderer', () => {
       },
       fill: (text: string, name: string, scope: string) => text.replace('\u0001', name).replace('\u0002', scope),
       locale: 'nl',
-      paths: { renew: (id: string) => `/r/${id}`, revoke: (id: string) => `/i/${id}`, activate: (id: string) => `/a/${id}` },
+      links: { mandateRenew: (id: string) => `/r/${id}`, mandateRevoke: (id: string) => `/i/${id}`, mandateActivate: (id: string) => `/a/${id}` },
       icons: { renew: '<svg></svg>', trash: '<svg></svg>' },
       formatDate: (d: Date) => d.toISOString().slice(0, 10),
     })

@@ -6,6 +6,7 @@ import type { Config } from '../../config.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
+import { applicationEntry } from '../../shared/workflows/applicationStatus.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { findActionToken, useActionToken } from '../../shared/workflows/actionTokens.ts'
@@ -60,13 +61,7 @@ export class ApplicationsService {
       const claimed = await tx.application.updateMany({ where: { id: app.id, status: 'awaiting_signature' }, data: { updatedAt: new Date() } })
       if (claimed.count !== 1) throw new RuleViolation('applications:errors.notOpen')
       await tx.applicationSignature.create({ data: { applicationId: app.id, signerType: 'admin', adminUserId: principal.id } })
-      await recordAudit(tx, actor, {
-        action: 'application.signed_by_admin',
-        organisationId: app.organisationId,
-        subjectType: 'application',
-        subjectId: app.id,
-        after: { adminUserId: principal.id },
-      })
+      await recordAudit(tx, actor, applicationEntry(app, 'application.signed_by_admin', { after: { adminUserId: principal.id } }))
       return afterSignature(tx, app.id, actor, this.config.baseUrl)
     })
   }
@@ -85,14 +80,7 @@ export class ApplicationsService {
       if (app.type === 'new_means' && app.subjectUserId) {
         await tx.means.updateMany({ where: { userId: app.subjectUserId, status: 'requested' }, data: { status: 'revoked' } })
       }
-      await recordAudit(tx, actor, {
-        action: 'application.cancelled',
-        organisationId: app.organisationId,
-        subjectType: 'application',
-        subjectId: app.id,
-        before: { status: app.status },
-        after: { status: 'cancelled' },
-      })
+      await recordAudit(tx, actor, applicationEntry(app, 'application.cancelled', { before: { status: app.status }, after: { status: 'cancelled' } }))
     })
   }
 
@@ -131,13 +119,7 @@ export class ApplicationsService {
           items: { create: { details: { kind: 'admin', scope: 'all', level: input.level } } },
         },
       })
-      await recordAudit(tx, actor, {
-        action: 'application.created',
-        organisationId: organisation.id,
-        subjectType: 'application',
-        subjectId: app.id,
-        after: { type: 'admin_appointment', userId: user.id, level: input.level },
-      })
+      await recordAudit(tx, actor, applicationEntry(app, 'application.created', { after: { type: 'admin_appointment', userId: user.id, level: input.level } }))
       // Rule 12: nobody signed it as admin, so the legal representatives get it, each with a signing link.
       await notifyRepresentatives(tx, app.id, actor, this.config.baseUrl)
       return app.id
@@ -179,13 +161,8 @@ export class ApplicationsService {
         data: { applicationId: app.id, signerType: 'legal_representative', legalRepresentativeId: rep.id, signedAt: now },
       })
       const repActor = { ...actor, principal: null, label: `${rep.name} <${rep.email}>` }
-      await recordAudit(tx, repActor, {
-        action: 'application.signed_by_representative',
-        organisationId: app.organisationId,
-        subjectType: 'application',
-        subjectId: app.id,
-        after: { legalRepresentativeId: rep.id, authority: rep.authority },
-      })
+      const after = { legalRepresentativeId: rep.id, authority: rep.authority }
+      await recordAudit(tx, repActor, applicationEntry(app, 'application.signed_by_representative', { after }))
       const status = await afterSignature(tx, app.id, repActor, this.config.baseUrl)
       return { ok: true, status }
     })

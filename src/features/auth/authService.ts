@@ -1,6 +1,6 @@
 // Who is logging in, and who is logged in. Password (argon2id) plus TOTP for everyone who
 // administers, works in the back office, or has enrolled a second factor.
-import { Prisma, type Level, type PrismaClient } from '../../generated/prisma/client.ts'
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { verifyPassword } from '../../shared/passwords.ts'
 import type { AdminOrganisation, Principal } from '../../shared/principal.ts'
@@ -24,7 +24,7 @@ export type LoginAttempt = { email: string; password: string; code?: string }
 /**
  * `failed` covers every failure (unknown user, wrong password, missing or wrong code): the caller
  * shows one message. `enrol`: the password was right, the account must have a second factor and
- * has none yet; the caller sends the person to enrolment (src/features/security/routes.ts).
+ * has none yet; the caller sends the person to enrolment (src/features/security/enrolRoutes.ts).
  */
 export type LoginResult =
   | { outcome: 'ok'; principal: Principal; method: 'password' | 'totp' | 'recovery' }
@@ -37,7 +37,7 @@ export type RecoveryCodeCheck = (userId: string, code: string) => Promise<boolea
 export class AuthService {
   constructor(
     private readonly db: PrismaClient,
-    private readonly useRecoveryCode: RecoveryCodeCheck = async () => false,
+    private readonly useRecoveryCode: RecoveryCodeCheck = () => Promise.resolve(false),
     /** For loadPrincipal, which every request runs (src/db/pageReads.ts). */
     private readonly pageReads: PageReads = prismaPageReads(db),
   ) {}

@@ -5,6 +5,7 @@ import type { Config } from '../../config.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
+import { applicationEntry } from '../../shared/workflows/applicationStatus.ts'
 import { issue } from '../../shared/workflows/applications.ts'
 
 export class BackofficeService {
@@ -42,13 +43,7 @@ export class BackofficeService {
     await this.db.$transaction(async (tx) => {
       const claimed = await tx.application.updateMany({ where: { id: app.id, status: 'awaiting_identity_check' }, data: { status: 'signed' } })
       if (claimed.count !== 1) throw new RuleViolation('backoffice:errors.notWaiting')
-      await recordAudit(tx, actor, {
-        action: 'identity_check.approved',
-        organisationId: app.organisationId,
-        subjectType: 'application',
-        subjectId: app.id,
-        before: { status: app.status },
-      })
+      await recordAudit(tx, actor, applicationEntry(app, 'identity_check.approved', { before: { status: app.status } }))
       await issue(tx, app.id, actor, this.config.baseUrl, now)
     })
   }
@@ -67,14 +62,11 @@ export class BackofficeService {
       const item = await tx.applicationItem.findFirst({ where: { applicationId: app.id } })
       const meansId = (item?.details as { meansId?: string } | undefined)?.meansId
       if (app.type === 'new_means' && meansId) await tx.means.updateMany({ where: { id: meansId, status: 'requested' }, data: { status: 'revoked' } })
-      await recordAudit(tx, actor, {
-        action: 'identity_check.rejected',
-        organisationId: app.organisationId,
-        subjectType: 'application',
-        subjectId: app.id,
-        before: { status: app.status },
-        after: { status: 'rejected', reason: text },
-      })
+      await recordAudit(
+        tx,
+        actor,
+        applicationEntry(app, 'identity_check.rejected', { before: { status: app.status }, after: { status: 'rejected', reason: text } }),
+      )
     })
   }
 }

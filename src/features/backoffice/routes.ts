@@ -4,7 +4,7 @@ import { flash } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
-import { ruleErrors } from '../../web/forms.ts'
+import { formText, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { levelLabel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
@@ -42,9 +42,10 @@ export function backofficeRoutes({ backofficeService }: Services): Router {
   })
 
   router.post(paths.backofficeReject, allow('backoffice'), async (req, res) => {
-    const reason = String(req.body?.reason ?? '').slice(0, 2000)
+    const reason = formText(req.body, 'reason').slice(0, 2000)
+    const { id } = parseParams(idParam, req.params)
     try {
-      await backofficeService.reject(actorFrom(req), parseParams(idParam, req.params).id, reason)
+      await backofficeService.reject(actorFrom(req), id, reason)
       flash(req, 'success', req.t('backoffice:rejected'))
       res.redirect(303, links.backoffice())
     } catch (error) {
@@ -53,8 +54,8 @@ export function backofficeRoutes({ backofficeService }: Services): Router {
         flash(req, 'error', req.t(error.messageKey))
         return res.redirect(303, links.backoffice())
       }
-      const errors = ruleErrors({ ...error, field: `reason-${req.params.id}` }, req.t)
-      await render(req, res, 422, { errors, values: { [`reason-${req.params.id}`]: reason } })
+      const errors = ruleErrors({ ...error, field: `reason-${id}` }, req.t)
+      await render(req, res, 422, { errors, values: { [`reason-${id}`]: reason } })
     }
   })
 

@@ -284,7 +284,7 @@ function itemDetails(ctx: Context, mandateIds: Map<string, string>, item: Record
     } else if (key === 'mandate') {
       details.mandateId = lookup(mandateIds, String(value), 'mandate', where)
     } else if (value !== null && value !== undefined) {
-      details[key] = value as Prisma.InputJsonValue
+      details[key] = value
     }
   }
   return details

@@ -6,7 +6,7 @@
 import path from 'node:path'
 import ejs from 'ejs'
 import { translator, type Locale } from '../../i18n/index.ts'
-import { formatDate } from '../../web/format.ts'
+import { formatDate, toText } from '../../web/format.ts'
 import { links } from '../../paths.ts'
 import { viewsDir } from '../../web/views.ts'
 import type { MailTemplate } from '../../shared/outbox.ts'
@@ -44,7 +44,7 @@ export async function renderMail(template: string, localeValue: string, data: Re
   const locale: Locale = localeValue === 'en' ? 'en' : 'nl'
   const t = translator(locale)
   const url = (value: unknown) => {
-    const text = String(value ?? '')
+    const text = toText(value)
     if (/^https?:\/\//.test(text)) return text
     return `${context.baseUrl}${text.startsWith('/') ? '' : '/'}${text}`
   }
@@ -63,18 +63,18 @@ export async function renderMail(template: string, localeValue: string, data: Re
       item.scope === 'all'
         ? t('mail:scope.all')
         : item.scope === 'provider'
-          ? t('mail:scope.provider', { name: String(item.providerName ?? '') })
-          : String(item.serviceName ?? ''),
+          ? t('mail:scope.provider', { name: toText(item.providerName) })
+          : toText(item.serviceName),
   }
   const options = { cache: context.cache ?? false, root: mailDir, views: [mailDir] }
   const subjectParams = {
     ...data,
     brand: context.brandName,
-    kindLabel: data.kind ? t(`mail:kind.${String(data.kind)}`) : '',
+    kindLabel: data.kind ? t(`mail:kind.${toText(data.kind)}`) : '',
     date: locals.date(data.validUntil),
   }
   const subject = t(`mail:${template}.subject`, subjectParams).replace(/\s+/g, ' ').trim()
-  const text = await ejs.renderFile(path.join(mailDir, `${template}.text.ejs`), { ...locals, subject }, { ...options, escape: (s: unknown) => String(s ?? '') })
+  const text = await ejs.renderFile(path.join(mailDir, `${template}.text.ejs`), { ...locals, subject }, { ...options, escape: (s: unknown) => toText(s) })
   const content = await ejs.renderFile(path.join(mailDir, `${template}.html.ejs`), { ...locals, subject }, options)
   const html = await ejs.renderFile(path.join(mailDir, '_layout.html.ejs'), { ...locals, subject, content }, options)
   return { subject, text: tidyText(text), html }

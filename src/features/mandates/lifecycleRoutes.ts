@@ -4,7 +4,8 @@ import { Router, type Request, type Response } from 'express'
 import { actorFrom } from '../../shared/actor.ts'
 import { NotFoundError } from '../../errors.ts'
 import { flash } from '../../web/flash.ts'
-import { allow } from '../../policy/access.ts'
+import { allow, assertAdministers } from '../../policy/access.ts'
+import { links, paths } from '../../paths.ts'
 import { isoDate } from '../../domain/dates.ts'
 import { TERMS } from '../../domain/terms.ts'
 import { formatDate } from '../../web/format.ts'
@@ -13,7 +14,7 @@ import { fromFieldMessages, keepValues, parseForm, ruleErrors } from '../../web/
 import type { MandateLifecycleService } from './lifecycleService.ts'
 import type { MandateListService } from './listService.ts'
 import type { ListFilter, RenewOutcome } from './model.ts'
-import { BASE, beheer, idParam, mandatePaths, ruleFailure } from './routeHelpers.ts'
+import { beheer, idParam, renderStoredResult, ruleFailure } from './routeHelpers.ts'
 import { bulkRenewSchema, filterFromQuery, filterParams, idList, listQuerySchema, termSchema } from './schemas.ts'
 
 type Deps = { mandateListService: MandateListService; mandateLifecycleService: MandateLifecycleService }
@@ -32,7 +33,6 @@ function renderBulk(req: Request, res: Response, source: Record<string, unknown>
     params: filterParams(q),
     terms: TERMS,
     values: { selection: ids.length ? 'selected' : 'filter', termYears: '' },
-    paths: mandatePaths,
     ...extra,
   })
 }
@@ -65,23 +65,17 @@ async function postBulkRenew(service: MandateLifecycleService, req: Request, res
   const listQuery = listQuerySchema.safeParse(body)
   if (!listQuery.success) throw new NotFoundError()
   const q = listQuery.data
-  if (q.organisatie && !principal(req).adminOrganisations.some((o) => o.id === q.organisatie)) throw new NotFoundError()
+  if (q.organisatie) assertAdministers(principal(req), q.organisatie)
   const filter: ListFilter = filterFromQuery(q)
   const outcomes = await service.renew(actorFrom(req), parsed.data.selection === 'selected' ? { ids } : { filter }, parsed.data.termYears)
   if (parsed.data.selection === 'selected' && outcomes.length === 0) throw new NotFoundError()
   const renewed = storeRenewResult(req, outcomes, parsed.data.termYears)
   flash(req, renewed ? 'success' : 'warning', req.t('mandates:renew.flash', { renewed, total: outcomes.length }))
-  res.redirect(303, mandatePaths.bulkRenewResult)
+  res.redirect(303, links.mandatesBulkRenewResult())
 }
 
 function showBulkRenewResult(req: Request, res: Response) {
-  const result = req.session.mandateRenewResult
-  if (!result) return res.redirect(303, BASE)
-  res.render('pages/mandates/renew-result', {
-    ...beheer(req, req.t('mandates:renew.resultTitle'), [{ label: req.t('mandates:renew.resultTitle') }]),
-    result,
-    paths: mandatePaths,
-  })
+  renderStoredResult(req, res, req.session.mandateRenewResult, 'pages/mandates/renew-result', 'mandates:renew.resultTitle')
 }
 
 // -------------------------------------------------------------------------------------------
@@ -92,7 +86,6 @@ async function showRevoke(list: MandateListService, req: Request, res: Response)
   res.render('pages/mandates/revoke', {
     ...beheer(req, req.t('mandates:revoke.title'), [{ label: req.t('mandates:revoke.title') }]),
     mandate,
-    paths: mandatePaths,
   })
 }
 
@@ -101,14 +94,13 @@ async function postRevoke({ mandateListService: list, mandateLifecycleService: s
   try {
     const result = await service.revoke(actorFrom(req), id)
     flash(req, 'success', req.t('mandates:revoke.flash', { name: result.userName }))
-    res.redirect(303, BASE)
+    res.redirect(303, links.mandates())
   } catch (error) {
     const v = ruleFailure(error)
     const mandate = await list.getForAdmin(principal(req), id)
     res.status(422).render('pages/mandates/revoke', {
       ...beheer(req, req.t('mandates:revoke.title'), [{ label: req.t('mandates:revoke.title') }]),
       mandate,
-      paths: mandatePaths,
       errors: ruleErrors(v, req.t),
     })
   }
@@ -121,8 +113,7 @@ async function renderTermPage(list: MandateListService, req: Request, res: Respo
     mode,
     mandate,
     terms: TERMS,
-    action: mode === 'renew' ? mandatePaths.renew(mandate.id) : mandatePaths.activate(mandate.id),
-    paths: mandatePaths,
+    action: mode === 'renew' ? links.mandateRenew(mandate.id) : links.mandateActivate(mandate.id),
     formatDate,
     ...extra,
   })
@@ -139,7 +130,7 @@ async function postRenew({ mandateListService: list, mandateLifecycleService: se
     return renderTermPage(list, req, res, 'renew', 422, { errors, values: keepValues(req.body) })
   }
   flash(req, 'success', req.t('mandates:renew.flashOne', { name: outcome.userName, date: formatDate(outcome.newUntil, req.locale) }))
-  res.redirect(303, BASE)
+  res.redirect(303, links.mandates())
 }
 
 async function postActivate({ mandateListService: list, mandateLifecycleService: service }: Deps, req: Request, res: Response) {
@@ -149,7 +140,7 @@ async function postActivate({ mandateListService: list, mandateLifecycleService:
   try {
     const result = await service.activate(actorFrom(req), id, parsed.data.termYears)
     flash(req, 'success', req.t('mandates:activate.flash', { name: result.userName, date: formatDate(result.validUntil, req.locale) }))
-    res.redirect(303, `${BASE}?inactief=1`)
+    res.redirect(303, links.mandates({ inactief: 1 }))
   } catch (error) {
     const v = ruleFailure(error)
     await renderTermPage(list, req, res, 'activate', 422, { errors: ruleErrors({ ...v, field: 'termYears' }, req.t), values: keepValues(req.body) })
@@ -159,14 +150,14 @@ async function postActivate({ mandateListService: list, mandateLifecycleService:
 export function lifecycleRoutes(deps: Deps): Router {
   const router = Router()
   const list = deps.mandateListService
-  router.get(mandatePaths.bulkRenew, allow('admin'), (req, res) => renderBulk(req, res, req.query as Record<string, unknown>))
-  router.post(mandatePaths.bulkRenew, allow('admin'), (req, res) => postBulkRenew(deps.mandateLifecycleService, req, res))
-  router.get(mandatePaths.bulkRenewResult, allow('admin'), showBulkRenewResult)
-  router.get(`${BASE}/:id/intrekken`, allow('admin'), (req, res) => showRevoke(list, req, res))
-  router.post(`${BASE}/:id/intrekken`, allow('admin'), (req, res) => postRevoke(deps, req, res))
-  router.get(`${BASE}/:id/verlengen`, allow('admin'), (req, res) => renderTermPage(list, req, res, 'renew'))
-  router.post(`${BASE}/:id/verlengen`, allow('admin'), (req, res) => postRenew(deps, req, res))
-  router.get(`${BASE}/:id/activeren`, allow('admin'), (req, res) => renderTermPage(list, req, res, 'activate'))
-  router.post(`${BASE}/:id/activeren`, allow('admin'), (req, res) => postActivate(deps, req, res))
+  router.get(paths.mandates.bulkRenew, allow('admin'), (req, res) => renderBulk(req, res, req.query as Record<string, unknown>))
+  router.post(paths.mandates.bulkRenew, allow('admin'), (req, res) => postBulkRenew(deps.mandateLifecycleService, req, res))
+  router.get(paths.mandates.bulkRenewResult, allow('admin'), showBulkRenewResult)
+  router.get(paths.mandates.revoke, allow('admin'), (req, res) => showRevoke(list, req, res))
+  router.post(paths.mandates.revoke, allow('admin'), (req, res) => postRevoke(deps, req, res))
+  router.get(paths.mandates.renew, allow('admin'), (req, res) => renderTermPage(list, req, res, 'renew'))
+  router.post(paths.mandates.renew, allow('admin'), (req, res) => postRenew(deps, req, res))
+  router.get(paths.mandates.activate, allow('admin'), (req, res) => renderTermPage(list, req, res, 'activate'))
+  router.post(paths.mandates.activate, allow('admin'), (req, res) => postActivate(deps, req, res))
   return router
 }

@@ -14,11 +14,12 @@ import { assertMeansCoversLevel, assertWithinAdminLevel } from '../../domain/rul
 import { addYearsClamped, isTerm } from '../../domain/terms.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
-import { queueMail } from '../../shared/outbox.ts'
+import { queueMailToPerson } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import type { RenewOutcome, RenewSelection } from './model.ts'
 import { renewMandates } from './renewMandates.ts'
-import { actingPrincipal, adminOrganisation, adminOrganisationIds, filterConditions, isUniqueViolation } from './scoping.ts'
+import { adminOrganisationIds } from '../../policy/access.ts'
+import { actingPrincipal, adminOrganisation, filterConditions, isUniqueViolation } from './scoping.ts'
 
 type LockedMandate = {
   id: string
@@ -73,13 +74,10 @@ export class MandateLifecycleService {
         before: { status: before.status },
         after: { status: 'revoked', revokedAt: now },
       })
-      await queueMail(tx, {
+      await queueMailToPerson(tx, updated.user, {
         idempotencyKey: `mandate-revoked:${id}`,
-        to: updated.user.email,
         template: 'mandate-revoked',
-        locale: updated.user.locale,
         data: {
-          name: personName(updated.user),
           organisationName: updated.organisation.name,
           scope: updated.scope,
           serviceName: updated.service?.name ?? undefined,
@@ -112,13 +110,10 @@ export class MandateLifecycleService {
           before: { status: m.status, validFrom: m.valid_from, validUntil: m.valid_until },
           after: { status: 'active', validFrom: today, validUntil },
         })
-        await queueMail(tx, {
+        await queueMailToPerson(tx, updated.user, {
           idempotencyKey: `renewal-done:activate:${id}:${isoDate(today)}:${randomUUID()}`,
-          to: updated.user.email,
           template: 'renewal-done',
-          locale: updated.user.locale,
           data: {
-            name: personName(updated.user),
             kind: 'mandate',
             level: m.level,
             validUntil: isoDate(validUntil),

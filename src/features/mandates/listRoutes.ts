@@ -1,15 +1,14 @@
 // Beheer → Machtigingen: the list with its filter and pages.
 import { Router, type Request, type Response } from 'express'
-import { NotFoundError } from '../../errors.ts'
-import { allow } from '../../policy/access.ts'
-import { paths } from '../../paths.ts'
+import { allow, assertAdministers } from '../../policy/access.ts'
+import { links, paths } from '../../paths.ts'
 import { LEVELS } from '../../domain/levels.ts'
 import { principal } from '../../web/principal.ts'
 import { fromFieldMessages, keepValues, type FormErrors } from '../../web/forms.ts'
 import type { MandateListService } from './listService.ts'
 import { fill, listIcons, listTexts, scopeFilterOptions } from './listView.ts'
 import { PAGE_SIZES } from './model.ts'
-import { BASE, beheer, mandatePaths, query } from './routeHelpers.ts'
+import { beheer } from './routeHelpers.ts'
 import { cursorFromQuery, filterFromQuery, filterParams, listQuerySchema, type ListQuery } from './schemas.ts'
 
 /** The list's query; a filter we cannot read is said at the filter (400), and the list shows unfiltered. */
@@ -25,7 +24,7 @@ function readListQuery(req: Request, res: Response): { q: ListQuery; errors?: Fo
 async function showList(service: MandateListService, req: Request, res: Response) {
   const { q, errors } = readListQuery(req, res)
   const admin = principal(req)
-  if (q.organisatie && !admin.adminOrganisations.some((o) => o.id === q.organisatie)) throw new NotFoundError()
+  if (q.organisatie) assertAdministers(admin, q.organisatie)
   const filter = filterFromQuery(q)
   const page = await service.list(admin, filter, cursorFromQuery(q))
   const params = filterParams(q)
@@ -42,11 +41,10 @@ async function showList(service: MandateListService, req: Request, res: Response
     params,
     ...(errors ? { errors, values: keepValues(req.query) } : { values: q }),
     pagination: {
-      firstHref: page.previous ? BASE + query(params) : null,
-      previousHref: page.previous ? BASE + query({ ...params, voor: `${page.previous.date}_${page.previous.id}` }) : null,
-      nextHref: page.next ? BASE + query({ ...params, na: `${page.next.date}_${page.next.id}` }) : null,
+      firstHref: page.previous ? links.mandates(params) : null,
+      previousHref: page.previous ? links.mandates({ ...params, voor: `${page.previous.date}_${page.previous.id}` }) : null,
+      nextHref: page.next ? links.mandates({ ...params, na: `${page.next.date}_${page.next.id}` }) : null,
     },
-    paths: mandatePaths,
     icons: listIcons,
     texts: listTexts(req.t),
     fill,
@@ -55,7 +53,7 @@ async function showList(service: MandateListService, req: Request, res: Response
 
 export function listRoutes({ mandateListService }: { mandateListService: MandateListService }): Router {
   const router = Router()
-  router.get(paths.beheer.root, allow('admin'), (_req, res) => res.redirect(303, BASE))
-  router.get(BASE, allow('admin'), (req, res) => showList(mandateListService, req, res))
+  router.get(paths.beheer.root, allow('admin'), (_req, res) => res.redirect(303, links.mandates()))
+  router.get(paths.mandates.list, allow('admin'), (req, res) => showList(mandateListService, req, res))
   return router
 }

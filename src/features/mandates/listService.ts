@@ -12,7 +12,8 @@ import { EXPIRY_NOTICE_MONTHS } from '../../domain/terms.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { CatalogueNamesCache, type CatalogueNames } from './catalogueNames.ts'
 import { DEFAULT_PAGE_SIZE, PAGE_SIZES, type Cursor, type ListFilter, type MandateRow } from './model.ts'
-import { adminOrganisationIds, filterConditions, statusesOf } from './scoping.ts'
+import { adminOrganisationIds } from '../../policy/access.ts'
+import { filterConditions, statusesOf } from './scoping.ts'
 
 type RawRow = {
   id: string

@@ -35,7 +35,7 @@ export function fill(text: string, name: string, scope: string): string {
 export type ListTexts = ReturnType<typeof makeListTexts>
 
 function makeListTexts(t: TFunction) {
-  const pattern = (key: string) => t(key, { name: NAME, scope: SCOPE }) as string
+  const pattern = (key: string): string => t(key, { name: NAME, scope: SCOPE })
   return {
     all: t('mandates:scope.all'),
     provider: pattern('mandates:scope.provider'),

@@ -13,6 +13,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { recordAuditMany, type AuditEntry } from '../../shared/audit.ts'
 import { queueMails, type QueuedMail } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
+import { adminOrganisationIds } from '../../policy/access.ts'
 import type { RenewOutcome } from './model.ts'
 
 type RenewRow = {
@@ -42,7 +43,7 @@ type RenewRow = {
  * one live mandate per scope), renews those without a refusal and returns every candidate with its outcome.
  */
 function renewSql(target: Prisma.Sql, principal: Principal, termYears: number, today: string): Prisma.Sql {
-  const adminOrgIds = principal.adminOrganisations.map((o) => o.id)
+  const adminOrgIds = adminOrganisationIds(principal)
   const adminLevels = principal.adminOrganisations.map((o) => toDbLevel(o.level))
   return Prisma.sql`
         with cand as (

@@ -1,33 +1,9 @@
-// What the Machtigingen routers share: their paths, the page locals of the Beheer section, and the
+// What the Machtigingen routers share: the page locals of the Beheer section, and the
 // small parsing helpers of their handlers.
-import type { Request } from 'express'
+import type { Request, Response } from 'express'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
-import { paths } from '../../paths.ts'
+import { links, paths } from '../../paths.ts'
 import { isUuid } from './schemas.ts'
-
-export const BASE = paths.beheer.mandates
-export const mandatePaths = {
-  list: BASE,
-  wizard: `${BASE}/nieuw`,
-  organisation: `${BASE}/nieuw/organisatie`,
-  user: `${BASE}/nieuw/gebruiker`,
-  level: `${BASE}/nieuw/niveau`,
-  services: `${BASE}/nieuw/diensten`,
-  term: `${BASE}/nieuw/termijn`,
-  confirm: `${BASE}/nieuw/bevestigen`,
-  result: `${BASE}/nieuw/resultaat`,
-  bulkRenew: `${BASE}/verlengen`,
-  bulkRenewResult: `${BASE}/verlengen/resultaat`,
-  revoke: (id: string) => `${BASE}/${id}/intrekken`,
-  renew: (id: string) => `${BASE}/${id}/verlengen`,
-  activate: (id: string) => `${BASE}/${id}/activeren`,
-  newMeans: `${paths.beheer.users}/toevoegen`,
-}
-
-export function query(params: Record<string, string>): string {
-  const s = new URLSearchParams(params).toString()
-  return s ? `?${s}` : ''
-}
 
 /** A route id that is not a uuid does not exist (404, never a 500). */
 export function idParam(req: Request): string {
@@ -41,8 +17,15 @@ export function beheer(req: Request, title: string, crumbs: { label: string; hre
     title,
     section: 'beheer',
     subsection: 'mandates',
-    breadcrumbs: [{ label: req.t('common:nav.beheer'), href: paths.beheer.root }, { label: req.t('common:nav.mandates'), href: BASE }, ...crumbs],
+    breadcrumbs: [{ label: req.t('common:nav.beheer'), href: paths.beheer.root }, { label: req.t('common:nav.mandates'), href: links.mandates() }, ...crumbs],
   }
+}
+
+/** A result page kept in the session (Post/Redirect/Get); without one, back to the list. */
+export function renderStoredResult(req: Request, res: Response, result: unknown, view: string, titleKey: string) {
+  if (!result) return res.redirect(303, links.mandates())
+  const title = req.t(titleKey)
+  res.render(view, { ...beheer(req, title, [{ label: title }]), result })
 }
 
 /** The refusal a handler shows next to the form; anything else is not a refusal and goes on up. */

@@ -1,18 +1,13 @@
 // Beheer → Machtigingen: the list, the "Nieuwe Machtigingen Aanvragen" wizard (server-side steps,
 // state in the session), revoke, renew (one or many) and activate. Handlers parse and render only;
 // each part is its own router.
-import { Router } from 'express'
+import type { Router } from 'express'
+import { combineRouters } from '../../web/routers.ts'
 import type { Services } from '../../services.ts'
 import { lifecycleRoutes } from './lifecycleRoutes.ts'
 import { listRoutes } from './listRoutes.ts'
 import { wizardRoutes } from './wizardRoutes.ts'
 
-export { mandatePaths } from './routeHelpers.ts'
-
 export function mandateRoutes(services: Services): Router {
-  const router = Router()
-  router.use(listRoutes(services))
-  router.use(wizardRoutes(services))
-  router.use(lifecycleRoutes(services))
-  return router
+  return combineRouters(listRoutes(services), wizardRoutes(services), lifecycleRoutes(services))
 }

@@ -1,6 +1,5 @@
 // Input of the Machtigingen pages: query strings and form posts. Messages are catalogue keys.
 import { z } from 'zod'
-import type { Level } from '../../generated/prisma/client.ts'
 import { LEVEL_VALUES } from '../../domain/levels.ts'
 import { MANDATE_STATUSES } from '../../domain/statuses.ts'
 import type { Cursor, ListFilter, ScopeItem } from './model.ts'
@@ -36,7 +35,7 @@ export function filterFromQuery(q: ListQuery): ListFilter {
     organisationId: q.organisatie,
     user: q.gebruiker,
     scope: q.dienst?.toLowerCase(),
-    level: q.niveau as Level | undefined,
+    level: q.niveau,
     status: q.status,
     inactive: q.inactief === '1',
     sort: q.sorteer === 'einddatum-aflopend' ? 'end-desc' : 'end',
@@ -92,7 +91,7 @@ export function scopeItemFrom(choice: string | undefined): ScopeItem | null {
   if (choice === 'all') return { scope: 'all' }
   const match = /^(provider|service):([0-9a-f-]{36})$/i.exec(choice)
   if (!match || !isUuid(match[2])) return null
-  return match[1] === 'provider' ? { scope: 'provider', providerId: match[2]!.toLowerCase() } : { scope: 'service', serviceId: match[2]!.toLowerCase() }
+  return match[1] === 'provider' ? { scope: 'provider', providerId: match[2].toLowerCase() } : { scope: 'service', serviceId: match[2].toLowerCase() }
 }
 
 export const termStepSchema = z.object({

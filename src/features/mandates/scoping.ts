@@ -7,6 +7,7 @@ import { toDbLevel } from '../../domain/levels.ts'
 import { LIVE_MANDATE_STATUSES, MANDATE_STATUSES } from '../../domain/statuses.ts'
 import type { AdminOrganisation, Principal } from '../../shared/principal.ts'
 import { userMatches } from '../../shared/userSearch.ts'
+import { adminOrganisationIds } from '../../policy/access.ts'
 import type { ListFilter } from './model.ts'
 
 /** The admin organisation, or 404 (rule 7). */
@@ -14,10 +15,6 @@ export function adminOrganisation(principal: Principal, organisationId: string):
   const org = principal.adminOrganisations.find((o) => o.id === organisationId)
   if (!org) throw new NotFoundError()
   return org
-}
-
-export function adminOrganisationIds(principal: Principal): string[] {
-  return principal.adminOrganisations.map((o) => o.id)
 }
 
 /** The principal of a state-changing call; without one, nothing exists (404). */

@@ -1,7 +1,7 @@
 // What the Machtigingen pages keep in the session between form posts (works without JavaScript).
 import 'express-session'
 import type { Level } from '../../generated/prisma/client.ts'
-import type { ScopeItem } from './model.ts'
+import type { RenewOutcome, ScopeItem } from './model.ts'
 
 export type MandateWizard = {
   organisationId?: string
@@ -13,17 +13,8 @@ export type MandateWizard = {
   linkRequestCreated?: boolean
 }
 
-export type StoredRenewOutcome = {
-  id: string
-  userName: string
-  organisationName: string
-  scope: 'all' | 'provider' | 'service'
-  serviceName: string | null
-  providerName: string | null
-  oldUntil: string
-  newUntil: string | null
-  refusal: string | null
-}
+/** A RenewOutcome as the session keeps it (JSON): its dates as ISO dates. */
+export type StoredRenewOutcome = Omit<RenewOutcome, 'oldUntil' | 'newUntil' | 'refusal'> & { oldUntil: string; newUntil: string | null; refusal: string | null }
 
 export type StoredGrantResult = {
   organisationName: string

@@ -4,13 +4,14 @@ import { Router, type Request, type Response } from 'express'
 import { actorFrom } from '../../shared/actor.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { flash } from '../../web/flash.ts'
-import { allow } from '../../policy/access.ts'
+import { adminOrganisationIds, allow, assertAdministers } from '../../policy/access.ts'
+import { links, paths } from '../../paths.ts'
 import { isoDate } from '../../domain/dates.ts'
 import { levelRank, type Level } from '../../domain/levels.ts'
 import { TERMS } from '../../domain/terms.ts'
 import { principal } from '../../web/principal.ts'
-import { fromFieldMessages, keepValues, parseForm, ruleErrors } from '../../web/forms.ts'
-import { BASE, beheer, mandatePaths, query, ruleFailure } from './routeHelpers.ts'
+import { formText, fromFieldMessages, keepValues, parseForm, ruleErrors } from '../../web/forms.ts'
+import { renderStoredResult, ruleFailure } from './routeHelpers.ts'
 import { isUuid, levelStepSchema, organisationStepSchema, scopeItemFrom, servicesStepSchema, termStepSchema, userStepSchema } from './schemas.ts'
 import type { MandateWizard } from './session.ts'
 import type { MandateWizardService } from './wizardService.ts'
@@ -22,11 +23,11 @@ type Extra = Record<string, unknown>
 function startWizard(req: Request, res: Response) {
   req.session.mandateWizard = { items: [] }
   const org = typeof req.query.organisatie === 'string' ? req.query.organisatie : ''
-  if (org && principal(req).adminOrganisations.some((o) => o.id === org)) {
+  if (org && adminOrganisationIds(principal(req)).includes(org)) {
     req.session.mandateWizard.organisationId = org
-    return res.redirect(303, mandatePaths.user)
+    return res.redirect(303, links.mandateWizardUser())
   }
-  res.redirect(303, mandatePaths.organisation)
+  res.redirect(303, links.mandateWizardOrganisation())
 }
 
 // Step 1: organisation
@@ -45,10 +46,11 @@ function postOrganisation(req: Request, res: Response) {
   const parsed = parseForm(organisationStepSchema, req.body, req.t)
   if (!parsed.ok) return renderOrganisation(req, res, 400, { errors: parsed.errors, values: parsed.values })
   const id = parsed.data.organisationId
-  if (!isUuid(id) || !principal(req).adminOrganisations.some((o) => o.id === id)) throw new NotFoundError()
+  if (!isUuid(id)) throw new NotFoundError()
+  assertAdministers(principal(req), id)
   const w = wizardOf(req)
   if (w.organisationId !== id) req.session.mandateWizard = { items: [], organisationId: id }
-  res.redirect(303, mandatePaths.user)
+  res.redirect(303, links.mandateWizardUser())
 }
 
 // Step 2: user ("Toon niet gekoppelde gebruikers")
@@ -82,7 +84,7 @@ async function postUser(service: Service, req: Request, res: Response) {
   w.userId = userId
   w.linkRequestCreated = result.linkRequestCreated || (w.linkRequestCreated && w.userId === userId)
   if (result.linkRequestCreated) flash(req, 'info', req.t('mandates:wizard.user.linkRequestSent'))
-  res.redirect(303, mandatePaths.level)
+  res.redirect(303, links.mandateWizardLevel())
 }
 
 // Step 3: level (rules 1 and 2)
@@ -107,15 +109,14 @@ async function postLevel(service: Service, req: Request, res: Response) {
     return renderLevel(service, req, res, 422, { errors, values: keepValues(req.body) })
   }
   w.level = parsed.data.level
-  res.redirect(303, mandatePaths.services)
+  res.redirect(303, links.mandateWizardServices())
 }
 
 // Step 4: services (search, "alle", "Machtiging toevoegen" adds to the list on the page)
 
 async function renderServices(service: Service, req: Request, res: Response, status = 200, extra: Extra = {}) {
   const w = wizardOf(req)
-  const search =
-    typeof req.query.zoek === 'string' ? req.query.zoek.slice(0, 100) : typeof req.body?.zoek === 'string' ? String(req.body.zoek).slice(0, 100) : ''
+  const search = typeof req.query.zoek === 'string' ? req.query.zoek.slice(0, 100) : formText(req.body, 'zoek').slice(0, 100)
   const [results, added] = await Promise.all([service.searchCatalogue(search), service.describeScopes(w.items).catch(() => [])])
   res.status(status).render('pages/mandates/wizard-services', {
     ...wizardLocals(req, 'services'),
@@ -165,7 +166,7 @@ async function postServices(service: Service, req: Request, res: Response) {
   const parsed = parseForm(servicesStepSchema, req.body, req.t)
   if (!parsed.ok) return renderServices(service, req, res, 400, { errors: parsed.errors })
   const search = parsed.data.zoek ?? ''
-  const back = mandatePaths.services + query(search ? { zoek: search } : {})
+  const back = links.mandateWizardServices({ zoek: search })
   if (parsed.data.action === 'remove' || parsed.data.remove !== undefined) {
     w.items = w.items.filter((_, index) => String(index) !== parsed.data.remove)
     return res.redirect(303, back)
@@ -174,7 +175,7 @@ async function postServices(service: Service, req: Request, res: Response) {
   if (w.items.length === 0) {
     return renderServices(service, req, res, 422, { errors: fromFieldMessages({ choice: req.t('mandates:errors.noServices') }) })
   }
-  res.redirect(303, mandatePaths.term)
+  res.redirect(303, links.mandateWizardTerm())
 }
 
 // Step 5: term and optional branch (rules 4 and 6)
@@ -208,7 +209,7 @@ async function postTerm(service: Service, req: Request, res: Response) {
   }
   w.termYears = parsed.data.termYears
   w.branchId = branchId || null
-  res.redirect(303, mandatePaths.confirm)
+  res.redirect(303, links.mandateWizardConfirm())
 }
 
 // Step 6: confirm, then the result
@@ -256,7 +257,7 @@ async function postConfirm(service: Service, req: Request, res: Response) {
     }
     req.session.mandateWizard = { items: [] }
     flash(req, 'success', req.t('mandates:wizard.result.flash', { count: result.mandates.length }))
-    res.redirect(303, mandatePaths.result)
+    res.redirect(303, links.mandateWizardResult())
   } catch (error) {
     const v = ruleFailure(error)
     await renderConfirm(service, req, res, 422, { errors: ruleErrors({ ...v, field: undefined }, req.t) })
@@ -264,13 +265,7 @@ async function postConfirm(service: Service, req: Request, res: Response) {
 }
 
 function showResult(req: Request, res: Response) {
-  const result = req.session.mandateGrantResult
-  if (!result) return res.redirect(303, BASE)
-  res.render('pages/mandates/wizard-result', {
-    ...beheer(req, req.t('mandates:wizard.result.title'), [{ label: req.t('mandates:wizard.result.title') }]),
-    result,
-    paths: mandatePaths,
-  })
+  renderStoredResult(req, res, req.session.mandateGrantResult, 'pages/mandates/wizard-result', 'mandates:wizard.result.title')
 }
 
 /** A step's page, for a visitor who has done the steps before it. */
@@ -283,19 +278,19 @@ function stepPage(step: Step, service: Service, render: (service: Service, req: 
 
 export function wizardRoutes({ mandateWizardService: service }: { mandateWizardService: MandateWizardService }): Router {
   const router = Router()
-  router.get(mandatePaths.wizard, allow('admin'), startWizard)
-  router.get(mandatePaths.organisation, allow('admin'), (req, res) => renderOrganisation(req, res))
-  router.post(mandatePaths.organisation, allow('admin'), postOrganisation)
-  router.get(mandatePaths.user, allow('admin'), stepPage('user', service, renderUser))
-  router.post(mandatePaths.user, allow('admin'), (req, res) => postUser(service, req, res))
-  router.get(mandatePaths.level, allow('admin'), stepPage('level', service, renderLevel))
-  router.post(mandatePaths.level, allow('admin'), (req, res) => postLevel(service, req, res))
-  router.get(mandatePaths.services, allow('admin'), stepPage('services', service, renderServices))
-  router.post(mandatePaths.services, allow('admin'), (req, res) => postServices(service, req, res))
-  router.get(mandatePaths.term, allow('admin'), stepPage('term', service, renderTerm))
-  router.post(mandatePaths.term, allow('admin'), (req, res) => postTerm(service, req, res))
-  router.get(mandatePaths.confirm, allow('admin'), stepPage('confirm', service, renderConfirm))
-  router.post(mandatePaths.confirm, allow('admin'), (req, res) => postConfirm(service, req, res))
-  router.get(mandatePaths.result, allow('admin'), showResult)
+  router.get(paths.mandates.wizard, allow('admin'), startWizard)
+  router.get(paths.mandates.wizardOrganisation, allow('admin'), (req, res) => renderOrganisation(req, res))
+  router.post(paths.mandates.wizardOrganisation, allow('admin'), postOrganisation)
+  router.get(paths.mandates.wizardUser, allow('admin'), stepPage('user', service, renderUser))
+  router.post(paths.mandates.wizardUser, allow('admin'), (req, res) => postUser(service, req, res))
+  router.get(paths.mandates.wizardLevel, allow('admin'), stepPage('level', service, renderLevel))
+  router.post(paths.mandates.wizardLevel, allow('admin'), (req, res) => postLevel(service, req, res))
+  router.get(paths.mandates.wizardServices, allow('admin'), stepPage('services', service, renderServices))
+  router.post(paths.mandates.wizardServices, allow('admin'), (req, res) => postServices(service, req, res))
+  router.get(paths.mandates.wizardTerm, allow('admin'), stepPage('term', service, renderTerm))
+  router.post(paths.mandates.wizardTerm, allow('admin'), (req, res) => postTerm(service, req, res))
+  router.get(paths.mandates.wizardConfirm, allow('admin'), stepPage('confirm', service, renderConfirm))
+  router.post(paths.mandates.wizardConfirm, allow('admin'), (req, res) => postConfirm(service, req, res))
+  router.get(paths.mandates.wizardResult, allow('admin'), showResult)
   return router
 }

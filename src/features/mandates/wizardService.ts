@@ -12,11 +12,13 @@ import { assertLevelCoversService, assertMeansCoversLevel, assertWithinAdminLeve
 import { LINK_REQUEST_MONTHS, addYearsClamped, isTerm } from '../../domain/terms.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit, recordAuditMany } from '../../shared/audit.ts'
-import { queueMail } from '../../shared/outbox.ts'
+import { queueMailToPerson } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { escapeLike } from '../../shared/userSearch.ts'
+import { links } from '../../paths.ts'
+import { adminOrganisationIds } from '../../policy/access.ts'
 import { scopeKeyOf, type GrantInput, type ScopeItem } from './model.ts'
-import { actingPrincipal, adminOrganisation, adminOrganisationIds, isUniqueViolation } from './scoping.ts'
+import { actingPrincipal, adminOrganisation, isUniqueViolation } from './scoping.ts'
 
 /** A chosen scope with its names, its required level (rule 5) and whether it refuses a branch (rule 6). */
 export type DescribedScope = {
@@ -47,15 +49,7 @@ export class MandateWizardService {
     const others = adminOrganisationIds(principal).filter((id) => id !== organisationId)
     const users = await this.db.user.findMany({
       where: includeUnlinked ? { links: { some: { organisationId: { in: [organisationId, ...others] } } } } : { links: { some: { organisationId } } },
-      select: {
-        id: true,
-        firstName: true,
-        lastNamePrefix: true,
-        lastName: true,
-        email: true,
-        links: { where: { organisationId }, select: { id: true } },
-        linkRequests: { where: { organisationId, status: 'pending', expiresAt: { gt: new Date() } }, select: { id: true } },
-      },
+      select: candidateSelect(organisationId, new Date()),
       orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }],
       take: 1000,
     })
@@ -75,17 +69,7 @@ export class MandateWizardService {
   private async holderStatus(db: PrismaClient | Tx, principal: Principal, organisationId: string, userId: string, now: Date) {
     const user = await db.user.findFirst({
       where: { id: userId, links: { some: { organisationId: { in: adminOrganisationIds(principal) } } } },
-      select: {
-        id: true,
-        firstName: true,
-        lastNamePrefix: true,
-        lastName: true,
-        email: true,
-        locale: true,
-        links: { where: { organisationId }, select: { id: true } },
-        linkRequests: { where: { organisationId, status: 'pending', expiresAt: { gt: now } }, select: { id: true } },
-        means: { where: { status: 'active' }, select: { level: true } },
-      },
+      select: { ...candidateSelect(organisationId, now), locale: true, means: { where: { status: 'active' }, select: { level: true } } },
     })
     if (!user) throw new NotFoundError()
     const meansLevel = highestLevel(user.means.map((m) => m.level))
@@ -110,17 +94,14 @@ export class MandateWizardService {
         subjectId: request.id,
         after: { userId, organisationId, status: 'pending', expiresAt },
       })
-      await queueMail(tx, {
+      await queueMailToPerson(tx, holder.user, {
         idempotencyKey: `link-request:${request.id}`,
-        to: holder.user.email,
         template: 'link-request',
-        locale: holder.user.locale,
         data: {
           linkRequestId: request.id,
-          name: personName(holder.user),
           organisationName: org.name,
           requestedByName: principal.name,
-          requestPath: '/mijn-gegevens',
+          requestPath: links.mine(),
           expiresAt: isoDate(expiresAt),
         },
       })
@@ -312,15 +293,25 @@ export class MandateWizardService {
   }
 }
 
+/** A user as the wizard shows one: the name, the address, the link to the organisation and an open link request there. */
+function candidateSelect(organisationId: string, now: Date) {
+  return {
+    id: true,
+    firstName: true,
+    lastNamePrefix: true,
+    lastName: true,
+    email: true,
+    links: { where: { organisationId }, select: { id: true } },
+    linkRequests: { where: { organisationId, status: 'pending', expiresAt: { gt: now } }, select: { id: true } },
+  } as const satisfies Prisma.UserSelect
+}
+
 /** The holder's one mail about the mandates just granted ("mandates-granted"). */
 async function queueGrantMail(tx: Tx, checked: CheckedGrant, input: GrantInput, created: { id: string }[], validUntil: Date): Promise<void> {
-  await queueMail(tx, {
+  await queueMailToPerson(tx, checked.holder.user, {
     idempotencyKey: `mandates-granted:${created.map((m) => m.id).sort()[0]}`,
-    to: checked.holder.user.email,
     template: 'mandates-granted',
-    locale: checked.holder.user.locale,
     data: {
-      name: personName(checked.holder.user),
       organisationName: checked.org.name,
       pending: checked.status === 'pending',
       mandates: checked.scopes.map((s) => ({

@@ -1,19 +1,20 @@
 // The steps of "Nieuwe Machtigingen Aanvragen": their order, their pages, and the guard that sends
 // a visitor back to the first step whose input is missing. The wizard's state lives in the session.
 import type { Request, Response } from 'express'
-import { BASE, beheer, mandatePaths } from './routeHelpers.ts'
+import { links, paths } from '../../paths.ts'
+import { beheer } from './routeHelpers.ts'
 import type { MandateWizard } from './session.ts'
 
 export const STEPS = ['organisation', 'user', 'level', 'services', 'term', 'confirm'] as const
 export type Step = (typeof STEPS)[number]
 
 const stepPath: Record<Step, string> = {
-  organisation: mandatePaths.organisation,
-  user: mandatePaths.user,
-  level: mandatePaths.level,
-  services: mandatePaths.services,
-  term: mandatePaths.term,
-  confirm: mandatePaths.confirm,
+  organisation: paths.mandates.wizardOrganisation,
+  user: paths.mandates.wizardUser,
+  level: paths.mandates.wizardLevel,
+  services: paths.mandates.wizardServices,
+  term: paths.mandates.wizardTerm,
+  confirm: paths.mandates.wizardConfirm,
 }
 
 export const wizardOf = (req: Request): MandateWizard => (req.session.mandateWizard ??= { items: [] })
@@ -49,12 +50,11 @@ export function guard(req: Request, res: Response, step: Step): MandateWizard | 
 export function wizardLocals(req: Request, step: Step) {
   return {
     ...beheer(req, req.t(`mandates:wizard.${step}.title`), [
-      { label: req.t('mandates:wizard.title'), href: mandatePaths.wizard },
+      { label: req.t('mandates:wizard.title'), href: links.mandateWizard() },
       { label: req.t(`mandates:wizard.${step}.title`) },
     ]),
     stepNumber: STEPS.indexOf(step) + 1,
     stepCount: STEPS.length,
-    paths: mandatePaths,
-    backHref: step === 'organisation' ? BASE : stepPath[STEPS[STEPS.indexOf(step) - 1]!],
+    backHref: step === 'organisation' ? links.mandates() : stepPath[STEPS[STEPS.indexOf(step) - 1]!],
   }
 }

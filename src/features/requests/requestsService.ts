@@ -1,7 +1,6 @@
 // Verzoeken: an admin asks an existing user (by e-mail address) to be linked to one of his
 // organisations; the user accepts or rejects in the portal; a request lapses after 3 months (rule 8).
 import type { LinkRequestStatus, PrismaClient } from '../../generated/prisma/client.ts'
-import type { Config } from '../../config.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { addMonths, isoDate } from '../../domain/dates.ts'
 import { links } from '../../paths.ts'
@@ -9,7 +8,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
-import { queueMail } from '../../shared/outbox.ts'
+import { queueMailToPerson } from '../../shared/outbox.ts'
 import { levelsAtOrBelow } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
 import { EMAIL_PATTERN } from '../../domain/contact.ts'
@@ -33,7 +32,6 @@ export function shownStatus(request: { status: LinkRequestStatus; expiresAt: Dat
 export class RequestsService {
   constructor(
     private readonly db: PrismaClient,
-    private readonly config: Config,
     /** The app's rate limits (src/features/security/rateLimits.ts, passed in by src/services.ts). */
     private readonly limiter?: AttemptLimiter,
   ) {}
@@ -108,13 +106,10 @@ export class RequestsService {
         after: { email, organisationId: organisation.id, expiresAt },
       })
       if (user) {
-        await queueMail(tx, {
+        await queueMailToPerson(tx, user, {
           idempotencyKey: `link-request:${request.id}`,
-          to: user.email,
           template: 'link-request',
-          locale: user.locale,
           data: {
-            name: personName(user),
             organisationName: organisation.name,
             requestedByName: principal.name,
             expiresAt: isoDate(expiresAt),

@@ -5,7 +5,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto'
 import type { PrismaClient } from '../../generated/prisma/client.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
-import { queueMail } from '../../shared/outbox.ts'
+import { queueMailToPerson } from '../../shared/outbox.ts'
 import { hashPassword } from '../../shared/passwords.ts'
 import { links } from '../../paths.ts'
 
@@ -32,10 +32,7 @@ function normaliseRecoveryCode(code: string): string {
 }
 
 export class SecurityService {
-  constructor(
-    private readonly db: PrismaClient,
-    private readonly baseUrl: string,
-  ) {}
+  constructor(private readonly db: PrismaClient) {}
 
   /** Saves the confirmed secret and makes fresh recovery codes; returns them (shown once). */
   async completeEnrolment(userId: string, secret: string, actor: Actor, usedStep: number | null = null): Promise<string[] | null> {
@@ -106,13 +103,10 @@ export class SecurityService {
         data: { purpose: RESET_PURPOSE, tokenHash: sha256(token), subject: { userId: user.id }, expiresAt },
       })
       await recordAudit(tx, actor, { action: 'password_reset_requested', subjectType: 'user', subjectId: user.id })
-      await queueMail(tx, {
+      await queueMailToPerson(tx, user, {
         idempotencyKey: `password-reset:${row.id}`,
-        to: user.email,
         template: 'password-reset',
-        locale: user.locale,
         data: {
-          name: [user.firstName, user.lastNamePrefix, user.lastName].filter(Boolean).join(' '),
           resetPath: links.resetPassword(token),
           expiresInMinutes: RESET_TOKEN_MINUTES,
         },

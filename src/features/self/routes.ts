@@ -5,7 +5,7 @@ import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { principal } from '../../web/principal.ts'
 import type { Services } from '../../services.ts'
-import { ruleErrors } from '../../web/forms.ts'
+import { formText, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { personName } from '../../domain/names.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
@@ -30,7 +30,7 @@ export function selfRoutes({ selfService, requestsService }: Services): Router {
   router.get(paths.mine, allow('user'), (req, res) => render(req, res, 200))
 
   router.post(paths.mineMobile, allow('user'), async (req, res) => {
-    const mobile = String(req.body?.mobile ?? '')
+    const mobile = formText(req.body, 'mobile')
     try {
       await selfService.changeMobile(principal(req), actorFrom(req), mobile)
       flash(req, 'success', req.t('self:mobile.done'))
@@ -42,7 +42,7 @@ export function selfRoutes({ selfService, requestsService }: Services): Router {
   })
 
   router.post(paths.mineEmail, allow('user'), async (req, res) => {
-    const email = String(req.body?.email ?? '').slice(0, 300)
+    const email = formText(req.body, 'email').slice(0, 300)
     try {
       await selfService.requestEmailChange(principal(req), actorFrom(req), email)
       flash(req, 'success', req.t('self:email.sent', { email: email.trim() }))

@@ -1,7 +1,6 @@
 // Mijn gegevens: every user's own means and mandates, contact details, and the e-mail change
 // confirmed through a single-use link sent to the new address.
 import type { PrismaClient } from '../../generated/prisma/client.ts'
-import type { Config } from '../../config.ts'
 import { RuleViolation } from '../../errors.ts'
 import { addDays, isoDate } from '../../domain/dates.ts'
 import { links } from '../../paths.ts'
@@ -16,10 +15,7 @@ import { EMAIL_PATTERN, normaliseMobile } from '../../domain/contact.ts'
 export const EMAIL_CHANGE_DAYS = 2
 
 export class SelfService {
-  constructor(
-    private readonly db: PrismaClient,
-    private readonly config: Config,
-  ) {}
+  constructor(private readonly db: PrismaClient) {}
 
   async profile(principal: Principal) {
     const [user, means, mandates] = await Promise.all([

@@ -168,7 +168,7 @@ export function readCsv(buffer: Uint8Array): { line: number; values: RawRow }[] 
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) >= (firstLine.match(/,/g)?.length ?? 0) ? ';' : ','
   let records: string[][]
   try {
-    records = parse(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, trim: true }) as string[][]
+    records = parse(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, trim: true })
   } catch (error) {
     throw new CsvFileError('users:import.errors.csvUnreadable', { detail: (error as Error).message.slice(0, 200) })
   }

@@ -5,6 +5,7 @@ import type { Config } from '../../config.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
+import { applicationEntry } from '../../shared/workflows/applicationStatus.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds, assertAdministers } from '../../policy/access.ts'
 import { proceed } from '../../shared/workflows/applications.ts'
@@ -201,13 +202,8 @@ export class UsersService {
           signatures: { create: { signerType: 'admin', adminUserId: principal.id } },
         },
       })
-      await recordAudit(tx, actor, {
-        action: 'application.created',
-        organisationId: organisation.id,
-        subjectType: 'application',
-        subjectId: app.id,
-        after: { type: 'upgrade', userId: user.id, fromLevel: means.level, level: input.level, signedBy: principal.id },
-      })
+      const after = { type: 'upgrade', userId: user.id, fromLevel: means.level, level: input.level, signedBy: principal.id }
+      await recordAudit(tx, actor, applicationEntry(app, 'application.created', { after }))
       return proceed(tx, app.id, actor, this.config.baseUrl)
     })
   }

@@ -1,6 +1,5 @@
 // Single-use, expiring e-mail links: the database keeps only the SHA-256 hash of a random token.
 import { createHash, randomBytes } from 'node:crypto'
-import type { Prisma } from '../../generated/prisma/client.ts'
 import type { Tx } from '../../db/tx.ts'
 
 export type TokenPurpose = 'sign-application' | 'email-change'
@@ -11,7 +10,7 @@ export function hashToken(raw: string): string {
 
 export async function createActionToken(tx: Tx, purpose: TokenPurpose, subject: Record<string, string>, expiresAt: Date): Promise<string> {
   const raw = randomBytes(32).toString('base64url')
-  await tx.actionToken.create({ data: { purpose, tokenHash: hashToken(raw), subject: subject as Prisma.InputJsonValue, expiresAt } })
+  await tx.actionToken.create({ data: { purpose, tokenHash: hashToken(raw), subject: subject, expiresAt } })
   return raw
 }
 

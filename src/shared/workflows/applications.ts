@@ -1,16 +1,17 @@
 // What happens to an application after a signature or an identity check: the rules 3, 10 and 11
 // live here, once, for every feature that creates or signs applications.
-import type { Authority, Level } from '../../generated/prisma/client.ts'
+import type { Level, Prisma } from '../../generated/prisma/client.ts'
 import { RuleViolation } from '../../errors.ts'
 import { addDays, addYears, isoDate, todayUtc } from '../../domain/dates.ts'
 import type { Actor } from '../actor.ts'
 import { recordAudit } from '../audit.ts'
 import type { Tx } from '../../db/tx.ts'
-import { queueMail, queueMails } from '../outbox.ts'
+import { queueMailToPerson, queueMails } from '../outbox.ts'
 import { createActionToken } from './actionTokens.ts'
 import { levelAtLeast, needsIdentityCheck } from '../../domain/levels.ts'
 import { carryOutRenewalApplication } from './renewals.ts'
 import { carryAdminMandatesWithMeans } from './adminMandates.ts'
+import { applicationEntry, markIssued, moveApplication } from './applicationStatus.ts'
 import { LIVE_MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { personName } from '../../domain/names.ts'
 import { representativesSuffice } from '../../domain/rules.ts'
@@ -36,15 +37,7 @@ export async function afterSignature(tx: Tx, applicationId: string, actor: Actor
 export async function proceed(tx: Tx, applicationId: string, actor: Actor, baseUrl: string): Promise<string> {
   const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId } })
   if ((app.type === 'new_means' || app.type === 'upgrade') && app.level && needsIdentityCheck(app.level)) {
-    await tx.application.update({ where: { id: app.id }, data: { status: 'awaiting_identity_check' } })
-    await recordAudit(tx, actor, {
-      action: 'application.awaiting_identity_check',
-      organisationId: app.organisationId,
-      subjectType: 'application',
-      subjectId: app.id,
-      before: { status: app.status },
-      after: { status: 'awaiting_identity_check' },
-    })
+    await moveApplication(tx, actor, app, 'awaiting_identity_check')
     return 'awaiting_identity_check'
   }
   if (app.type === 'new_means' || app.type === 'upgrade' || app.type === 'admin_appointment') {
@@ -55,20 +48,15 @@ export async function proceed(tx: Tx, applicationId: string, actor: Actor, baseU
     await carryOutRenewalApplication(tx, applicationId, actor)
     return 'issued'
   }
-  await tx.application.update({ where: { id: app.id }, data: { status: 'signed' } })
-  await recordAudit(tx, actor, {
-    action: 'application.signed',
-    organisationId: app.organisationId,
-    subjectType: 'application',
-    subjectId: app.id,
-    before: { status: app.status },
-    after: { status: 'signed' },
-  })
+  await moveApplication(tx, actor, app, 'signed')
   return 'signed'
 }
 
+type IssuedApplication = Prisma.ApplicationGetPayload<{ include: { items: true; subjectUser: true; organisation: true } }>
+type Subject = NonNullable<IssuedApplication['subjectUser']>
+
 /** Issues an application: new means become active, an upgrade raises the level, an admin appointment creates the admin mandate. */
-export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl: string, now = new Date()): Promise<void> {
+export async function issue(tx: Tx, applicationId: string, actor: Actor, _baseUrl: string, now = new Date()): Promise<void> {
   const app = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },
     include: { items: true, subjectUser: true, organisation: true },
@@ -76,75 +64,14 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
   const user = app.subjectUser
   if (!user || !app.level) throw new RuleViolation('applications:errors.incomplete')
   const today = todayUtc(now)
-  const item = (app.items[0]?.details ?? {}) as MeansItem
-  let validUntil: Date
-  if (app.type === 'admin_appointment') {
-    // Rule 3: an admin mandate needs an active means at the same level; it ends with that means.
-    const means = await tx.means.findFirst({ where: { userId: user.id, status: 'active', level: app.level }, orderBy: { validUntil: 'desc' } })
-    if (!means || means.validUntil <= today) throw new RuleViolation('applications:errors.adminLevelMismatch')
-    validUntil = means.validUntil
-    const existing = await tx.mandate.findFirst({
-      where: { userId: user.id, organisationId: app.organisationId, kind: 'admin', scope: 'all', status: { in: [...LIVE_MANDATE_STATUSES] } },
-    })
-    if (existing) {
-      await tx.mandate.update({ where: { id: existing.id }, data: { level: app.level, validUntil, status: 'active' } })
-    } else {
-      await tx.mandate.create({
-        data: {
-          kind: 'admin',
-          userId: user.id,
-          organisationId: app.organisationId,
-          scope: 'all',
-          level: app.level,
-          validFrom: today,
-          validUntil,
-          status: 'active',
-          grantedById: app.requestedById,
-        },
-      })
-    }
-  } else {
-    const term = app.termYears ?? item.termYears ?? 1 // new means: 1, 3 or 5 years from today
-    validUntil = addYears(today, term)
-    const means = item.meansId
-      ? await tx.means.findUnique({ where: { id: item.meansId } })
-      : await tx.means.findFirst({
-          where: app.type === 'upgrade' ? { userId: user.id, status: 'active' } : { userId: user.id, status: 'requested', level: app.level },
-          orderBy: { validUntil: 'desc' },
-        })
-    if (!means || means.userId !== user.id) throw new RuleViolation('applications:errors.noMeans')
-    if (app.type === 'upgrade') {
-      if (means.status !== 'active' || levelAtLeast(means.level, app.level)) throw new RuleViolation('applications:errors.upgradeNotHigher')
-      // The level rises; the end date does not shrink, so the user's mandates stay valid.
-      // Without a new term the end date stays; with one it never shrinks nor passes 5 years (rule 4).
-      const until = app.termYears && validUntil > means.validUntil ? validUntil : means.validUntil
-      validUntil = until > addYears(today, 5) ? addYears(today, 5) : until
-      await tx.means.update({ where: { id: means.id }, data: { level: app.level, validUntil } })
-    } else {
-      await tx.means.update({ where: { id: means.id }, data: { status: 'active', validFrom: today, validUntil, issuedAt: now } })
-    }
-    // Rule 3: the holder's active admin mandates this means now carries (an upgrade raises its level
-    // and may extend it; a new means runs longer) end with it, not on an older means' end. No
-    // reactivation here: a means that had ended is renewed, not upgraded or issued anew.
-    await carryAdminMandatesWithMeans(tx, actor, means.id)
-  }
-  await tx.application.update({ where: { id: app.id }, data: { status: 'issued', decidedAt: now } })
-  await recordAudit(tx, actor, {
-    action: 'application.issued',
-    organisationId: app.organisationId,
-    subjectType: 'application',
-    subjectId: app.id,
-    before: { status: app.status },
-    after: { status: 'issued', type: app.type, level: app.level, userId: user.id, validUntil },
-  })
+  const validUntil =
+    app.type === 'admin_appointment' ? await issueAdminMandate(tx, app, user, app.level, today) : await issueMeans(tx, actor, app, user, app.level, today, now)
+  await markIssued(tx, actor, app, now, { type: app.type, level: app.level, userId: user.id, validUntil })
   if (app.type !== 'admin_appointment') {
-    await queueMail(tx, {
+    await queueMailToPerson(tx, user, {
       idempotencyKey: `means-active:${app.id}`,
-      to: user.email,
       template: 'means-active',
-      locale: user.locale,
       data: {
-        name: personName(user),
         firstName: user.firstName,
         organisationName: app.organisation.name,
         level: app.level,
@@ -154,6 +81,63 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
       },
     })
   }
+}
+
+/** Rule 3: an admin mandate needs an active means at the same level; it ends with that means. Returns its end. */
+async function issueAdminMandate(tx: Tx, app: IssuedApplication, user: Subject, level: Level, today: Date): Promise<Date> {
+  const means = await tx.means.findFirst({ where: { userId: user.id, status: 'active', level }, orderBy: { validUntil: 'desc' } })
+  if (!means || means.validUntil <= today) throw new RuleViolation('applications:errors.adminLevelMismatch')
+  const validUntil = means.validUntil
+  const existing = await tx.mandate.findFirst({
+    where: { userId: user.id, organisationId: app.organisationId, kind: 'admin', scope: 'all', status: { in: [...LIVE_MANDATE_STATUSES] } },
+  })
+  if (existing) {
+    await tx.mandate.update({ where: { id: existing.id }, data: { level, validUntil, status: 'active' } })
+  } else {
+    await tx.mandate.create({
+      data: {
+        kind: 'admin',
+        userId: user.id,
+        organisationId: app.organisationId,
+        scope: 'all',
+        level,
+        validFrom: today,
+        validUntil,
+        status: 'active',
+        grantedById: app.requestedById,
+      },
+    })
+  }
+  return validUntil
+}
+
+/** New means become active; an upgrade raises the level of the active one. Returns the means' end. */
+async function issueMeans(tx: Tx, actor: Actor, app: IssuedApplication, user: Subject, level: Level, today: Date, now: Date): Promise<Date> {
+  const item = (app.items[0]?.details ?? {}) as MeansItem
+  const term = app.termYears ?? item.termYears ?? 1 // new means: 1, 3 or 5 years from today
+  let validUntil = addYears(today, term)
+  const means = item.meansId
+    ? await tx.means.findUnique({ where: { id: item.meansId } })
+    : await tx.means.findFirst({
+        where: app.type === 'upgrade' ? { userId: user.id, status: 'active' } : { userId: user.id, status: 'requested', level },
+        orderBy: { validUntil: 'desc' },
+      })
+  if (!means || means.userId !== user.id) throw new RuleViolation('applications:errors.noMeans')
+  if (app.type === 'upgrade') {
+    if (means.status !== 'active' || levelAtLeast(means.level, level)) throw new RuleViolation('applications:errors.upgradeNotHigher')
+    // The level rises; the end date does not shrink, so the user's mandates stay valid.
+    // Without a new term the end date stays; with one it never shrinks nor passes 5 years (rule 4).
+    const until = app.termYears && validUntil > means.validUntil ? validUntil : means.validUntil
+    validUntil = until > addYears(today, 5) ? addYears(today, 5) : until
+    await tx.means.update({ where: { id: means.id }, data: { level, validUntil } })
+  } else {
+    await tx.means.update({ where: { id: means.id }, data: { status: 'active', validFrom: today, validUntil, issuedAt: now } })
+  }
+  // Rule 3: the holder's active admin mandates this means now carries (an upgrade raises its level
+  // and may extend it; a new means runs longer) end with it, not on an older means' end. No
+  // reactivation here: a means that had ended is renewed, not upgraded or issued anew.
+  await carryAdminMandatesWithMeans(tx, actor, means.id)
+  return validUntil
 }
 
 /**
@@ -198,13 +182,7 @@ export async function requestRepresentativeSignatures(
     })
   }
   await queueMails(tx, mails)
-  await recordAudit(tx, actor, {
-    action: 'application.signing_requested',
-    organisationId: app.organisationId,
-    subjectType: 'application',
-    subjectId: app.id,
-    after: { representatives: reps.map((r) => r.id) },
-  })
+  await recordAudit(tx, actor, applicationEntry(app, 'application.signing_requested', { after: { representatives: reps.map((r) => r.id) } }))
   return reps.length
 }
 

@@ -5,12 +5,13 @@ import type { Db, Tx } from '../../db/tx.ts'
 import { RuleViolation } from '../../errors.ts'
 import type { Level } from '../../generated/prisma/client.ts'
 import { isoDate, todayUtc } from '../../domain/dates.ts'
-import { personName } from '../../domain/names.ts'
+import { personName, type PersonNameParts } from '../../domain/names.ts'
 import { addYearsClamped, latestEnd, renewalBase, type Term } from '../../domain/terms.ts'
 import type { Actor } from '../actor.ts'
 import { recordAudit } from '../audit.ts'
 import { queueMail } from '../outbox.ts'
 import { carryAdminMandatesWithMeans } from './adminMandates.ts'
+import { markIssued } from './applicationStatus.ts'
 
 export type RenewalItem = {
   kind: 'mandate' | 'means'
@@ -29,45 +30,24 @@ export type RenewalItem = {
   status: string
 }
 
+type Held = { id: string; userId: string; user: PersonNameParts & { email: string; locale: string }; level: Level; validUntil: Date; status: string }
+
+/** What a mandate and a means have in common as a renewal item: the holder, the level, the end and the status. */
+function heldItem(kind: RenewalItem['kind'], m: Held) {
+  const holder = { holderId: m.userId, holderName: personName(m.user), holderEmail: m.user.email, holderLocale: m.user.locale }
+  return { kind, id: m.id, ...holder, level: m.level, validUntil: m.validUntil, status: m.status }
+}
+
 export async function loadRenewalItem(db: Db | Tx, type: 'mandate' | 'means', id: string): Promise<RenewalItem | null> {
   if (type === 'mandate') {
     const m = await db.mandate.findUnique({ where: { id }, include: { user: true, organisation: true, service: true, provider: true } })
     if (!m) return null
-    return {
-      kind: 'mandate',
-      id: m.id,
-      holderId: m.userId,
-      holderName: personName(m.user),
-      holderEmail: m.user.email,
-      holderLocale: m.user.locale,
-      organisationId: m.organisationId,
-      organisationName: m.organisation.name,
-      scope: m.scope,
-      serviceName: m.service?.name ?? null,
-      providerName: m.provider?.name ?? null,
-      level: m.level,
-      validUntil: m.validUntil,
-      status: m.status,
-    }
+    const scope = { scope: m.scope, serviceName: m.service?.name ?? null, providerName: m.provider?.name ?? null }
+    return { ...heldItem('mandate', m), organisationId: m.organisationId, organisationName: m.organisation.name, ...scope }
   }
   const m = await db.means.findUnique({ where: { id }, include: { user: true } })
   if (!m) return null
-  return {
-    kind: 'means',
-    id: m.id,
-    holderId: m.userId,
-    holderName: personName(m.user),
-    holderEmail: m.user.email,
-    holderLocale: m.user.locale,
-    organisationId: null,
-    organisationName: null,
-    scope: null,
-    serviceName: null,
-    providerName: null,
-    level: m.level,
-    validUntil: m.validUntil,
-    status: m.status,
-  }
+  return { ...heldItem('means', m), organisationId: null, organisationName: null, scope: null, serviceName: null, providerName: null }
 }
 
 export async function renewItemNow(tx: Tx, item: RenewalItem, until: Date, termYears: Term, actor: Actor, organisationId: string): Promise<Date> {
@@ -139,13 +119,5 @@ export async function carryOutRenewalApplication(tx: Tx, applicationId: string, 
   const until = addYearsClamped(renewalBase(item.validUntil, today), termYears)
   if (until > latestEnd(today)) throw new RuleViolation('renewal:errors.tooLong', undefined, { years: termYears })
   await renewItemNow(tx, item, until, termYears, actor, app.organisationId)
-  await tx.application.update({ where: { id: app.id }, data: { status: 'issued', decidedAt: now } })
-  await recordAudit(tx, actor, {
-    action: 'application.issued',
-    organisationId: app.organisationId,
-    subjectType: 'application',
-    subjectId: app.id,
-    before: { status: app.status },
-    after: { status: 'issued', type: 'renewal', validUntil: isoDate(until) },
-  })
+  await markIssued(tx, actor, app, now, { type: 'renewal', validUntil: isoDate(until) })
 }

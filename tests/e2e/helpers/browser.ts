@@ -163,7 +163,7 @@ export async function tabTo(
 ): Promise<void> {
   for (let i = 0; i < (options.max ?? 80); i++) {
     await page.keyboard.press(options.back ? 'Shift+Tab' : 'Tab')
-    const el = (await page.evaluate(FOCUSED)) as Parameters<typeof matches>[0] | null
+    const el = await page.evaluate<Parameters<typeof matches>[0] | null>(FOCUSED)
     if (el && matches(el)) return
   }
   throw new Error('tabTo: no matching element reached with the keyboard')
@@ -171,7 +171,7 @@ export async function tabTo(
 
 /** In a focused radio group, presses ArrowDown until the radio labelled `label` is focused (and so checked). */
 export async function arrowToRadio(page: Page, label: string | RegExp, max = 60): Promise<void> {
-  const labelOf = () => page.evaluate(FOCUSED_RADIO_LABEL) as Promise<string | null>
+  const labelOf = () => page.evaluate<string | null>(FOCUSED_RADIO_LABEL)
   const ok = (text: string | null) => text !== null && (typeof label === 'string' ? text === label : label.test(text))
   for (let i = 0; i < max; i++) {
     const current = await labelOf()

@@ -31,7 +31,7 @@ async function smtp(options: Parameters<typeof startSmtpServer>[0] = {}) {
 }
 
 function delivery(smtpUrl: string | undefined, options: DeliveryOptions = {}) {
-  const config = loadConfig({ NODE_ENV: 'test', BASE_URL: 'https://portaal.example.nl', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}) } as NodeJS.ProcessEnv)
+  const config = loadConfig({ NODE_ENV: 'test', BASE_URL: 'https://portaal.example.nl', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}) })
   return new MailDelivery(t.db, config, logger, { now: () => clock, timeoutMs: 3_000, ...options })
 }
 
@@ -198,7 +198,7 @@ describe('mail delivery over SMTP', () => {
 describe('mail worker on pg-boss', () => {
   it('When the worker runs and a change queues a mail, then the mail is delivered without anyone waking it, and the worker stops cleanly', async () => {
     const server = await smtp()
-    const config = loadConfig({ NODE_ENV: 'test', SMTP_URL: server.url } as NodeJS.ProcessEnv)
+    const config = loadConfig({ NODE_ENV: 'test', SMTP_URL: server.url })
     const mailDelivery = new MailDelivery(t.db, config, logger, { timeoutMs: 3_000 })
     const worker = new MailWorker(t.url, t.db, mailDelivery, logger, undefined, { pollingIntervalSeconds: 1, schedules: false })
     await worker.start()

@@ -4,7 +4,7 @@ import { networkInterfaces } from 'node:os'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queueMail } from '../../../src/shared/outbox.ts'
-import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
+import { createTestApp, type TestApp } from '../../helpers/app.ts'
 
 const mail = (n: number, to: string) => ({
   idempotencyKey: `pages:${n}`,

@@ -18,7 +18,7 @@ describe('development mailbox in production', () => {
 
 describe('mail settings in production', () => {
   it('When SMTP_URL is missing in production, then the start stops with a clear message naming it', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://portaal.example.nl', SESSION_SECRET: 'x'.repeat(40) } as NodeJS.ProcessEnv)).toThrow(
+    expect(() => loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://portaal.example.nl', SESSION_SECRET: 'x'.repeat(40) })).toThrow(
       new ConfigError('Missing setting SMTP_URL: required in production (mail cannot be delivered without it)'),
     )
   })

@@ -10,12 +10,12 @@ function fakeReads() {
     providers: [{ id: 'p1', name: 'Belastingdienst' }],
   }
   const reads: PageReads = {
-    rows: async <T>(query: { text: string }) => {
+    rows: <T>(query: { text: string }) => {
       if (query.text.includes('join service_providers')) {
         state.loads++
-        return state.services as T[]
+        return Promise.resolve(state.services as T[])
       }
-      return state.providers as T[]
+      return Promise.resolve(state.providers as T[])
     },
   }
   return { state, reads }
@@ -50,7 +50,7 @@ describe('CatalogueNamesCache', () => {
   it('When reading the catalogue fails, then the next call tries again', async () => {
     const { state, reads } = fakeReads()
     let fail = true
-    const cache = new CatalogueNamesCache({ rows: (q) => (fail ? Promise.reject(new Error('down')) : reads.rows(q)) } as PageReads)
+    const cache = new CatalogueNamesCache({ rows: (q) => (fail ? Promise.reject(new Error('down')) : reads.rows(q)) })
     await expect(cache.get(undefined, 1_000)).rejects.toThrow('down')
     fail = false
     expect((await cache.get(undefined, 1_100)).services.has('s1')).toBe(true)
