@@ -5,6 +5,7 @@
 // that is accepted and stored as typed; only the export adds the quote.
 import { stringify as stringifyStream, type Stringifier } from 'csv-stringify'
 import { stringify as stringifySync } from 'csv-stringify/sync'
+import { toText } from './format.ts'
 
 const FORMULA_START = /^[=+\-@\t\r]/
 
@@ -12,7 +13,7 @@ const FORMULA_START = /^[=+\-@\t\r]/
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return ''
   const text =
-    typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value)
+    typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : toText(value)
   return FORMULA_START.test(text) ? `'${text}` : text
 }
 

@@ -67,7 +67,7 @@ export async function postForm(agent: Agent, formPage: string, action: string, f
 
 export async function createTestApp(options: { env?: Record<string, string>; demo?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase({ demo: options.demo ?? true })
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env } as NodeJS.ProcessEnv)
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env })
   // Every test app logs into memory at level info, and close() scans it for secrets (#20).
   const log = captureLog('info')
   const services = createServices(config, database.url, { logger: log.logger, db: database.db })

@@ -25,7 +25,8 @@ const CRAFTED = [
 const quoted = (s: string) => `"${s.replaceAll('"', '""')}"`
 
 function cells(csvBody: string, delimiter: string): string[][] {
-  return parse(csvBody.replace(/^\uFEFF/, ''), { delimiter, relax_column_count: true }) as string[][]
+  const rows: string[][] = parse(csvBody.replace(/^\uFEFF/, ''), { delimiter, relax_column_count: true })
+  return rows
 }
 
 describe('CSV exports cannot carry formulas (#20)', () => {

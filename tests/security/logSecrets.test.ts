@@ -30,7 +30,7 @@ function keepSession(response: { headers: Record<string, unknown> }) {
   for (const cookie of cookies) {
     const match = /^bm\.sid=([^;]+)/.exec(cookie)
     if (!match) continue
-    keep('session cookie', match[1]!)
+    keep('session cookie', match[1])
     const raw = decodeURIComponent(match[1]!)
     const sid = /^s:([^.]+)\./.exec(raw)?.[1]
     keep('session id', sid)

@@ -71,11 +71,11 @@ async function startServer(): Promise<Running> {
   let stdout = ''
   let stderr = ''
   const waiters: Array<{ text: string; resolve: () => void }> = []
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString()
     for (const waiter of waiters.filter((w) => stdout.includes(w.text))) waiter.resolve()
   })
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

@@ -125,11 +125,11 @@ describe('retention (#20)', () => {
 
   it('When the job worker runs with a retention job, then the daily schedule exists and a job on the queue runs it', async () => {
     const logger = pino({ level: 'silent' })
-    const config = loadConfig({ NODE_ENV: 'test' } as NodeJS.ProcessEnv)
+    const config = loadConfig({ NODE_ENV: 'test' })
     let runs = 0
     const worker = new MailWorker(t.url, t.db, new MailDelivery(t.db, config, logger), logger, undefined, {
       pollingIntervalSeconds: 1,
-      retention: { run: async () => void runs++ },
+      retention: { run: () => Promise.resolve(void runs++) },
     })
     await worker.start()
     try {
