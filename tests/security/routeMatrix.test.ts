@@ -120,31 +120,39 @@ describe('route matrix', () => {
     for (const route of routes) fillPath(route, paramsFor(route.path, ids), 'ROUTE_PARAMS')
   })
 
-  it('When each role requests every GET route, then the status is what its allow(...) declares and B sees nothing of A', async () => {
-    for (const role of ROLES) {
-      const agent = agents.get(role)!
-      for (const route of routes.filter((r) => r.method === 'GET' && r.access)) {
-        const response = await agent.get(fillPath(route, paramsFor(route.path, ids), 'ROUTE_PARAMS'))
-        check(route, role, response)
+  it(
+    'When each role requests every GET route, then the status is what its allow(...) declares and B sees nothing of A',
+    async () => {
+      for (const role of ROLES) {
+        const agent = agents.get(role)!
+        for (const route of routes.filter((r) => r.method === 'GET' && r.access)) {
+          const response = await agent.get(fillPath(route, paramsFor(route.path, ids), 'ROUTE_PARAMS'))
+          check(route, role, response)
+        }
       }
-    }
-  }, MATRIX_TIMEOUT)
+    },
+    MATRIX_TIMEOUT,
+  )
 
-  it('When each role posts to every state-changing route with a valid CSRF token, then the status is what its allow(...) declares', async () => {
-    const isLogout = (r: RouteInfo) => r.path === '/uitloggen'
-    const posts = routes.filter((r) => r.method !== 'GET' && r.method !== 'HEAD' && r.access)
-    const ordered = [...posts.filter((r) => !isLogout(r)), ...posts.filter(isLogout)]
-    for (const role of ROLES) {
-      const agent = agents.get(role)!
-      for (const route of ordered) {
-        const token = await csrfToken(agent, role)
-        const response = await agent[route.method.toLowerCase() as 'post'](fillPath(route, paramsFor(route.path, ids), 'ROUTE_PARAMS'))
-          .type('form')
-          .send({ _csrf: token })
-        check(route, role, response)
+  it(
+    'When each role posts to every state-changing route with a valid CSRF token, then the status is what its allow(...) declares',
+    async () => {
+      const isLogout = (r: RouteInfo) => r.path === '/uitloggen'
+      const posts = routes.filter((r) => r.method !== 'GET' && r.method !== 'HEAD' && r.access)
+      const ordered = [...posts.filter((r) => !isLogout(r)), ...posts.filter(isLogout)]
+      for (const role of ROLES) {
+        const agent = agents.get(role)!
+        for (const route of ordered) {
+          const token = await csrfToken(agent, role)
+          const response = await agent[route.method.toLowerCase() as 'post'](fillPath(route, paramsFor(route.path, ids), 'ROUTE_PARAMS'))
+            .type('form')
+            .send({ _csrf: token })
+          check(route, role, response)
+        }
       }
-    }
-  }, MATRIX_TIMEOUT)
+    },
+    MATRIX_TIMEOUT,
+  )
 
   it("When organisation B's admin is checked for leaks, then the list of A's names is not empty", () => {
     expect(secretsOfA).toContain('Bakkerij De Vries B.V.')
