@@ -19,6 +19,7 @@ export type MailTemplate =
   | 'chain-given'
   | 'chain-revoked'
   | 'chain-renewed'
+  | 'means-changed'
 
 export type QueuedMail = {
   /** Unique per message: the same key twice is one mail (it becomes the Message-ID). */

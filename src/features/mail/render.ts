@@ -27,6 +27,7 @@ export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'chain-given',
   'chain-revoked',
   'chain-renewed',
+  'means-changed',
 ]
 
 export type RenderedMail = { subject: string; text: string; html: string }
