@@ -20,6 +20,7 @@ export type MailTemplate =
   | 'chain-revoked'
   | 'chain-renewed'
   | 'means-changed'
+  | 'mandate-status'
 
 export type QueuedMail = {
   /** Unique per message: the same key twice is one mail (it becomes the Message-ID). */

@@ -28,6 +28,7 @@ export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'chain-revoked',
   'chain-renewed',
   'means-changed',
+  'mandate-status',
 ]
 
 export type RenderedMail = { subject: string; text: string; html: string }
