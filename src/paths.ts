@@ -64,6 +64,8 @@ export const paths = {
     revoke: `${MANDATES}/:id/intrekken`,
     renew: `${MANDATES}/:id/verlengen`,
     activate: `${MANDATES}/:id/activeren`,
+    suspend: `${MANDATES}/:id/schorsen`,
+    lift: `${MANDATES}/:id/schorsing-opheffen`,
   },
   /** Beheer → Ketenmachtigingen (src/features/chains) and "Wie mag wat". */
   chains: {
@@ -145,6 +147,8 @@ export const links = {
   mandateRevoke: (id: string) => pathFor(paths.mandates.revoke, { id }),
   mandateRenew: (id: string) => pathFor(paths.mandates.renew, { id }),
   mandateActivate: (id: string) => pathFor(paths.mandates.activate, { id }),
+  mandateSuspend: (id: string) => pathFor(paths.mandates.suspend, { id }),
+  mandateLift: (id: string) => pathFor(paths.mandates.lift, { id }),
   chains: () => paths.chains.list,
   chainGive: () => paths.chains.give,
   chainRevoke: (id: string) => pathFor(paths.chains.revoke, { id }),

@@ -10,6 +10,7 @@ import type { PrismaClient } from './generated/prisma/client.ts'
 import { AuthService } from './features/auth/authService.ts'
 import { OverviewService } from './features/overview/overviewService.ts'
 import { UsersService } from './features/users/usersService.ts'
+import { MeansService } from './features/users/meansService.ts'
 import { ImportService } from './features/users/importService.ts'
 import { RequestsService } from './features/requests/requestsService.ts'
 import { SelfService } from './features/self/selfService.ts'
@@ -56,6 +57,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     auditLogService: new AuditLogService(db),
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),
+    meansService: new MeansService(db),
     importService: new ImportService(db, rateLimits),
     requestsService: new RequestsService(db, rateLimits),
     selfService: new SelfService(db),

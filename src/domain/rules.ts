@@ -30,6 +30,14 @@ export function sqlMeansCoversLevel(userId: Prisma.Sql, level: Prisma.Sql): Pris
   return Prisma.sql`exists (select 1 from means mm where mm.user_id = ${userId} and mm.status = 'active' and mm.level >= ${level})`
 }
 
+/**
+ * Rule 1 when a means ends (rules 17, 1): the same test as text, for the set-based statements built
+ * as strings (src/shared/workflows/meansEnded.ts). `userId` and `level` are SQL expressions.
+ */
+export function sqlTextMeansCoversLevel(userId: string, level: string): string {
+  return `exists (select 1 from means mm where mm.user_id = ${userId} and mm.status = 'active' and mm.level >= ${level})`
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rule 2: an admin grants, renews and reactivates only at or below the level of his own admin
 // mandate for that organisation (and only for organisations he administers: src/policy/access.ts).

@@ -19,6 +19,8 @@ export type MailTemplate =
   | 'chain-given'
   | 'chain-revoked'
   | 'chain-renewed'
+  | 'means-changed'
+  | 'mandate-status'
 
 export type QueuedMail = {
   /** Unique per message: the same key twice is one mail (it becomes the Message-ID). */

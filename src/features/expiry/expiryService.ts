@@ -12,13 +12,19 @@
 //   3. one 'expiry-digest' per organisation to each of its admins (active admin mandate), listing
 //      the items newly noticed in this scan: the organisation's mandates, and the means of users
 //      linked to it. Key `expiry-digest:<organisationId>:<adminUserId>:<today>`.
+//   Also (issue 13): suspended means and mandates expire too (rule 18: suspension does not stop the
+//   clock); rule 1 follows rule 3 for the holders of the means that ended (workflows/meansEnded.ts);
+//   means opgezegd for today end (rule 17, workflows/meansLifecycle.ts); pending verzoeken past their
+//   end become 'lapsed' and their pending mandates end (workflows/linkRequests.ts).
 // Running it twice for the same day changes nothing the second time.
 import type { Db, Tx } from '../../db/tx.ts'
 import { isoDate, todayUtc } from '../../domain/dates.ts'
 import { systemActor } from '../../shared/actor.ts'
 import { auditInsertFrom } from '../../shared/audit.ts'
 import { queueMailsFrom, wakeMailWorker } from '../../shared/outbox.ts'
-import { endAdminMandatesWithoutMeans } from '../../shared/workflows/adminMandates.ts'
+import { lapseLinkRequests } from '../../shared/workflows/linkRequests.ts'
+import { applyMeansEnded } from '../../shared/workflows/meansEnded.ts'
+import { endScheduledMeans } from '../../shared/workflows/meansLifecycle.ts'
 import { links } from '../../paths.ts'
 
 export type ExpiryScanResult = {
@@ -26,6 +32,12 @@ export type ExpiryScanResult = {
   expiredMeans: number
   /** Admin mandates ended because their holder's means at that level ended (rule 3). */
   endedAdminMandates: number
+  /** Use-mandates ended because their holder has no active means at their level left (rule 1). */
+  endedUseMandates: number
+  /** Means opgezegd for today or before, ended now (rule 17). */
+  cancelledMeans: number
+  /** Pending mandates ended because their verzoek lapsed (rule 8). */
+  endedPendingMandates: number
   notices: number
   digests: number
 }
@@ -43,11 +55,11 @@ export const LIST_PATH_PREFIX = `${links.mandates()}?organisatie=`
 const EXPIRE_SQL = `
 WITH expired_mandates AS (
   UPDATE mandates SET status = 'expired', updated_at = now()
-  WHERE status IN ('active', 'pending') AND valid_until < $1::date
+  WHERE status IN ('active', 'pending', 'suspended') AND valid_until < $1::date
   RETURNING id, organisation_id, valid_until
 ), expired_means AS (
   UPDATE means SET status = 'expired', updated_at = now()
-  WHERE status = 'active' AND valid_until < $1::date
+  WHERE status IN ('active', 'suspended') AND valid_until < $1::date
   RETURNING id, user_id, valid_until
 ), audit AS (
   ${auditInsertFrom(
@@ -168,12 +180,19 @@ export async function runExpiryScan(tx: Tx, today: string): Promise<ExpiryScanRe
   const [expired] = await tx.$queryRawUnsafe<{ mandates: number; means: number; means_holders: string[] }[]>(EXPIRE_SQL, today, ACTOR_LABEL)
   // Rule 3 for the holders of the means just expired: a later statement, so it sees their new status;
   // before the digests, which go to active admins only.
-  const endedAdminMandates = await endAdminMandatesWithoutMeans(tx, systemActor(ACTOR_LABEL), { userIds: expired?.means_holders ?? [] })
+  const actor = systemActor(ACTOR_LABEL)
+  const ended = await applyMeansEnded(tx, actor, expired?.means_holders ?? [])
+  // Rule 17: means opgezegd for today end now, and rules 1 and 3 follow.
+  const cancelled = await endScheduledMeans(tx, actor, today)
+  const endedPendingMandates = await lapseLinkRequests(tx, actor, new Date(`${today}T00:00:00Z`))
   const [queued] = await tx.$queryRawUnsafe<{ notices: number; digests: number }[]>(NOTICE_SQL, today, RENEWAL_LINK_GRACE_DAYS)
   const result = {
     expiredMandates: Number(expired?.mandates ?? 0),
     expiredMeans: Number(expired?.means ?? 0),
-    endedAdminMandates,
+    endedAdminMandates: ended.adminMandates + cancelled.adminMandates,
+    endedUseMandates: ended.useMandates + cancelled.useMandates,
+    cancelledMeans: cancelled.means,
+    endedPendingMandates,
     notices: Number(queued?.notices ?? 0),
     digests: Number(queued?.digests ?? 0),
   }

@@ -27,6 +27,8 @@ export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'chain-given',
   'chain-revoked',
   'chain-renewed',
+  'means-changed',
+  'mandate-status',
 ]
 
 export type RenderedMail = { subject: string; text: string; html: string }

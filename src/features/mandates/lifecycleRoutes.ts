@@ -106,6 +106,34 @@ async function postRevoke({ mandateListService: list, mandateLifecycleService: s
   }
 }
 
+// -------------------------------------------------------------------------------------------
+// Schorsen / opheffen schorsing (rule 18)
+
+type StatusMode = 'suspend' | 'lift'
+
+async function renderStatusPage(list: MandateListService, req: Request, res: Response, mode: StatusMode, status = 200, extra: Extra = {}) {
+  const mandate = await list.getForAdmin(principal(req), idParam(req))
+  res.status(status).render('pages/mandates/status', {
+    ...beheer(req, req.t(`mandates:${mode}.title`), [{ label: req.t(`mandates:${mode}.title`) }]),
+    mode,
+    mandate,
+    action: mode === 'suspend' ? links.mandateSuspend(mandate.id) : links.mandateLift(mandate.id),
+    ...extra,
+  })
+}
+
+async function postStatus({ mandateListService: list, mandateLifecycleService: service }: Deps, req: Request, res: Response, mode: StatusMode) {
+  const id = idParam(req)
+  try {
+    const result = mode === 'suspend' ? await service.suspend(actorFrom(req), id) : await service.lift(actorFrom(req), id)
+    flash(req, 'success', req.t(`mandates:${mode}.flash`, { name: result.userName }))
+    res.redirect(303, links.mandates({ inactief: 1 }))
+  } catch (error) {
+    const v = ruleFailure(error)
+    await renderStatusPage(list, req, res, mode, 422, { errors: ruleErrors(v, req.t) })
+  }
+}
+
 async function renderTermPage(list: MandateListService, req: Request, res: Response, mode: 'renew' | 'activate', status = 200, extra: Extra = {}) {
   const mandate = await list.getForAdmin(principal(req), idParam(req))
   res.status(status).render('pages/mandates/term', {
@@ -155,6 +183,10 @@ export function lifecycleRoutes(deps: Deps): Router {
   router.get(paths.mandates.bulkRenewResult, allow('admin'), showBulkRenewResult)
   router.get(paths.mandates.revoke, allow('admin'), (req, res) => showRevoke(list, req, res))
   router.post(paths.mandates.revoke, allow('admin'), (req, res) => postRevoke(deps, req, res))
+  router.get(paths.mandates.suspend, allow('admin'), (req, res) => renderStatusPage(list, req, res, 'suspend'))
+  router.post(paths.mandates.suspend, allow('admin'), (req, res) => postStatus(deps, req, res, 'suspend'))
+  router.get(paths.mandates.lift, allow('admin'), (req, res) => renderStatusPage(list, req, res, 'lift'))
+  router.post(paths.mandates.lift, allow('admin'), (req, res) => postStatus(deps, req, res, 'lift'))
   router.get(paths.mandates.renew, allow('admin'), (req, res) => renderTermPage(list, req, res, 'renew'))
   router.post(paths.mandates.renew, allow('admin'), (req, res) => postRenew(deps, req, res))
   router.get(paths.mandates.activate, allow('admin'), (req, res) => renderTermPage(list, req, res, 'activate'))

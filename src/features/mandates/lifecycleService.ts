@@ -30,12 +30,13 @@ type LockedMandate = {
   valid_from: Date
   valid_until: Date
   scope_key: string
+  suspended_means_id: string | null
 }
 
 /** Locks one use-mandate of the actor's organisations for the transaction; else 404 (rule 7). */
 async function lockMandate(tx: Tx, principal: Principal, id: string): Promise<LockedMandate> {
   const rows = await tx.$queryRaw<LockedMandate[]>`
-    select id, organisation_id, user_id, status::text as status, level::text as level, valid_from, valid_until, scope_key from mandates
+    select id, organisation_id, user_id, status::text as status, level::text as level, valid_from, valid_until, scope_key, suspended_means_id from mandates
     where id = ${id}::uuid and kind = 'use' and organisation_id = any(${adminOrganisationIds(principal)}::uuid[])
     for update`
   if (!rows[0]) throw new NotFoundError()
@@ -88,6 +89,70 @@ export class MandateLifecycleService {
       })
       return { id, userName: personName(updated.user) }
     })
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Schorsen / opheffen schorsing (rule 18): a suspended mandate authorises nothing until lifted;
+  // the end date stays (the daily scan can expire it). A second click or a concurrent change by
+  // another admin finds the new state under the row lock and says what already happened.
+
+  async suspend(actor: Actor, id: string, now = new Date()) {
+    const principal = actingPrincipal(actor)
+    return this.db.$transaction(async (tx) => {
+      const m = await lockMandate(tx, principal, id)
+      if (m.status === 'suspended') throw new RuleViolation('mandates:errors.alreadySuspended')
+      if (m.status !== 'active' || m.valid_until < todayUtc(now)) throw new RuleViolation('mandates:errors.notSuspendable')
+      return this.changeStatus(tx, actor, m, 'suspended', 'mandate.suspended')
+    })
+  }
+
+  async lift(actor: Actor, id: string, now = new Date()) {
+    const principal = actingPrincipal(actor)
+    try {
+      return await this.db.$transaction(async (tx) => {
+        const m = await lockMandate(tx, principal, id)
+        if (m.status !== 'suspended') throw new RuleViolation('mandates:errors.notSuspended')
+        if (m.suspended_means_id) throw new RuleViolation('mandates:errors.suspendedWithMeans')
+        if (m.valid_until < todayUtc(now)) throw new RuleViolation('mandates:errors.suspendedExpired')
+        const level = fromDbLevel(m.level)
+        assertWithinAdminLevel(adminOrganisation(principal, m.organisation_id).level, level)
+        const holder = await tx.means.findMany({ where: { userId: m.user_id, status: 'active' }, select: { level: true } })
+        assertMeansCoversLevel(
+          holder.map((x) => x.level),
+          level,
+        )
+        return this.changeStatus(tx, actor, m, 'active', 'mandate.suspension_lifted')
+      })
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new RuleViolation('mandates:errors.liveExists')
+      throw error
+    }
+  }
+
+  private async changeStatus(tx: Tx, actor: Actor, m: LockedMandate, status: 'active' | 'suspended', action: string) {
+    const updated = await tx.mandate.update({ where: { id: m.id }, data: { status }, select: { level: true, ...MAIL_SUBJECT } })
+    await recordAudit(tx, actor, {
+      action,
+      organisationId: m.organisation_id,
+      subjectType: 'Mandate',
+      subjectId: m.id,
+      before: { status: m.status },
+      after: { status },
+    })
+    await queueMailToPerson(tx, updated.user, {
+      idempotencyKey: `mandate-status:${m.id}:${status}:${randomUUID()}`,
+      template: 'mandate-status',
+      data: {
+        context: status === 'suspended' ? 'suspended' : 'lifted',
+        event: status === 'suspended' ? 'suspended' : 'lifted',
+        organisationName: updated.organisation.name,
+        scope: updated.scope,
+        serviceName: updated.service?.name ?? undefined,
+        providerName: updated.provider?.name ?? undefined,
+        level: toDbLevel(updated.level),
+      },
+    })
+    return { id: m.id, userName: personName(updated.user) }
   }
 
   // -------------------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ function makeListTexts(t: TFunction) {
     activateLabel: pattern('mandates:list.activateLabel'),
     renew: t('mandates:list.renewLabel'),
     revoke: t('mandates:list.revokeLabel'),
+    suspend: t('mandates:list.suspendLabel'),
+    lift: t('mandates:list.liftLabel'),
     activate: t('mandates:list.activate'),
     allBranches: t('mandates:list.allBranches'),
     expiring: t('mandates:list.expiringSoon'),

@@ -5,7 +5,8 @@ import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { addMonths, isoDate } from '../../domain/dates.ts'
 import { links } from '../../paths.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { recordAudit } from '../../shared/audit.ts'
+import { recordAudit, recordAuditMany } from '../../shared/audit.ts'
+import { endMandatesOfRejectedRequest } from '../../shared/workflows/linkRequests.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { queueMailToPerson } from '../../shared/outbox.ts'
@@ -174,7 +175,7 @@ export class RequestsService {
         await tx.organisationLink.createMany({ data: [{ userId: principal.id, organisationId: request.organisationId }], skipDuplicates: true })
         const means = await tx.means.findFirst({ where: { userId: principal.id, status: 'active' }, orderBy: { level: 'desc' } })
         if (means) {
-          const result = await tx.mandate.updateMany({
+          const rows = await tx.mandate.updateManyAndReturn({
             where: {
               userId: principal.id,
               organisationId: request.organisationId,
@@ -183,17 +184,32 @@ export class RequestsService {
               validUntil: { gt: now },
             },
             data: { status: 'active' },
+            select: { id: true, validUntil: true },
           })
-          activated = result.count
+          activated = rows.length
+          // Rule 14: one entry per mandate activated, as for any other activation.
+          await recordAuditMany(
+            tx,
+            actor,
+            rows.map((m) => ({
+              action: 'mandate.activated',
+              organisationId: request.organisationId,
+              subjectType: 'Mandate',
+              subjectId: m.id,
+              before: { status: 'pending' },
+              after: { status: 'active', validUntil: m.validUntil, reason: 'link_request_accepted', linkRequestId: request.id },
+            })),
+          )
         }
       }
+      const ended = accept ? 0 : await endMandatesOfRejectedRequest(tx, actor, request.id)
       await recordAudit(tx, actor, {
         action: accept ? 'link_request.accepted' : 'link_request.rejected',
         organisationId: request.organisationId,
         subjectType: 'link_request',
         subjectId: request.id,
         before: { status: 'pending' },
-        after: { status: accept ? 'accepted' : 'rejected', activatedMandates: activated },
+        after: { status: accept ? 'accepted' : 'rejected', activatedMandates: activated, ...(accept ? {} : { endedMandates: ended }) },
       })
       return { activated }
     })
