@@ -18,6 +18,7 @@ export type MailTemplate =
   | 'chain-given'
   | 'chain-revoked'
   | 'chain-renewed'
+  | 'chain-expiry-notice'
 
 export type QueuedMail = {
   /** Unique per message: the same key twice is one mail (it becomes the Message-ID). */

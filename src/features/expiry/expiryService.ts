@@ -11,7 +11,9 @@
 //      (purpose 'renewal', subject {type, id, validUntil}, valid until 30 days after the end);
 //   3. one 'expiry-digest' per organisation to each of its admins (active admin mandate), listing
 //      the items newly noticed in this scan: the organisation's mandates, and the means of users
-//      linked to it. Key `expiry-digest:<organisationId>:<adminUserId>:<today>`.
+//      linked to it. Key `expiry-digest:<organisationId>:<adminUserId>:<today>`;
+//   4. ketenmachtigingen (chainExpiry.ts): ended chains and their assignments expire, audited on both
+//      organisations, and the admins of both sides get a 'chain-expiry-notice' at each threshold.
 // Running it twice for the same day changes nothing the second time.
 import type { Db, Tx } from '../../db/tx.ts'
 import { isoDate, todayUtc } from '../../domain/dates.ts'
@@ -20,6 +22,7 @@ import { auditInsertFrom } from '../../shared/audit.ts'
 import { queueMailsFrom, wakeMailWorker } from '../../shared/outbox.ts'
 import { endAdminMandatesWithoutMeans } from '../../shared/workflows/adminMandates.ts'
 import { links } from '../../paths.ts'
+import { runChainExpiry, type ChainExpiryResult } from './chainExpiry.ts'
 
 export type ExpiryScanResult = {
   expiredMandates: number
@@ -28,7 +31,7 @@ export type ExpiryScanResult = {
   endedAdminMandates: number
   notices: number
   digests: number
-}
+} & ChainExpiryResult
 
 export const RENEWAL_LINK_GRACE_DAYS = 30
 const ACTOR_LABEL = 'systeem (verloopcontrole)'
@@ -170,13 +173,15 @@ export async function runExpiryScan(tx: Tx, today: string): Promise<ExpiryScanRe
   // before the digests, which go to active admins only.
   const endedAdminMandates = await endAdminMandatesWithoutMeans(tx, systemActor(ACTOR_LABEL), { userIds: expired?.means_holders ?? [] })
   const [queued] = await tx.$queryRawUnsafe<{ notices: number; digests: number }[]>(NOTICE_SQL, today, RENEWAL_LINK_GRACE_DAYS)
+  const chains = await runChainExpiry(tx, today, ACTOR_LABEL)
   const result = {
     expiredMandates: Number(expired?.mandates ?? 0),
     expiredMeans: Number(expired?.means ?? 0),
     endedAdminMandates,
     notices: Number(queued?.notices ?? 0),
     digests: Number(queued?.digests ?? 0),
+    ...chains,
   }
-  if (result.notices + result.digests > 0) await wakeMailWorker(tx)
+  if (result.notices + result.digests + result.chainNotices > 0) await wakeMailWorker(tx)
   return result
 }

@@ -27,6 +27,7 @@ export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'chain-given',
   'chain-revoked',
   'chain-renewed',
+  'chain-expiry-notice',
 ]
 
 export type RenderedMail = { subject: string; text: string; html: string }

@@ -80,6 +80,18 @@ const samples: Record<string, Record<string, unknown>> = {
   },
   'chain-revoked': { name: 'Sanne de Vries', clientName: 'Bakkerij De Vries B.V.', intermediaryName: 'Van Dijk & Partners', revokedAt: '2026-11-28' },
   'chain-renewed': { name: 'Sanne de Vries', clientName: 'Bakkerij De Vries B.V.', intermediaryName: 'Van Dijk & Partners', validUntil: '2029-11-28' },
+  'chain-expiry-notice': {
+    name: 'Johan van Dijk',
+    role: 'intermediary',
+    threshold: '1m',
+    validUntil: '2027-01-02',
+    clientName: 'Bakkerij De Vries B.V.',
+    intermediaryName: 'Administratiekantoor Van Dijk & Partners B.V.',
+    level: 'EH3',
+    scope: 'provider',
+    providerName: 'Belastingdienst',
+    path: '/beheer/ketenmachtigingen/klanten/7d9f3c1e-2b4a-4c6d-8e0f-1a2b3c4d5e6f',
+  },
 }
 
 describe('mail templates', () => {
