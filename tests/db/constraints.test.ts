@@ -691,4 +691,26 @@ describe('chain mandates and assignments', () => {
     )
     await expect(c.assignment({ chainMandateId: chain.id, userId: eh3.id, level: 'EH2_PLUS' })).rejects.toThrow(/chain_assignments_level_eh3/)
   })
+
+  it('When an assignment holder has left the intermediary, then the assignment can still be revoked or expired, but not made active again', async () => {
+    const { c, client, intermediary, employee } = await chainBase()
+    const chain = await c.chain({ organisationId: client.id, intermediaryOrganisationId: intermediary.id })
+    const first = await c.assignment({ chainMandateId: chain.id, userId: employee.id })
+    await t.db.organisationLink.deleteMany({ where: { userId: employee.id, organisationId: intermediary.id } })
+
+    await expect(t.db.chainAssignment.update({ where: { id: first.id }, data: { status: 'expired' } })).resolves.toMatchObject({ status: 'expired' })
+    await expect(t.db.chainAssignment.update({ where: { id: first.id }, data: { status: 'active' } })).rejects.toThrow(/not linked to the intermediary/)
+    await expect(t.db.chainAssignment.update({ where: { id: first.id }, data: { status: 'revoked' } })).resolves.toMatchObject({ status: 'revoked' })
+  })
+
+  it("When a chain is written or its client is renamed, then the chain's client_name is the client's name", async () => {
+    const { c, client, intermediary } = await chainBase()
+    const chain = await c.chain({ organisationId: client.id, intermediaryOrganisationId: intermediary.id })
+    expect((await t.db.chainMandate.findUniqueOrThrow({ where: { id: chain.id } })).clientName).toBe(client.name)
+
+    await t.db.organisation.update({ where: { id: client.id }, data: { name: 'Hernoemd B.V.' } })
+    await t.db.chainMandate.update({ where: { id: chain.id }, data: { clientName: 'iets anders' } })
+
+    expect((await t.db.chainMandate.findUniqueOrThrow({ where: { id: chain.id } })).clientName).toBe('Hernoemd B.V.')
+  })
 })

@@ -48,23 +48,46 @@ type LockedChain = {
 export class AssignmentService {
   constructor(private readonly db: PrismaClient) {}
 
-  /** Klanten: live ketenmachtigingen held by the admin's organisations, by client name, one page. */
+  /**
+   * Klanten: live ketenmachtigingen held by the admin's organisations, by client name, one page. One
+   * statement: the page's ids are read in order from chain_mandates(intermediary, client_name, id,
+   * status) (client_name: the client's name, kept by triggers), index only, so a page costs its own
+   * rows; the total is an index-only count; only the page's rows are joined and count their
+   * assignments. Sorting every client by organisations.name on each request cost an intermediary with
+   * 5,000 clients 15–20 ms (npm run bench:chain). An admin of several intermediaries (rare) gets each
+   * one's first rows in order, merged.
+   */
   async clients(principal: Principal, page = 1): Promise<{ rows: ClientRow[]; total: number }> {
     const ids = adminOrganisationIds(principal)
     const offset = (Math.max(1, page) - 1) * CLIENTS_PAGE_SIZE
+    const size = Prisma.raw(String(CLIENTS_PAGE_SIZE))
+    const pageIds =
+      ids.length === 1
+        ? Prisma.sql`
+          select c.id, c.client_name from chain_mandates c
+          where c.intermediary_organisation_id = ${ids[0]}::uuid and c.status in ('active', 'suspended')
+          order by c.client_name, c.id limit ${size} offset ${offset}`
+        : Prisma.sql`
+          select l.id, l.client_name from unnest(${ids}::uuid[]) as x(org)
+            cross join lateral (
+              select c.id, c.client_name from chain_mandates c
+              where c.intermediary_organisation_id = x.org and c.status in ('active', 'suspended')
+              order by c.client_name, c.id limit ${offset}::int + ${size}
+            ) l
+          order by l.client_name, l.id limit ${size} offset ${offset}`
     const rows = await this.db.$queryRaw<(ClientRow & { total: bigint })[]>(Prisma.sql`
-      select c.id::text, o.name as client_name, o.kvk_number::text as client_kvk, i.name as intermediary_name, c.scope::text as scope,
+      with page as (${pageIds})
+      select c.id::text, c.client_name, o.kvk_number::text as client_kvk, i.name as intermediary_name, c.scope::text as scope,
         s.name as service_name, p.name as provider_name, c.level::text as level, c.valid_until, c.status::text as status,
         (select count(*)::int from chain_assignments a where a.chain_mandate_id = c.id and a.status = 'active') as assignments,
-        count(*) over () as total
-      from chain_mandates c
+        (select count(*) from chain_mandates t where t.intermediary_organisation_id = any(${ids}::uuid[]) and t.status in ('active', 'suspended')) as total
+      from page
+        join chain_mandates c on c.id = page.id
         join organisations o on o.id = c.organisation_id
         join organisations i on i.id = c.intermediary_organisation_id
         left join services s on s.id = c.service_id
         left join service_providers p on p.id = c.provider_id
-      where c.intermediary_organisation_id = any(${ids}::uuid[]) and c.status in ('active', 'suspended')
-      order by o.name, c.id
-      limit ${Prisma.raw(String(CLIENTS_PAGE_SIZE))} offset ${offset}`)
+      order by page.client_name, page.id`)
     return { rows: rows.map(({ total: _total, ...row }) => row), total: Number(rows[0]?.total ?? 0) }
   }
 

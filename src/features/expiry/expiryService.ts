@@ -16,6 +16,8 @@
 //   clock); rule 1 follows rule 3 for the holders of the means that ended (workflows/meansEnded.ts);
 //   means opgezegd for today end (rule 17, workflows/meansLifecycle.ts); pending verzoeken past their
 //   end become 'lapsed' and their pending mandates end (workflows/linkRequests.ts).
+//   4. ketenmachtigingen (chainExpiry.ts): ended chains and their assignments expire, audited on both
+//      organisations, and the admins of both sides get a 'chain-expiry-notice' at each threshold.
 // Running it twice for the same day changes nothing the second time.
 import type { Db, Tx } from '../../db/tx.ts'
 import { isoDate, todayUtc } from '../../domain/dates.ts'
@@ -26,6 +28,7 @@ import { lapseLinkRequests } from '../../shared/workflows/linkRequests.ts'
 import { applyMeansEnded } from '../../shared/workflows/meansEnded.ts'
 import { endScheduledMeans } from '../../shared/workflows/meansLifecycle.ts'
 import { links } from '../../paths.ts'
+import { runChainExpiry, type ChainExpiryResult } from './chainExpiry.ts'
 
 export type ExpiryScanResult = {
   expiredMandates: number
@@ -40,7 +43,7 @@ export type ExpiryScanResult = {
   endedPendingMandates: number
   notices: number
   digests: number
-}
+} & ChainExpiryResult
 
 export const RENEWAL_LINK_GRACE_DAYS = 30
 const ACTOR_LABEL = 'systeem (verloopcontrole)'
@@ -186,6 +189,7 @@ export async function runExpiryScan(tx: Tx, today: string): Promise<ExpiryScanRe
   const cancelled = await endScheduledMeans(tx, actor, today)
   const endedPendingMandates = await lapseLinkRequests(tx, actor, new Date(`${today}T00:00:00Z`))
   const [queued] = await tx.$queryRawUnsafe<{ notices: number; digests: number }[]>(NOTICE_SQL, today, RENEWAL_LINK_GRACE_DAYS)
+  const chains = await runChainExpiry(tx, today, ACTOR_LABEL)
   const result = {
     expiredMandates: Number(expired?.mandates ?? 0),
     expiredMeans: Number(expired?.means ?? 0),
@@ -195,7 +199,8 @@ export async function runExpiryScan(tx: Tx, today: string): Promise<ExpiryScanRe
     endedPendingMandates,
     notices: Number(queued?.notices ?? 0),
     digests: Number(queued?.digests ?? 0),
+    ...chains,
   }
-  if (result.notices + result.digests > 0) await wakeMailWorker(tx)
+  if (result.notices + result.digests + result.chainNotices > 0) await wakeMailWorker(tx)
   return result
 }

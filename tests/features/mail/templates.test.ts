@@ -82,6 +82,18 @@ const samples: Record<string, Record<string, unknown>> = {
   'chain-renewed': { name: 'Sanne de Vries', clientName: 'Bakkerij De Vries B.V.', intermediaryName: 'Van Dijk & Partners', validUntil: '2029-11-28' },
   'mandate-status': { name: 'Mark Visser', event: 'suspended', context: 'suspended', organisationName: 'Bakkerij De Vries B.V.', scope: 'all', level: 'EH2' },
   'means-changed': { name: 'Fatma Yilmaz', event: 'cancelScheduled', context: 'cancelScheduled', level: 'EH3', date: '2027-03-01' },
+  'chain-expiry-notice': {
+    name: 'Johan van Dijk',
+    role: 'intermediary',
+    threshold: '1m',
+    validUntil: '2027-01-02',
+    clientName: 'Bakkerij De Vries B.V.',
+    intermediaryName: 'Administratiekantoor Van Dijk & Partners B.V.',
+    level: 'EH3',
+    scope: 'provider',
+    providerName: 'Belastingdienst',
+    path: '/beheer/ketenmachtigingen/klanten/7d9f3c1e-2b4a-4c6d-8e0f-1a2b3c4d5e6f',
+  },
 }
 
 describe('mail templates', () => {

@@ -1,0 +1,115 @@
+// What an HTTP benchmark needs besides its own data (used by bench-chain.ts; bench-mandates.ts has the
+// same steps inline): the app with a floor route (session check + layout, nothing else), a logged-in
+// session cookie, autocannon in a worker thread, and rounds in which each page takes turns with the floor.
+import type { Server } from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { createApp } from '../../src/app.ts'
+import { projectRoot } from '../../src/db/migrations.ts'
+import { allow } from '../../src/policy/access.ts'
+import type { Services } from '../../src/services.ts'
+import { currentTotp } from '../../src/shared/totp.ts'
+
+export const FLOOR_PATH = '/beheer/floor'
+
+/** The app on a free local port, with the floor route spliced in before the 404 handler (bench only). */
+export async function startBenchServer(services: Services, subsection: string): Promise<{ base: string; close: () => void }> {
+  const app = createApp(services)
+  app.get(FLOOR_PATH, allow('admin'), (_req, res) => {
+    res.render(path.join(projectRoot, 'scripts/bench/floor.ejs'), { title: 'Floor', section: 'beheer', subsection })
+  })
+  const stack = (app as unknown as { router: { stack: unknown[] } }).router.stack
+  const floorLayer = stack.pop()!
+  stack.splice(stack.length - 2, 0, floorLayer) // before the 404 handler and the error handler
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () => {
+      server.close()
+      server.closeAllConnections()
+    },
+  }
+}
+
+/** Logs in with password and TOTP; returns the session cookie. Clear the account's TOTP replay marker first. */
+export async function logInForBench(base: string, account: { email: string; password: string; totpSecret: string }): Promise<string> {
+  const cookies = (response: Response) =>
+    response.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ')
+  const loginPage = await fetch(`${base}/inloggen`)
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!
+  const login = await fetch(`${base}/inloggen`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies(loginPage) },
+    body: new URLSearchParams({ _csrf: csrf, email: account.email, password: account.password, code: currentTotp(account.totpSecret) }).toString(),
+  })
+  if (login.status !== 303) throw new Error(`login failed: ${login.status}`)
+  return cookies(login)
+}
+
+export type Run = { latencies: number[]; seconds: number; non2xx: number; errors: number }
+export type Summary = { rps: number; p95: number; non2xx: number }
+
+/** autocannon for `seconds` in its own thread: in the server's event loop it would take the server's CPU time. */
+export function loadRun(url: string, options: { seconds: number; connections: number; cookie: string }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(path.join(projectRoot, 'scripts/bench/load-worker.mjs'), {
+      workerData: { url, connections: options.connections, duration: options.seconds, cookie: options.cookie },
+    })
+    worker.once('message', resolve)
+    worker.once('error', reject)
+  })
+}
+
+export function summarise(runs: Run[]): Summary {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b)
+  const seconds = runs.reduce((sum, r) => sum + r.seconds, 0)
+  return { rps: latencies.length / seconds, p95: percentile(latencies, 0.95), non2xx: runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0) }
+}
+
+/** The q-quantile of sorted values (nearest rank). */
+export function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN
+}
+
+export type PageResult = { name: string; page: Summary; floor: Summary }
+
+/**
+ * Each page against the floor: `duration` seconds each, in 2-second rounds that take turns (this
+ * host's speed drifts from one minute to the next, so a page is compared with the floor rounds
+ * interleaved with its own). A 2-second warm-up of each first, not counted.
+ */
+export async function pagesAgainstFloor(
+  base: string,
+  pages: { name: string; path: string }[],
+  options: { duration: number; connections: number; cookie: string },
+): Promise<PageResult[]> {
+  const rounds = Math.max(1, Math.round(options.duration / 2))
+  const run = (p: string, seconds: number) => loadRun(base + p, { seconds, connections: options.connections, cookie: options.cookie })
+  for (const p of [...pages.map((x) => x.path), FLOOR_PATH]) await run(p, 2)
+  const results: PageResult[] = []
+  for (const page of pages) {
+    const floorRuns: Run[] = []
+    const pageRuns: Run[] = []
+    for (let i = 0; i < rounds; i++) {
+      floorRuns.push(await run(FLOOR_PATH, options.duration / rounds))
+      pageRuns.push(await run(page.path, options.duration / rounds))
+    }
+    results.push({ name: page.name, page: summarise(pageRuns), floor: summarise(floorRuns) })
+  }
+  return results
+}
+
+/** The machine's load (1, 5, 15 min) and cores, to print beside the figures: other work on a shared host skews them. */
+export function machineLoad(): string {
+  const [one, five, fifteen] = os.loadavg().map((n) => n.toFixed(2))
+  return `load average ${one}, ${five}, ${fifteen} on ${os.cpus().length} cores`
+}
