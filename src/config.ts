@@ -25,6 +25,10 @@ const schema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   COOKIE_SECURE: boolish.optional(),
   SEED_DEMO: boolish.default(true),
+  KVK_API_URL: z.url().optional(),
+  KVK_API_KEY: z.string().min(1).optional(),
+  KVK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  KVK_OFFICERS_PATH: z.string().startsWith('/').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -44,6 +48,8 @@ export type Config = {
   cookieSecure: boolean
   seedDemo: boolean
   logLevel: string
+  /** The Handelsregister: KvK's APIs when apiUrl and apiKey are set, else prisma/seed/kvk.json. */
+  kvk: { apiUrl: string | undefined; apiKey: string | undefined; timeoutMs: number; officersPath: string | undefined }
 }
 
 export class ConfigError extends Error {
@@ -81,5 +87,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: c.COOKIE_SECURE ?? production,
     seedDemo: c.SEED_DEMO,
     logLevel: c.LOG_LEVEL,
+    kvk: { apiUrl: c.KVK_API_URL, apiKey: c.KVK_API_KEY, timeoutMs: c.KVK_TIMEOUT_MS, officersPath: c.KVK_OFFICERS_PATH },
   }
 }

@@ -26,6 +26,7 @@ import { MandateLifecycleService } from './features/mandates/lifecycleService.ts
 import { AuditLogService } from './features/audit/auditLogService.ts'
 import { RateLimits } from './features/security/rateLimits.ts'
 import { SecurityService } from './features/security/securityService.ts'
+import { createKvkRegister } from './shared/kvk/index.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -47,6 +48,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     authService: new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code), pageReads),
     securityService,
     rateLimits: new RateLimits(pool),
+    kvkRegister: createKvkRegister(config, logger),
     auditLogService: new AuditLogService(db),
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),
