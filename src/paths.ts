@@ -16,6 +16,7 @@ const MINE = '/mijn-gegevens'
 const SIGN = '/ondertekenen'
 const RENEWAL = '/verlengen'
 const DEV_MAILBOX = '/dev/mailbox'
+const ACTIVATE = '/activeren'
 
 export const paths = {
   home: '/',
@@ -35,6 +36,7 @@ export const paths = {
     usersAddConfirm: `${USERS}/toevoegen/bevestigen`,
     userDetail: `${USERS}/:id`,
     userUpgrade: `${USERS}/:id/upgrade`,
+    userActivation: `${USERS}/:id/activatielink`,
     adminAppointment: `${APPLICATIONS}/beheerder`,
     requests: REQUESTS,
     requestsNew: `${REQUESTS}/nieuw`,
@@ -84,6 +86,10 @@ export const paths = {
     forgotPassword: '/wachtwoord-vergeten',
     resetPassword: '/wachtwoord-herstellen',
     resetPasswordToken: '/wachtwoord-herstellen/:token',
+  },
+  activation: {
+    activate: `${ACTIVATE}/:token`,
+    newLink: `${ACTIVATE}/:token/nieuwe-link`,
   },
   devMailbox: DEV_MAILBOX,
   devMail: `${DEV_MAILBOX}/:id`,
@@ -139,6 +145,7 @@ export const links = {
   usersAddConfirm: () => paths.beheer.usersAddConfirm,
   userDetail: (id: string) => pathFor(paths.beheer.userDetail, { id }),
   userUpgrade: (id: string) => pathFor(paths.beheer.userUpgrade, { id }),
+  userActivation: (id: string) => pathFor(paths.beheer.userActivation, { id }),
   requests: () => paths.beheer.requests,
   requestsNew: () => paths.beheer.requestsNew,
   requestCancel: (id: string) => pathFor(paths.beheer.requestCancel, { id }),
@@ -172,6 +179,8 @@ export const links = {
   signApplication: (token: string) => pathFor(paths.signApplication, { token }),
   renewal: (token: string) => pathFor(paths.renewalToken, { token }),
   resetPassword: (token: string) => pathFor(paths.security.resetPasswordToken, { token }),
+  activate: (token: string) => pathFor(paths.activation.activate, { token }),
+  activationNewLink: (token: string) => pathFor(paths.activation.newLink, { token }),
 
   // Logging in
   enrol: () => paths.security.enrol,

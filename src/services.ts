@@ -27,6 +27,7 @@ import { AuditLogService } from './features/audit/auditLogService.ts'
 import { RateLimits } from './features/security/rateLimits.ts'
 import { SecurityService } from './features/security/securityService.ts'
 import { createKvkRegister } from './shared/kvk/index.ts'
+import { ActivationService } from './features/activation/activationService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -49,6 +50,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     securityService,
     rateLimits: new RateLimits(pool),
     kvkRegister: createKvkRegister(config, logger),
+    activationService: new ActivationService(db),
     auditLogService: new AuditLogService(db),
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),

@@ -14,6 +14,7 @@ import { renewalRoutes } from './renewal/routes.ts'
 import { mandateRoutes } from './mandates/routes.ts'
 import { securityRoutes } from './security/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
+import { activationRoutes } from './activation/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -30,5 +31,6 @@ export function featureRoutes(services: Services): Router {
   router.use(renewalRoutes(services))
   router.use(mandateRoutes(services))
   router.use(auditRoutes(services))
+  router.use(activationRoutes(services))
   return router
 }

@@ -15,6 +15,10 @@ export type MailTemplate =
   | 'mandates-granted'
   | 'email-change'
   | 'password-reset'
+  | 'account-activation'
+  | 'registration-signing'
+  | 'registration-status'
+  | 'registration-done'
 
 export type QueuedMail = {
   /** Unique per message: the same key twice is one mail (it becomes the Message-ID). */

@@ -24,6 +24,7 @@ export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'mandates-granted',
   'email-change',
   'password-reset',
+  'account-activation',
 ]
 
 export type RenderedMail = { subject: string; text: string; html: string }

@@ -14,7 +14,7 @@ import { needsIdentityCheck } from '../../domain/levels.ts'
 import { checkRows, toValidRow, type CheckedRow, type RawRow, type ValidRow } from './importRows.ts'
 import { toDbLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
-import { paths } from '../../paths.ts'
+import { newActivation } from '../../shared/workflows/activation.ts'
 
 export type Preview = { rows: CheckedRow[]; valid: ValidRow[]; invalidCount: number }
 export type CommitResult = { created: number; active: number; awaitingCheck: number }
@@ -79,6 +79,7 @@ export class ImportService {
     const signatures: Prisma.ApplicationSignatureCreateManyInput[] = []
     const audit: AuditEntry[] = []
     const mails: QueuedMail[] = []
+    const activationTokens: Prisma.ActionTokenCreateManyInput[] = []
     let active = 0
     for (const row of rows) {
       const userId = randomUUID()
@@ -135,24 +136,16 @@ export class ImportService {
         subjectId: applicationId,
         after: { type: 'new_means', ...after, signedBy: principal.id },
       })
-      if (immediate) {
-        active++
-        mails.push({
-          idempotencyKey: `means-active:${applicationId}`,
-          to: row.email,
-          template: 'means-active',
-          locale: actor.locale,
-          data: {
-            name: after.name,
-            firstName: row.firstName,
-            organisationName: orgs.get(row.organisationId)?.name ?? '',
-            level: row.level,
-            validUntil: isoDate(validUntil),
-            upgrade: false,
-            overviewPath: paths.overview,
-          },
-        })
-      }
+      if (immediate) active++
+      // Rule 22: the new person's one mail is the activation link (it also says whether the means is active).
+      const activation = newActivation(
+        { id: userId, email: row.email, firstName: row.firstName, lastNamePrefix: row.lastNamePrefix, lastName: row.lastName, locale: actor.locale },
+        { organisationName: orgs.get(row.organisationId)?.name ?? '', level: row.level, meansActive: immediate },
+        now,
+      )
+      activationTokens.push(activation.token)
+      mails.push(activation.mail)
+      audit.push({ action: 'user.activation_sent', organisationId: row.organisationId, subjectType: 'user', subjectId: userId })
     }
     await this.db
       .$transaction(
@@ -265,6 +258,7 @@ export class ImportService {
             signatures.map((g) => ({ application_id: g.applicationId, signer_type: g.signerType, admin_user_id: g.adminUserId, signed_at: g.signedAt })),
             { id: 'gen_random_uuid()' },
           )
+          await tx.actionToken.createMany({ data: activationTokens })
           await recordAuditMany(tx, actor, audit)
           await queueMails(tx, mails)
         },

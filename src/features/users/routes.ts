@@ -61,7 +61,7 @@ function isBlank(values: RawRow): boolean {
   return ROW_FIELDS.every((f) => f === 'organisation' || f === 'termYears' || f === 'level' || !values[f].trim())
 }
 
-export function userRoutes({ usersService, importService, config }: Services): Router {
+export function userRoutes({ usersService, importService, config, activationService }: Services): Router {
   const router = Router()
 
   router.get(paths.beheer.users, allow('admin'), async (req, res) => {
@@ -252,6 +252,7 @@ export function userRoutes({ usersService, importService, config }: Services): R
         levels: LEVELS,
         levelLabel,
         upgradeOrganisations: principal(req).adminOrganisations.filter((o) => user.links.some((l) => l.organisationId === o.id)),
+        activated: await activationService.isActivated(user.id),
         ...extra,
       }),
     )

@@ -5,6 +5,14 @@ const context = { brandName: 'Mijn Reconi', baseUrl: 'https://portaal.example.nl
 const mandateItem = { scope: 'service', serviceName: 'Mijn Belastingdienst Zakelijk', level: 'EH3', validUntil: '2027-01-31' }
 const samples: Record<string, Record<string, unknown>> = {
   'means-active': { name: 'Jan Smit', level: 'EH2_PLUS', validUntil: '2029-01-31' },
+  'account-activation': {
+    name: 'Jan Smit',
+    activatePath: '/activeren/abc',
+    expiresAt: '2027-01-31',
+    organisationName: 'Bakkerij De Vries B.V.',
+    level: 'EH3',
+    meansActive: false,
+  },
   'legal-representative-notification': {
     name: 'Hendrik de Vries',
     organisationName: 'Bakkerij De Vries B.V.',
