@@ -17,6 +17,7 @@ const SIGN = '/ondertekenen'
 const RENEWAL = '/verlengen'
 const DEV_MAILBOX = '/dev/mailbox'
 const ACTIVATE = '/activeren'
+const REGISTER = '/eherkenning-aanvragen'
 
 export const paths = {
   home: '/',
@@ -90,6 +91,15 @@ export const paths = {
   activation: {
     activate: `${ACTIVATE}/:token`,
     newLink: `${ACTIVATE}/:token/nieuwe-link`,
+  },
+  registration: {
+    start: REGISTER,
+    details: `${REGISTER}/gegevens`,
+    sent: `${REGISTER}/verstuurd`,
+    sign: `${REGISTER}/ondertekenen/:token`,
+    manage: `${REGISTER}/aanvraag/:token`,
+    resend: `${REGISTER}/aanvraag/:token/opnieuw`,
+    cancel: `${REGISTER}/aanvraag/:token/annuleren`,
   },
   devMailbox: DEV_MAILBOX,
   devMail: `${DEV_MAILBOX}/:id`,
@@ -181,6 +191,13 @@ export const links = {
   resetPassword: (token: string) => pathFor(paths.security.resetPasswordToken, { token }),
   activate: (token: string) => pathFor(paths.activation.activate, { token }),
   activationNewLink: (token: string) => pathFor(paths.activation.newLink, { token }),
+  registration: () => paths.registration.start,
+  registrationDetails: (query?: Query) => withQuery(paths.registration.details, query),
+  registrationSent: () => paths.registration.sent,
+  registrationSign: (token: string) => pathFor(paths.registration.sign, { token }),
+  registrationManage: (token: string) => pathFor(paths.registration.manage, { token }),
+  registrationResend: (token: string) => pathFor(paths.registration.resend, { token }),
+  registrationCancel: (token: string) => pathFor(paths.registration.cancel, { token }),
 
   // Logging in
   enrol: () => paths.security.enrol,

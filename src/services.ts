@@ -27,9 +27,12 @@ import { AuditLogService } from './features/audit/auditLogService.ts'
 import { RateLimits } from './features/security/rateLimits.ts'
 import { SecurityService } from './features/security/securityService.ts'
 import { createKvkRegister } from './shared/kvk/index.ts'
+import type { KvkRegister } from './shared/kvk/register.ts'
 import { ActivationService } from './features/activation/activationService.ts'
+import { RegistrationService } from './features/registration/registrationService.ts'
+import { RegistrationSigning } from './features/registration/registrationSigning.ts'
 
-export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
+export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient; kvkRegister?: KvkRegister } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
   const db = options.db ?? createPrismaClient(databaseUrl)
   // The read queries every page runs (who is logged in, the Machtigingen list): see src/db/pageReads.ts.
@@ -41,6 +44,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   // Not started here: src/server.ts starts it (tests start their own when they need it).
   const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService)
   const securityService = new SecurityService(db, config.baseUrl)
+  const kvkRegister = options.kvkRegister ?? createKvkRegister(config, logger)
   return {
     config,
     logger,
@@ -49,8 +53,10 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     authService: new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code), pageReads),
     securityService,
     rateLimits: new RateLimits(pool),
-    kvkRegister: createKvkRegister(config, logger),
+    kvkRegister,
     activationService: new ActivationService(db),
+    registrationService: new RegistrationService(db, config, kvkRegister),
+    registrationSigning: new RegistrationSigning(db, config, kvkRegister),
     auditLogService: new AuditLogService(db),
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),

@@ -15,6 +15,7 @@ import { mandateRoutes } from './mandates/routes.ts'
 import { securityRoutes } from './security/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import { activationRoutes } from './activation/routes.ts'
+import { registrationRoutes } from './registration/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -32,5 +33,6 @@ export function featureRoutes(services: Services): Router {
   router.use(mandateRoutes(services))
   router.use(auditRoutes(services))
   router.use(activationRoutes(services))
+  router.use(registrationRoutes(services))
   return router
 }

@@ -25,6 +25,9 @@ export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'email-change',
   'password-reset',
   'account-activation',
+  'registration-signing',
+  'registration-status',
+  'registration-done',
 ]
 
 export type RenderedMail = { subject: string; text: string; html: string }

@@ -137,6 +137,7 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
     before: { status: app.status },
     after: { status: 'issued', type: app.type, level: app.level, userId: user.id, validUntil },
   })
+  if (app.type === 'new_means') await issueWaitingAppointments(tx, user.id, app.level, actor, baseUrl, now)
   if (app.type !== 'admin_appointment') {
     await queueMail(tx, {
       idempotencyKey: `means-active:${app.id}`,
@@ -154,6 +155,15 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl
       },
     })
   }
+}
+
+/**
+ * A registration's admin appointment waits (status signed) for its EH3/EH4 means: once that means
+ * is issued, the appointment at that level is issued too (rule 3: the admin mandate needs it).
+ */
+async function issueWaitingAppointments(tx: Tx, userId: string, level: Level, actor: Actor, baseUrl: string, now: Date): Promise<void> {
+  const waiting = await tx.application.findMany({ where: { subjectUserId: userId, type: 'admin_appointment', status: 'signed', level }, select: { id: true } })
+  for (const app of waiting) await issue(tx, app.id, actor, baseUrl, now)
 }
 
 /**
