@@ -31,6 +31,7 @@ import type { KvkRegister } from './shared/kvk/register.ts'
 import { ActivationService } from './features/activation/activationService.ts'
 import { RegistrationService } from './features/registration/registrationService.ts'
 import { RegistrationSigning } from './features/registration/registrationSigning.ts'
+import { CustomersService } from './features/backoffice/customersService.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient; kvkRegister?: KvkRegister } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -57,6 +58,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     activationService: new ActivationService(db),
     registrationService: new RegistrationService(db, config, kvkRegister),
     registrationSigning: new RegistrationSigning(db, config, kvkRegister),
+    customersService: new CustomersService(db, kvkRegister),
     auditLogService: new AuditLogService(db),
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),

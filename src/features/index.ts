@@ -16,6 +16,7 @@ import { securityRoutes } from './security/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import { activationRoutes } from './activation/routes.ts'
 import { registrationRoutes } from './registration/routes.ts'
+import { backofficeCustomerRoutes } from './backoffice/customerRoutes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -34,5 +35,6 @@ export function featureRoutes(services: Services): Router {
   router.use(auditRoutes(services))
   router.use(activationRoutes(services))
   router.use(registrationRoutes(services))
+  router.use(backofficeCustomerRoutes(services))
   return router
 }

@@ -4,7 +4,7 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { currentTotp } from '../../src/shared/totp.ts'
-import { checkPage, expectErrorSummary, newPage, saveScreenshots, startE2e, type E2e } from './helpers/browser.ts'
+import { checkPage, expectErrorSummary, newPage, saveScreenshots, signedIn, startE2e, type E2e } from './helpers/browser.ts'
 
 let e2e: E2e
 const contexts: BrowserContext[] = []
@@ -123,5 +123,28 @@ describe('The way in', () => {
     await user.waitForURL((url) => !url.pathname.startsWith('/inloggen'))
     expect(await user.locator('body').innerText()).toContain('Daan Visser')
     await checkPage(user)
+  })
+
+  it('When the back office looks a customer up, then it sees the organisation, refreshes it from the register and can block it', async () => {
+    const { context, page } = await signedIn(e2e, 'backoffice')
+    contexts.push(context)
+    await page.goto('/backoffice')
+    await page.getByRole('link', { name: 'Klanten' }).click()
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Klanten')
+    await checkPage(page)
+    await page.getByLabel('Zoek op KvK-nummer of naam').fill('86231457')
+    await page.getByRole('button', { name: 'Zoeken' }).click()
+    await page.getByRole('link', { name: 'Bakkerij De Vries B.V.' }).click()
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Bakkerij De Vries B.V.')
+    await checkPage(page)
+    await page.getByRole('button', { name: 'KvK-gegevens verversen' }).click()
+    expect(await page.getByRole('heading', { level: 2, name: 'Wat is er veranderd' }).count()).toBe(1)
+    await checkPage(page)
+    await saveScreenshots(page, 'backoffice-klant')
+    await page.getByRole('button', { name: 'Organisatie blokkeren' }).click()
+    expect(await page.locator('main').innerText()).toContain('Geblokkeerd sinds')
+    await checkPage(page)
+    await page.getByRole('button', { name: 'Organisatie deblokkeren' }).click()
+    expect(await page.locator('main').innerText()).not.toContain('Geblokkeerd sinds')
   })
 })

@@ -81,6 +81,7 @@ export function routeParams(ids: DemoIds): Record<string, Record<string, string>
     '/dev/mailbox/:id': { id: ids.mailId },
     '/backoffice/mail/:id': { id: ids.mailId },
     '/backoffice/:id': { id: ids.identityCheckA },
+    '/backoffice/organisaties/:id': { id: ids.organisationA },
   }
 }
 

@@ -28,10 +28,10 @@ export function readRegistration(row: Registration, now = new Date()): Registrat
     kind: row.kind,
     status: lapsed ? 'lapsed' : row.status,
     kvkNumber: row.kvkNumber,
-    profile: row.profile as unknown as KvkProfile,
-    admin: row.admin as unknown as AdminDetails,
+    profile: row.profile as KvkProfile,
+    admin: row.admin as AdminDetails,
     level: row.level,
-    representatives: row.representatives as unknown as ChosenRepresentative[],
+    representatives: row.representatives as ChosenRepresentative[],
     expiresAt: row.expiresAt,
   }
 }

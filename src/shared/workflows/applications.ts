@@ -184,7 +184,8 @@ export async function requestRepresentativeSignatures(
     include: { organisation: { include: { legalRepresentatives: true } }, subjectUser: true, signatures: true, requestedBy: true },
   })
   const signed = new Set(app.signatures.map((s) => s.legalRepresentativeId))
-  const reps = app.organisation.legalRepresentatives.filter((r) => !signed.has(r.id))
+  // A representative found by "KvK-gegevens verversen" has no e-mail address yet: no link to send.
+  const reps = app.organisation.legalRepresentatives.filter((r) => !signed.has(r.id) && r.email)
   const expiresAt = addDays(now, SIGNING_LINK_DAYS)
   const mails = []
   for (const rep of reps) {
