@@ -29,6 +29,7 @@ import { SecurityService } from './features/security/securityService.ts'
 import { createKvkRegister } from './shared/kvk/index.ts'
 import type { KvkRegister } from './shared/kvk/register.ts'
 import { ActivationService } from './features/activation/activationService.ts'
+import { AccountService } from './features/activation/accountService.ts'
 import { RegistrationService } from './features/registration/registrationService.ts'
 import { RegistrationSigning } from './features/registration/registrationSigning.ts'
 import { CustomersService } from './features/backoffice/customersService.ts'
@@ -56,6 +57,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     rateLimits: new RateLimits(pool),
     kvkRegister,
     activationService: new ActivationService(db),
+    accountService: new AccountService(db),
     registrationService: new RegistrationService(db, config, kvkRegister),
     registrationSigning: new RegistrationSigning(db, config, kvkRegister),
     customersService: new CustomersService(db, kvkRegister),

@@ -125,7 +125,7 @@ describe('route matrix', () => {
         check(route, role, response)
       }
     }
-  })
+  }, 120_000) // every route × every role: slow on a loaded two-core machine
 
   it('When each role posts to every state-changing route with a valid CSRF token, then the status is what its allow(...) declares', async () => {
     const isLogout = (r: RouteInfo) => r.path === '/uitloggen'
@@ -141,7 +141,7 @@ describe('route matrix', () => {
         check(route, role, response)
       }
     }
-  })
+  }, 120_000) // every route × every role: slow on a loaded two-core machine
 
   it("When organisation B's admin is checked for leaks, then the list of A's names is not empty", () => {
     expect(secretsOfA).toContain('Bakkerij De Vries B.V.')

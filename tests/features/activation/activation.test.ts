@@ -1,7 +1,9 @@
 // Rule 22: every new person gets a single-use activation link valid 7 days; it sets a password of
 // at least 12 characters that is not on the breached list; whoever administers enrols TOTP next.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, csrfFrom, postForm, type Agent, type TestApp } from '../../helpers/app.ts'
+import { ACCOUNTS, allowTotpAgain, createTestApp, csrfFrom, postForm, type Agent, type TestApp } from '../../helpers/app.ts'
+import { DEMO_PASSWORD } from '../../../src/features/demo/seedDemo.ts'
+import { currentTotp } from '../../../src/shared/totp.ts'
 import { sendActivation } from '../../../src/shared/workflows/activation.ts'
 import { systemActor } from '../../../src/shared/actor.ts'
 import { isBreachedPassword } from '../../../src/shared/breachedPasswords.ts'
@@ -171,5 +173,53 @@ describe('Breached-password list', () => {
   it('knows common passwords, also with digits or a sign behind them, and lets a passphrase through', () => {
     for (const p of ['password', 'qwertyuiop', '1qaz2wsx3edc', 'Welkom12345!', 'aaaaaaaaaaaa', '123456789012']) expect(isBreachedPassword(p), p).toBe(true)
     expect(isBreachedPassword('paars-konijn-fietst-snel')).toBe(false)
+  })
+})
+
+describe('Mijn gegevens → Wachtwoord en tweede factor', () => {
+  it('When a user changes the password, then the current one is checked, the new one follows rule 22, and the new one logs in', async () => {
+    const jan = await t.loginAs('jan')
+    const page = '/mijn-gegevens/beveiliging'
+    expect((await jan.get(page)).status).toBe(200)
+    const wrong = await postForm(jan, page, '/mijn-gegevens/beveiliging/wachtwoord', {
+      currentPassword: 'fout',
+      password: 'een-nieuwe-lange-zin',
+      passwordRepeat: 'een-nieuwe-lange-zin',
+    })
+    expect(wrong.status).toBe(422)
+    const breached = await postForm(jan, page, '/mijn-gegevens/beveiliging/wachtwoord', {
+      currentPassword: DEMO_PASSWORD,
+      password: 'qwertyuiop123',
+      passwordRepeat: 'qwertyuiop123',
+    })
+    expect(breached.status).toBe(400)
+    expect(breached.text).toContain('gelekte wachtwoorden')
+    const done = await postForm(jan, page, '/mijn-gegevens/beveiliging/wachtwoord', {
+      currentPassword: DEMO_PASSWORD,
+      password: 'een-nieuwe-lange-zin',
+      passwordRepeat: 'een-nieuwe-lange-zin',
+    })
+    expect(done.status).toBe(303)
+    const login = await postForm(t.agent(), '/inloggen', '/inloggen', { email: 'jan.smit@demo.example', password: 'een-nieuwe-lange-zin' })
+    expect(login.status).toBe(303)
+    expect(login.headers.location).not.toContain('/inloggen')
+  })
+
+  it('When an admin sets up the authenticator again, then password and current code are checked and enrolment starts with the old codes gone', async () => {
+    const sanneAgent = await t.loginAs('sanne')
+    const page = '/mijn-gegevens/beveiliging'
+    const wrong = await postForm(sanneAgent, page, '/mijn-gegevens/beveiliging/tweede-factor', { currentPassword: DEMO_PASSWORD, code: '000000' })
+    expect(wrong.status).toBe(422)
+    await allowTotpAgain(db(), ACCOUNTS.sanne.email)
+    const ok = await postForm(sanneAgent, page, '/mijn-gegevens/beveiliging/tweede-factor', {
+      currentPassword: DEMO_PASSWORD,
+      code: currentTotp(ACCOUNTS.sanne.totp),
+    })
+    expect(ok.status).toBe(303)
+    expect(ok.headers.location).toBe('/inloggen/tweede-factor')
+    const user = await db().user.findUniqueOrThrow({ where: { emailKey: ACCOUNTS.sanne.email }, include: { recoveryCodes: true } })
+    expect(user.totpSecret).toBeNull()
+    expect(user.recoveryCodes).toHaveLength(0)
+    expect(await db().auditEvent.count({ where: { action: 'totp_reset', subjectId: user.id } })).toBe(1)
   })
 })
