@@ -123,6 +123,10 @@ describe('The way in', () => {
     await user.waitForURL((url) => !url.pathname.startsWith('/inloggen'))
     expect(await user.locator('body').innerText()).toContain('Daan Visser')
     await checkPage(user)
+    await user.goto('/mijn-gegevens')
+    await user.getByRole('link', { name: 'Wachtwoord en tweede factor' }).click()
+    expect(await user.getByRole('heading', { level: 1 }).innerText()).toBe('Wachtwoord en tweede factor')
+    await checkPage(user)
   })
 
   it('When the back office looks a customer up, then it sees the organisation, refreshes it from the register and can block it', async () => {
