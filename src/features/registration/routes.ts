@@ -67,6 +67,8 @@ export function registrationRoutes({ registrationService, registrationSigning, r
   router.get(paths.registration.details, allow('anonymous'), async (req, res) => {
     const parsed = kvkSchema.safeParse({ kvkNumber: req.query.kvk })
     if (!parsed.success) return res.redirect(303, links.registration())
+    // Every look-up asks the register, so the page counts like the form.
+    if (await overLimit(req, res, parsed.data.kvkNumber, (errors) => start(req, res, 429, { errors, values: { kvkNumber: parsed.data.kvkNumber } }))) return
     await withCompany(req, res, parsed.data.kvkNumber, (profile, kind) =>
       details(req, res, 200, profile, kind, { values: { kvkNumber: parsed.data.kvkNumber } }),
     )

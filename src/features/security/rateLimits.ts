@@ -3,7 +3,7 @@
 //   login         10 failures per account, 50 per address, per 15 minutes
 //   secondFactor   5 failures per account, 50 per address, per 15 minutes (TOTP enrolment)
 //   reset          3 requests per account, 20 per address, per hour (forgot password + new password)
-//   registration  10 look-ups or requests per KvK number, 30 per address, per hour (the public
+//   registration  20 look-ups or requests per KvK number, 60 per address, per hour (the public
 //                 "eHerkenning aanvragen" pages; every attempt counts, the "account" key is the KvK number)
 // Only failures count for login and second factor; a success clears the account's counter.
 import type pg from 'pg'
@@ -16,7 +16,7 @@ export const LIMITS: Record<LimitKind, { account: Rule; address: Rule }> = {
   login: { account: { points: 10, duration: 15 * 60 }, address: { points: 50, duration: 15 * 60 } },
   secondFactor: { account: { points: 5, duration: 15 * 60 }, address: { points: 50, duration: 15 * 60 } },
   reset: { account: { points: 3, duration: 60 * 60 }, address: { points: 20, duration: 60 * 60 } },
-  registration: { account: { points: 10, duration: 60 * 60 }, address: { points: 30, duration: 60 * 60 } },
+  registration: { account: { points: 20, duration: 60 * 60 }, address: { points: 60, duration: 60 * 60 } },
 }
 
 export type LimitKeys = { account?: string | null; address?: string | null }
