@@ -42,6 +42,10 @@ const schema = z.object({
   SEED_DEMO: boolish.default(true),
   RETENTION_MAIL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RETENTION_LINK_REQUEST_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  KVK_API_URL: z.url().optional(),
+  KVK_API_KEY: z.string().min(1).optional(),
+  KVK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  KVK_OFFICERS_PATH: z.string().startsWith('/').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -63,6 +67,8 @@ export type Config = {
   logLevel: string
   /** Days before sent mail is pseudonymised and decided/lapsed verzoeken are deleted (src/features/retention). */
   retention: { mailDays: number; linkRequestDays: number }
+  /** The Handelsregister: KvK's APIs when apiUrl and apiKey are set, else prisma/seed/kvk.json. */
+  kvk: { apiUrl: string | undefined; apiKey: string | undefined; timeoutMs: number; officersPath: string | undefined }
 }
 
 export class ConfigError extends Error {
@@ -103,5 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: c.SEED_DEMO,
     logLevel: c.LOG_LEVEL,
     retention: { mailDays: c.RETENTION_MAIL_DAYS, linkRequestDays: c.RETENTION_LINK_REQUEST_DAYS },
+    kvk: { apiUrl: c.KVK_API_URL, apiKey: c.KVK_API_KEY, timeoutMs: c.KVK_TIMEOUT_MS, officersPath: c.KVK_OFFICERS_PATH },
   }
 }

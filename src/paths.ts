@@ -18,6 +18,8 @@ const MINE = '/mijn-gegevens'
 const SIGN = '/ondertekenen'
 const RENEWAL = '/verlengen'
 const DEV_MAILBOX = '/dev/mailbox'
+const ACTIVATE = '/activeren'
+const REGISTER = '/eherkenning-aanvragen'
 
 export const paths = {
   home: '/',
@@ -37,6 +39,7 @@ export const paths = {
     usersAddConfirm: `${USERS}/toevoegen/bevestigen`,
     userDetail: `${USERS}/:id`,
     userUpgrade: `${USERS}/:id/upgrade`,
+    userActivation: `${USERS}/:id/activatielink`,
     adminAppointment: `${APPLICATIONS}/beheerder`,
     requests: REQUESTS,
     requestsNew: `${REQUESTS}/nieuw`,
@@ -84,10 +87,18 @@ export const paths = {
   backofficeReject: `${BACKOFFICE}/:id/afwijzen`,
   backofficeMail: `${BACKOFFICE}/mail`,
   backofficeMailResend: `${BACKOFFICE}/mail/:id/opnieuw`,
+  backofficeOrganisations: `${BACKOFFICE}/organisaties`,
+  backofficeOrganisation: `${BACKOFFICE}/organisaties/:id`,
+  backofficeOrganisationRefresh: `${BACKOFFICE}/organisaties/:id/kvk-verversen`,
+  backofficeOrganisationBlock: `${BACKOFFICE}/organisaties/:id/blokkeren`,
+  backofficeOrganisationUnblock: `${BACKOFFICE}/organisaties/:id/deblokkeren`,
   mine: MINE,
   mineMobile: `${MINE}/mobiel`,
   mineEmail: `${MINE}/e-mailadres`,
   mineEmailConfirm: `${MINE}/e-mailadres/:token`,
+  mineSecurity: `${MINE}/beveiliging`,
+  minePassword: `${MINE}/beveiliging/wachtwoord`,
+  mineSecondFactor: `${MINE}/beveiliging/tweede-factor`,
   mineRequestAccept: `${MINE}/verzoeken/:id/accepteren`,
   mineRequestReject: `${MINE}/verzoeken/:id/weigeren`,
   sign: SIGN,
@@ -100,6 +111,19 @@ export const paths = {
     forgotPassword: '/wachtwoord-vergeten',
     resetPassword: '/wachtwoord-herstellen',
     resetPasswordToken: '/wachtwoord-herstellen/:token',
+  },
+  activation: {
+    activate: `${ACTIVATE}/:token`,
+    newLink: `${ACTIVATE}/:token/nieuwe-link`,
+  },
+  registration: {
+    start: REGISTER,
+    details: `${REGISTER}/gegevens`,
+    sent: `${REGISTER}/verstuurd`,
+    sign: `${REGISTER}/ondertekenen/:token`,
+    manage: `${REGISTER}/aanvraag/:token`,
+    resend: `${REGISTER}/aanvraag/:token/opnieuw`,
+    cancel: `${REGISTER}/aanvraag/:token/annuleren`,
   },
   devMailbox: DEV_MAILBOX,
   devMail: `${DEV_MAILBOX}/:id`,
@@ -175,6 +199,7 @@ export const links = {
   usersAddConfirm: () => paths.beheer.usersAddConfirm,
   userDetail: (id: string) => pathFor(paths.beheer.userDetail, { id }),
   userUpgrade: (id: string) => pathFor(paths.beheer.userUpgrade, { id }),
+  userActivation: (id: string) => pathFor(paths.beheer.userActivation, { id }),
   requests: () => paths.beheer.requests,
   requestsNew: () => paths.beheer.requestsNew,
   requestCancel: (id: string) => pathFor(paths.beheer.requestCancel, { id }),
@@ -192,6 +217,11 @@ export const links = {
   backofficeReject: (id: string) => pathFor(paths.backofficeReject, { id }),
   backofficeMail: (query?: Query) => withQuery(paths.backofficeMail, query),
   backofficeMailResend: (id: string) => pathFor(paths.backofficeMailResend, { id }),
+  backofficeOrganisations: (query?: Query) => withQuery(paths.backofficeOrganisations, query),
+  backofficeOrganisation: (id: string) => pathFor(paths.backofficeOrganisation, { id }),
+  backofficeOrganisationRefresh: (id: string) => pathFor(paths.backofficeOrganisationRefresh, { id }),
+  backofficeOrganisationBlock: (id: string) => pathFor(paths.backofficeOrganisationBlock, { id }),
+  backofficeOrganisationUnblock: (id: string) => pathFor(paths.backofficeOrganisationUnblock, { id }),
   devMailbox: () => paths.devMailbox,
   devMail: (id: string) => pathFor(paths.devMail, { id }),
   devMailHtml: (id: string) => pathFor(paths.devMailHtml, { id }),
@@ -201,6 +231,9 @@ export const links = {
   mineMobile: () => paths.mineMobile,
   mineEmail: () => paths.mineEmail,
   mineEmailConfirm: (token: string) => pathFor(paths.mineEmailConfirm, { token }),
+  mineSecurity: () => paths.mineSecurity,
+  minePassword: () => paths.minePassword,
+  mineSecondFactor: () => paths.mineSecondFactor,
   mineRequestAccept: (id: string) => pathFor(paths.mineRequestAccept, { id }),
   mineRequestReject: (id: string) => pathFor(paths.mineRequestReject, { id }),
 
@@ -208,6 +241,15 @@ export const links = {
   signApplication: (token: string) => pathFor(paths.signApplication, { token }),
   renewal: (token: string) => pathFor(paths.renewalToken, { token }),
   resetPassword: (token: string) => pathFor(paths.security.resetPasswordToken, { token }),
+  activate: (token: string) => pathFor(paths.activation.activate, { token }),
+  activationNewLink: (token: string) => pathFor(paths.activation.newLink, { token }),
+  registration: () => paths.registration.start,
+  registrationDetails: (query?: Query) => withQuery(paths.registration.details, query),
+  registrationSent: () => paths.registration.sent,
+  registrationSign: (token: string) => pathFor(paths.registration.sign, { token }),
+  registrationManage: (token: string) => pathFor(paths.registration.manage, { token }),
+  registrationResend: (token: string) => pathFor(paths.registration.resend, { token }),
+  registrationCancel: (token: string) => pathFor(paths.registration.cancel, { token }),
 
   // Logging in
   enrol: () => paths.security.enrol,

@@ -31,8 +31,15 @@ import { RetentionService } from './features/retention/retentionService.ts'
 import { ChainService } from './features/chains/chainService.ts'
 import { AssignmentService } from './features/chains/assignmentService.ts'
 import { WhoService } from './features/chains/whoService.ts'
+import { createKvkRegister } from './shared/kvk/index.ts'
+import type { KvkRegister } from './shared/kvk/register.ts'
+import { ActivationService } from './features/activation/activationService.ts'
+import { AccountService } from './features/activation/accountService.ts'
+import { RegistrationService } from './features/registration/registrationService.ts'
+import { RegistrationSigning } from './features/registration/registrationSigning.ts'
+import { CustomersService } from './features/backoffice/customersService.ts'
 
-export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
+export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient; kvkRegister?: KvkRegister } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
   const db = options.db ?? createPrismaClient(databaseUrl)
   // The read queries every page runs (who is logged in, the Machtigingen list): see src/db/pageReads.ts.
@@ -46,6 +53,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService, { retention: retentionService })
   const securityService = new SecurityService(db)
   const rateLimits = new RateLimits(pool)
+  const kvkRegister = options.kvkRegister ?? createKvkRegister(config, logger)
   return {
     config,
     logger,
@@ -54,6 +62,12 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     authService: new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code), pageReads),
     securityService,
     rateLimits,
+    kvkRegister,
+    activationService: new ActivationService(db),
+    accountService: new AccountService(db),
+    registrationService: new RegistrationService(db, kvkRegister),
+    registrationSigning: new RegistrationSigning(db, config, kvkRegister),
+    customersService: new CustomersService(db, kvkRegister),
     auditLogService: new AuditLogService(db),
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),

@@ -15,6 +15,10 @@ import { mandateRoutes } from './mandates/routes.ts'
 import { securityRoutes } from './security/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import { chainRoutes } from './chains/routes.ts'
+import { activationRoutes } from './activation/routes.ts'
+import { accountRoutes } from './activation/accountRoutes.ts'
+import { registrationRoutes } from './registration/routes.ts'
+import { backofficeCustomerRoutes } from './backoffice/customerRoutes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -32,5 +36,9 @@ export function featureRoutes(services: Services): Router {
   router.use(mandateRoutes(services))
   router.use(auditRoutes(services))
   router.use(chainRoutes(services))
+  router.use(activationRoutes(services))
+  router.use(accountRoutes(services))
+  router.use(registrationRoutes(services))
+  router.use(backofficeCustomerRoutes(services))
   return router
 }

@@ -22,6 +22,10 @@ export type MailTemplate =
   | 'means-changed'
   | 'mandate-status'
   | 'chain-expiry-notice'
+  | 'account-activation'
+  | 'registration-signing'
+  | 'registration-status'
+  | 'registration-done'
 
 export type QueuedMail = {
   /** Unique per message: the same key twice is one mail (it becomes the Message-ID). */

@@ -195,7 +195,7 @@ describe('a mandate for a user who is not linked yet', () => {
 })
 
 describe('users and requests', () => {
-  it('When sanne adds a user at EH2+ with Gebruikers toevoegen, then the new user gets "means-active"', async () => {
+  it('When sanne adds a user at EH2+ with Gebruikers toevoegen, then the new user gets "account-activation" saying the means is active', async () => {
     const row = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${k}_0`, v]))
     const preview = await postForm(sanne, '/beheer/gebruikers/toevoegen', '/beheer/gebruikers/toevoegen', {
       rowCount: '1',
@@ -218,9 +218,10 @@ describe('users and requests', () => {
       .type('form')
       .send({ _csrf: csrfFrom(preview.text) })
     expect(confirm.status).toBe(303)
-    const mail = await oneMailTo('noor.akkerman@voorbeeld.nl', /^Uw eHerkenningsmiddel is actief$/)
+    const mail = await oneMailTo('noor.akkerman@voorbeeld.nl', /^Activeer uw account voor Mijn Reconi$/)
     expect(mail.text).toContain('Beste Noor Akkerman,')
-    expect(mail.text).toMatch(/op niveau EH2\+ is actief en geldig tot en met \d\d-\d\d-\d{4}\./)
+    expect(mail.text).toContain('Uw eHerkenningsmiddel op niveau EH2+ is actief.')
+    expect(mail.text).toMatch(/Wachtwoord instellen: http\S+\/activeren\/[\w-]{43}/)
     await expectSound(mail)
   })
 

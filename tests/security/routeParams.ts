@@ -107,6 +107,7 @@ export function routeParams(ids: DemoIds): Record<string, Record<string, string>
     '/beheer/ketenmachtigingen/:id': { id: ids.chainGivenA },
     '/beheer/ketenmachtigingen/klanten/:id': { id: ids.chainHeldA },
     '/beheer/ketenmachtigingen/toewijzingen/:id': { id: ids.chainAssignmentA },
+    '/backoffice/organisaties/:id': { id: ids.organisationA },
   }
 }
 

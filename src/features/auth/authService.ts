@@ -88,7 +88,7 @@ export class AuthService {
                select json_agg(json_build_object('id', o.id, 'name', o.name, 'kvkNumber', o.kvk_number, 'level', m.level::text)
                                order by o.name, o.id)
                from mandates m join organisations o on o.id = m.organisation_id
-               where m.user_id = u.id and m.kind = 'admin' and m.status = 'active'
+               where m.user_id = u.id and m.kind = 'admin' and m.status = 'active' and o.blocked_at is null
                  and m.valid_from <= ${today}::date and m.valid_until >= ${today}::date
              ), '[]'::json) as admin_organisations
       from users u

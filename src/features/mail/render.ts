@@ -30,6 +30,10 @@ export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'means-changed',
   'mandate-status',
   'chain-expiry-notice',
+  'account-activation',
+  'registration-signing',
+  'registration-status',
+  'registration-done',
 ]
 
 export type RenderedMail = { subject: string; text: string; html: string }

@@ -7,11 +7,13 @@
 //                 per hour (Beheer → Verzoeken; every request counts, not only failures)
 //   addressInUse  50 addresses already in use per admin (account key = admin id) per hour, as named by
 //                 the Gebruikers toevoegen preview; over it, every preview is refused for the hour
+//   registration  20 look-ups or requests per KvK number, 60 per address, per hour (the public
+//                 "eHerkenning aanvragen" pages; every attempt counts, the "account" key is the KvK number)
 // Only failures count for login and second factor; a success clears the account's counter.
 import type pg from 'pg'
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible'
 
-export type LimitKind = 'login' | 'secondFactor' | 'reset' | 'linkRequest' | 'addressInUse'
+export type LimitKind = 'login' | 'secondFactor' | 'reset' | 'linkRequest' | 'addressInUse' | 'registration'
 
 type Rule = { points: number; duration: number }
 export const LIMITS: Record<LimitKind, { account: Rule; address: Rule }> = {
@@ -20,6 +22,7 @@ export const LIMITS: Record<LimitKind, { account: Rule; address: Rule }> = {
   reset: { account: { points: 3, duration: 60 * 60 }, address: { points: 20, duration: 60 * 60 } },
   linkRequest: { account: { points: 20, duration: 60 * 60 }, address: { points: 100, duration: 60 * 60 } },
   addressInUse: { account: { points: 50, duration: 60 * 60 }, address: { points: 500, duration: 60 * 60 } },
+  registration: { account: { points: 20, duration: 60 * 60 }, address: { points: 60, duration: 60 * 60 } },
 }
 
 export type LimitKeys = { account?: string | null; address?: string | null }

@@ -8,6 +8,7 @@ import { recordAudit } from '../../shared/audit.ts'
 import { queueMailToPerson } from '../../shared/outbox.ts'
 import { hashPassword } from '../../shared/passwords.ts'
 import { links } from '../../paths.ts'
+import { sendActivation } from '../../shared/workflows/activation.ts'
 
 export const RECOVERY_CODE_COUNT = 10
 export const RESET_TOKEN_MINUTES = 30
@@ -88,9 +89,14 @@ export class SecurityService {
   async requestPasswordReset(email: string, actor: Actor, now = new Date()): Promise<void> {
     const user = await this.db.user.findUnique({
       where: { emailKey: email.trim().toLowerCase() },
-      select: { id: true, email: true, firstName: true, lastNamePrefix: true, lastName: true, locale: true },
+      select: { id: true, email: true, firstName: true, lastNamePrefix: true, lastName: true, locale: true, passwordHash: true },
     })
     if (!user) return
+    // Never activated: there is no password to reset, so the person gets a new activation link (rule 22).
+    if (!user.passwordHash) {
+      await this.db.$transaction((tx) => sendActivation(tx, actor, user.id, {}, now))
+      return
+    }
     const token = randomBytes(32).toString('base64url')
     const expiresAt = new Date(now.getTime() + RESET_TOKEN_MINUTES * 60_000)
     await this.db.$transaction(async (tx) => {

@@ -13,7 +13,9 @@ import { idParam, parseParams } from '../../policy/params.ts'
 import type { UsersService } from './usersService.ts'
 import { crumbs, usersPage } from './pageLocals.ts'
 
-async function renderDetail(usersService: UsersService, req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
+type Deps = { usersService: UsersService; activationService: { isActivated(userId: string): Promise<boolean> } }
+
+async function renderDetail({ usersService, activationService }: Deps, req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
   const { user, audit } = await usersService.detail(principal(req), parseParams(idParam, req.params).id)
   const activeMeans = user.means.find((m) => m.status === 'active')
   res.status(status).render(
@@ -27,31 +29,36 @@ async function renderDetail(usersService: UsersService, req: Request, res: Respo
       levels: LEVELS,
       levelLabel,
       upgradeOrganisations: principal(req).adminOrganisations.filter((o) => user.links.some((l) => l.organisationId === o.id)),
+      activated: await activationService.isActivated(user.id),
       ...extra,
     }),
   )
 }
 
-async function postUpgrade(usersService: UsersService, req: Request, res: Response) {
+async function postUpgrade(deps: Deps, req: Request, res: Response) {
   const body = (req.body ?? {}) as Record<string, unknown>
   const level = parseLevel(formText(body, 'level'))
   const organisationId = formText(body, 'organisationId')
   if (!level || !/^[0-9a-f-]{36}$/.test(organisationId)) {
-    return renderDetail(usersService, req, res, 400, { errors: fromFieldMessages({ level: req.t('users:upgrade.errors.level') }), values: body })
+    return renderDetail(deps, req, res, 400, { errors: fromFieldMessages({ level: req.t('users:upgrade.errors.level') }), values: body })
   }
   try {
-    const status = await usersService.requestUpgrade(principal(req), actorFrom(req), { userId: parseParams(idParam, req.params).id, organisationId, level })
+    const status = await deps.usersService.requestUpgrade(principal(req), actorFrom(req), {
+      userId: parseParams(idParam, req.params).id,
+      organisationId,
+      level,
+    })
     flash(req, 'success', req.t(`users:upgrade.done.${status}`, { level: levelLabel(level) }))
     res.redirect(303, links.userDetail(String(req.params.id)))
   } catch (error) {
     if (!(error instanceof RuleViolation)) throw error
-    await renderDetail(usersService, req, res, 422, { errors: ruleErrors(error, req.t), values: body })
+    await renderDetail(deps, req, res, 422, { errors: ruleErrors(error, req.t), values: body })
   }
 }
 
-export function userDetailRoutes({ usersService }: { usersService: UsersService }): Router {
+export function userDetailRoutes(deps: Deps): Router {
   const router = Router()
-  router.get(paths.beheer.userDetail, allow('admin'), (req, res) => renderDetail(usersService, req, res, 200))
-  router.post(paths.beheer.userUpgrade, allow('admin'), (req, res) => postUpgrade(usersService, req, res))
+  router.get(paths.beheer.userDetail, allow('admin'), (req, res) => renderDetail(deps, req, res, 200))
+  router.post(paths.beheer.userUpgrade, allow('admin'), (req, res) => postUpgrade(deps, req, res))
   return router
 }

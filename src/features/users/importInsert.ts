@@ -27,6 +27,7 @@ export async function insertImportPlan(tx: Tx, actor: Actor, plan: ImportPlan): 
   await insertJsonRows(tx, 'applications', COLUMNS.applications, plan.applications, UPDATED_NOW)
   await insertJsonRows(tx, 'application_items', COLUMNS.application_items, plan.items, NEW_ID)
   await insertJsonRows(tx, 'application_signatures', COLUMNS.application_signatures, plan.signatures, NEW_ID)
+  await tx.actionToken.createMany({ data: plan.activationTokens })
   await recordAuditMany(tx, actor, plan.audit)
   await queueMails(tx, plan.mails)
 }

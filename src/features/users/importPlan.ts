@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto'
 import { addYears, isoDate, parseIsoDate, todayUtc } from '../../domain/dates.ts'
 import { needsIdentityCheck, toDbLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
-import { links } from '../../paths.ts'
+import type { Prisma } from '../../generated/prisma/client.ts'
+import { newActivation } from '../../shared/workflows/activation.ts'
 import type { Actor } from '../../shared/actor.ts'
 import type { AuditEntry } from '../../shared/audit.ts'
 import type { QueuedMail } from '../../shared/outbox.ts'
@@ -23,6 +24,8 @@ export type ImportPlan = {
   signatures: Row[]
   audit: AuditEntry[]
   mails: QueuedMail[]
+  /** The activation links' tokens (rule 22), one per new person. */
+  activationTokens: Prisma.ActionTokenCreateManyInput[]
   /** How many means are active at once (the rest wait for the identity check). */
   active: number
 }
@@ -30,7 +33,18 @@ export type ImportPlan = {
 type Context = { principal: Principal; actor: Actor; now: Date; today: Date; organisationNames: Map<string, string> }
 
 export function planImport(principal: Principal, actor: Actor, rows: ValidRow[], now: Date): ImportPlan {
-  const plan: ImportPlan = { users: [], links: [], means: [], applications: [], items: [], signatures: [], audit: [], mails: [], active: 0 }
+  const plan: ImportPlan = {
+    users: [],
+    links: [],
+    means: [],
+    applications: [],
+    items: [],
+    signatures: [],
+    audit: [],
+    mails: [],
+    activationTokens: [],
+    active: 0,
+  }
   const context: Context = { principal, actor, now, today: todayUtc(now), organisationNames: new Map(principal.adminOrganisations.map((o) => [o.id, o.name])) }
   for (const row of rows) planRow(plan, row, context)
   return plan
@@ -79,21 +93,14 @@ function planRow(plan: ImportPlan, row: ValidRow, { principal, actor, now, today
     subjectId: applicationId,
     after: { type: 'new_means', ...after, signedBy: principal.id },
   })
-  if (!immediate) return
-  plan.active++
-  plan.mails.push({
-    idempotencyKey: `means-active:${applicationId}`,
-    to: row.email,
-    template: 'means-active',
-    locale: actor.locale,
-    data: {
-      name: after.name,
-      firstName: row.firstName,
-      organisationName: organisationNames.get(organisationId) ?? '',
-      level: row.level,
-      validUntil: isoDate(validUntil),
-      upgrade: false,
-      overviewPath: links.overview(),
-    },
-  })
+  if (immediate) plan.active++
+  // Rule 22: the new person's one mail is the activation link (it also says whether the means is active).
+  const activation = newActivation(
+    { id: userId, email: row.email, firstName: row.firstName, lastNamePrefix: row.lastNamePrefix, lastName: row.lastName, locale: actor.locale },
+    { organisationName: organisationNames.get(organisationId) ?? '', level: row.level, meansActive: immediate },
+    now,
+  )
+  plan.activationTokens.push(activation.token)
+  plan.mails.push(activation.mail)
+  plan.audit.push({ action: 'user.activation_sent', organisationId, subjectType: 'user', subjectId: userId })
 }

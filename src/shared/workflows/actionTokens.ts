@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Tx } from '../../db/tx.ts'
 
-export type TokenPurpose = 'sign-application' | 'email-change'
+export type TokenPurpose = 'sign-application' | 'email-change' | 'activation' | 'sign-registration' | 'registration-manage'
 
 export function hashToken(raw: string): string {
   return createHash('sha256').update(raw, 'utf8').digest('hex')

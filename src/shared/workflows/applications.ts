@@ -56,7 +56,7 @@ type IssuedApplication = Prisma.ApplicationGetPayload<{ include: { items: true; 
 type Subject = NonNullable<IssuedApplication['subjectUser']>
 
 /** Issues an application: new means become active, an upgrade raises the level, an admin appointment creates the admin mandate. */
-export async function issue(tx: Tx, applicationId: string, actor: Actor, _baseUrl: string, now = new Date()): Promise<void> {
+export async function issue(tx: Tx, applicationId: string, actor: Actor, baseUrl: string, now = new Date()): Promise<void> {
   const app = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },
     include: { items: true, subjectUser: true, organisation: true },
@@ -67,6 +67,7 @@ export async function issue(tx: Tx, applicationId: string, actor: Actor, _baseUr
   const validUntil =
     app.type === 'admin_appointment' ? await issueAdminMandate(tx, app, user, app.level, today) : await issueMeans(tx, actor, app, user, app.level, today, now)
   await markIssued(tx, actor, app, now, { type: app.type, level: app.level, userId: user.id, validUntil })
+  if (app.type === 'new_means') await issueWaitingAppointments(tx, user.id, app.level, actor, baseUrl, now)
   if (app.type !== 'admin_appointment') {
     await queueMailToPerson(tx, user, {
       idempotencyKey: `means-active:${app.id}`,
@@ -141,6 +142,15 @@ async function issueMeans(tx: Tx, actor: Actor, app: IssuedApplication, user: Su
 }
 
 /**
+ * A registration's admin appointment waits (status signed) for its EH3/EH4 means: once that means
+ * is issued, the appointment at that level is issued too (rule 3: the admin mandate needs it).
+ */
+async function issueWaitingAppointments(tx: Tx, userId: string, level: Level, actor: Actor, baseUrl: string, now: Date): Promise<void> {
+  const waiting = await tx.application.findMany({ where: { subjectUserId: userId, type: 'admin_appointment', status: 'signed', level }, select: { id: true } })
+  for (const app of waiting) await issue(tx, app.id, actor, baseUrl, now)
+}
+
+/**
  * Sends every legal representative of the application's organisation who has not signed yet a
  * single-use signing link: as 'signing-request' (an admin sends it to them), or as the rule-12
  * 'legal-representative-notification' of a new application nobody signed as admin.
@@ -158,7 +168,8 @@ export async function requestRepresentativeSignatures(
     include: { organisation: { include: { legalRepresentatives: true } }, subjectUser: true, signatures: true, requestedBy: true },
   })
   const signed = new Set(app.signatures.map((s) => s.legalRepresentativeId))
-  const reps = app.organisation.legalRepresentatives.filter((r) => !signed.has(r.id))
+  // A representative found by "KvK-gegevens verversen" has no e-mail address yet: no link to send.
+  const reps = app.organisation.legalRepresentatives.filter((r) => !signed.has(r.id) && r.email)
   const expiresAt = addDays(now, SIGNING_LINK_DAYS)
   const mails = []
   for (const rep of reps) {

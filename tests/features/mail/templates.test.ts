@@ -5,6 +5,39 @@ const context = { brandName: 'Mijn Reconi', baseUrl: 'https://portaal.example.nl
 const mandateItem = { scope: 'service', serviceName: 'Mijn Belastingdienst Zakelijk', level: 'EH3', validUntil: '2027-01-31' }
 const samples: Record<string, Record<string, unknown>> = {
   'means-active': { name: 'Jan Smit', level: 'EH2_PLUS', validUntil: '2029-01-31' },
+  'registration-signing': {
+    name: 'Willem Jansen',
+    organisationName: 'Fietsenmakerij Jansen',
+    kvkNumber: '90417263',
+    kind: 'customer',
+    adminName: 'Eva Jansen',
+    level: 'EH2_PLUS',
+    signPath: '/eherkenning-aanvragen/ondertekenen/abc',
+    expiresAt: '2027-01-31',
+  },
+  'registration-status': {
+    name: 'Eva Jansen',
+    organisationName: 'Fietsenmakerij Jansen',
+    managePath: '/eherkenning-aanvragen/aanvraag/abc',
+    expiresAt: '2027-01-31',
+  },
+  'registration-done': {
+    name: 'Willem Jansen',
+    organisationName: 'Fietsenmakerij Jansen',
+    kvkNumber: '90417263',
+    kind: 'customer',
+    adminName: 'Eva Jansen',
+    level: 'EH3',
+    meansActive: false,
+  },
+  'account-activation': {
+    name: 'Jan Smit',
+    activatePath: '/activeren/abc',
+    expiresAt: '2027-01-31',
+    organisationName: 'Bakkerij De Vries B.V.',
+    level: 'EH3',
+    meansActive: false,
+  },
   'legal-representative-notification': {
     name: 'Hendrik de Vries',
     organisationName: 'Bakkerij De Vries B.V.',

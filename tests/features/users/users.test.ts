@@ -209,7 +209,11 @@ describe('Gebruikers toevoegen (form)', () => {
     expect(bram.means[0]).toMatchObject({ level: 'EH3', status: 'requested' })
     expect(bram.applications[0]).toMatchObject({ status: 'awaiting_identity_check' })
     const mails = await t.database.db.outgoingMail.findMany({ where: { toAddress: { in: ['noor.akkerman@voorbeeld.nl', 'bram.vanleeuwen@voorbeeld.nl'] } } })
-    expect(mails.map((m) => [m.toAddress, m.template])).toEqual([['noor.akkerman@voorbeeld.nl', 'means-active']])
+    // Rule 22: each new person's one mail is the activation link, saying whether the means is active.
+    expect(mails.map((m) => [m.toAddress, m.template, (m.data as { meansActive?: boolean }).meansActive]).sort()).toEqual([
+      ['bram.vanleeuwen@voorbeeld.nl', 'account-activation', false],
+      ['noor.akkerman@voorbeeld.nl', 'account-activation', true],
+    ])
     // Rule 12: signed by an admin, so the legal representatives get no notification.
     expect(await t.database.db.outgoingMail.count({ where: { template: 'legal-representative-notification' } })).toBe(0)
     expect(await t.database.db.auditEvent.count({ where: { action: 'user.created', subjectId: noor.id } })).toBe(1)

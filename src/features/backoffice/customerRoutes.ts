@@ -1,0 +1,74 @@
+// Back office → Klanten: search, an organisation's page (read only), "KvK-gegevens verversen",
+// blokkeren / deblokkeren (rule 24). Everything is audited in the service.
+import { Router, type Request, type Response } from 'express'
+import { RuleViolation } from '../../errors.ts'
+import { allow } from '../../policy/access.ts'
+import { idParam, parseParams } from '../../policy/params.ts'
+import { links, paths } from '../../paths.ts'
+import type { Services } from '../../services.ts'
+import { actorFrom } from '../../shared/actor.ts'
+import { KvkError } from '../../shared/kvk/register.ts'
+import { personName } from '../../domain/names.ts'
+import { flash } from '../../web/flash.ts'
+import type { Change } from './customersService.ts'
+
+export function backofficeCustomerRoutes({ customersService }: Services): Router {
+  const router = Router()
+
+  router.get(paths.backofficeOrganisations, allow('backoffice'), async (req, res) => {
+    const zoek = typeof req.query.zoek === 'string' ? req.query.zoek.slice(0, 200) : ''
+    res.render('pages/backoffice/customers', {
+      title: req.t('backoffice:customers.title'),
+      section: 'backoffice',
+      subsection: 'customers',
+      organisations: await customersService.search(zoek),
+      values: { zoek },
+    })
+  })
+
+  async function renderDetail(req: Request, res: Response, status: number, changes: Change[] | null = null) {
+    const organisation = await customersService.detail(parseParams(idParam, req.params).id)
+    res.status(status).render('pages/backoffice/customer', {
+      title: organisation.name,
+      section: 'backoffice',
+      subsection: 'customers',
+      breadcrumbs: [{ label: req.t('backoffice:customers.title'), href: links.backofficeOrganisations() }, { label: organisation.name }],
+      organisation,
+      changes,
+      personName,
+    })
+  }
+
+  router.get(paths.backofficeOrganisation, allow('backoffice'), (req, res) => renderDetail(req, res, 200))
+
+  router.post(paths.backofficeOrganisationRefresh, allow('backoffice'), async (req, res) => {
+    const { id } = parseParams(idParam, req.params)
+    try {
+      const changes = await customersService.refresh(actorFrom(req), id)
+      await renderDetail(req, res, 200, changes)
+    } catch (error) {
+      if (!(error instanceof KvkError)) throw error
+      flash(req, 'error', req.t(`registration:kvk.${error.kind}`))
+      res.redirect(303, links.backofficeOrganisation(id))
+    }
+  })
+
+  for (const [path, blocked] of [
+    [paths.backofficeOrganisationBlock, true],
+    [paths.backofficeOrganisationUnblock, false],
+  ] as const) {
+    router.post(path, allow('backoffice'), async (req, res) => {
+      const { id } = parseParams(idParam, req.params)
+      try {
+        await customersService.setBlocked(actorFrom(req), id, blocked)
+        flash(req, 'success', req.t(blocked ? 'backoffice:customers.blocked' : 'backoffice:customers.unblocked'))
+      } catch (error) {
+        if (!(error instanceof RuleViolation)) throw error
+        flash(req, 'error', req.t(error.messageKey))
+      }
+      res.redirect(303, links.backofficeOrganisation(id))
+    })
+  }
+
+  return router
+}
