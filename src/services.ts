@@ -30,6 +30,8 @@ import { RetentionService } from './features/retention/retentionService.ts'
 import { ChainService } from './features/chains/chainService.ts'
 import { AssignmentService } from './features/chains/assignmentService.ts'
 import { WhoService } from './features/chains/whoService.ts'
+import { ApiClientsService } from './features/apiClients/apiClientsService.ts'
+import { ApiTokens } from './shared/apiTokens.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -45,12 +47,13 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService, { retention: retentionService })
   const securityService = new SecurityService(db)
   const rateLimits = new RateLimits(pool)
+  const authService = new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code), pageReads)
   return {
     config,
     logger,
     db,
     pool,
-    authService: new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code), pageReads),
+    authService,
     securityService,
     rateLimits,
     auditLogService: new AuditLogService(db),
@@ -73,6 +76,8 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     chainService: new ChainService(db),
     assignmentService: new AssignmentService(db),
     whoService: new WhoService(db),
+    apiClientsService: new ApiClientsService(db),
+    apiTokens: new ApiTokens(db, (userId, now) => authService.loadPrincipal(userId, now)),
     async close() {
       await mailWorker.stop()
       mailDelivery.close()

@@ -15,6 +15,8 @@ import { mandateRoutes } from './mandates/routes.ts'
 import { securityRoutes } from './security/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import { chainRoutes } from './chains/routes.ts'
+import { apiClientRoutes } from './apiClients/routes.ts'
+import { apiRoutes } from './api/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -32,5 +34,7 @@ export function featureRoutes(services: Services): Router {
   router.use(mandateRoutes(services))
   router.use(auditRoutes(services))
   router.use(chainRoutes(services))
+  router.use(apiClientRoutes(services))
+  router.use(apiRoutes(services))
   return router
 }

@@ -7,11 +7,12 @@
 //                 per hour (Beheer → Verzoeken; every request counts, not only failures)
 //   addressInUse  50 addresses already in use per admin (account key = admin id) per hour, as named by
 //                 the Gebruikers toevoegen preview; over it, every preview is refused for the hour
+//   api          600 requests per API client per minute (every request counts; RateLimit-* headers)
 // Only failures count for login and second factor; a success clears the account's counter.
 import type pg from 'pg'
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible'
 
-export type LimitKind = 'login' | 'secondFactor' | 'reset' | 'linkRequest' | 'addressInUse'
+export type LimitKind = 'login' | 'secondFactor' | 'reset' | 'linkRequest' | 'addressInUse' | 'api'
 
 type Rule = { points: number; duration: number }
 export const LIMITS: Record<LimitKind, { account: Rule; address: Rule }> = {
@@ -20,7 +21,11 @@ export const LIMITS: Record<LimitKind, { account: Rule; address: Rule }> = {
   reset: { account: { points: 3, duration: 60 * 60 }, address: { points: 20, duration: 60 * 60 } },
   linkRequest: { account: { points: 20, duration: 60 * 60 }, address: { points: 100, duration: 60 * 60 } },
   addressInUse: { account: { points: 50, duration: 60 * 60 }, address: { points: 500, duration: 60 * 60 } },
+  api: { account: { points: 600, duration: 60 }, address: { points: 6000, duration: 60 } },
 }
+
+/** What a counted request leaves: for the RateLimit-* headers of the API. */
+export type LimitState = { blocked: boolean; limit: number; remaining: number; resetSeconds: number }
 
 export type LimitKeys = { account?: string | null; address?: string | null }
 
@@ -80,6 +85,19 @@ export class RateLimits {
       }
     }
     return blocked
+  }
+
+  /** Counts one request of an account (an API client) and says what is left. */
+  async take(kind: LimitKind, account: string): Promise<LimitState> {
+    const limiter = this.limiters.get(`${kind}:account`)!
+    const limit = LIMITS[kind].account.points
+    try {
+      const res = await limiter.consume(normaliseKey(account))
+      return { blocked: false, limit, remaining: res.remainingPoints, resetSeconds: Math.ceil(res.msBeforeNext / 1000) }
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error
+      return { blocked: true, limit, remaining: 0, resetSeconds: Math.ceil(error.msBeforeNext / 1000) }
+    }
   }
 
   /** After a success: the account starts again (the address keeps its count). */
