@@ -2,6 +2,8 @@ import type { ErrorRequestHandler } from 'express'
 import type { Logger } from 'pino'
 import { AppError } from './errors.ts'
 import { redactUrl } from './web/redact.ts'
+import { sendProblem } from './web/problem.ts'
+import { isApiPath } from './paths.ts'
 
 type Kind = 'notFound' | 'forbidden' | 'csrf' | 'badRequest' | 'tooMany' | 'server'
 
@@ -26,6 +28,8 @@ export function errorHandler(logger: Logger, production: boolean): ErrorRequestH
     const { status, kind } = classify(error)
     if (status >= 500) logger.error({ err: error, requestId: req.id, url: redactUrl(req.originalUrl) }, 'request failed')
     if (res.headersSent) return
+    // The API, SCIM and the token endpoint answer with RFC 9457 problem documents, never a page.
+    if (isApiPath(req.path)) return sendProblem(res, req, error)
     const t = req.t
     res.status(status)
     if (!t) return res.type('text/plain').send(String(status))

@@ -13,6 +13,8 @@ const APPLICATIONS = `${BEHEER}/aanvragen`
 const AUDIT_LOG = `${BEHEER}/logboek`
 const CHAINS = `${BEHEER}/ketenmachtigingen`
 const WHO = `${BEHEER}/wie-mag-wat`
+const API_CLIENTS = `${BEHEER}/api-koppelingen`
+const API = '/api/v1'
 const BACKOFFICE = '/backoffice'
 const MINE = '/mijn-gegevens'
 const SIGN = '/ondertekenen'
@@ -50,6 +52,20 @@ export const paths = {
     applicationToRepresentatives: `${APPLICATIONS}/:id/naar-vertegenwoordigers`,
     auditLog: AUDIT_LOG,
     auditLogExport: `${AUDIT_LOG}/export.csv`,
+    apiClients: API_CLIENTS,
+    apiClientRotate: `${API_CLIENTS}/:id/nieuw-geheim`,
+    apiClientRevoke: `${API_CLIENTS}/:id/intrekken`,
+  },
+  /** The JSON API (src/features/api) and its token endpoint: bearer tokens, no session, no CSRF. */
+  api: {
+    token: '/oauth/token',
+    openapi: `${API}/openapi.json`,
+    users: `${API}/users`,
+    user: `${API}/users/:id`,
+    mandates: `${API}/mandates`,
+    mandate: `${API}/mandates/:id`,
+    mandateRevoke: `${API}/mandates/:id/revoke`,
+    mandateRenew: `${API}/mandates/:id/renew`,
   },
   /** Beheer → Machtigingen: the list, the wizard's steps, bulk renewal and one mandate. */
   mandates: {
@@ -210,6 +226,13 @@ export const links = {
   adminAppointment: () => paths.beheer.adminAppointment,
   auditLog: (query?: Query | URLSearchParams) => withQuery(paths.beheer.auditLog, query),
   auditLogExport: (query?: Query | URLSearchParams) => withQuery(paths.beheer.auditLogExport, query),
+  apiClients: () => paths.beheer.apiClients,
+  apiClientRotate: (id: string) => pathFor(paths.beheer.apiClientRotate, { id }),
+  apiClientRevoke: (id: string) => pathFor(paths.beheer.apiClientRevoke, { id }),
+  apiUser: (id: string) => pathFor(paths.api.user, { id }),
+  apiMandate: (id: string) => pathFor(paths.api.mandate, { id }),
+  apiMandates: (query?: Query) => withQuery(paths.api.mandates, query),
+  apiUsers: (query?: Query) => withQuery(paths.api.users, query),
 
   // Back office
   backoffice: () => paths.backoffice,
@@ -258,3 +281,11 @@ export const links = {
 }
 
 export type Links = typeof links
+
+/** The machine routes: bearer tokens instead of a session, no CSRF, problem+json errors. */
+/** Where the JSON API is mounted (a prefix, not a route). */
+export const API_ROOT = API
+
+export function isApiPath(path: string): boolean {
+  return path === paths.api.token || path.startsWith(`${API}/`) || path === API
+}

@@ -38,6 +38,8 @@ import { AccountService } from './features/activation/accountService.ts'
 import { RegistrationService } from './features/registration/registrationService.ts'
 import { RegistrationSigning } from './features/registration/registrationSigning.ts'
 import { CustomersService } from './features/backoffice/customersService.ts'
+import { ApiClientsService } from './features/apiClients/apiClientsService.ts'
+import { ApiTokens } from './shared/apiTokens.ts'
 
 export function createServices(config: Config, databaseUrl: string, options: { logger?: Logger; db?: PrismaClient; kvkRegister?: KvkRegister } = {}) {
   const logger = options.logger ?? pino({ level: config.logLevel })
@@ -54,12 +56,13 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   const securityService = new SecurityService(db)
   const rateLimits = new RateLimits(pool)
   const kvkRegister = options.kvkRegister ?? createKvkRegister(config, logger)
+  const authService = new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code), pageReads)
   return {
     config,
     logger,
     db,
     pool,
-    authService: new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code), pageReads),
+    authService,
     securityService,
     rateLimits,
     kvkRegister,
@@ -89,6 +92,8 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     chainService: new ChainService(db),
     assignmentService: new AssignmentService(db),
     whoService: new WhoService(db),
+    apiClientsService: new ApiClientsService(db),
+    apiTokens: new ApiTokens(db, (userId, now) => authService.loadPrincipal(userId, now)),
     async close() {
       await mailWorker.stop()
       mailDelivery.close()

@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next'
 import type passport from 'passport'
 import type { Handler as ExpressHandler } from 'express'
 import type { Principal } from './shared/principal.ts'
+import type { ApiCaller } from './shared/apiTokens.ts'
 
 declare global {
   namespace Express {
@@ -15,6 +16,8 @@ declare global {
       passport: passport.Authenticator<ExpressHandler, ExpressHandler>
       /** why a multipart upload was refused (src/web/upload.ts) */
       uploadError?: string
+      /** the API client behind a bearer token (src/web/apiAuth.ts) */
+      apiCaller?: ApiCaller
     }
   }
 }

@@ -19,6 +19,8 @@ import { activationRoutes } from './activation/routes.ts'
 import { accountRoutes } from './activation/accountRoutes.ts'
 import { registrationRoutes } from './registration/routes.ts'
 import { backofficeCustomerRoutes } from './backoffice/customerRoutes.ts'
+import { apiClientRoutes } from './apiClients/routes.ts'
+import { apiRoutes } from './api/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -40,5 +42,7 @@ export function featureRoutes(services: Services): Router {
   router.use(accountRoutes(services))
   router.use(registrationRoutes(services))
   router.use(backofficeCustomerRoutes(services))
+  router.use(apiClientRoutes(services))
+  router.use(apiRoutes(services))
   return router
 }

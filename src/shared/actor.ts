@@ -9,6 +9,8 @@ export type Actor = {
   ipAddress: string | null
   requestId: string | null
   locale: 'nl' | 'en'
+  /** Set when an API client acts (rule 25): the audit names the client (`api:<name>`), not a person. */
+  apiClient?: { id: string; name: string }
 }
 
 export function actorFrom(req: Request): Actor {
@@ -23,4 +25,9 @@ export function actorFrom(req: Request): Actor {
 
 export function systemActor(label = 'systeem'): Actor {
   return { principal: null, label, ipAddress: null, requestId: null, locale: 'nl' }
+}
+
+/** The actor label of an API client in the audit trail. */
+export function apiActorLabel(name: string): string {
+  return `api:${name}`.slice(0, 254)
 }

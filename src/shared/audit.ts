@@ -1,7 +1,7 @@
 // Every change writes one audit entry in the same transaction as the change (rule 14).
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Tx } from '../db/tx.ts'
-import type { Actor } from './actor.ts'
+import { apiActorLabel, type Actor } from './actor.ts'
 
 export type AuditEntry = {
   action: string
@@ -21,8 +21,9 @@ export function toAuditJson(value: unknown): Prisma.InputJsonValue | undefined {
 /** One audit row as Prisma writes it. */
 function auditRow(actor: Actor, entry: AuditEntry) {
   return {
-    actorId: actor.principal?.id ?? null,
-    actorLabel: actor.principal?.email ?? actor.label,
+    // An API client acts with an admin's rights, but the trail names the client (rule 25).
+    actorId: actor.apiClient ? null : (actor.principal?.id ?? null),
+    actorLabel: actor.apiClient ? apiActorLabel(actor.apiClient.name) : (actor.principal?.email ?? actor.label),
     action: entry.action,
     organisationId: entry.organisationId ?? null,
     subjectType: entry.subjectType,

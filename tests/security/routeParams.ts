@@ -5,6 +5,7 @@
 import type { Db } from '../../src/db/tx.ts'
 
 export type DemoIds = {
+  apiClientA: string
   organisationA: string
   organisationB: string
   userA: string
@@ -61,7 +62,23 @@ export async function demoIds(db: Db): Promise<DemoIds> {
     (await db.chainAssignment.create({
       data: { chainMandateId: chainHeld.id, userId: sanne.id, scope: 'all', level: 'EH3', validFrom: today, validUntil: until },
     }))
+  // Beheer → API-koppelingen: a client of A, made here (the demo has none).
+  const sanneUser = await db.user.findFirstOrThrow({ where: { emailKey: 'sanne.devries@demo.example' } })
+  const apiClient =
+    (await db.apiClient.findFirst({ where: { organisationId: a.id } })) ??
+    (await db.apiClient.create({
+      data: {
+        organisationId: a.id,
+        name: 'Route matrix',
+        scopes: ['users:read'],
+        level: 'EH2_PLUS',
+        secretHash: '0'.repeat(64),
+        validUntil: until,
+        createdById: sanneUser.id,
+      },
+    }))
   return {
+    apiClientA: apiClient.id,
     chainGivenA: chainGiven.id,
     chainHeldA: chainHeld.id,
     chainAssignmentA: assignment.id,
@@ -97,6 +114,9 @@ export function paramsByName(ids: DemoIds): Record<string, string> {
 export function routeParams(ids: DemoIds): Record<string, Record<string, string>> {
   return {
     '/beheer/gebruikers/:id': { id: ids.userA },
+    '/beheer/api-koppelingen/:id': { id: ids.apiClientA },
+    '/api/v1/users/:id': { id: ids.userA },
+    '/api/v1/mandates/:id': { id: ids.mandateA },
     '/beheer/machtigingen/:id': { id: ids.mandateA },
     '/beheer/aanvragen/:id': { id: ids.applicationA },
     '/beheer/verzoeken/:id': { id: ids.linkRequestA },

@@ -4,6 +4,7 @@ import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, TOUCH_INTERVAL_MS, TouchThrottle 
 import { createTestApp, type Agent, type TestApp } from '../helpers/app.ts'
 import { appRoutes, fillPath } from './routes.ts'
 import { demoIds, paramsFor } from './routeParams.ts'
+import { isApiPath } from '../../src/paths.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -108,7 +109,8 @@ describe('sessions', () => {
 describe('CSRF', () => {
   it('When any state-changing route of the app is posted without a CSRF token, then it is refused with 403', async () => {
     const ids = await demoIds(t.database.db)
-    const routes = appRoutes(t.app).filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method))
+    // The API (/oauth/token, /api/v1) has no session and no CSRF: a bearer token instead (next test).
+    const routes = appRoutes(t.app).filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method) && !isApiPath(r.path))
     expect(routes.length).toBeGreaterThan(3)
     for (const account of ['anonymous', 'sanne'] as const) {
       const agent = account === 'anonymous' ? t.agent() : await t.loginAs(account)
@@ -119,6 +121,17 @@ describe('CSRF', () => {
           .send({ email: 'x@example.com', name: 'x' })
         expect(response.status, `${route.method} ${route.path} as ${account}`).toBe(403)
       }
+    }
+  })
+
+  it('When an API route is posted with a session but without a bearer token, then it is refused with 401 (bearer, not cookies)', async () => {
+    const ids = await demoIds(t.database.db)
+    const routes = appRoutes(t.app).filter((r) => r.method === 'POST' && isApiPath(r.path))
+    expect(routes.length).toBeGreaterThan(3)
+    const agent = await t.loginAs('sanne')
+    for (const route of routes) {
+      const response = await agent.post(fillPath(route, paramsFor(route.path, ids), 'ROUTE_PARAMS')).send({ grant_type: 'client_credentials' })
+      expect([400, 401], `${route.method} ${route.path}`).toContain(response.status)
     }
   })
 

@@ -9,11 +9,12 @@
 //                 the Gebruikers toevoegen preview; over it, every preview is refused for the hour
 //   registration  20 look-ups or requests per KvK number, 60 per address, per hour (the public
 //                 "eHerkenning aanvragen" pages; every attempt counts, the "account" key is the KvK number)
+//   api          600 requests per API client per minute (every request counts; RateLimit-* headers)
 // Only failures count for login and second factor; a success clears the account's counter.
 import type pg from 'pg'
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible'
 
-export type LimitKind = 'login' | 'secondFactor' | 'reset' | 'linkRequest' | 'addressInUse' | 'registration'
+export type LimitKind = 'login' | 'secondFactor' | 'reset' | 'linkRequest' | 'addressInUse' | 'registration' | 'api'
 
 type Rule = { points: number; duration: number }
 export const LIMITS: Record<LimitKind, { account: Rule; address: Rule }> = {
@@ -23,7 +24,11 @@ export const LIMITS: Record<LimitKind, { account: Rule; address: Rule }> = {
   linkRequest: { account: { points: 20, duration: 60 * 60 }, address: { points: 100, duration: 60 * 60 } },
   addressInUse: { account: { points: 50, duration: 60 * 60 }, address: { points: 500, duration: 60 * 60 } },
   registration: { account: { points: 20, duration: 60 * 60 }, address: { points: 60, duration: 60 * 60 } },
+  api: { account: { points: 600, duration: 60 }, address: { points: 6000, duration: 60 } },
 }
+
+/** What a counted request leaves: for the RateLimit-* headers of the API. */
+export type LimitState = { blocked: boolean; limit: number; remaining: number; resetSeconds: number }
 
 export type LimitKeys = { account?: string | null; address?: string | null }
 
@@ -83,6 +88,19 @@ export class RateLimits {
       }
     }
     return blocked
+  }
+
+  /** Counts one request of an account (an API client) and says what is left. */
+  async take(kind: LimitKind, account: string): Promise<LimitState> {
+    const limiter = this.limiters.get(`${kind}:account`)!
+    const limit = LIMITS[kind].account.points
+    try {
+      const res = await limiter.consume(normaliseKey(account))
+      return { blocked: false, limit, remaining: res.remainingPoints, resetSeconds: Math.ceil(res.msBeforeNext / 1000) }
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error
+      return { blocked: true, limit, remaining: 0, resetSeconds: Math.ceil(error.msBeforeNext / 1000) }
+    }
   }
 
   /** After a success: the account starts again (the address keeps its count). */

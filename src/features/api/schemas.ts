@@ -1,0 +1,168 @@
+// The JSON API's request and response shapes: the handlers parse with these, and the OpenAPI
+// document (openapi.ts) is generated from the very same objects, so the two cannot drift.
+// Messages are catalogue keys (the pages' own where the field is the same).
+import { z } from 'zod'
+import { LEVEL_VALUES } from '../../domain/levels.ts'
+import { MANDATE_STATUSES } from '../../domain/statuses.ts'
+import { API_SCOPES } from '../../shared/apiTokens.ts'
+
+const uuid = (message: string) => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, message)
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+const Level = z.enum(LEVEL_VALUES, 'mandates:errors.levelFilter').meta({ id: 'Level' })
+const MandateStatus = z.enum(MANDATE_STATUSES, 'mandates:errors.statusFilter').meta({ id: 'MandateStatus' })
+
+export const TokenRequest = z
+  .object({
+    grant_type: z.literal('client_credentials', 'api:errors.grantType'),
+    client_id: z.string().max(100).optional(),
+    client_secret: z.string().max(200).optional(),
+    scope: z.string().max(200).optional(),
+  })
+  .meta({ id: 'TokenRequest' })
+
+export const TokenResponse = z
+  .object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int(), scope: z.string() })
+  .meta({ id: 'TokenResponse' })
+
+export const OAuthError = z.object({ error: z.string(), error_description: z.string() }).meta({ id: 'OAuthError' })
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' })
+
+// -------------------------------------------------------------------------------------------
+// Mandates
+
+/** The Machtigingen page's filters, in English; `cursor` is the `next` of the previous page. */
+export const MandateListQuery = z
+  .object({
+    organisationId: uuid('mandates:errors.organisation').optional(),
+    user: z.string().max(200, 'mandates:errors.userQuery').optional(),
+    scope: z
+      .string()
+      .regex(/^(all|provider:[0-9a-f-]{36}|service:[0-9a-f-]{36})$/i, 'mandates:errors.scopeFilter')
+      .optional(),
+    level: Level.optional(),
+    status: MandateStatus.optional(),
+    inactive: z.enum(['true', 'false'], 'mandates:errors.filter').optional(),
+    sort: z.enum(['end', 'end-desc'], 'mandates:errors.sort').optional(),
+    limit: z.enum(['25', '50', '100'], 'mandates:errors.pageSize').optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}_[0-9a-f-]{36}$/i, 'api:errors.cursor')
+      .optional(),
+  })
+  .strict()
+
+export const Mandate = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    userName: z.string(),
+    userEmail: z.string(),
+    organisationId: z.string(),
+    organisationName: z.string(),
+    scope: z.enum(['all', 'provider', 'service']),
+    serviceName: z.string().nullable(),
+    providerName: z.string().nullable(),
+    level: Level,
+    branchName: z.string().nullable(),
+    validFrom: isoDate,
+    validUntil: isoDate,
+    status: MandateStatus,
+  })
+  .meta({ id: 'Mandate' })
+
+export const MandateList = z.object({ data: z.array(Mandate), next: z.string().nullable() }).meta({ id: 'MandateList' })
+
+const ScopeItem = z.discriminatedUnion(
+  'scope',
+  [
+    z.object({ scope: z.literal('all') }).strict(),
+    z.object({ scope: z.literal('provider'), providerId: uuid('mandates:errors.unknownService') }).strict(),
+    z.object({ scope: z.literal('service'), serviceId: uuid('mandates:errors.unknownService') }).strict(),
+  ],
+  'mandates:errors.unknownService',
+)
+
+export const GrantRequest = z
+  .object({
+    organisationId: uuid('mandates:errors.organisationRequired'),
+    userId: uuid('mandates:errors.userRequired'),
+    level: z.enum(LEVEL_VALUES, 'mandates:errors.levelRequired'),
+    termYears: z.union([z.literal(1), z.literal(3), z.literal(5)], 'mandates:errors.term'),
+    branchId: uuid('mandates:errors.branch').nullable().optional(),
+    items: z.array(ScopeItem).min(1, 'mandates:errors.noServices').max(100, 'mandates:errors.noServices'),
+  })
+  .strict()
+  .meta({ id: 'GrantRequest' })
+
+export const GrantResult = z
+  .object({ data: z.array(z.object({ id: z.string(), status: MandateStatus, validFrom: isoDate, validUntil: isoDate })) })
+  .meta({ id: 'GrantResult' })
+
+export const RenewRequest = z
+  .object({ termYears: z.union([z.literal(1), z.literal(3), z.literal(5)], 'mandates:errors.term') })
+  .strict()
+  .meta({ id: 'RenewRequest' })
+
+export const RenewResult = z
+  .object({
+    id: z.string(),
+    validUntil: isoDate.nullable(),
+    refusal: z.enum(['revoked', 'suspended', 'adminLevel', 'meansLevel', 'tooLong', 'exists']).nullable(),
+    detail: z.string().nullable(),
+  })
+  .meta({ id: 'RenewResult' })
+
+export const RevokeResult = z.object({ id: z.string(), status: z.literal('revoked') }).meta({ id: 'RevokeResult' })
+
+// -------------------------------------------------------------------------------------------
+// Users
+
+export const UserListQuery = z
+  .object({
+    organisationId: uuid('users:errors.organisation').optional(),
+    level: Level.optional(),
+    q: z.string().max(200).optional(),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict()
+
+export const User = z
+  .object({
+    id: z.string(),
+    firstName: z.string(),
+    lastNamePrefix: z.string().nullable(),
+    lastName: z.string(),
+    email: z.string(),
+    level: Level.nullable(),
+    meansStatus: z.string().nullable(),
+    meansValidUntil: isoDate.nullable(),
+    mandates: z.number().int(),
+    organisations: z.array(z.string()),
+  })
+  .meta({ id: 'User' })
+
+export const UserList = z.object({ data: z.array(User), next: z.string().nullable() }).meta({ id: 'UserList' })
+
+export const UserDetail = z
+  .object({
+    id: z.string(),
+    firstName: z.string(),
+    lastNamePrefix: z.string().nullable(),
+    lastName: z.string(),
+    email: z.string(),
+    organisations: z.array(z.object({ id: z.string(), name: z.string() })),
+    means: z.array(z.object({ id: z.string(), level: Level, status: z.string(), validUntil: isoDate })),
+  })
+  .meta({ id: 'UserDetail' })
+
+export const Scopes = z.enum(API_SCOPES)

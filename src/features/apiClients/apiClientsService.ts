@@ -1,0 +1,105 @@
+// Beheer → API-koppelingen: an organisation's API clients (rule 25). The secret is shown once and
+// stored as a SHA-256 of 256 random bits; rotate replaces it, revoke ends the client and its tokens.
+import type { Level, PrismaClient } from '../../generated/prisma/client.ts'
+import { NotFoundError, RuleViolation } from '../../errors.ts'
+import type { Tx } from '../../db/tx.ts'
+import { addYears, todayUtc } from '../../domain/dates.ts'
+import { assertWithinAdminLevel } from '../../domain/rules.ts'
+import { adminOrganisationIds, assertAdministers } from '../../policy/access.ts'
+import { recordAudit } from '../../shared/audit.ts'
+import type { Actor } from '../../shared/actor.ts'
+import { newSecret, type ApiScope } from '../../shared/apiTokens.ts'
+import type { Principal } from '../../shared/principal.ts'
+
+/** A client runs at most two years; then the admin makes a new one. */
+export const MAX_CLIENT_YEARS = 2
+
+export type NewApiClient = { organisationId: string; name: string; scopes: ApiScope[]; level: Level; validUntil: Date }
+
+const PUBLIC = {
+  id: true,
+  organisationId: true,
+  name: true,
+  scopes: true,
+  level: true,
+  validUntil: true,
+  rotatedAt: true,
+  revokedAt: true,
+  createdAt: true,
+} as const
+
+export class ApiClientsService {
+  constructor(private readonly db: PrismaClient) {}
+
+  async list(principal: Principal) {
+    return this.db.apiClient.findMany({
+      where: { organisationId: { in: adminOrganisationIds(principal) } },
+      select: { ...PUBLIC, organisation: { select: { name: true } }, createdBy: { select: { email: true } } },
+      orderBy: [{ revokedAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }],
+    })
+  }
+
+  /** Creates a client; returns it with its secret, which is never shown again. */
+  async create(principal: Principal, actor: Actor, input: NewApiClient, now = new Date()) {
+    assertAdministers(principal, input.organisationId)
+    const organisation = principal.adminOrganisations.find((o) => o.id === input.organisationId)!
+    assertWithinAdminLevel(organisation.level, input.level, { field: 'level' })
+    const today = todayUtc(now)
+    if (input.validUntil <= today || input.validUntil > addYears(today, MAX_CLIENT_YEARS)) throw new RuleViolation('apiClients:errors.validUntil', 'validUntil')
+    const { secret, hash } = newSecret('bmcs_')
+    const client = await this.db.$transaction(async (tx) => {
+      const created = await tx.apiClient.create({ data: { ...input, secretHash: hash, createdById: principal.id }, select: PUBLIC })
+      await recordAudit(tx, actor, {
+        action: 'api_client.created',
+        organisationId: input.organisationId,
+        subjectType: 'ApiClient',
+        subjectId: created.id,
+        after: created,
+      })
+      return created
+    })
+    return { client, secret }
+  }
+
+  async rotate(principal: Principal, actor: Actor, id: string, now = new Date()) {
+    const { secret, hash } = newSecret('bmcs_')
+    const client = await this.db.$transaction(async (tx) => {
+      const before = await this.live(tx, principal, id)
+      const updated = await tx.apiClient.update({ where: { id }, data: { secretHash: hash, rotatedAt: now }, select: PUBLIC })
+      await tx.apiToken.deleteMany({ where: { clientId: id } })
+      await recordAudit(tx, actor, {
+        action: 'api_client.rotated',
+        organisationId: before.organisationId,
+        subjectType: 'ApiClient',
+        subjectId: id,
+        after: { rotatedAt: now },
+      })
+      return updated
+    })
+    return { client, secret }
+  }
+
+  async revoke(principal: Principal, actor: Actor, id: string, now = new Date()) {
+    return this.db.$transaction(async (tx) => {
+      const before = await this.live(tx, principal, id)
+      const updated = await tx.apiClient.update({ where: { id }, data: { revokedAt: now }, select: PUBLIC })
+      await tx.apiToken.deleteMany({ where: { clientId: id } })
+      await recordAudit(tx, actor, {
+        action: 'api_client.revoked',
+        organisationId: before.organisationId,
+        subjectType: 'ApiClient',
+        subjectId: id,
+        after: { revokedAt: now },
+      })
+      return updated
+    })
+  }
+
+  /** A client of the admin's organisations that is not revoked; else 404 (rule 7) or a refusal. */
+  private async live(tx: Tx, principal: Principal, id: string) {
+    const client = await tx.apiClient.findFirst({ where: { id, organisationId: { in: adminOrganisationIds(principal) } }, select: PUBLIC })
+    if (!client) throw new NotFoundError()
+    if (client.revokedAt) throw new RuleViolation('apiClients:errors.revoked')
+    return client
+  }
+}

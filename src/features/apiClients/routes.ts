@@ -1,0 +1,82 @@
+// Beheer → API-koppelingen: the organisation's API clients, a new one (its secret shown once, on the
+// answer to the POST, never stored in the session), rotating the secret and revoking a client.
+import type { Request, Response } from 'express'
+import { Router } from 'express'
+import { RuleViolation } from '../../errors.ts'
+import { allow } from '../../policy/access.ts'
+import { idParam, parseParams } from '../../policy/params.ts'
+import { links, paths } from '../../paths.ts'
+import type { Services } from '../../services.ts'
+import { actorFrom } from '../../shared/actor.ts'
+import { API_SCOPES } from '../../shared/apiTokens.ts'
+import { ADMIN_LEVELS } from '../../domain/levels.ts'
+import { addYears, isoDate, todayUtc } from '../../domain/dates.ts'
+import { flash, flashOutcome } from '../../web/flash.ts'
+import { parseForm, ruleErrors } from '../../web/forms.ts'
+import { principal } from '../../web/principal.ts'
+import { newClientSchema } from './schemas.ts'
+
+const ORDER = ['organisationId', 'name', 'scopes', 'level', 'validUntil']
+
+export function apiClientRoutes({ apiClientsService }: Services): Router {
+  const router = Router()
+
+  async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
+    const p = principal(req)
+    res.status(status).render('pages/apiClients/list', {
+      title: req.t('apiClients:title'),
+      section: 'beheer',
+      subsection: 'apiClients',
+      breadcrumbs: [{ label: req.t('common:nav.beheer'), href: links.mandates() }, { label: req.t('apiClients:title') }],
+      clients: await apiClientsService.list(p),
+      organisations: p.adminOrganisations,
+      scopes: API_SCOPES,
+      levels: ADMIN_LEVELS,
+      values: {
+        organisationId: p.adminOrganisations.length === 1 ? p.adminOrganisations[0]!.id : '',
+        scopes: [],
+        validUntil: isoDate(addYears(todayUtc(), 1)),
+      },
+      created: null,
+      ...extra,
+    })
+  }
+
+  router.get(paths.beheer.apiClients, allow('admin'), (req, res) => render(req, res, 200))
+
+  router.post(paths.beheer.apiClients, allow('admin'), async (req, res) => {
+    const parsed = parseForm(newClientSchema, req.body, req.t, ORDER)
+    if (!parsed.ok) return render(req, res, 400, { errors: parsed.errors, values: { scopes: [], ...parsed.values } })
+    try {
+      const { client, secret } = await apiClientsService.create(principal(req), actorFrom(req), parsed.data)
+      await render(req, res, 201, { created: { id: client.id, name: client.name, secret } })
+    } catch (error) {
+      if (!(error instanceof RuleViolation)) throw error
+      const values = { ...parsed.data, validUntil: isoDate(parsed.data.validUntil) }
+      await render(req, res, error.status, { errors: ruleErrors(error, req.t, ORDER), values })
+    }
+  })
+
+  router.post(paths.beheer.apiClientRotate, allow('admin'), async (req, res) => {
+    const { id } = parseParams(idParam, req.params)
+    try {
+      const { client, secret } = await apiClientsService.rotate(principal(req), actorFrom(req), id)
+      await render(req, res, 200, { created: { id: client.id, name: client.name, secret } })
+    } catch (error) {
+      if (!(error instanceof RuleViolation)) throw error
+      flash(req, 'error', req.t(error.messageKey, error.params))
+      res.redirect(303, links.apiClients())
+    }
+  })
+
+  router.post(paths.beheer.apiClientRevoke, allow('admin'), async (req, res) => {
+    const { id } = parseParams(idParam, req.params)
+    await flashOutcome(req, async () => {
+      const client = await apiClientsService.revoke(principal(req), actorFrom(req), id)
+      return req.t('apiClients:revoked', { name: client.name })
+    })
+    res.redirect(303, links.apiClients())
+  })
+
+  return router
+}
