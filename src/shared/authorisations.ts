@@ -18,7 +18,8 @@ export type AuthorisationPath =
   | { via: 'chain'; scope: PathKind; chainMandateId: string; assignmentId: string; intermediary: { id: string; name: string; kvkNumber: string } }
 
 /** Why nothing authorises: the closest candidate's reason ('none' when there is no candidate at all). */
-export type RefusalReason = 'none' | 'unknownService' | 'serviceLevel' | 'meansTooLow' | 'suspended' | 'notYetValid' | 'expired' | 'pending' | 'revoked'
+export type RefusalReason =
+  'none' | 'unknownService' | 'organisationBlocked' | 'serviceLevel' | 'meansTooLow' | 'suspended' | 'notYetValid' | 'expired' | 'pending' | 'revoked'
 
 export type Authorisation = { allowed: true; level: Level; path: AuthorisationPath } | { allowed: false; reason: RefusalReason }
 
@@ -120,9 +121,17 @@ export function candidatesSql(organisationId: string, serviceId: string, today: 
       join organisations o on o.id = c.intermediary_organisation_id`
 }
 
+/** Rule 24: is the organisation blocked by the back office? */
+async function isBlocked(db: Db | Tx, organisationId: string): Promise<boolean> {
+  const organisation = await db.organisation.findUnique({ where: { id: organisationId }, select: { blockedAt: true } })
+  return Boolean(organisation?.blockedAt)
+}
+
 /** Rule 21: may `personId` act for `organisationId` towards `serviceId`, at which level, by which path? */
 export async function check(db: Db | Tx, personId: string, organisationId: string, serviceId: string, now = new Date()): Promise<Authorisation> {
   const today = todayUtc(now)
+  // Rule 24: while the back office blocks the organisation, nobody acts for it (nothing is deleted).
+  if (await isBlocked(db, organisationId)) return { allowed: false, reason: 'organisationBlocked' }
   const rows = await db.$queryRaw<CandidateRow[]>(candidatesSql(organisationId, serviceId, today, personId))
   if (rows.length === 0) {
     const known = await db.service.count({ where: { id: serviceId } })
@@ -139,10 +148,11 @@ export async function whoMay(
   now = new Date(),
 ): Promise<Map<string, { level: Level; path: AuthorisationPath }>> {
   const today = todayUtc(now)
+  const result = new Map<string, { level: Level; path: AuthorisationPath }>()
+  if (await isBlocked(db, organisationId)) return result
   const rows = await db.$queryRaw<CandidateRow[]>(candidatesSql(organisationId, serviceId, today, null))
   const byUser = new Map<string, CandidateRow[]>()
   for (const row of rows) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row])
-  const result = new Map<string, { level: Level; path: AuthorisationPath }>()
   for (const [userId, candidates] of byUser) {
     const answer = decide(candidates, today)
     if (answer.allowed) result.set(userId, { level: answer.level, path: answer.path })

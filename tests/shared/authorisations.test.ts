@@ -241,3 +241,21 @@ describe('authorisations.whoMay', () => {
     expect(who.get(s.employee.id)?.path).toMatchObject({ via: 'chain', intermediary: { id: s.intermediary.id } })
   })
 })
+
+describe('authorisations: a blocked organisation (rule 24)', () => {
+  it('When the back office blocks the organisation, then nobody may act for it, by mandate or chain; unblocking restores both', async () => {
+    const s = await chainSetting()
+    const direct = await f.person('EH3')
+    await f.mandate({ userId: direct.id, organisationId: s.client.id, scope: 'service', serviceId: s.service.id })
+    await f.assignment({ chainMandateId: s.chainMandate.id, userId: s.employee.id })
+    await t.db.organisation.update({ where: { id: s.client.id }, data: { blockedAt: new Date() } })
+
+    expect(await check(t.db, direct.id, s.client.id, s.service.id)).toEqual({ allowed: false, reason: 'organisationBlocked' })
+    expect(await check(t.db, s.employee.id, s.client.id, s.service.id)).toEqual({ allowed: false, reason: 'organisationBlocked' })
+    expect((await whoMay(t.db, s.client.id, s.service.id)).size).toBe(0)
+
+    await t.db.organisation.update({ where: { id: s.client.id }, data: { blockedAt: null } })
+    expect(await check(t.db, direct.id, s.client.id, s.service.id)).toMatchObject({ allowed: true })
+    expect((await whoMay(t.db, s.client.id, s.service.id)).size).toBe(2)
+  })
+})
