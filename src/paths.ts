@@ -22,6 +22,7 @@ const RENEWAL = '/verlengen'
 const DEV_MAILBOX = '/dev/mailbox'
 const ACTIVATE = '/activeren'
 const REGISTER = '/eherkenning-aanvragen'
+const HELP = '/hulp'
 
 export const paths = {
   home: '/',
@@ -140,6 +141,14 @@ export const paths = {
     manage: `${REGISTER}/aanvraag/:token`,
     resend: `${REGISTER}/aanvraag/:token/opnieuw`,
     cancel: `${REGISTER}/aanvraag/:token/annuleren`,
+  },
+  /** Help and the statements a Dutch service publishes (src/features/help): open to everyone. */
+  help: {
+    index: HELP,
+    guide: `${HELP}/:slug`,
+    privacy: '/privacy',
+    accessibility: '/toegankelijkheid',
+    contact: '/contact',
   },
   devMailbox: DEV_MAILBOX,
   devMail: `${DEV_MAILBOX}/:id`,
@@ -273,6 +282,13 @@ export const links = {
   registrationManage: (token: string) => pathFor(paths.registration.manage, { token }),
   registrationResend: (token: string) => pathFor(paths.registration.resend, { token }),
   registrationCancel: (token: string) => pathFor(paths.registration.cancel, { token }),
+
+  // Help and statements
+  help: (query?: Query) => withQuery(paths.help.index, query),
+  helpGuide: (slug: string) => pathFor(paths.help.guide, { slug }),
+  privacy: () => paths.help.privacy,
+  accessibility: () => paths.help.accessibility,
+  contact: () => paths.help.contact,
 
   // Logging in
   enrol: () => paths.security.enrol,
