@@ -30,6 +30,8 @@ export const paths = {
   logout: '/uitloggen',
   overview: '/overzicht',
   language: '/taal',
+  /** "Blijf ingelogd" in the time-out warning (src/features/session). */
+  sessionKeepAlive: '/sessie/verlengen',
   health: '/health',
   beheer: {
     root: BEHEER,
@@ -71,6 +73,7 @@ export const paths = {
   /** Beheer → Machtigingen: the list, the wizard's steps, bulk renewal and one mandate. */
   mandates: {
     list: MANDATES,
+    export: `${MANDATES}/export.csv`,
     wizard: `${MANDATES}/nieuw`,
     wizardOrganisation: `${MANDATES}/nieuw/organisatie`,
     wizardUser: `${MANDATES}/nieuw/gebruiker`,
@@ -189,9 +192,11 @@ export const links = {
   overview: () => paths.overview,
   logout: () => paths.logout,
   language: () => paths.language,
+  sessionKeepAlive: () => paths.sessionKeepAlive,
 
   // Beheer
   mandates: (query?: Query) => withQuery(paths.mandates.list, query),
+  mandatesExport: (query?: Query) => withQuery(paths.mandates.export, query),
   mandateWizard: (query?: Query) => withQuery(paths.mandates.wizard, query),
   mandateRevoke: (id: string) => pathFor(paths.mandates.revoke, { id }),
   mandateRenew: (id: string) => pathFor(paths.mandates.renew, { id }),

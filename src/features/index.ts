@@ -22,6 +22,7 @@ import { backofficeCustomerRoutes } from './backoffice/customerRoutes.ts'
 import { apiClientRoutes } from './apiClients/routes.ts'
 import { apiRoutes } from './api/routes.ts'
 import { helpRoutes } from './help/routes.ts'
+import { sessionRoutes } from './session/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -46,5 +47,6 @@ export function featureRoutes(services: Services): Router {
   router.use(apiClientRoutes(services))
   router.use(apiRoutes(services))
   router.use(helpRoutes(services))
+  router.use(sessionRoutes())
   return router
 }

@@ -110,4 +110,6 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.locals.isAdmin = false
   app.locals.currentPath = '/'
   app.locals.cspNonce = ''
+  app.locals.sessionEndsAt = 0
+  app.locals.idleTimeoutMs = 0
 }
