@@ -68,4 +68,25 @@ describe('session time-out', () => {
     const login = await logInWithForm(agent)
     expect(login.headers.location).toBe(links.overview())
   })
+
+  it('When the session times out halfway through the wizard, then after logging in again the wizard goes on with the organisation chosen', async () => {
+    const agent = await t.loginAs('sanne')
+    const step = await agent.get(links.mandateWizardOrganisation())
+    const organisationId = /value="([0-9a-f-]{36})"/.exec(step.text)?.[1] ?? ''
+    const chosen = await agent
+      .post(links.mandateWizardOrganisation())
+      .type('form')
+      .send({ _csrf: csrfFrom(step.text), organisationId })
+    expect(chosen.headers.location).toBe(links.mandateWizardUser())
+    await new Promise((resolve) => setTimeout(resolve, 200)) // the draft is written after the response
+    await t.database.db.$executeRaw`delete from session where sid not like 'draft:%'`
+    const redirected = await agent.get(links.mandateWizardUser())
+    expect(redirected.headers.location).toBe(links.login())
+    const login = await logInWithForm(agent)
+    expect(login.headers.location).toBe(links.mandateWizardUser())
+    const userStep = await agent.get(links.mandateWizardUser())
+    expect(userStep.status).toBe(200)
+    const name = (await t.database.db.organisation.findUniqueOrThrow({ where: { id: organisationId } })).name
+    expect(userStep.text).toContain(name)
+  })
 })
