@@ -16,6 +16,7 @@ import { setUpWebSecurity } from './middleware/setUpWebSecurity.ts'
 import { setUpWebSession } from './middleware/setUpWebSession.ts'
 import type { Services } from './services.ts'
 import { setUpViews } from './web/views.ts'
+import { keepDrafts } from './web/drafts.ts'
 
 export function createApp(services: Services): express.Express {
   const { config } = services
@@ -36,6 +37,7 @@ export function createApp(services: Services): express.Express {
   app.use(setUpWebSession({ pool: services.pool, secret: config.sessionSecret, secureCookies: config.cookieSecure }))
   app.use(setUpRequestParsing())
   app.use(setUpAuthentication(services.authService))
+  app.use(keepDrafts())
   app.use(setUpCsrf())
   app.use(setUpFlash())
   app.use(featureRoutes(services))

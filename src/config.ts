@@ -37,6 +37,10 @@ const schema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Mijn Reconi <noreply@beheermodule.example>'),
   BRAND_NAME: z.string().min(1).max(60).default('Mijn Reconi'),
+  SUPPLIER_NAME: z.string().min(1).max(120).default('Reconi B.V.'),
+  SUPPLIER_ADDRESS: z.string().min(1).max(200).default('Voorbeeldstraat 1, 1234 AB Utrecht'),
+  SUPPLIER_EMAIL: z.email().default('support@beheermodule.example'),
+  SUPPLIER_PHONE: z.string().min(1).max(40).default('030 123 45 67'),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   COOKIE_SECURE: boolish.optional(),
   SEED_DEMO: boolish.default(true),
@@ -61,6 +65,8 @@ export type Config = {
   smtpUrl: string | undefined
   mailFrom: string
   brandName: string
+  /** The supplier named on the privacy and accessibility statements and the contact page. */
+  supplier: { name: string; address: string; email: string; phone: string }
   trustProxyHops: number
   cookieSecure: boolean
   seedDemo: boolean
@@ -104,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,
     brandName: c.BRAND_NAME,
+    supplier: { name: c.SUPPLIER_NAME, address: c.SUPPLIER_ADDRESS, email: c.SUPPLIER_EMAIL, phone: c.SUPPLIER_PHONE },
     trustProxyHops: c.TRUST_PROXY_HOPS,
     cookieSecure: c.COOKIE_SECURE ?? production,
     seedDemo: c.SEED_DEMO,

@@ -22,6 +22,7 @@ const RENEWAL = '/verlengen'
 const DEV_MAILBOX = '/dev/mailbox'
 const ACTIVATE = '/activeren'
 const REGISTER = '/eherkenning-aanvragen'
+const HELP = '/hulp'
 
 export const paths = {
   home: '/',
@@ -29,6 +30,8 @@ export const paths = {
   logout: '/uitloggen',
   overview: '/overzicht',
   language: '/taal',
+  /** "Blijf ingelogd" in the time-out warning (src/features/session). */
+  sessionKeepAlive: '/sessie/verlengen',
   health: '/health',
   beheer: {
     root: BEHEER,
@@ -70,6 +73,7 @@ export const paths = {
   /** Beheer → Machtigingen: the list, the wizard's steps, bulk renewal and one mandate. */
   mandates: {
     list: MANDATES,
+    export: `${MANDATES}/export.csv`,
     wizard: `${MANDATES}/nieuw`,
     wizardOrganisation: `${MANDATES}/nieuw/organisatie`,
     wizardUser: `${MANDATES}/nieuw/gebruiker`,
@@ -141,6 +145,14 @@ export const paths = {
     resend: `${REGISTER}/aanvraag/:token/opnieuw`,
     cancel: `${REGISTER}/aanvraag/:token/annuleren`,
   },
+  /** Help and the statements a Dutch service publishes (src/features/help): open to everyone. */
+  help: {
+    index: HELP,
+    guide: `${HELP}/:slug`,
+    privacy: '/privacy',
+    accessibility: '/toegankelijkheid',
+    contact: '/contact',
+  },
   devMailbox: DEV_MAILBOX,
   devMail: `${DEV_MAILBOX}/:id`,
   devMailHtml: `${DEV_MAILBOX}/:id/html`,
@@ -180,9 +192,11 @@ export const links = {
   overview: () => paths.overview,
   logout: () => paths.logout,
   language: () => paths.language,
+  sessionKeepAlive: () => paths.sessionKeepAlive,
 
   // Beheer
   mandates: (query?: Query) => withQuery(paths.mandates.list, query),
+  mandatesExport: (query?: Query) => withQuery(paths.mandates.export, query),
   mandateWizard: (query?: Query) => withQuery(paths.mandates.wizard, query),
   mandateRevoke: (id: string) => pathFor(paths.mandates.revoke, { id }),
   mandateRenew: (id: string) => pathFor(paths.mandates.renew, { id }),
@@ -273,6 +287,13 @@ export const links = {
   registrationManage: (token: string) => pathFor(paths.registration.manage, { token }),
   registrationResend: (token: string) => pathFor(paths.registration.resend, { token }),
   registrationCancel: (token: string) => pathFor(paths.registration.cancel, { token }),
+
+  // Help and statements
+  help: (query?: Query) => withQuery(paths.help.index, query),
+  helpGuide: (slug: string) => pathFor(paths.help.guide, { slug }),
+  privacy: () => paths.help.privacy,
+  accessibility: () => paths.help.accessibility,
+  contact: () => paths.help.contact,
 
   // Logging in
   enrol: () => paths.security.enrol,

@@ -26,6 +26,8 @@ declare module 'express-session' {
   interface SessionData {
     returnTo?: string
     createdAt?: number
+    /** the last "Blijf ingelogd" (src/features/session): a change, so the store's expiry moves now */
+    keptAliveAt?: number
     /** role and administered organisations at the last request (privilege change → new session id) */
     privileges?: string
     /** between a right password and a confirmed first TOTP code (src/features/security/enrolRoutes.ts) */

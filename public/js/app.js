@@ -57,3 +57,78 @@ document.addEventListener('DOMContentLoaded', () => {
     })
   })
 })
+
+// The time-out warning (views/partials/session-timeout.ejs, WCAG 2.2.1): two minutes before the idle
+// time-out, or before the session's absolute end, a dialog takes the focus and is announced; "Blijf
+// ingelogd" touches the session without leaving the page, Escape or "Sluiten" closes it.
+document.addEventListener('DOMContentLoaded', () => {
+  const dialog = document.getElementById('session-timeout')
+  if (!dialog) return
+  const idleMs = Number(dialog.dataset.idleMs)
+  const warnMs = Number(dialog.dataset.warnMs)
+  const endsAt = Number(dialog.dataset.endsAt) || Infinity
+  const text = document.getElementById('session-timeout-text')
+  const status = document.getElementById('session-timeout-status')
+  const form = dialog.querySelector('form')
+  let lastActive = Date.now()
+  let previousFocus = null
+  let timer = 0
+  const minutes = (ms) => String(Math.max(1, Math.ceil(ms / 60000)))
+  function open(absolute, left) {
+    const template = absolute ? dialog.dataset.absoluteText : dialog.dataset.idleText
+    text.textContent = template.replace('{m}', minutes(left))
+    dialog.querySelector('[data-stay]').hidden = absolute
+    if (!dialog.hidden) return
+    previousFocus = document.activeElement
+    dialog.hidden = false
+    const first = absolute ? dialog.querySelector('[data-close]') : dialog.querySelector('[data-stay]')
+    first.focus()
+  }
+  function close() {
+    dialog.hidden = true
+    if (previousFocus && previousFocus.focus) previousFocus.focus()
+  }
+  function schedule() {
+    window.clearTimeout(timer)
+    const now = Date.now()
+    const idleLeft = lastActive + idleMs - now
+    const absoluteLeft = endsAt - now
+    const absolute = absoluteLeft <= idleLeft
+    const left = Math.min(idleLeft, absoluteLeft)
+    if (left <= warnMs) {
+      if (left > 0) open(absolute, left)
+      else close()
+    }
+    timer = window.setTimeout(schedule, left > warnMs ? left - warnMs : 15000)
+  }
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    fetch(form.action, { method: 'POST', body: new URLSearchParams(new FormData(form)), headers: { 'x-requested-with': 'fetch' }, credentials: 'same-origin' })
+      .then((response) => {
+        if (!response.ok) return form.submit()
+        lastActive = Date.now()
+        close()
+        status.textContent = dialog.dataset.stayedText
+        schedule()
+      })
+      .catch(() => form.submit())
+  })
+  dialog.querySelector('[data-close]').addEventListener('click', close)
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close()
+    if (event.key !== 'Tab') return
+    const buttons = Array.from(dialog.querySelectorAll('button')).filter((b) => !b.hidden)
+    const first = buttons[0]
+    const last = buttons[buttons.length - 1]
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault()
+      last.focus()
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault()
+      first.focus()
+    }
+  })
+  // A test (or a very patient reader) can ask for the warning now.
+  window.bmSessionTimeout = { show: () => open(false, warnMs) }
+  schedule()
+})

@@ -21,6 +21,8 @@ import { registrationRoutes } from './registration/routes.ts'
 import { backofficeCustomerRoutes } from './backoffice/customerRoutes.ts'
 import { apiClientRoutes } from './apiClients/routes.ts'
 import { apiRoutes } from './api/routes.ts'
+import { helpRoutes } from './help/routes.ts'
+import { sessionRoutes } from './session/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -44,5 +46,7 @@ export function featureRoutes(services: Services): Router {
   router.use(backofficeCustomerRoutes(services))
   router.use(apiClientRoutes(services))
   router.use(apiRoutes(services))
+  router.use(helpRoutes(services))
+  router.use(sessionRoutes())
   return router
 }

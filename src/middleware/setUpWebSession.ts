@@ -104,6 +104,10 @@ export function setUpWebSession(options: { pool: pg.Pool; secret: string; secure
         res.redirect(303, links.login({ verlopen: 1 }))
       })
     }
+    // For the time-out warning (views/partials/session-timeout.ejs): when the session ends at the latest.
+    if (createdAt) res.locals.sessionEndsAt = createdAt + ABSOLUTE_TIMEOUT_MS
+    // The stored expiry may lag a request by TOUCH_INTERVAL_MS (TouchThrottle): the page counts from the earliest end.
+    res.locals.idleTimeoutMs = IDLE_TIMEOUT_MS - TOUCH_INTERVAL_MS
     next()
   })
   return router

@@ -1,6 +1,7 @@
 // Logging a principal in, shared by the login form and the second-factor steps.
 import type { NextFunction, Request } from 'express'
 import type { Principal } from '../shared/principal.ts'
+import { restoreDrafts } from './drafts.ts'
 
 /** What a session's privileges are; when it changes, the session id is renewed. */
 export function privilegeFingerprint(principal: Principal): string {
@@ -13,6 +14,7 @@ export function logIn(req: Request, principal: Principal, next: NextFunction, th
     if (loginError) return next(loginError)
     req.session.createdAt = Date.now()
     req.session.privileges = privilegeFingerprint(principal)
-    then()
+    // A wizard or import left when the last session timed out comes back (src/web/drafts.ts).
+    restoreDrafts(req, principal.id, then)
   })
 }

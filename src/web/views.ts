@@ -8,6 +8,7 @@ import { projectRoot } from '../db/migrations.ts'
 import { fieldId, noErrors } from './forms.ts'
 import { formatDate, toText } from './format.ts'
 import { links } from '../paths.ts'
+import { helpTopicFor } from './helpTopics.ts'
 
 export const viewsDir = path.join(projectRoot, 'views')
 const layoutFile = path.join(viewsDir, 'layout.ejs')
@@ -93,6 +94,8 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.locals.formatDate = formatDate
   // Every link a page makes: `href="<%= links.userDetail(id) %>"` (src/paths.ts).
   app.locals.links = links
+  // "Hoe werkt dit?" beside a page's heading: the guide for the page's path (src/web/helpTopics.ts).
+  app.locals.helpTopicFor = helpTopicFor
   app.locals.personName = personName
   app.locals.renderStrict = strict
   app.locals.selectOptions = selectOptions
@@ -107,4 +110,6 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.locals.isAdmin = false
   app.locals.currentPath = '/'
   app.locals.cspNonce = ''
+  app.locals.sessionEndsAt = 0
+  app.locals.idleTimeoutMs = 0
 }

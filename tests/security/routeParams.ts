@@ -107,6 +107,8 @@ export function paramsByName(ids: DemoIds): Record<string, string> {
     meansId: ids.meansA,
     branchId: ids.branchA,
     token: 'x'.repeat(43),
+    /** A help guide (/hulp/:slug). */
+    slug: 'machtigingen',
   }
 }
 

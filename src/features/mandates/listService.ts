@@ -34,6 +34,9 @@ type RawRow = {
   status: MandateStatus
 }
 
+/** Rows a page of the CSV export reads (a fourth known limit beside PAGE_SIZES; see pageSql). */
+export const EXPORT_PAGE_SIZE = 1000
+
 export type MandatePage = { rows: MandateRow[]; next: Cursor | null; previous: Cursor | null }
 
 /** The page query's parts that depend on the filter, the sort and the cursor. */
@@ -136,7 +139,7 @@ export class MandateListService {
    * One page, keyset-paginated on (valid_until, id). Per organisation (and status) a LATERAL index
    * scan takes at most one page, so a page costs the same at the start and deep in a list of 100,000.
    */
-  async list(principal: Principal, filter: ListFilter, cursor: Cursor | null, now = new Date()): Promise<MandatePage> {
+  async list(principal: Principal, filter: ListFilter, cursor: Cursor | null, now = new Date(), options: { exportPage?: boolean } = {}): Promise<MandatePage> {
     // All statuses ("Toon ook inactieve machtigingen"): one scan per organisation, of
     // mandates(organisation_id, level, valid_until, id) when filtered on level, else of
     // mandates(organisation_id, valid_until, id). Fewer statuses: a scan of mandates(organisation_id,
@@ -157,7 +160,7 @@ export class MandateListService {
           : Prisma.sql`(m.valid_until, m.id) < (${cursor.date}::date, ${cursor.id}::uuid)`,
       )
     }
-    const pageSize = PAGE_SIZES.find((size) => size === filter.pageSize) ?? DEFAULT_PAGE_SIZE
+    const pageSize = options.exportPage ? EXPORT_PAGE_SIZE : (PAGE_SIZES.find((size) => size === filter.pageSize) ?? DEFAULT_PAGE_SIZE)
     const raw = await this.pageReads.rows<RawRow>(pageSql({ orgIds: scoped.orgIds, statuses: scoped.statuses, allStatuses, conditions, ascending, pageSize }))
     const more = raw.length > pageSize
     const pageRows = raw.slice(0, pageSize)
@@ -172,6 +175,20 @@ export class MandateListService {
     const twoMonths = addMonths(today, EXPIRY_NOTICE_MONTHS)
     const rows = pageRows.map((r) => toMandateRow(r, organisationNames, names, today, twoMonths))
     return { rows, ...pageCursors(rows, more, cursor, reverse) }
+  }
+
+  /**
+   * Every mandate the filter selects, page after page of EXPORT_PAGE_SIZE on the list's own keyset
+   * cursor: the list's statement and scoping, one page in memory at a time (the CSV export).
+   */
+  async *allPages(principal: Principal, filter: ListFilter, now = new Date()): AsyncGenerator<MandateRow[]> {
+    let cursor: Cursor | null = null
+    for (;;) {
+      const page = await this.list(principal, filter, cursor, now, { exportPage: true })
+      if (page.rows.length) yield page.rows
+      if (!page.next) return
+      cursor = page.next
+    }
   }
 
   /** One mandate of the actor's organisations, for the confirmation pages; else 404. */

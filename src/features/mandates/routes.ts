@@ -5,9 +5,10 @@ import type { Router } from 'express'
 import { combineRouters } from '../../web/routers.ts'
 import type { Services } from '../../services.ts'
 import { lifecycleRoutes } from './lifecycleRoutes.ts'
+import { exportRoutes } from './exportRoutes.ts'
 import { listRoutes } from './listRoutes.ts'
 import { wizardRoutes } from './wizardRoutes.ts'
 
 export function mandateRoutes(services: Services): Router {
-  return combineRouters(listRoutes(services), wizardRoutes(services), lifecycleRoutes(services))
+  return combineRouters(listRoutes(services), exportRoutes(services), wizardRoutes(services), lifecycleRoutes(services))
 }
