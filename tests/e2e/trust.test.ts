@@ -1,0 +1,32 @@
+// Issue 19 (trust) in Chromium: pages that tell the truth, with axe on each.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectAccessible, logIn, newPage, startE2e, type E2e } from './helpers/browser.ts'
+
+let e2e: E2e
+beforeAll(async () => {
+  e2e = await startE2e()
+})
+afterAll(async () => {
+  await e2e?.close()
+})
+
+describe('trust (issue 19)', () => {
+  it('When an admin reads an ordinary list on Overzicht, then its bullets are not red; a malformed address gets a 400 page that says what was wrong', async () => {
+    const { context, page } = await newPage(e2e)
+    await logIn(page, 'sanne')
+    await page.goto('/overzicht')
+    const marker = await page
+      .locator('main ul.utrecht-unordered-list li')
+      .first()
+      .evaluate((li) => getComputedStyle(li, '::marker').color)
+    const [r, g, b] = marker.match(/\d+/g)!.map(Number)
+    expect(r! - Math.max(g, b)).toBeLessThan(60)
+    await expectAccessible(page)
+    const response = await page.goto('/beheer/gebruikers/%E0%A4%A')
+    expect(response?.status()).toBe(400)
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Ongeldig verzoek')
+    expect(await page.locator('main').textContent()).toContain('Het webadres bevat tekens')
+    await expectAccessible(page)
+    await context.close()
+  })
+})
