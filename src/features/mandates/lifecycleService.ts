@@ -69,7 +69,7 @@ export class MandateLifecycleService {
       await recordAudit(tx, actor, {
         action: 'mandate.revoked',
         organisationId: before.organisation_id,
-        subjectType: 'Mandate',
+        subjectType: 'mandate',
         subjectId: id,
         before: { status: before.status },
         after: { status: 'revoked', revokedAt: now },
@@ -105,7 +105,7 @@ export class MandateLifecycleService {
         await recordAudit(tx, actor, {
           action: 'mandate.activated',
           organisationId: m.organisation_id,
-          subjectType: 'Mandate',
+          subjectType: 'mandate',
           subjectId: id,
           before: { status: m.status, validFrom: m.valid_from, validUntil: m.valid_until },
           after: { status: 'active', validFrom: today, validUntil },

@@ -88,9 +88,9 @@ export class MandateWizardService {
         data: { userId, organisationId, requestedById: principal.id, status: 'pending', createdAt: now, expiresAt },
       })
       await recordAudit(tx, actor, {
-        action: 'linkRequest.created',
+        action: 'link_request.created',
         organisationId,
-        subjectType: 'LinkRequest',
+        subjectType: 'link_request',
         subjectId: request.id,
         after: { userId, organisationId, status: 'pending', expiresAt },
       })
@@ -270,7 +270,7 @@ export class MandateWizardService {
           created.map((m) => ({
             action: 'mandate.granted',
             organisationId: input.organisationId,
-            subjectType: 'Mandate',
+            subjectType: 'mandate',
             subjectId: m.id,
             after: { ...m, userId: input.userId },
           })),

@@ -154,7 +154,7 @@ export class RenewalService {
     await recordAudit(tx, actor, {
       action: 'application.created',
       organisationId,
-      subjectType: 'Application',
+      subjectType: 'application',
       subjectId: application.id,
       after: { type: 'renewal', status: 'awaiting_signature', target: item.kind, targetId: item.id, termYears, via: 'renewal-link' },
     })

@@ -11,18 +11,27 @@ import { LEVELS, levelLabel, parseLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import type { UsersService } from './usersService.ts'
+import { formatDateTime } from '../../web/format.ts'
+import { auditChanges, auditSentence } from '../../shared/auditSentences.ts'
 import { crumbs, usersPage } from './pageLocals.ts'
 
 async function renderDetail(usersService: UsersService, req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
   const { user, audit } = await usersService.detail(principal(req), parseParams(idParam, req.params).id)
   const activeMeans = user.means.find((m) => m.status === 'active')
+  const names = await usersService.auditNames(principal(req), req.t, audit)
+  const history = audit.map((e) => ({
+    at: e.at,
+    when: formatDateTime(e.at, req.locale),
+    sentence: auditSentence(req.t, req.locale, names, { ...e, organisationName: null }),
+    changes: auditChanges(req.t, req.locale, e),
+  }))
   res.status(status).render(
     'pages/users/detail',
     usersPage({
       title: personName(user),
       breadcrumbs: crumbs(req, { label: personName(user) }),
       person: user,
-      audit,
+      audit: history,
       activeMeans,
       levels: LEVELS,
       levelLabel,

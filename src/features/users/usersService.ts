@@ -1,4 +1,7 @@
 // Beheer → Gebruikers: the users linked to the admin's organisations, scoped in SQL (rule 7).
+import type { TFunction } from 'i18next'
+import { storedSubjectTypes } from '../../domain/auditActions.ts'
+import { auditNames, type AuditNames, type AuditRef } from '../../shared/auditSubjects.ts'
 import { userMatches } from '../../shared/userSearch.ts'
 import { Prisma, type Level, type MeansStatus, type PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
@@ -162,9 +165,9 @@ export class UsersService {
     const audit = await this.db.auditEvent.findMany({
       where: {
         OR: [
-          { subjectType: 'user', subjectId: userId },
-          { subjectType: 'application', subjectId: { in: user.applications.map((a) => a.id) } },
-          { subjectType: 'mandate', subjectId: { in: user.mandates.map((m) => m.id) } },
+          { subjectType: { in: storedSubjectTypes('user') }, subjectId: userId },
+          { subjectType: { in: storedSubjectTypes('application') }, subjectId: { in: user.applications.map((a) => a.id) } },
+          { subjectType: { in: storedSubjectTypes('mandate') }, subjectId: { in: user.mandates.map((m) => m.id) } },
         ],
         AND: [{ OR: [{ organisationId: { in: orgIds } }, { organisationId: null }] }],
       },
@@ -172,6 +175,11 @@ export class UsersService {
       take: 100,
     })
     return { user, audit }
+  }
+
+  /** The names behind a page of audit entries, for their sentences (src/shared/auditSentences.ts). */
+  auditNames(principal: Principal, t: TFunction, refs: AuditRef[]): Promise<AuditNames> {
+    return auditNames(this.db, principal, t, refs)
   }
 
   /**
