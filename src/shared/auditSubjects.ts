@@ -79,7 +79,7 @@ export async function auditNames(db: PrismaClient, principal: Principal, t: TFun
   for (const a of applications) {
     const type = t(`applications:type.${a.type}`) + (a.level ? ` ${t(`common:levels.${a.level}`)}` : '')
     const name = a.subjectUser ? t('audit:subject.application', { type, user: personName(a.subjectUser) }) : type
-    subjects.set(key('application', a.id), { name, href: null })
+    subjects.set(key('application', a.id), { name, href: admin.length ? links.applicationDetail(a.id) : null })
   }
   for (const r of linkRequests) subjects.set(key('link_request', r.id), { name: r.user ? personName(r.user) : (r.email ?? ''), href: userHref(r.user) })
   for (const m of means) subjects.set(key('means', m.id), { name: personName(m.user), href: userHref(m.user) })

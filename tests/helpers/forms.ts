@@ -5,7 +5,7 @@
 import * as cheerio from 'cheerio'
 import type { Cheerio } from 'cheerio'
 import type { Element } from 'domhandler'
-import type { Agent } from './app.ts'
+import { postForm, type Agent } from './app.ts'
 
 export type FormPick = (form: Cheerio<Element>, $: cheerio.CheerioAPI) => boolean
 
@@ -42,7 +42,12 @@ export function readForm($: cheerio.CheerioAPI, form: Cheerio<Element>, pageUrl:
 export async function submitForm(agent: Agent, pageUrl: string, pick: FormPick, values: Record<string, string | string[] | null> = {}) {
   const page = await agent.get(pageUrl)
   if (page.status >= 400) throw new Error(`${pageUrl} answered ${page.status}`)
-  const $ = cheerio.load(page.text)
+  return submitFormIn(agent, page.text, pageUrl, pick, values)
+}
+
+/** As `submitForm`, for a page already fetched (a confirmation page a POST answered with). */
+export async function submitFormIn(agent: Agent, html: string, pageUrl: string, pick: FormPick, values: Record<string, string | string[] | null> = {}) {
+  const $ = cheerio.load(html)
   const form = $('form')
     .toArray()
     .map((el) => $(el))
@@ -60,4 +65,12 @@ export async function submitForm(agent: Agent, pageUrl: string, pick: FormPick, 
   const body = new URLSearchParams(fields).toString()
   if (parsed.method === 'get') return agent.get(`${parsed.action.split('?')[0]}?${body}`)
   return agent.post(parsed.action).type('form').send(body)
+}
+
+/** "Middel upgraden" through its confirmation page: the form's fields, then the confirmation as shown. */
+export async function upgradeConfirmed(agent: Agent, userId: string, fields: Record<string, string>) {
+  const detail = `/beheer/gebruikers/${userId}`
+  const preview = await postForm(agent, detail, `${detail}/upgrade`, fields)
+  if (preview.status !== 200) return preview
+  return submitFormIn(agent, preview.text, `${detail}/upgrade`, (form) => form.find('input[name="versie"]').length > 0)
 }
