@@ -53,4 +53,22 @@ describe('trust (issue 19)', () => {
     await expectAccessible(page)
     await context.close()
   })
+
+  it('When an admin opens the renew and activate pages of an active mandate, then only allowed terms are offered with the reason, and activate offers renewing instead; both pass axe', async () => {
+    const { context, page } = await newPage(e2e)
+    await logIn(page, 'sanne')
+    const mandate = await e2e.t.database.db.mandate.findFirstOrThrow({
+      where: { status: 'active', kind: 'use', level: { in: ['EH2', 'EH2_PLUS', 'EH3'] }, organisation: { name: 'Bakkerij De Vries B.V.' } },
+    })
+    await page.goto(`/beheer/machtigingen/${mandate.id}/verlengen`)
+    expect(await page.getByLabel(/^5 jaar/).count()).toBe(0)
+    expect(await page.locator('main').textContent()).toContain('Niet aangeboden: 5 jaar')
+    await expectAccessible(page)
+    await page.goto(`/beheer/machtigingen/${mandate.id}/activeren`)
+    expect(await page.getByRole('button', { name: 'Activeren' }).count()).toBe(0)
+    await page.getByRole('link', { name: 'Machtiging verlengen' }).click()
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/beheer/machtigingen/${mandate.id}/verlengen`)
+    await expectAccessible(page)
+    await context.close()
+  })
 })
