@@ -83,7 +83,7 @@ describe('Machtigingen (seed FAQ procedures)', () => {
     await saveScreenshots(page, 'wizard-bevestigen')
     await page.getByRole('button', { name: 'Bevestigen' }).click()
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Machtigingen aangevraagd')
-    expect(await page.locator('main').innerText()).toContain('wachten op het koppelverzoek')
+    expect(await page.locator('main').innerText()).toContain('het verzoek accepteert')
     await checkPage(page)
     await saveScreenshots(page, 'wizard-resultaat')
   })
