@@ -22,6 +22,16 @@ function classify(error: unknown): { status: number; kind: Kind } {
   return { status: 500, kind: 'server' }
 }
 
+/** What was wrong with a request we could not read, as a catalogue key (common:errors.badRequestReason.*). */
+function badRequestReason(error: unknown): string {
+  const e = error as { type?: string; message?: string; name?: string }
+  if (e?.name === 'URIError' || /decode param/i.test(String(e?.message))) return 'url'
+  if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return 'body'
+  if (e?.type === 'parameters.too.many') return 'tooManyFields'
+  if (e?.type === 'entity.too.large') return 'tooLarge'
+  return 'other'
+}
+
 /** One handler for every error: a Dutch page, never a stack trace outside development. */
 export function errorHandler(logger: Logger, production: boolean): ErrorRequestHandler {
   return (error, req, res, _next) => {
@@ -36,7 +46,7 @@ export function errorHandler(logger: Logger, production: boolean): ErrorRequestH
     res.render('pages/error', {
       title: t(`common:errors.${kind}Title`),
       kind,
-      message: t(`common:errors.${kind}Text`),
+      message: kind === 'badRequest' ? t(`common:errors.badRequestReason.${badRequestReason(error)}`) : t(`common:errors.${kind}Text`),
       stack: !production && status >= 500 ? String((error as Error)?.stack ?? error) : null,
       requestId: req.id,
     })

@@ -35,3 +35,11 @@ export class RuleViolation extends AppError {
     super(messageKey, 422)
   }
 }
+
+/** A confirmation no longer matches what it was shown for (someone acted in between, or it is replayed): nothing changed. */
+export class ConflictError extends AppError {
+  override name = 'ConflictError'
+  constructor(message = 'Conflict') {
+    super(message, 409)
+  }
+}

@@ -4,6 +4,14 @@ document.addEventListener('DOMContentLoaded', () => {
   const summary = document.querySelector('[data-error-summary]')
   if (summary) summary.focus()
 
+  // A checkbox that narrows a list (wizard: "Toon niet gekoppelde gebruikers") updates it at once;
+  // without JavaScript the form's own button does the same.
+  document.querySelectorAll('[data-auto-submit] input[type="checkbox"]').forEach((box) => {
+    box.addEventListener('change', () => {
+      if (box.form) box.form.requestSubmit()
+    })
+  })
+
   // Machtigingen: a "select all" checkbox in the header of the selection column.
   document.querySelectorAll('th[data-select-all]').forEach((th) => {
     const form = th.closest('form')

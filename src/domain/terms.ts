@@ -40,3 +40,13 @@ export function renewableTerms(validUntil: Date, today: Date): Term[] {
   const base = renewalBase(validUntil, today)
   return TERMS.filter((years) => addYearsClamped(base, years) <= latestEnd(today))
 }
+
+/**
+ * Rule 4 as a choice list: every term with its new end and whether it may be chosen today. The
+ * renew and activate pages and the mail's renewal page all offer exactly the allowed ones.
+ */
+export function termChoices(validUntil: Date, today: Date): { years: Term; until: Date; allowed: boolean }[] {
+  const base = renewalBase(validUntil, today)
+  const allowed = renewableTerms(validUntil, today)
+  return TERMS.map((years) => ({ years, until: addYearsClamped(base, years), allowed: allowed.includes(years) }))
+}

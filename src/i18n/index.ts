@@ -69,6 +69,13 @@ const I18NEXT_OPTIONS = new Set([
   'replace',
 ])
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g
+/** A value ending in an abbreviation ("… B.V.") before the text's own full stop: one stop, not "B.V..". */
+const DOUBLE_STOP = /(\b(?:[A-Za-z]\.){1,4})\.(?!\.)/g
+
+/** The text with its filled-in values tidied (no double full stop after an abbreviation). */
+function tidy<T>(text: T): T {
+  return (typeof text === 'string' && text.includes('..') ? text.replace(DOUBLE_STOP, '$1') : text) as T
+}
 const PLAIN_NAME = /^\s*[\w.]+\s*$/
 
 /** Values only (strings and numbers), none of i18next's own options. */
@@ -122,10 +129,10 @@ export function translator(locale: Locale): TFunction {
           if (value === undefined) missing = true
           return String(value)
         })
-        if (!missing) return filled
+        if (!missing) return tidy(filled)
       }
     }
-    return fixed(key, ...rest)
+    return tidy(fixed(key, ...rest))
   }) as unknown as TFunction
   translators.set(locale, t)
   return t

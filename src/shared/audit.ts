@@ -2,11 +2,12 @@
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Tx } from '../db/tx.ts'
 import { apiActorLabel, type Actor } from './actor.ts'
+import type { AuditAction, AuditSubjectType } from '../domain/auditActions.ts'
 
 export type AuditEntry = {
-  action: string
+  action: AuditAction
   organisationId?: string | null
-  subjectType: string
+  subjectType: AuditSubjectType
   subjectId?: string | null
   before?: unknown
   after?: unknown
@@ -101,6 +102,6 @@ export function auditInsertFrom(source: string, columns: AuditColumnsSql): strin
 export const AUDIT_ACTOR_COLUMNS = { actorId: '$1::uuid', actorLabel: '$2', ipAddress: '$3', requestId: '$4' } as const
 
 export function auditActorParams(actor: Actor): [string | null, string, string | null, string | null] {
-  const row = auditRow(actor, { action: '', subjectType: '' })
+  const row = auditRow(actor, { action: 'login', subjectType: 'user' })
   return [row.actorId, row.actorLabel, row.ipAddress, row.requestId]
 }

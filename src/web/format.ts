@@ -5,16 +5,43 @@ export function toText(value: unknown): string {
   return (value as { toString(): string }).toString()
 }
 
+/** Calendar parts in the portal's zone (Europe/Amsterdam); a date-only value (UTC midnight) keeps its day. */
+const amsterdamParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Amsterdam',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'longOffset',
+})
+
+function partsOf(date: Date): Record<string, string> {
+  const parts: Record<string, string> = {}
+  for (const part of amsterdamParts.formatToParts(date)) parts[part.type] = part.value
+  return parts
+}
+
 export function formatDate(value: Date | string | null | undefined, locale: string = 'nl'): string {
   if (!value) return ''
   const date = typeof value === 'string' ? new Date(value) : value
   if (Number.isNaN(date.getTime())) return ''
-  const dd = String(date.getUTCDate()).padStart(2, '0')
-  const mm = String(date.getUTCMonth() + 1).padStart(2, '0')
-  return locale === 'en' ? `${dd}/${mm}/${date.getUTCFullYear()}` : `${dd}-${mm}-${date.getUTCFullYear()}`
+  const p = partsOf(date)
+  return locale === 'en' ? `${p.day}/${p.month}/${p.year}` : `${p.day}-${p.month}-${p.year}`
 }
 
+/** Date and time as the portal shows them, in Europe/Amsterdam: 28-11-2026 14:05 (en: 28/11/2026 14:05). */
 export function formatDateTime(value: Date | null | undefined, locale: string = 'nl'): string {
   if (!value) return ''
-  return value.toLocaleString(locale === 'en' ? 'en-GB' : 'nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'short', timeStyle: 'short' })
+  const p = partsOf(value)
+  return `${formatDate(value, locale)} ${p.hour}:${p.minute}`
+}
+
+/** ISO 8601 with the Europe/Amsterdam offset, for exports: 2026-11-28T14:05:09+01:00. */
+export function isoDateTimeAmsterdam(value: Date): string {
+  const p = partsOf(value)
+  const offset = (p.timeZoneName ?? 'GMT').replace('GMT', '') || '+00:00'
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${offset}`
 }

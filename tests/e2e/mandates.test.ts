@@ -23,7 +23,7 @@ const flashText = () => page.locator('.bm-alert[role="status"]').first().innerTe
 /** Beheer → Machtigingen, filtered on a user's name (and with the inactive ones when asked). */
 async function listFor(name: string, options: { inactive?: boolean } = {}) {
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Beheer' }).click()
-  await page.getByRole('navigation', { name: 'Beheer' }).getByRole('link', { name: 'Machtigingen' }).click()
+  await page.getByRole('navigation', { name: 'Beheer' }).getByRole('link', { name: 'Machtigingen', exact: true }).click()
   await page.getByLabel('Gebruiker (naam of e-mailadres)').fill(name)
   if (options.inactive) await page.getByLabel('Toon ook inactieve machtigingen').check()
   await page.getByRole('button', { name: 'Filteren' }).click()
@@ -83,7 +83,7 @@ describe('Machtigingen (seed FAQ procedures)', () => {
     await saveScreenshots(page, 'wizard-bevestigen')
     await page.getByRole('button', { name: 'Bevestigen' }).click()
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Machtigingen aangevraagd')
-    expect(await page.locator('main').innerText()).toContain('wachten op het koppelverzoek')
+    expect(await page.locator('main').innerText()).toContain('het verzoek accepteert')
     await checkPage(page)
     await saveScreenshots(page, 'wizard-resultaat')
   })

@@ -52,7 +52,7 @@ export class ApiClientsService {
       await recordAudit(tx, actor, {
         action: 'api_client.created',
         organisationId: input.organisationId,
-        subjectType: 'ApiClient',
+        subjectType: 'api_client',
         subjectId: created.id,
         after: created,
       })
@@ -70,7 +70,7 @@ export class ApiClientsService {
       await recordAudit(tx, actor, {
         action: 'api_client.rotated',
         organisationId: before.organisationId,
-        subjectType: 'ApiClient',
+        subjectType: 'api_client',
         subjectId: id,
         after: { rotatedAt: now },
       })
@@ -87,7 +87,7 @@ export class ApiClientsService {
       await recordAudit(tx, actor, {
         action: 'api_client.revoked',
         organisationId: before.organisationId,
-        subjectType: 'ApiClient',
+        subjectType: 'api_client',
         subjectId: id,
         after: { revokedAt: now },
       })

@@ -3,7 +3,7 @@
 // the admin appointment (beheerdersformulier, rule 3).
 import type { ApplicationStatus, Level, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
-import { NotFoundError, RuleViolation } from '../../errors.ts'
+import { ConflictError, NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import { applicationEntry } from '../../shared/workflows/applicationStatus.ts'
@@ -12,6 +12,7 @@ import { adminOrganisationIds } from '../../policy/access.ts'
 import { findActionToken, useActionToken } from '../../shared/workflows/actionTokens.ts'
 import { adminMeansFits, assertWithinAdminLevel } from '../../domain/rules.ts'
 import { afterSignature, notifyRepresentatives, requestRepresentativeSignatures } from '../../shared/workflows/applications.ts'
+import { applicationVersion, loadApplicationDetail } from './applicationDetail.ts'
 
 export const LIST_LIMIT = 100
 export const OPEN_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed']
@@ -50,16 +51,30 @@ export class ApplicationsService {
     return app
   }
 
-  /** An admin of the organisation signs (rule 11: one admin is enough), at or below his own level (rule 2). */
-  async sign(principal: Principal, actor: Actor, applicationId: string): Promise<string> {
+  /** One application with everything its detail page shows (404 outside the admin's organisations). */
+  detail(principal: Principal, applicationId: string) {
+    if (!/^[0-9a-f-]{36}$/i.test(applicationId)) throw new NotFoundError()
+    return loadApplicationDetail(this.db, principal, applicationId)
+  }
+
+  /**
+   * An admin of the organisation signs (rule 11: one admin is enough), at or below his own level (rule 2),
+   * exactly the version of the application his detail page showed (ConflictError otherwise).
+   */
+  async sign(principal: Principal, actor: Actor, applicationId: string, version: string): Promise<string> {
     const app = await this.openApplication(principal, applicationId)
+    if (applicationVersion(app) !== version) throw new ConflictError()
     if (app.status !== 'awaiting_signature') throw new RuleViolation('applications:errors.notOpen')
     if (app.type === 'admin_appointment') throw new RuleViolation('applications:errors.representativesOnly')
     const admin = principal.adminOrganisations.find((o) => o.id === app.organisationId)!
     if (app.level) assertWithinAdminLevel(admin.level, app.level, { key: 'applications:errors.aboveAdminLevel' })
     return this.db.$transaction(async (tx) => {
-      const claimed = await tx.application.updateMany({ where: { id: app.id, status: 'awaiting_signature' }, data: { updatedAt: new Date() } })
-      if (claimed.count !== 1) throw new RuleViolation('applications:errors.notOpen')
+      const claimed = await tx.application.updateMany({
+        where: { id: app.id, status: 'awaiting_signature', updatedAt: app.updatedAt },
+        data: { updatedAt: new Date() },
+      })
+      if (claimed.count !== 1) throw new ConflictError()
+      if ((await tx.applicationSignature.count({ where: { applicationId: app.id } })) !== app.signatures.length) throw new ConflictError()
       await tx.applicationSignature.create({ data: { applicationId: app.id, signerType: 'admin', adminUserId: principal.id } })
       await recordAudit(tx, actor, applicationEntry(app, 'application.signed_by_admin', { after: { adminUserId: principal.id } }))
       return afterSignature(tx, app.id, actor, this.config.baseUrl)

@@ -15,6 +15,7 @@ import { personName } from '../../domain/names.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import { beheerCrumbs } from '../../web/breadcrumbs.ts'
 import { signRoutes } from './signRoutes.ts'
+import { detailRoutes } from './detailRoutes.ts'
 
 const appointSchema = z.object({
   organisationId: z.uuid('applications:errors.organisation'),
@@ -43,7 +44,6 @@ async function showList(applicationsService: ApplicationsService, req: Request, 
 /** The actions of a row of the list: each answers with a message and goes back to the list. */
 function rowActions(service: ApplicationsService): [string, (req: Request, id: string) => Promise<string>][] {
   return [
-    [paths.beheer.applicationSign, async (req, id) => req.t(`applications:list.signed.${await service.sign(principal(req), actorFrom(req), id)}`)],
     [
       paths.beheer.applicationCancel,
       async (req, id) => {
@@ -85,6 +85,7 @@ export function applicationRoutes({ applicationsService }: Services): Router {
   router.get(paths.beheer.adminAppointment, allow('admin'), appoint.show)
   router.post(paths.beheer.adminAppointment, allow('admin'), appoint.post)
 
+  router.use(detailRoutes(applicationsService))
   router.use(signRoutes(applicationsService))
   return router
 }

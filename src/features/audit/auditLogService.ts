@@ -3,12 +3,15 @@
 // organisation (logins, failed logins, logouts, second-factor enrolment, password resets).
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Principal } from '../../shared/principal.ts'
+import type { TFunction } from 'i18next'
 import { organisationScope } from '../../policy/access.ts'
+import { AUDIT_ACTIONS, storedActions, type AuditAction } from '../../domain/auditActions.ts'
+import { auditNames, type AuditNames } from '../../shared/auditSubjects.ts'
 
 export type AuditFilter = {
   organisationId?: string
   user?: string
-  action?: string
+  action?: AuditAction
   from?: Date
   /** exclusive */
   until?: Date
@@ -17,6 +20,7 @@ export type AuditFilter = {
 export type AuditRow = {
   id: string
   at: Date
+  actorId: string | null
   actorLabel: string
   action: string
   organisationName: string | null
@@ -40,7 +44,7 @@ export class AuditLogService {
     if (scope) and.push({ organisationId: { in: scope } })
     if (filter.organisationId) and.push({ organisationId: filter.organisationId })
     if (filter.user) and.push({ actorLabel: { contains: filter.user, mode: 'insensitive' } })
-    if (filter.action) and.push({ action: filter.action })
+    if (filter.action) and.push({ action: { in: storedActions(filter.action) } })
     if (filter.from) and.push({ at: { gte: filter.from } })
     if (filter.until) and.push({ at: { lt: filter.until } })
     if (before !== undefined) and.push({ id: { lt: before } })
@@ -55,6 +59,7 @@ export class AuditLogService {
       select: {
         id: true,
         at: true,
+        actorId: true,
         actorLabel: true,
         action: true,
         subjectType: true,
@@ -94,18 +99,17 @@ export class AuditLogService {
     }
   }
 
-  /** The choices of the filter form: the organisations in scope and the actions that occur. */
-  async filterOptions(principal: Principal): Promise<{ organisations: { id: string; name: string }[]; actions: string[] }> {
+  /** The names and pages of the actors and subjects of `rows` (for the sentences). */
+  names(principal: Principal, t: TFunction, rows: AuditRow[]): Promise<AuditNames> {
+    return auditNames(this.db, principal, t, rows)
+  }
+
+  /** The choices of the filter form: the organisations in scope and every action the app writes. */
+  async filterOptions(principal: Principal): Promise<{ organisations: { id: string; name: string }[]; actions: readonly AuditAction[] }> {
     const scope = organisationScope(principal, { backofficeSeesAll: true })
     const organisations = scope
       ? principal.adminOrganisations.map((o) => ({ id: o.id, name: o.name }))
       : await this.db.organisation.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' }, take: 1000 })
-    const actions = await this.db.auditEvent.findMany({
-      where: scope ? { organisationId: { in: scope } } : {},
-      distinct: ['action'],
-      select: { action: true },
-      orderBy: { action: 'asc' },
-    })
-    return { organisations, actions: actions.map((a) => a.action) }
+    return { organisations, actions: AUDIT_ACTIONS }
   }
 }

@@ -7,7 +7,10 @@ import { links, paths } from '../../paths.ts'
 import { principal as principalOf } from '../../web/principal.ts'
 import type { Services } from '../../services.ts'
 import { addDays, isoDate } from '../../domain/dates.ts'
-import { formatDateTime } from '../../web/format.ts'
+import { formatDateTime, isoDateTimeAmsterdam } from '../../web/format.ts'
+import { auditChanges, auditSentence } from '../../shared/auditSentences.ts'
+import { auditSubject, type AuditNames } from '../../shared/auditSubjects.ts'
+import { currentAction } from '../../domain/auditActions.ts'
 import { keepValues, parseForm } from '../../web/forms.ts'
 import type { AuditFilter, AuditRow } from './auditLogService.ts'
 import { auditFieldOrder, auditQuerySchema, type AuditQuery } from './schemas.ts'
@@ -34,6 +37,23 @@ function sectionFor(req: Request) {
     : { section: 'auditLog', subsection: '', breadcrumbs: [{ label: req.t('common:nav.backoffice'), href: paths.backoffice }] }
 }
 
+/** One entry as the page shows it: a sentence, the subject's page, the change in named fields. */
+function describe(req: Request, names: AuditNames, row: AuditRow) {
+  const locale = req.locale
+  return {
+    ...row,
+    sentence: auditSentence(req.t, locale, names, row),
+    subject: auditSubject(names, row),
+    changes: auditChanges(req.t, locale, row),
+  }
+}
+
+/** The action's label from the catalogue (the code itself when it is not one the app writes now). */
+function actionLabel(req: Request, action: string): string {
+  const known = currentAction(action)
+  return known ? req.t(`audit:actions.${known}`) : action
+}
+
 /** A spreadsheet must not run a cell as a formula (CSV injection). */
 /** Kept for callers of the old name: the one CSV writer is src/web/csv.ts. */
 export const csvSafe = csvCell
@@ -45,7 +65,14 @@ export function auditRoutes({ auditLogService }: Services): Router {
     const principal = principalOf(req)
     const options = await auditLogService.filterOptions(principal)
     const parsed = parseForm(auditQuerySchema, req.query, req.t, auditFieldOrder)
-    const common = { title: req.t('audit:title'), ...sectionFor(req), options, formatDateTime, exportPath: links.auditLogExport() }
+    const common = {
+      title: req.t('audit:title'),
+      ...sectionFor(req),
+      options,
+      formatDateTime,
+      exportPath: links.auditLogExport(),
+      actionLabel: (a: string) => actionLabel(req, a),
+    }
     if (!parsed.ok) {
       return res.status(400).render('pages/audit/index', {
         ...common,
@@ -58,13 +85,14 @@ export function auditRoutes({ auditLogService }: Services): Router {
     }
     const q = parsed.data
     const { rows, next } = await auditLogService.page(principal, toFilter(q), q.na ? BigInt(q.na) : undefined)
+    const names = await auditLogService.names(principal, req.t, rows)
     const params = filterQuery(q)
     const nextParams = new URLSearchParams(params)
     if (next) nextParams.set('na', next)
     res.render('pages/audit/index', {
       ...common,
       values: keepValues(req.query),
-      rows,
+      rows: rows.map((row) => describe(req, names, row)),
       pagination: {
         firstHref: q.na ? links.auditLog(params) : undefined,
         nextHref: next ? links.auditLog(nextParams) : undefined,
@@ -80,14 +108,15 @@ export function auditRoutes({ auditLogService }: Services): Router {
     const t = req.t
     res.setHeader('Content-Type', 'text/csv; charset=utf-8')
     res.setHeader('Content-Disposition', `attachment; filename="logboek-${isoDate(new Date())}.csv"`)
-    const columns = ['at', 'actor', 'action', 'organisation', 'kvk', 'subjectType', 'subjectId', 'before', 'after', 'ip', 'requestId']
+    const columns = ['at', 'actor', 'action', 'sentence', 'organisation', 'kvk', 'subjectType', 'subjectId', 'before', 'after', 'ip', 'requestId']
     const csv = csvStream({ header: columns.map((key) => t(`audit:columns.${key}`)) })
     csv.stream.pipe(res)
-    const write = (row: AuditRow) =>
+    const write = (row: AuditRow, names: AuditNames) =>
       csv.write([
-        row.at.toISOString(),
+        isoDateTimeAmsterdam(row.at),
         row.actorLabel,
-        row.action,
+        actionLabel(req, row.action),
+        auditSentence(t, req.locale, names, row),
         row.organisationName,
         row.kvkNumber,
         row.subjectType,
@@ -98,8 +127,9 @@ export function auditRoutes({ auditLogService }: Services): Router {
         row.requestId,
       ])
     for await (const batch of auditLogService.all(principal, toFilter(parsed.data))) {
+      const names = await auditLogService.names(principal, t, batch)
       for (const row of batch) {
-        if (!write(row)) await new Promise((resolve) => csv.stream.once('drain', resolve))
+        if (!write(row, names)) await new Promise((resolve) => csv.stream.once('drain', resolve))
       }
     }
     csv.end()

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseIsoDate } from '../../domain/dates.ts'
+import { AUDIT_ACTIONS } from '../../domain/auditActions.ts'
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional())
@@ -22,7 +23,7 @@ export const auditQuerySchema = z
   .object({
     organisatie: optional(z.uuid('audit:errors.organisation')),
     gebruiker: optional(z.string('audit:errors.user').max(254, 'audit:errors.user')),
-    actie: optional(z.string('audit:errors.action').regex(/^[a-z_]{1,60}$/, 'audit:errors.action')),
+    actie: optional(z.enum(AUDIT_ACTIONS, 'audit:errors.action')),
     van: optional(date('audit:errors.from')),
     tot: optional(date('audit:errors.until')),
     na: optional(z.string('audit:errors.cursor').regex(/^\d{1,18}$/, 'audit:errors.cursor')),

@@ -42,8 +42,9 @@ export function backofficeRoutes({ backofficeService }: Services): Router {
   })
 
   router.post(paths.backofficeReject, allow('backoffice'), async (req, res) => {
-    const reason = formText(req.body, 'reason').slice(0, 2000)
     const { id } = parseParams(idParam, req.params)
+    // The form names its field after the application (several reject forms on one page).
+    const reason = formText(req.body, `reason-${id}`).slice(0, 2000)
     try {
       await backofficeService.reject(actorFrom(req), id, reason)
       flash(req, 'success', req.t('backoffice:rejected'))

@@ -204,7 +204,7 @@ export class AssignmentService {
         })
         const after = { chainMandateId: chain.id, userId: holder.id, ...target.ref, level: input.level, validUntil: chain.valid_until }
         for (const organisationId of [chain.intermediary_organisation_id, chain.organisation_id]) {
-          await recordAudit(tx, actor, { action: 'chain-assignment.granted', organisationId, subjectType: 'ChainAssignment', subjectId: assignment.id, after })
+          await recordAudit(tx, actor, { action: 'chain-assignment.granted', organisationId, subjectType: 'chain_assignment', subjectId: assignment.id, after })
         }
         const client = await tx.organisation.findUniqueOrThrow({ where: { id: chain.organisation_id }, select: { name: true } })
         await queueMail(tx, {
@@ -275,7 +275,7 @@ export class AssignmentService {
         await recordAudit(tx, actor, {
           action: 'chain-assignment.revoked',
           organisationId,
-          subjectType: 'ChainAssignment',
+          subjectType: 'chain_assignment',
           subjectId: id,
           before: { status: row.status },
           after: { status: 'revoked', revokedAt: now },

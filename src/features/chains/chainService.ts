@@ -99,7 +99,7 @@ export class ChainService {
         })
         const after = { intermediary: intermediary.kvkNumber, client: client.kvkNumber, scope: input.scope, ...target, level: input.level, validUntil }
         for (const organisationId of [client.id, intermediary.id]) {
-          await recordAudit(tx, actor, { action: 'chain.given', organisationId, subjectType: 'ChainMandate', subjectId: chain.id, after })
+          await recordAudit(tx, actor, { action: 'chain.given', organisationId, subjectType: 'chain_mandate', subjectId: chain.id, after })
         }
         const intermediaryAdmins = await activeAdmins(tx, intermediary.id)
         const data = {
@@ -182,7 +182,7 @@ export class ChainService {
         await recordAudit(tx, actor, {
           action: 'chain.revoked',
           organisationId,
-          subjectType: 'ChainMandate',
+          subjectType: 'chain_mandate',
           subjectId: id,
           before: { status: chain.status },
           after,
@@ -194,7 +194,7 @@ export class ChainService {
         ended.map((a) => ({
           action: 'chain-assignment.revoked',
           organisationId: chain.intermediary_organisation_id,
-          subjectType: 'ChainAssignment',
+          subjectType: 'chain_assignment',
           subjectId: a.id,
           after: { status: 'revoked', because: 'chain.revoked' },
         })),
@@ -226,7 +226,7 @@ export class ChainService {
         await recordAudit(tx, actor, {
           action: 'chain.renewed',
           organisationId,
-          subjectType: 'ChainMandate',
+          subjectType: 'chain_mandate',
           subjectId: id,
           before: { status: chain.status, validUntil: chain.valid_until },
           after,

@@ -33,10 +33,10 @@ WITH expired_chains AS (
     AND (a.valid_until < $1::date OR c.id IN (SELECT id FROM expired_chains))
   RETURNING a.id, c.id AS chain_id, c.organisation_id, c.intermediary_organisation_id, a.valid_until
 ), ended AS (
-  SELECT 'chain.expired' AS action, 'ChainMandate' AS subject_type, id, NULL::uuid AS chain_id, organisation_id, intermediary_organisation_id, valid_until
+  SELECT 'chain.expired' AS action, 'chain_mandate' AS subject_type, id, NULL::uuid AS chain_id, organisation_id, intermediary_organisation_id, valid_until
   FROM expired_chains
   UNION ALL
-  SELECT 'chain-assignment.expired', 'ChainAssignment', id, chain_id, organisation_id, intermediary_organisation_id, valid_until
+  SELECT 'chain-assignment.expired', 'chain_assignment', id, chain_id, organisation_id, intermediary_organisation_id, valid_until
   FROM expired_assignments
 ), audit AS (
   ${auditInsertFrom('ended e CROSS JOIN LATERAL (VALUES (e.organisation_id), (e.intermediary_organisation_id)) side(organisation_id)', {

@@ -66,9 +66,9 @@ WITH expired_mandates AS (
   RETURNING id, user_id, valid_until
 ), audit AS (
   ${auditInsertFrom(
-    `(SELECT 'mandate.expired' AS action, organisation_id, 'Mandate' AS subject_type, id, valid_until FROM expired_mandates
+    `(SELECT 'mandate.expired' AS action, organisation_id, 'mandate' AS subject_type, id, valid_until FROM expired_mandates
       UNION ALL
-      SELECT 'means.expired', NULL, 'Means', id, valid_until FROM expired_means) x`,
+      SELECT 'means.expired', NULL, 'means', id, valid_until FROM expired_means) x`,
     {
       actorLabel: '$2',
       action: 'x.action',

@@ -90,7 +90,7 @@ export class MailService {
       })
       await recordAudit(tx, actor, {
         action: 'mail.retried',
-        subjectType: 'OutgoingMail',
+        subjectType: 'outgoing_mail',
         subjectId: id,
         before: { status: row.status, attempts: row.attempts, lastError: row.last_error },
         after: { status: 'pending', attempts: 0 },

@@ -64,6 +64,8 @@ export async function renderMail(template: string, localeValue: string, data: Re
     url,
     links,
     date: (value: unknown) => formatDate(typeof value === 'string' || value instanceof Date ? value : null, locale),
+    /** "over 10 dagen", "over ongeveer een maand": from today (the day the mail is written) to `value`. */
+    relative: (value: unknown) => relativeFromToday(t, typeof value === 'string' || value instanceof Date ? new Date(value) : null),
     level: (value: unknown) => (typeof value === 'string' && value ? levelLabel(fromDbLevel(value)) : ''),
     /** A mandate's scope from { scope, serviceName?, providerName? }. */
     scope: (item: { scope?: unknown; serviceName?: unknown; providerName?: unknown }) =>
@@ -85,6 +87,17 @@ export async function renderMail(template: string, localeValue: string, data: Re
   const content = await ejs.renderFile(path.join(mailDir, `${template}.html.ejs`), { ...locals, subject }, options)
   const html = await ejs.renderFile(path.join(mailDir, '_layout.html.ejs'), { ...locals, subject, content }, options)
   return { subject, text: tidyText(text), html }
+}
+
+/** How far off a date is, in words, counted in days from today (Europe/Amsterdam calendar day of the mail). */
+export function relativeFromToday(t: ReturnType<typeof translator>, until: Date | null, now = new Date()): string {
+  if (!until || Number.isNaN(until.getTime())) return ''
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())
+  const days = Math.round((Date.UTC(until.getUTCFullYear(), until.getUTCMonth(), until.getUTCDate()) - today) / 86_400_000)
+  if (days <= 0) return t('mail:relative.today')
+  if (days < 28) return t('mail:relative.days', { count: days })
+  if (days <= 45) return t('mail:relative.month')
+  return t('mail:relative.months', { count: Math.round(days / 30) })
 }
 
 /** EJS leaves blank lines where tags were: at most one empty line in a row, no trailing spaces. */

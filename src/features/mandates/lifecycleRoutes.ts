@@ -15,6 +15,7 @@ import type { MandateLifecycleService } from './lifecycleService.ts'
 import type { MandateListService } from './listService.ts'
 import type { ListFilter, RenewOutcome } from './model.ts'
 import { beheer, idParam, renderStoredResult, ruleFailure } from './routeHelpers.ts'
+import { termPageChoices } from './termChoices.ts'
 import { bulkRenewSchema, filterFromQuery, filterParams, idList, listQuerySchema, termSchema } from './schemas.ts'
 
 type Deps = { mandateListService: MandateListService; mandateLifecycleService: MandateLifecycleService }
@@ -140,7 +141,7 @@ async function renderTermPage(list: MandateListService, req: Request, res: Respo
     ...beheer(req, req.t(`mandates:${mode}.title`), [{ label: req.t(`mandates:${mode}.title`) }]),
     mode,
     mandate,
-    terms: TERMS,
+    ...termPageChoices(mandate, mode, principal(req)),
     action: mode === 'renew' ? links.mandateRenew(mandate.id) : links.mandateActivate(mandate.id),
     formatDate,
     ...extra,

@@ -20,6 +20,7 @@ import type { RenewOutcome, RenewSelection } from './model.ts'
 import { renewMandates } from './renewMandates.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { actingPrincipal, adminOrganisation, filterConditions, isUniqueViolation } from './scoping.ts'
+import type { AuditAction } from '../../domain/auditActions.ts'
 
 type LockedMandate = {
   id: string
@@ -70,7 +71,7 @@ export class MandateLifecycleService {
       await recordAudit(tx, actor, {
         action: 'mandate.revoked',
         organisationId: before.organisation_id,
-        subjectType: 'Mandate',
+        subjectType: 'mandate',
         subjectId: id,
         before: { status: before.status },
         after: { status: 'revoked', revokedAt: now },
@@ -129,12 +130,12 @@ export class MandateLifecycleService {
     }
   }
 
-  private async changeStatus(tx: Tx, actor: Actor, m: LockedMandate, status: 'active' | 'suspended', action: string) {
+  private async changeStatus(tx: Tx, actor: Actor, m: LockedMandate, status: 'active' | 'suspended', action: AuditAction) {
     const updated = await tx.mandate.update({ where: { id: m.id }, data: { status }, select: { level: true, ...MAIL_SUBJECT } })
     await recordAudit(tx, actor, {
       action,
       organisationId: m.organisation_id,
-      subjectType: 'Mandate',
+      subjectType: 'mandate',
       subjectId: m.id,
       before: { status: m.status },
       after: { status },
@@ -170,7 +171,7 @@ export class MandateLifecycleService {
         await recordAudit(tx, actor, {
           action: 'mandate.activated',
           organisationId: m.organisation_id,
-          subjectType: 'Mandate',
+          subjectType: 'mandate',
           subjectId: id,
           before: { status: m.status, validFrom: m.valid_from, validUntil: m.valid_until },
           after: { status: 'active', validFrom: today, validUntil },

@@ -102,7 +102,7 @@ function auditEntries(renewed: RenewRow[], termYears: number): AuditEntry[] {
   return renewed.map((r) => ({
     action: 'mandate.renewed',
     organisationId: r.organisation_id,
-    subjectType: 'Mandate',
+    subjectType: 'mandate',
     subjectId: r.id,
     before: { status: r.old_status, validFrom: r.old_from, validUntil: r.old_until },
     after: { status: r.old_status === 'expired' ? 'active' : r.old_status, validUntil: r.new_until, termYears },

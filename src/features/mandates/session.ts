@@ -10,7 +10,8 @@ export type MandateWizard = {
   items: ScopeItem[]
   termYears?: number
   branchId?: string | null
-  linkRequestCreated?: boolean
+  /** The chosen user is not linked yet: confirming creates the link request with the pending mandates. */
+  linkRequestNeeded?: boolean
 }
 
 /** A RenewOutcome as the session keeps it (JSON): its dates as ISO dates. */

@@ -57,15 +57,24 @@ function postOrganisation(req: Request, res: Response) {
 
 async function renderUser(service: Service, req: Request, res: Response, status = 200, extra: Extra = {}) {
   const w = wizardOf(req)
-  const showUnlinked = req.query.toonNietGekoppeld === '1' || (req.body as Record<string, unknown> | undefined)?.toonNietGekoppeld === '1'
-  const users = await service.candidateUsers(principal(req), w.organisationId!, showUnlinked)
+  const source = { ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown> | undefined) ?? {}) }
+  const showUnlinked = source.toonNietGekoppeld === '1'
+  const zoek = typeof source.zoek === 'string' ? source.zoek.slice(0, 100) : ''
+  const pagina = typeof source.pagina === 'string' && /^\d{1,4}$/.test(source.pagina) ? Number(source.pagina) : 0
+  const { users, more } = await service.candidateUsers(principal(req), w.organisationId!, showUnlinked, zoek, pagina)
   const org = service.adminOrganisation(principal(req), w.organisationId!)
+  const query = (page: number) => ({ toonNietGekoppeld: showUnlinked ? '1' : '', zoek, pagina: page || '' })
   res.status(status).render('pages/mandates/wizard-user', {
     ...wizardLocals(req, 'user'),
     organisation: org,
     users,
     showUnlinked,
-    values: { userId: w.userId ?? '', toonNietGekoppeld: showUnlinked ? '1' : '' },
+    zoek,
+    pagination: {
+      previousHref: pagina > 0 ? links.mandateWizardUser(query(pagina - 1)) : undefined,
+      nextHref: more ? links.mandateWizardUser(query(pagina + 1)) : undefined,
+    },
+    values: { userId: w.userId ?? '', toonNietGekoppeld: showUnlinked ? '1' : '', zoek },
     ...extra,
   })
 }
@@ -82,8 +91,8 @@ async function postUser(service: Service, req: Request, res: Response) {
     w.level = undefined
   }
   w.userId = userId
-  w.linkRequestCreated = result.linkRequestCreated || (w.linkRequestCreated && w.userId === userId)
-  if (result.linkRequestCreated) flash(req, 'info', req.t('mandates:wizard.user.linkRequestSent'))
+  w.linkRequestNeeded = result.linkRequestNeeded
+  if (result.linkRequestNeeded) flash(req, 'info', req.t('mandates:wizard.user.linkRequestLater'))
   res.redirect(303, links.mandateWizardLevel())
 }
 
@@ -253,10 +262,14 @@ async function postConfirm(service: Service, req: Request, res: Response) {
       status: result.status,
       validUntil: isoDate(result.validUntil),
       scopes: result.scopes.map((s) => ({ scope: s.item.scope, serviceName: s.serviceName, providerName: s.providerName })),
-      linkRequestCreated: Boolean(w.linkRequestCreated),
+      linkRequestCreated: result.linkRequestCreated,
     }
     req.session.mandateWizard = { items: [] }
-    flash(req, 'success', req.t('mandates:wizard.result.flash', { count: result.mandates.length }))
+    flash(
+      req,
+      'success',
+      req.t(result.status === 'pending' ? 'mandates:wizard.result.flashPending' : 'mandates:wizard.result.flash', { count: result.mandates.length }),
+    )
     res.redirect(303, links.mandateWizardResult())
   } catch (error) {
     const v = ruleFailure(error)

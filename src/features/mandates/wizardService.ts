@@ -14,7 +14,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { recordAudit, recordAuditMany } from '../../shared/audit.ts'
 import { queueMailToPerson } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
-import { escapeLike } from '../../shared/userSearch.ts'
+import { escapeLike, userMatches } from '../../shared/userSearch.ts'
 import { links } from '../../paths.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { scopeKeyOf, type GrantInput, type ScopeItem } from './model.ts'
@@ -32,6 +32,9 @@ export type DescribedScope = {
 
 type CheckedGrant = Awaited<ReturnType<MandateWizardService['checkGrant']>>
 
+/** Users per page of the wizard's user step. */
+export const CANDIDATE_PAGE = 25
+
 export class MandateWizardService {
   constructor(private readonly db: PrismaClient) {}
 
@@ -43,23 +46,35 @@ export class MandateWizardService {
   // -------------------------------------------------------------------------------------------
   // The wizard's choices
 
-  /** Users to choose from: linked to the organisation, plus (when asked) those the admin manages elsewhere. */
-  async candidateUsers(principal: Principal, organisationId: string, includeUnlinked: boolean) {
+  /**
+   * Users to choose from: linked to the organisation, plus (when asked) those the admin manages
+   * elsewhere; narrowed by the user search (name or e-mail, trigram index) and paged.
+   */
+  async candidateUsers(principal: Principal, organisationId: string, includeUnlinked: boolean, query = '', page = 0) {
     adminOrganisation(principal, organisationId)
-    const others = adminOrganisationIds(principal).filter((id) => id !== organisationId)
+    const orgs = includeUnlinked ? adminOrganisationIds(principal) : [organisationId]
+    const search = query.trim() ? Prisma.sql`and ${userMatches(query)}` : Prisma.empty
+    const found = await this.db.$queryRaw<{ id: string }[]>`
+      select u.id from users u
+      where exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgs}::uuid[])) ${search}
+      order by u.last_name, u.first_name, u.id
+      limit ${CANDIDATE_PAGE + 1} offset ${page * CANDIDATE_PAGE}`
+    const ids = found.slice(0, CANDIDATE_PAGE).map((r) => r.id)
     const users = await this.db.user.findMany({
-      where: includeUnlinked ? { links: { some: { organisationId: { in: [organisationId, ...others] } } } } : { links: { some: { organisationId } } },
+      where: { id: { in: ids } },
       select: candidateSelect(organisationId, new Date()),
-      orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }],
-      take: 1000,
+      orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }],
     })
-    return users.map((u) => ({
-      id: u.id,
-      name: personName(u),
-      email: u.email,
-      linked: u.links.length > 0,
-      linkRequested: u.linkRequests.length > 0,
-    }))
+    return {
+      more: found.length > CANDIDATE_PAGE,
+      users: users.map((u) => ({
+        id: u.id,
+        name: personName(u),
+        email: u.email,
+        linked: u.links.length > 0,
+        linkRequested: u.linkRequests.length > 0,
+      })),
+    }
   }
 
   /**
@@ -76,37 +91,42 @@ export class MandateWizardService {
     return { user, linked: user.links.length > 0, linkRequested: user.linkRequests.length > 0, meansLevel }
   }
 
-  /** The user step: a linked user, or an unlinked one managed elsewhere, who then gets a link request (rule 8). */
+  /**
+   * The user step: a linked user, or an unlinked one managed elsewhere. Nothing is written here: the
+   * link request (rule 8) is created with the pending mandates when the last step is confirmed.
+   */
   async chooseHolder(actor: Actor, organisationId: string, userId: string, now = new Date()) {
     const principal = actor.principal!
-    const org = adminOrganisation(principal, organisationId)
+    adminOrganisation(principal, organisationId)
     const holder = await this.holderStatus(this.db, principal, organisationId, userId, now)
-    if (holder.linked || holder.linkRequested) return { linked: holder.linked, linkRequestCreated: false }
+    return { linked: holder.linked, linkRequestNeeded: !holder.linked && !holder.linkRequested }
+  }
+
+  /** The link request of a grant to an unlinked user, in the grant's transaction (rule 8). */
+  private async createLinkRequest(tx: Tx, actor: Actor, org: { id: string; name: string }, holder: CheckedGrant['holder'], now: Date) {
+    const principal = actingPrincipal(actor)
     const expiresAt = addMonths(now, LINK_REQUEST_MONTHS)
-    await this.db.$transaction(async (tx) => {
-      const request = await tx.linkRequest.create({
-        data: { userId, organisationId, requestedById: principal.id, status: 'pending', createdAt: now, expiresAt },
-      })
-      await recordAudit(tx, actor, {
-        action: 'linkRequest.created',
-        organisationId,
-        subjectType: 'LinkRequest',
-        subjectId: request.id,
-        after: { userId, organisationId, status: 'pending', expiresAt },
-      })
-      await queueMailToPerson(tx, holder.user, {
-        idempotencyKey: `link-request:${request.id}`,
-        template: 'link-request',
-        data: {
-          linkRequestId: request.id,
-          organisationName: org.name,
-          requestedByName: principal.name,
-          requestPath: links.mine(),
-          expiresAt: isoDate(expiresAt),
-        },
-      })
+    const request = await tx.linkRequest.create({
+      data: { userId: holder.user.id, organisationId: org.id, requestedById: principal.id, status: 'pending', createdAt: now, expiresAt },
     })
-    return { linked: false, linkRequestCreated: true }
+    await recordAudit(tx, actor, {
+      action: 'link_request.created',
+      organisationId: org.id,
+      subjectType: 'link_request',
+      subjectId: request.id,
+      after: { userId: holder.user.id, organisationId: org.id, status: 'pending', expiresAt },
+    })
+    await queueMailToPerson(tx, holder.user, {
+      idempotencyKey: `link-request:${request.id}`,
+      template: 'link-request',
+      data: {
+        linkRequestId: request.id,
+        organisationName: org.name,
+        requestedByName: principal.name,
+        requestPath: links.mine(),
+        expiresAt: isoDate(expiresAt),
+      },
+    })
   }
 
   /** Rules 1 and 2: the levels on offer, and why the others are not. */
@@ -212,7 +232,6 @@ export class MandateWizardService {
   async checkGrant(principal: Principal, input: GrantInput, now = new Date(), db: PrismaClient | Tx = this.db) {
     const org = adminOrganisation(principal, input.organisationId)
     const holder = await this.holderStatus(db, principal, input.organisationId, input.userId, now)
-    if (!holder.linked && !holder.linkRequested) throw new RuleViolation('mandates:errors.notLinked', 'userId')
     if (!isTerm(input.termYears)) throw new RuleViolation('mandates:errors.term', 'termYears')
     assertWithinAdminLevel(org.level, input.level, { field: 'level' })
     assertMeansCoversLevel(holder.meansLevel ? [holder.meansLevel] : [], input.level, { field: 'level' })
@@ -246,6 +265,8 @@ export class MandateWizardService {
     try {
       return await this.db.$transaction(async (tx) => {
         const checked = await this.checkGrant(principal, input, now, tx)
+        const linkRequestCreated = !checked.holder.linked && !checked.holder.linkRequested
+        if (linkRequestCreated) await this.createLinkRequest(tx, actor, checked.org, checked.holder, now)
         const validUntil = addYearsClamped(today, input.termYears)
         const created = await tx.mandate.createManyAndReturn({
           data: checked.scopes.map((s) => ({
@@ -270,7 +291,7 @@ export class MandateWizardService {
           created.map((m) => ({
             action: 'mandate.granted',
             organisationId: input.organisationId,
-            subjectType: 'Mandate',
+            subjectType: 'mandate',
             subjectId: m.id,
             after: { ...m, userId: input.userId },
           })),
@@ -283,6 +304,7 @@ export class MandateWizardService {
           validUntil,
           organisationName: checked.org.name,
           userName: personName(checked.holder.user),
+          linkRequestCreated,
         }
       })
     } catch (error) {

@@ -13,7 +13,7 @@ import { AppError, RuleViolation } from '../../errors.ts'
 import { addDays, isoDate, todayUtc } from '../../domain/dates.ts'
 import { levelLabel } from '../../domain/levels.ts'
 import { withinAdminLevel } from '../../domain/rules.ts'
-import { addYearsClamped, latestEnd, renewalBase, TERMS, type Term } from '../../domain/terms.ts'
+import { termChoices, TERMS, type Term } from '../../domain/terms.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
@@ -95,16 +95,11 @@ export class RenewalService {
 
   private async page(item: RenewalItem, principal: Principal | null, db: Db | Tx = this.db): Promise<RenewalPage> {
     const today = todayUtc()
-    const base = renewalBase(item.validUntil, today)
-    const limit = latestEnd(today)
     return {
       item,
       expired: item.validUntil < today,
       adminOrganisationId: await this.adminOrganisationFor(item, principal, db),
-      terms: TERMS.map((years) => {
-        const until = addYearsClamped(base, years)
-        return { years, until, allowed: until <= limit }
-      }),
+      terms: termChoices(item.validUntil, today),
     }
   }
 
@@ -154,7 +149,7 @@ export class RenewalService {
     await recordAudit(tx, actor, {
       action: 'application.created',
       organisationId,
-      subjectType: 'Application',
+      subjectType: 'application',
       subjectId: application.id,
       after: { type: 'renewal', status: 'awaiting_signature', target: item.kind, targetId: item.id, termYears, via: 'renewal-link' },
     })

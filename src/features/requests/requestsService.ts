@@ -194,7 +194,7 @@ export class RequestsService {
             rows.map((m) => ({
               action: 'mandate.activated',
               organisationId: request.organisationId,
-              subjectType: 'Mandate',
+              subjectType: 'mandate',
               subjectId: m.id,
               before: { status: 'pending' },
               after: { status: 'active', validUntil: m.validUntil, reason: 'link_request_accepted', linkRequestId: request.id },

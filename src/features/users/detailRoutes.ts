@@ -1,40 +1,61 @@
 // Beheer → Gebruikers → one user: the detail page and the request to raise the level of the means.
 import { Router, type Request, type Response } from 'express'
-import { RuleViolation } from '../../errors.ts'
+import { ConflictError, RuleViolation } from '../../errors.ts'
 import { flash } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { principal } from '../../web/principal.ts'
 import { formText, fromFieldMessages, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
-import { LEVELS, levelLabel, parseLevel } from '../../domain/levels.ts'
+import { LEVELS, levelAtLeast, levelLabel, needsIdentityCheck, parseLevel } from '../../domain/levels.ts'
+import type { Level } from '../../generated/prisma/client.ts'
 import { personName } from '../../domain/names.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import type { UsersService } from './usersService.ts'
-import { crumbs, usersPage } from './pageLocals.ts'
 
 type Deps = { usersService: UsersService; activationService: { isActivated(userId: string): Promise<boolean> } }
+import { formatDateTime } from '../../web/format.ts'
+import { auditChanges, auditSentence } from '../../shared/auditSentences.ts'
+import { crumbs, usersPage } from './pageLocals.ts'
 
-async function renderDetail({ usersService, activationService }: Deps, req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-  const { user, audit } = await usersService.detail(principal(req), parseParams(idParam, req.params).id)
+/** The levels an upgrade may go to: above the means, at most the admin's highest level here (rule 2); the rest with its reason. */
+function upgradeLevels(current: Level | undefined, organisations: { level: Level }[]) {
+  const adminLevel = organisations.map((o) => o.level).reduce<Level | null>((best, l) => (!best || levelAtLeast(l, best) ? l : best), null)
+  const higher = current ? LEVELS.filter((l) => !levelAtLeast(current, l)) : []
+  const offered = adminLevel ? higher.filter((l) => levelAtLeast(adminLevel, l)) : []
+  return { offered, leftOut: higher.filter((l) => !offered.includes(l)), adminLevel }
+}
+
+async function renderDetail(deps: Deps, req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
+  const { user, audit } = await deps.usersService.detail(principal(req), parseParams(idParam, req.params).id)
   const activeMeans = user.means.find((m) => m.status === 'active')
+  const upgradeOrganisations = principal(req).adminOrganisations.filter((o) => user.links.some((l) => l.organisationId === o.id))
+  const names = await deps.usersService.auditNames(principal(req), req.t, audit)
+  const history = audit.map((e) => ({
+    at: e.at,
+    when: formatDateTime(e.at, req.locale),
+    sentence: auditSentence(req.t, req.locale, names, { ...e, organisationName: null }),
+    changes: auditChanges(req.t, req.locale, e),
+  }))
   res.status(status).render(
     'pages/users/detail',
     usersPage({
       title: personName(user),
       breadcrumbs: crumbs(req, { label: personName(user) }),
       person: user,
-      audit,
+      audit: history,
       activeMeans,
       levels: LEVELS,
       levelLabel,
-      upgradeOrganisations: principal(req).adminOrganisations.filter((o) => user.links.some((l) => l.organisationId === o.id)),
-      activated: await activationService.isActivated(user.id),
+      upgradeOrganisations,
+      upgradeLevels: upgradeLevels(activeMeans?.level, upgradeOrganisations),
+      activated: await deps.activationService.isActivated(user.id),
       ...extra,
     }),
   )
 }
 
+/** "Middel upgraden": first a page that says what will happen, then the confirmation bound to it. */
 async function postUpgrade(deps: Deps, req: Request, res: Response) {
   const body = (req.body ?? {}) as Record<string, unknown>
   const level = parseLevel(formText(body, 'level'))
@@ -42,18 +63,50 @@ async function postUpgrade(deps: Deps, req: Request, res: Response) {
   if (!level || !/^[0-9a-f-]{36}$/.test(organisationId)) {
     return renderDetail(deps, req, res, 400, { errors: fromFieldMessages({ level: req.t('users:upgrade.errors.level') }), values: body })
   }
+  const input = { userId: parseParams(idParam, req.params).id, organisationId, level }
+  const version = formText(body, 'versie')
   try {
-    const status = await deps.usersService.requestUpgrade(principal(req), actorFrom(req), {
-      userId: parseParams(idParam, req.params).id,
-      organisationId,
-      level,
-    })
+    if (!version) return await showUpgradeConfirm(deps, req, res, input, 200)
+    const status = await deps.usersService.requestUpgrade(principal(req), actorFrom(req), { ...input, version })
     flash(req, 'success', req.t(`users:upgrade.done.${status}`, { level: levelLabel(level) }))
-    res.redirect(303, links.userDetail(String(req.params.id)))
+    res.redirect(303, links.userDetail(input.userId))
   } catch (error) {
+    if (error instanceof ConflictError) {
+      try {
+        return await showUpgradeConfirm(deps, req, res, input, 409, true)
+      } catch (stale) {
+        if (!(stale instanceof RuleViolation)) throw stale
+        return renderDetail(deps, req, res, 409, { errors: ruleErrors(stale, req.t), values: body })
+      }
+    }
     if (!(error instanceof RuleViolation)) throw error
-    await renderDetail(deps, req, res, 422, { errors: ruleErrors(error, req.t), values: body })
+    await renderDetail(deps, req, res, version ? 409 : 422, { errors: ruleErrors(error, req.t), values: body })
   }
+}
+
+async function showUpgradeConfirm(
+  deps: Deps,
+  req: Request,
+  res: Response,
+  input: { userId: string; organisationId: string; level: Level },
+  status: number,
+  stale = false,
+) {
+  const preview = await deps.usersService.previewUpgrade(principal(req), input)
+  if (preview.alreadyOpen) throw new RuleViolation('users:upgrade.errors.alreadyOpen', 'level')
+  res.status(status).render(
+    'pages/users/upgrade-confirm',
+    usersPage({
+      title: req.t('users:upgrade.confirmTitle'),
+      breadcrumbs: crumbs(req, { label: personName(preview.user), href: links.userDetail(preview.user.id) }, { label: req.t('users:upgrade.heading') }),
+      preview,
+      level: input.level,
+      identityCheck: needsIdentityCheck(input.level),
+      name: personName(preview.user),
+      levelLabel,
+      stale,
+    }),
+  )
 }
 
 export function userDetailRoutes(deps: Deps): Router {

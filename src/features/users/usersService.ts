@@ -1,8 +1,12 @@
 // Beheer → Gebruikers: the users linked to the admin's organisations, scoped in SQL (rule 7).
+import { createHash } from 'node:crypto'
+import type { TFunction } from 'i18next'
+import { storedSubjectTypes } from '../../domain/auditActions.ts'
+import { auditNames, type AuditNames, type AuditRef } from '../../shared/auditSubjects.ts'
 import { userMatches } from '../../shared/userSearch.ts'
 import { Prisma, type Level, type MeansStatus, type PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
-import { NotFoundError, RuleViolation } from '../../errors.ts'
+import { ConflictError, NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import { applicationEntry } from '../../shared/workflows/applicationStatus.ts'
@@ -162,9 +166,9 @@ export class UsersService {
     const audit = await this.db.auditEvent.findMany({
       where: {
         OR: [
-          { subjectType: 'user', subjectId: userId },
-          { subjectType: 'application', subjectId: { in: user.applications.map((a) => a.id) } },
-          { subjectType: 'mandate', subjectId: { in: user.mandates.map((m) => m.id) } },
+          { subjectType: { in: storedSubjectTypes('user') }, subjectId: userId },
+          { subjectType: { in: storedSubjectTypes('application') }, subjectId: { in: user.applications.map((a) => a.id) } },
+          { subjectType: { in: storedSubjectTypes('mandate') }, subjectId: { in: user.mandates.map((m) => m.id) } },
         ],
         AND: [{ OR: [{ organisationId: { in: orgIds } }, { organisationId: null }] }],
       },
@@ -174,11 +178,17 @@ export class UsersService {
     return { user, audit }
   }
 
+  /** The names behind a page of audit entries, for their sentences (src/shared/auditSentences.ts). */
+  auditNames(principal: Principal, t: TFunction, refs: AuditRef[]): Promise<AuditNames> {
+    return auditNames(this.db, principal, t, refs)
+  }
+
   /**
    * An upgrade of the user's active means to a higher level (item 4), signed by the admin:
    * EH2+ is issued at once, EH3/EH4 wait for the identity check. Mandates stay as they are.
    */
-  async requestUpgrade(principal: Principal, actor: Actor, input: { userId: string; organisationId: string; level: Level }): Promise<string> {
+  /** The checks of an upgrade, without writing: what the confirmation page shows and is bound to (`version`). */
+  async previewUpgrade(principal: Principal, input: { userId: string; organisationId: string; level: Level }) {
     assertAdministers(principal, input.organisationId)
     const organisation = principal.adminOrganisations.find((o) => o.id === input.organisationId)!
     const { user } = await this.detail(principal, input.userId)
@@ -187,8 +197,18 @@ export class UsersService {
     if (!means) throw new RuleViolation('users:upgrade.errors.noActiveMeans', 'level')
     if (levelAtLeast(means.level, input.level)) throw new RuleViolation('users:upgrade.errors.notHigher', 'level')
     assertWithinAdminLevel(organisation.level, input.level, { key: 'users:upgrade.errors.aboveAdmin', field: 'level' })
-    const open = user.applications.some((a) => a.type === 'upgrade' && isOpenApplication(a.status))
-    if (open) throw new RuleViolation('users:upgrade.errors.alreadyOpen', 'level')
+    const open = user.applications.filter((a) => a.type === 'upgrade' && isOpenApplication(a.status))
+    const version = createHash('sha256')
+      .update([means.id, means.level, means.validUntil.toISOString(), input.level, organisation.id, ...open.map((a) => a.id)].join('|'))
+      .digest('hex')
+      .slice(0, 24)
+    return { organisation, user, means, version, alreadyOpen: open.length > 0 }
+  }
+
+  async requestUpgrade(principal: Principal, actor: Actor, input: { userId: string; organisationId: string; level: Level; version: string }): Promise<string> {
+    const { organisation, user, means, version, alreadyOpen } = await this.previewUpgrade(principal, input)
+    if (version !== input.version) throw new ConflictError()
+    if (alreadyOpen) throw new RuleViolation('users:upgrade.errors.alreadyOpen', 'level')
     return this.db.$transaction(async (tx) => {
       const app = await tx.application.create({
         data: {

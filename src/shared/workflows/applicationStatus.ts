@@ -4,11 +4,12 @@ import type { ApplicationStatus } from '../../generated/prisma/client.ts'
 import type { Tx } from '../../db/tx.ts'
 import type { Actor } from '../actor.ts'
 import { recordAudit, type AuditEntry } from '../audit.ts'
+import type { AuditAction } from '../../domain/auditActions.ts'
 
 type ApplicationRef = { id: string; organisationId: string }
 
 /** The audit entry of a step in an application's life. */
-export function applicationEntry(app: ApplicationRef, action: string, change: { before?: unknown; after?: unknown } = {}): AuditEntry {
+export function applicationEntry(app: ApplicationRef, action: AuditAction, change: { before?: unknown; after?: unknown } = {}): AuditEntry {
   return { action, organisationId: app.organisationId, subjectType: 'application', subjectId: app.id, ...change }
 }
 
@@ -20,8 +21,8 @@ export async function moveApplication(
   tx: Tx,
   actor: Actor,
   app: ApplicationRef & { status: string },
-  status: ApplicationStatus,
-  options: { action?: string; after?: Record<string, unknown>; decidedAt?: Date } = {},
+  status: Extract<ApplicationStatus, 'awaiting_identity_check' | 'signed' | 'issued'>,
+  options: { action?: AuditAction; after?: Record<string, unknown>; decidedAt?: Date } = {},
 ): Promise<void> {
   await tx.application.update({ where: { id: app.id }, data: { status, decidedAt: options.decidedAt } })
   await recordAudit(

@@ -18,7 +18,7 @@ const auditOf = (reason: string) =>
     ...AUDIT_ACTOR_COLUMNS,
     action: "'mandate.revoked'",
     organisationId: 'organisation_id',
-    subjectType: "'Mandate'",
+    subjectType: "'mandate'",
     subjectId: 'id::text',
     before: "jsonb_build_object('status', 'pending')",
     after: `jsonb_build_object('status', 'revoked', 'revokedAt', revoked_at, 'reason', '${reason}', 'linkRequestId', request_id)`,

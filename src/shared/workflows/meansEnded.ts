@@ -25,7 +25,7 @@ WITH ended AS (
     ...AUDIT_ACTOR_COLUMNS,
     action: "'mandate.expired'",
     organisationId: 'organisation_id',
-    subjectType: "'Mandate'",
+    subjectType: "'mandate'",
     subjectId: 'id::text',
     before: "jsonb_build_object('status', CASE WHEN was_suspended THEN 'suspended' ELSE 'active' END)",
     after: "jsonb_build_object('status', 'expired', 'validUntil', valid_until, 'reason', $6::text)",

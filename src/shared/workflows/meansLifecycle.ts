@@ -43,7 +43,7 @@ const mandateAudit = (action: string, before: string, after: string) =>
     ...AUDIT_ACTOR_COLUMNS,
     action: `'${action}'`,
     organisationId: 'organisation_id',
-    subjectType: "'Mandate'",
+    subjectType: "'mandate'",
     subjectId: 'id::text',
     before: `jsonb_build_object('status', '${before}')`,
     after: `jsonb_build_object('status', '${after}', 'reason', '${MEANS_SUSPENDED}', 'meansId', $5::text)`,
@@ -93,7 +93,7 @@ export async function suspendMeans(tx: Tx, actor: Actor, m: LockedMeans, now = n
   await tx.means.update({ where: { id: m.id }, data: { status: 'suspended' } })
   await recordAudit(tx, actor, {
     action: 'means.suspended',
-    subjectType: 'Means',
+    subjectType: 'means',
     subjectId: m.id,
     before: { status: 'active' },
     after: { status: 'suspended' },
@@ -109,7 +109,7 @@ export async function liftMeansSuspension(tx: Tx, actor: Actor, m: LockedMeans, 
   const today = todayUtc(now)
   const status = m.valid_until < today ? 'expired' : 'active'
   await tx.means.update({ where: { id: m.id }, data: { status } })
-  await recordAudit(tx, actor, { action: 'means.suspension_lifted', subjectType: 'Means', subjectId: m.id, before: { status: 'suspended' }, after: { status } })
+  await recordAudit(tx, actor, { action: 'means.suspension_lifted', subjectType: 'means', subjectId: m.id, before: { status: 'suspended' }, after: { status } })
   const rows = await tx.$queryRawUnsafe<{ n: number }[]>(LIFT_MANDATES_SQL, ...auditActorParams(actor), m.id, isoDate(today), m.user_id)
   if (status === 'expired') await applyMeansEnded(tx, actor, [m.user_id])
   await mailHolder(tx, m, 'lifted', now.toISOString())
@@ -128,7 +128,7 @@ async function endMeansNow(tx: Tx, actor: Actor, m: LockedMeans, now: Date) {
   await tx.means.update({ where: { id: m.id }, data: { status: 'revoked', endsOn: null } })
   await recordAudit(tx, actor, {
     action: 'means.cancelled',
-    subjectType: 'Means',
+    subjectType: 'means',
     subjectId: m.id,
     before: { status: m.status, endsOn: m.ends_on },
     after: { status: 'revoked', endedOn: isoDate(todayUtc(now)) },
@@ -147,7 +147,7 @@ export async function cancelMeans(tx: Tx, actor: Actor, m: LockedMeans, date: Da
   await tx.means.update({ where: { id: m.id }, data: { endsOn: date } })
   await recordAudit(tx, actor, {
     action: 'means.cancel_scheduled',
-    subjectType: 'Means',
+    subjectType: 'means',
     subjectId: m.id,
     before: { endsOn: m.ends_on },
     after: { endsOn: isoDate(date) },
@@ -166,7 +166,7 @@ WITH ended AS (
     ...AUDIT_ACTOR_COLUMNS,
     action: "'means.cancelled'",
     organisationId: 'NULL',
-    subjectType: "'Means'",
+    subjectType: "'means'",
     subjectId: 'id::text',
     after: "jsonb_build_object('status', 'revoked', 'endedOn', $5::text, 'scheduled', true)",
   })}

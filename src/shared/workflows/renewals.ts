@@ -78,7 +78,7 @@ export async function renewItemNow(tx: Tx, item: RenewalItem, until: Date, termY
   await recordAudit(tx, actor, {
     action: item.kind === 'mandate' ? 'mandate.renewed' : 'means.renewed',
     organisationId: item.kind === 'mandate' ? item.organisationId : organisationId,
-    subjectType: item.kind === 'mandate' ? 'Mandate' : 'Means',
+    subjectType: item.kind === 'mandate' ? 'mandate' : 'means',
     subjectId: item.id,
     before,
     after: { validUntil: isoDate(until), status: 'active', termYears, via: 'renewal-link' },

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Level } from '../../../src/generated/prisma/client.ts'
 import { systemActor } from '../../../src/shared/actor.ts'
 import { addDays, addYears, isoDate, todayUtc } from '../../../src/domain/dates.ts'
-import { adminOrganisationNamesOn, createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
+import { adminOrganisationNamesOn, createTestApp, type TestApp } from '../../helpers/app.ts'
+import { upgradeConfirmed } from '../../helpers/forms.ts'
 
 let t: TestApp
 const today = todayUtc()
@@ -57,7 +58,7 @@ describe('rule 3 when a means is issued: the admin mandate follows the means tha
     const admin = await adminMandate(user.id, bakkerij.name, 'EH3', ending.validUntil)
 
     const agent = await t.loginAs('sanne')
-    const response = await postForm(agent, `/beheer/gebruikers/${user.id}`, `/beheer/gebruikers/${user.id}/upgrade`, {
+    const response = await upgradeConfirmed(agent, user.id, {
       level: 'EH3',
       organisationId: bakkerij.id,
     })

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemActor } from '../../../src/shared/actor.ts'
 import { notifyRepresentatives } from '../../../src/shared/workflows/applications.ts'
 import { addDays, addYears, todayUtc } from '../../../src/domain/dates.ts'
+import { submitForm, upgradeConfirmed } from '../../helpers/forms.ts'
 import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
 
 let t: TestApp
@@ -46,7 +47,7 @@ describe('Aanvragen', () => {
     const jan = await user('jan.smit@demo.example')
     const app = await db().application.findFirstOrThrow({ where: { subjectUserId: jan.id, status: 'awaiting_signature' } })
     const agent = await t.loginAs('sanne')
-    const response = await postForm(agent, '/beheer/aanvragen', `/beheer/aanvragen/${app.id}/ondertekenen`, {})
+    const response = await submitForm(agent, `/beheer/aanvragen/${app.id}`, (f) => f.attr('action') === `/beheer/aanvragen/${app.id}/ondertekenen`)
     expect(response.status).toBe(303)
     const after = await db().application.findUniqueOrThrow({ where: { id: app.id }, include: { signatures: true } })
     expect(after.status).toBe('signed')
@@ -203,7 +204,7 @@ describe('Upgrade (item 4)', () => {
     const mandatesBefore = await db().mandate.findMany({ where: { userId: mark.id, status: 'active' } })
     const agent = await t.loginAs('sanne')
     const bakkerij = await org('Bakkerij De Vries B.V.')
-    const response = await postForm(agent, `/beheer/gebruikers/${mark.id}`, `/beheer/gebruikers/${mark.id}/upgrade`, {
+    const response = await upgradeConfirmed(agent, mark.id, {
       level: 'EH2_PLUS',
       organisationId: bakkerij.id,
     })
@@ -222,7 +223,7 @@ describe('Upgrade (item 4)', () => {
     const tooHigh = await postForm(agent, `/beheer/gebruikers/${jan.id}`, `/beheer/gebruikers/${jan.id}/upgrade`, { level: 'EH4', organisationId: bakkerij.id })
     expect(tooHigh.status).toBe(422)
     expect(tooHigh.text).toContain('boven uw eigen beheerdersniveau')
-    const response = await postForm(agent, `/beheer/gebruikers/${jan.id}`, `/beheer/gebruikers/${jan.id}/upgrade`, {
+    const response = await upgradeConfirmed(agent, jan.id, {
       level: 'EH3',
       organisationId: bakkerij.id,
     })
@@ -276,7 +277,7 @@ describe('rule 3: an upgrade keeps the admin mandate', () => {
     })
 
     const agent = await t.loginAs('sanne')
-    const response = await postForm(agent, `/beheer/gebruikers/${admin.id}`, `/beheer/gebruikers/${admin.id}/upgrade`, {
+    const response = await upgradeConfirmed(agent, admin.id, {
       level: 'EH3',
       organisationId: bakkerij.id,
     })

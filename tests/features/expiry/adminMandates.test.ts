@@ -59,7 +59,7 @@ describe('rule 3 in the expiry scan: an admin mandate ends with the means at its
     expect(audit).toHaveLength(1)
     expect(audit[0]).toMatchObject({
       organisationId: bakker.id,
-      subjectType: 'Mandate',
+      subjectType: 'mandate',
       actorId: null,
       actorLabel: 'systeem (verloopcontrole)',
       before: { status: 'active' },

@@ -85,7 +85,7 @@ describe('opzeggen of a means (rule 17)', () => {
     expect(result.useMandates).toBeGreaterThan(0)
     expect((await mandates(d.ingrid)).map((m) => m.status)).not.toContain('active')
     const audit = await db().auditEvent.findFirstOrThrow({ where: { action: 'mandate.expired', after: { path: ['reason'], equals: 'means_cancelled' } } })
-    expect(audit.subjectType).toBe('Mandate')
+    expect(audit.subjectType).toBe('mandate')
     await expect(svc().cancel(ingrid, means.id, isoDate(today), { own: true })).rejects.toMatchObject({ messageKey: 'users:means.errors.alreadyEnded' })
   })
 })

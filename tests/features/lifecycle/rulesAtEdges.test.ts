@@ -40,7 +40,7 @@ describe('rule 1 when a means ends (the daily scan)', () => {
     expect(after.filter((m) => eh3Active.includes(m.id)).map((m) => m.status)).toEqual(eh3Active.map(() => 'active'))
     const audit = await db().auditEvent.findMany({ where: { action: 'mandate.expired', subjectId: eh4.id } })
     expect(audit).toHaveLength(1)
-    expect(audit[0]).toMatchObject({ subjectType: 'Mandate', before: { status: 'active' }, after: { status: 'expired', reason: 'means_ended' } })
+    expect(audit[0]).toMatchObject({ subjectType: 'mandate', before: { status: 'active' }, after: { status: 'expired', reason: 'means_ended' } })
   })
 
   it('When a holder has no active means left, then every active use-mandate of his ends; a second scan ends nothing more', async () => {

@@ -189,24 +189,13 @@ describe('grant', () => {
     )
   })
 
-  it('When the user is managed elsewhere and has no link request, then the grant is refused (only linked users)', async () => {
+  it('When an unlinked user managed elsewhere is chosen, then nothing is written or mailed until the grant; the grant makes the link request, its mail and the waiting mandates together (rule 8)', async () => {
     const actor = await actorFor(t.db, d.sanne)
-    await expectRule(
-      wizard.grant(actor, { organisationId: d.holding, userId: d.mark, level: 'EH2', termYears: 1, branchId: null, items: [{ scope: 'all' }] }),
-      'mandates:errors.notLinked',
-    )
-  })
-
-  it('When an unlinked user managed elsewhere is chosen, then a link request and its mail are made and the mandates wait (rule 8)', async () => {
-    const actor = await actorFor(t.db, d.sanne)
+    const mailsBefore = await t.db.outgoingMail.count({ where: { template: 'link-request' } })
     const chosen = await wizard.chooseHolder(actor, d.holding, d.jan)
-    expect(chosen.linkRequestCreated).toBe(true)
-    const request = await t.db.linkRequest.findFirstOrThrow({ where: { userId: d.jan, organisationId: d.holding, status: 'pending' } })
-    expect(request.expiresAt.getTime()).toBeGreaterThan(Date.now() + 80 * 86_400_000)
-    expect(await t.db.outgoingMail.count({ where: { template: 'link-request', idempotencyKey: `link-request:${request.id}` } })).toBe(1)
-    expect(await audits(request.id)).toBe(1)
-    // Choosing him again does not send a second request.
-    expect((await wizard.chooseHolder(actor, d.holding, d.jan)).linkRequestCreated).toBe(false)
+    expect(chosen.linkRequestNeeded).toBe(true)
+    expect(await t.db.linkRequest.count({ where: { userId: d.jan, organisationId: d.holding, status: 'pending' } })).toBe(0)
+    expect(await t.db.outgoingMail.count({ where: { template: 'link-request' } })).toBe(mailsBefore)
     const result = await wizard.grant(actor, {
       organisationId: d.holding,
       userId: d.jan,
@@ -216,6 +205,13 @@ describe('grant', () => {
       items: [{ scope: 'all' }],
     })
     expect(result.status).toBe('pending')
+    expect(result.linkRequestCreated).toBe(true)
+    const request = await t.db.linkRequest.findFirstOrThrow({ where: { userId: d.jan, organisationId: d.holding, status: 'pending' } })
+    expect(request.expiresAt.getTime()).toBeGreaterThan(Date.now() + 80 * 86_400_000)
+    expect(await t.db.outgoingMail.count({ where: { template: 'link-request', idempotencyKey: `link-request:${request.id}` } })).toBe(1)
+    expect(await audits(request.id)).toBe(1)
+    // Choosing him again: the request exists, so no second one.
+    expect((await wizard.chooseHolder(actor, d.holding, d.jan)).linkRequestNeeded).toBe(false)
   })
 
   it('When two identical grants run at once, then only one live mandate exists and the other says it exists', async () => {

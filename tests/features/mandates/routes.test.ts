@@ -114,7 +114,7 @@ describe('Nieuwe Machtigingen Aanvragen', () => {
     expect(await db().auditEvent.count({ where: { subjectId: all!.id, action: 'mandate.granted' } })).toBe(1)
   })
 
-  it('When "Toon niet gekoppelde gebruikers" is ticked and such a user is chosen, then a link request goes out and the mandates wait', async () => {
+  it('When "Toon niet gekoppelde gebruikers" is ticked and such a user is chosen, then nothing is sent until the last step; confirming sends the link request with the waiting mandates and says so', async () => {
     await sanne.get(`${LIST}/nieuw`)
     await postForm(sanne, `${LIST}/nieuw/organisatie`, `${LIST}/nieuw/organisatie`, { organisationId: d.holding })
     const plain = await sanne.get(`${LIST}/nieuw/gebruiker`)
@@ -123,9 +123,7 @@ describe('Nieuwe Machtigingen Aanvragen', () => {
     const wider = await sanne.get(`${LIST}/nieuw/gebruiker?toonNietGekoppeld=1`)
     expect(wider.text).toContain('Mark Visser (niet gekoppeld)')
     await postForm(sanne, `${LIST}/nieuw/gebruiker?toonNietGekoppeld=1`, `${LIST}/nieuw/gebruiker`, { userId: d.mark, toonNietGekoppeld: '1' })
-    const request = await db().linkRequest.findFirst({ where: { userId: d.mark, organisationId: d.holding, status: 'pending' } })
-    expect(request).not.toBeNull()
-    expect(await db().outgoingMail.count({ where: { template: 'link-request', idempotencyKey: `link-request:${request!.id}` } })).toBe(1)
+    expect(await db().linkRequest.count({ where: { userId: d.mark, organisationId: d.holding, status: 'pending' } })).toBe(0)
     const level = await sanne.get(`${LIST}/nieuw/niveau`)
     expect(level.text).toContain('hoger dan het eHerkenningsmiddel van de gebruiker')
     await postForm(sanne, `${LIST}/nieuw/niveau`, `${LIST}/nieuw/niveau`, { level: 'EH2' })
@@ -134,9 +132,31 @@ describe('Nieuwe Machtigingen Aanvragen', () => {
     await postForm(sanne, `${LIST}/nieuw/termijn`, `${LIST}/nieuw/termijn`, { termYears: '1' })
     const confirm = await sanne.get(`${LIST}/nieuw/bevestigen`)
     expect(confirm.text).toContain('Wacht op koppeling')
+    expect(await db().linkRequest.count({ where: { userId: d.mark, organisationId: d.holding, status: 'pending' } })).toBe(0)
     await postForm(sanne, `${LIST}/nieuw/bevestigen`, `${LIST}/nieuw/bevestigen`, {})
     const m = await db().mandate.findFirst({ where: { userId: d.mark, organisationId: d.holding } })
     expect(m?.status).toBe('pending')
+    const request = await db().linkRequest.findFirst({ where: { userId: d.mark, organisationId: d.holding, status: 'pending' } })
+    expect(request).not.toBeNull()
+    expect(await db().outgoingMail.count({ where: { template: 'link-request', idempotencyKey: `link-request:${request!.id}` } })).toBe(1)
+    const result = await sanne.get(`${LIST}/nieuw/resultaat`)
+    expect(result.text).toContain('wachten tot Mark Visser het verzoek accepteert')
+    expect(result.text).not.toContain('is toegekend')
+  })
+
+  it('When the admin searches the user step by name or e-mail, then only matching users show, a page at a time', async () => {
+    await sanne.get(`${LIST}/nieuw`)
+    await postForm(sanne, `${LIST}/nieuw/organisatie`, `${LIST}/nieuw/organisatie`, { organisationId: d.bakkerij })
+    const found = await sanne.get(`${LIST}/nieuw/gebruiker?zoek=smit`)
+    expect(found.text).toContain('Jan Smit')
+    expect(found.text).not.toContain('Fatma')
+    const byMail = await sanne.get(`${LIST}/nieuw/gebruiker?zoek=jan.smit%40demo`)
+    expect(byMail.text).toContain('Jan Smit')
+    const none = await sanne.get(`${LIST}/nieuw/gebruiker?zoek=zzzzqq`)
+    expect(none.text).toContain('Geen gebruikers gevonden')
+    const first = await sanne.get(`${LIST}/nieuw/gebruiker?toonNietGekoppeld=1`)
+    expect(first.status).toBe(200)
+    expect((first.text.match(/name="userId"/g) ?? []).length).toBeLessThanOrEqual(25)
   })
 
   it('When a level above what the rules allow is posted, then the step refuses it with the reason', async () => {

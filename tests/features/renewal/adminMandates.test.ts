@@ -114,7 +114,7 @@ describe("rule 3 on renewal: the admin mandate follows its holder's means", () =
       actorId: pieter.id,
       actorLabel: 'pieter.bakker@demo.example',
       organisationId: bakker.id,
-      subjectType: 'Mandate',
+      subjectType: 'mandate',
       before: { status: 'active', validUntil: isoDate(oldEnd) },
       after: { status: 'active', validUntil: isoDate(newEnd), reason: 'means_renewed', meansId: means.id },
     })

@@ -46,7 +46,11 @@ describe('expiry notice by e-mail', () => {
     const dutch = `${String(end.getUTCDate()).padStart(2, '0')}-${String(end.getUTCMonth() + 1).padStart(2, '0')}-${end.getUTCFullYear()}`
     expect(mail.subject).toBe(`Uw machtiging verloopt op ${dutch}`)
     expect(mail.text).toContain('Beste Jan Smit,')
-    expect(mail.text).toContain('Bakkerij De Vries B.V. (Berichtenbox voor bedrijven, niveau EH2+) verloopt over twee maanden')
+    // "over …" counted from the day the mail is written to the end date (issue 19), not the notice's threshold name.
+    const days = Math.round((end.getTime() - Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate())) / 86_400_000)
+    const when =
+      days < 28 ? `over ${days} dag${days === 1 ? '' : 'en'}` : days <= 45 ? 'over ongeveer een maand' : `over ongeveer ${Math.round(days / 30)} maanden`
+    expect(mail.text).toContain(`Bakkerij De Vries B.V. (Berichtenbox voor bedrijven, niveau EH2+) verloopt ${when}`)
     expect(mail.html).toContain('Berichtenbox voor bedrijven')
     const digest = smtp.messages.find((m) => m.envelopeTo[0] === 'sanne.devries@demo.example' && m.subject.includes('Bakkerij De Vries'))!
     expect(digest.subject).toBe('Verlopende machtigingen en middelen bij Bakkerij De Vries B.V.')

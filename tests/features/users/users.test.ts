@@ -235,7 +235,7 @@ describe('Gebruikers toevoegen (CSV)', () => {
     const response = await uploadCsv(agent, latin1)
     expect(response.status).toBe(200)
     expect(response.text).toContain('Renée')
-    expect(response.text).toContain('1 rijen gelezen')
+    expect(response.text).toContain('Rijen gelezen: 1;')
   })
 
   it('When a UTF-8 file with BOM has a row with a bad KvK number, then that row gets its message and the others can be confirmed', async () => {
