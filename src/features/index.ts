@@ -21,6 +21,7 @@ import { registrationRoutes } from './registration/routes.ts'
 import { backofficeCustomerRoutes } from './backoffice/customerRoutes.ts'
 import { apiClientRoutes } from './apiClients/routes.ts'
 import { apiRoutes } from './api/routes.ts'
+import { scimRoutes } from './scim/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -44,5 +45,6 @@ export function featureRoutes(services: Services): Router {
   router.use(backofficeCustomerRoutes(services))
   router.use(apiClientRoutes(services))
   router.use(apiRoutes(services))
+  router.use(scimRoutes(services))
   return router
 }
