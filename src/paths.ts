@@ -63,6 +63,8 @@ export const paths = {
     openapi: `${API}/openapi.json`,
     users: `${API}/users`,
     user: `${API}/users/:id`,
+    userOffboard: `${API}/users/:id/offboard`,
+    auditEvents: `${API}/audit-events`,
     mandates: `${API}/mandates`,
     mandate: `${API}/mandates/:id`,
     mandateRevoke: `${API}/mandates/:id/revoke`,
