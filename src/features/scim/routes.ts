@@ -43,9 +43,17 @@ function userId(req: Request): string {
   return String(req.params.id ?? '')
 }
 
+/** meta.location as an absolute URI (RFC 7643 §3.1), from BASE_URL. */
+function absolute<T extends object>(baseUrl: string, resource: T): T {
+  const meta = (resource as { meta?: { location?: string } }).meta
+  if (meta?.location?.startsWith('/')) meta.location = `${baseUrl.replace(/\/$/, '')}${meta.location}`
+  return resource
+}
+
 export function scimRoutes(services: Services): Router {
   const router = Router()
   const users = new ScimUsersService(services.db, services.importService)
+  const located = <T extends object>(resource: T) => absolute(services.config.baseUrl, resource)
   const read = scoped('users:read', 'users:write')
   const write = scoped('users:write')
   const caller = (req: Request) => ({ principal: apiCaller(req).principal, organisationId: apiCaller(req).client.organisationId })
@@ -72,26 +80,32 @@ export function scimRoutes(services: Services): Router {
     const count = Math.min(MAX_COUNT, Math.max(0, Number(q.count ?? 100)))
     const { principal, organisationId } = caller(req)
     const page = await users.list(principal, organisationId, filter, startIndex, count)
-    send(res, 200, { schemas: [SCHEMA.listResponse], totalResults: page.total, startIndex, itemsPerPage: page.resources.length, Resources: page.resources })
+    send(res, 200, {
+      schemas: [SCHEMA.listResponse],
+      totalResults: page.total,
+      startIndex,
+      itemsPerPage: page.resources.length,
+      Resources: page.resources.map(located),
+    })
   })
 
   router.post(paths.scim.users, allow('anonymous'), write, async (req, res) => {
     const input = parse(ScimUserInput, body(req))
     const { principal, organisationId } = caller(req)
-    const created = await users.create(principal, apiActor(req), organisationId, input)
+    const created = located(await users.create(principal, apiActor(req), organisationId, input))
     res.set('Location', (created.meta as { location: string }).location)
     send(res, 201, created)
   })
 
   router.get(paths.scim.user, allow('anonymous'), read, async (req, res) => {
     const { principal, organisationId } = caller(req)
-    send(res, 200, await users.get(principal, organisationId, userId(req)))
+    send(res, 200, located(await users.get(principal, organisationId, userId(req))))
   })
 
   router.put(paths.scim.user, allow('anonymous'), write, async (req, res) => {
     const input = parse(ScimUserInput, body(req))
     const { principal, organisationId } = caller(req)
-    send(res, 200, await users.replace(principal, apiActor(req), organisationId, userId(req), input))
+    send(res, 200, located(await users.replace(principal, apiActor(req), organisationId, userId(req), input)))
   })
 
   router.patch(paths.scim.user, allow('anonymous'), write, async (req, res) => {
@@ -99,7 +113,7 @@ export function scimRoutes(services: Services): Router {
     const { principal, organisationId } = caller(req)
     const current = await users.get(principal, organisationId, userId(req))
     const input = parse(ScimUserInput, applyPatch(current, patch.Operations))
-    send(res, 200, await users.replace(principal, apiActor(req), organisationId, userId(req), input))
+    send(res, 200, located(await users.replace(principal, apiActor(req), organisationId, userId(req), input)))
   })
 
   router.delete(paths.scim.user, allow('anonymous'), write, async (req, res) => {

@@ -83,7 +83,7 @@ describe('Entra ID', () => {
 
     const created = scimAnswer(await client.post(paths.scim.users, entraUser), 201)
     const user = json<{ id: string; userName: string; active: boolean; externalId: string; [EXTENSION]: { level: string; meansStatus: string } }>(created)
-    expect(created.headers.location).toBe(userPath(user.id))
+    expect(created.headers.location).toBe(`${t.config.baseUrl}${userPath(user.id)}`)
     expect(user).toMatchObject({ userName: email, active: true, externalId: entraUser.externalId })
     expect(user[EXTENSION]).toMatchObject({ level: 'EH2+', meansStatus: 'active' })
     expect(await gebruikersPage('Femke')).toContain(email)
