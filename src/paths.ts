@@ -65,6 +65,7 @@ export const paths = {
     user: `${API}/users/:id`,
     userOffboard: `${API}/users/:id/offboard`,
     auditEvents: `${API}/audit-events`,
+    authorisationCheck: `${API}/authorisations/check`,
     mandates: `${API}/mandates`,
     mandate: `${API}/mandates/:id`,
     mandateRevoke: `${API}/mandates/:id/revoke`,

@@ -124,6 +124,15 @@ export const OPERATIONS: Operation[] = [
     responses: { 200: 'AuditEventList', ...ERRORS_READ },
     ndjson: 'AuditEvent',
   },
+  {
+    method: 'get',
+    path: paths.api.authorisationCheck,
+    id: 'checkAuthorisation',
+    summary: 'May this person act for the organisation towards this service, and by which path (rule 21)',
+    scope: 'mandates:read',
+    query: S.AuthorisationCheckQuery,
+    responses: { 200: 'AuthorisationResult', ...ERRORS_READ, 404: 'Problem' },
+  },
 ]
 
 /** Express's `/users/:id` as OpenAPI's `/users/{id}`. */

@@ -230,4 +230,37 @@ export const AuditEvent = z
 
 export const AuditEventList = z.object({ data: z.array(AuditEvent), next: z.string().nullable() }).meta({ id: 'AuditEventList' })
 
+// -------------------------------------------------------------------------------------------
+// Who may act (rule 21)
+
+export const AuthorisationCheckQuery = z
+  .object({
+    userId: uuid('mandates:errors.userRequired'),
+    serviceId: uuid('mandates:errors.unknownService'),
+    organisationId: uuid('mandates:errors.organisation').optional().meta({ description: "Default: the API client's organisation" }),
+  })
+  .strict()
+
+const PathKind = z.enum(['service', 'provider', 'all'])
+
+export const AuthorisationResult = z
+  .object({
+    allowed: z.boolean(),
+    level: Level.nullable(),
+    path: z
+      .union([
+        z.object({ via: z.literal('mandate'), scope: PathKind, mandateId: z.string() }),
+        z.object({
+          via: z.literal('chain'),
+          scope: PathKind,
+          chainMandateId: z.string(),
+          assignmentId: z.string(),
+          intermediary: z.object({ id: z.string(), name: z.string(), kvkNumber: z.string() }),
+        }),
+      ])
+      .nullable(),
+    reason: z.enum(['none', 'unknownService', 'serviceLevel', 'meansTooLow', 'suspended', 'notYetValid', 'expired', 'pending', 'revoked']).nullable(),
+  })
+  .meta({ id: 'AuthorisationResult' })
+
 export const Scopes = z.enum(API_SCOPES)
