@@ -3,7 +3,8 @@ import type { Logger } from 'pino'
 import { AppError } from './errors.ts'
 import { redactUrl } from './web/redact.ts'
 import { sendProblem } from './web/problem.ts'
-import { isApiPath } from './paths.ts'
+import { isApiPath, isScimPath } from './paths.ts'
+import { sendScimError } from './web/scimError.ts'
 
 type Kind = 'notFound' | 'forbidden' | 'csrf' | 'badRequest' | 'tooMany' | 'server'
 
@@ -39,6 +40,8 @@ export function errorHandler(logger: Logger, production: boolean): ErrorRequestH
     if (status >= 500) logger.error({ err: error, requestId: req.id, url: redactUrl(req.originalUrl) }, 'request failed')
     if (res.headersSent) return
     // The API, SCIM and the token endpoint answer with RFC 9457 problem documents, never a page.
+    // SCIM answers with its own error document (RFC 7644 §3.12).
+    if (isScimPath(req.path)) return sendScimError(res, req, error)
     if (isApiPath(req.path)) return sendProblem(res, req, error)
     const t = req.t
     res.status(status)

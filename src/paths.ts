@@ -15,6 +15,7 @@ const CHAINS = `${BEHEER}/ketenmachtigingen`
 const WHO = `${BEHEER}/wie-mag-wat`
 const API_CLIENTS = `${BEHEER}/api-koppelingen`
 const API = '/api/v1'
+const SCIM = '/scim/v2'
 const BACKOFFICE = '/backoffice'
 const MINE = '/mijn-gegevens'
 const SIGN = '/ondertekenen'
@@ -66,10 +67,23 @@ export const paths = {
     openapi: `${API}/openapi.json`,
     users: `${API}/users`,
     user: `${API}/users/:id`,
+    userOffboard: `${API}/users/:id/offboard`,
+    auditEvents: `${API}/audit-events`,
+    authorisationCheck: `${API}/authorisations/check`,
     mandates: `${API}/mandates`,
     mandate: `${API}/mandates/:id`,
     mandateRevoke: `${API}/mandates/:id/revoke`,
     mandateRenew: `${API}/mandates/:id/renew`,
+  },
+  /** SCIM 2.0 (RFC 7643/7644, src/features/scim): an API client's bearer token, no session, no CSRF. */
+  scim: {
+    serviceProviderConfig: `${SCIM}/ServiceProviderConfig`,
+    resourceTypes: `${SCIM}/ResourceTypes`,
+    resourceType: `${SCIM}/ResourceTypes/:name`,
+    schemas: `${SCIM}/Schemas`,
+    schema: `${SCIM}/Schemas/:name`,
+    users: `${SCIM}/Users`,
+    user: `${SCIM}/Users/:id`,
   },
   /** Beheer → Machtigingen: the list, the wizard's steps, bulk renewal and one mandate. */
   mandates: {
@@ -249,6 +263,7 @@ export const links = {
   apiMandate: (id: string) => pathFor(paths.api.mandate, { id }),
   apiMandates: (query?: Query) => withQuery(paths.api.mandates, query),
   apiUsers: (query?: Query) => withQuery(paths.api.users, query),
+  scimUser: (id: string) => pathFor(paths.scim.user, { id }),
 
   // Back office
   backoffice: () => paths.backoffice,
@@ -309,6 +324,13 @@ export type Links = typeof links
 /** Where the JSON API is mounted (a prefix, not a route). */
 export const API_ROOT = API
 
+/** Where SCIM is mounted (a prefix, not a route). */
+export const SCIM_ROOT = SCIM
+
+export function isScimPath(path: string): boolean {
+  return path.startsWith(`${SCIM}/`) || path === SCIM
+}
+
 export function isApiPath(path: string): boolean {
-  return path === paths.api.token || path.startsWith(`${API}/`) || path === API
+  return path === paths.api.token || path.startsWith(`${API}/`) || path === API || isScimPath(path)
 }

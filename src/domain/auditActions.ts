@@ -63,6 +63,8 @@ export const AUDIT_ACTIONS = [
   'totp_reset',
   'user.activation_sent',
   'user.activated',
+  'user.offboarded',
+  'user.external_id_changed',
   'mandate.suspended',
   'mandate.suspension_lifted',
   'means.suspended',

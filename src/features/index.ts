@@ -23,6 +23,7 @@ import { apiClientRoutes } from './apiClients/routes.ts'
 import { apiRoutes } from './api/routes.ts'
 import { helpRoutes } from './help/routes.ts'
 import { sessionRoutes } from './session/routes.ts'
+import { scimRoutes } from './scim/routes.ts'
 
 export function featureRoutes(services: Services): Router {
   const router = Router()
@@ -48,5 +49,6 @@ export function featureRoutes(services: Services): Router {
   router.use(apiRoutes(services))
   router.use(helpRoutes(services))
   router.use(sessionRoutes())
+  router.use(scimRoutes(services))
   return router
 }

@@ -16,6 +16,8 @@ type Operation = {
   /** status → component name (a `.meta({ id })` of schemas.ts) */
   responses: Record<number, string>
   idempotent?: boolean
+  /** The 200 answer also as NDJSON (`Accept: application/x-ndjson`): one of this component per line. */
+  ndjson?: string
 }
 
 const ERRORS_READ = { 400: 'Problem', 401: 'Problem', 403: 'Problem', 429: 'Problem' }
@@ -93,6 +95,44 @@ export const OPERATIONS: Operation[] = [
     responses: { 200: 'RenewResult', ...ERRORS_WRITE },
     idempotent: true,
   },
+  {
+    method: 'post',
+    path: paths.api.users,
+    id: 'addUser',
+    summary: 'Add a person to the organisation and request a means (as Gebruikers toevoegen)',
+    scope: 'users:write',
+    body: S.AddUserRequest,
+    responses: { 201: 'AddUserResult', ...ERRORS_WRITE },
+    idempotent: true,
+  },
+  {
+    method: 'post',
+    path: paths.api.userOffboard,
+    id: 'offboardUser',
+    summary: "Offboard (afmelden, rule 19): revoke the person's mandates in the organisation and end the link",
+    scope: 'users:write',
+    responses: { 200: 'OffboardResult', ...ERRORS_WRITE },
+    idempotent: true,
+  },
+  {
+    method: 'get',
+    path: paths.api.auditEvents,
+    id: 'listAuditEvents',
+    summary: 'Audit trail of the organisation, newest first, with a cursor; or all of it as NDJSON',
+    scope: 'audit:read',
+    query: S.AuditListQuery,
+    responses: { 200: 'AuditEventList', ...ERRORS_READ },
+    ndjson: 'AuditEvent',
+  },
+  {
+    method: 'get',
+    path: paths.api.authorisationCheck,
+    id: 'checkAuthorisation',
+    summary: 'May this person act for the organisation towards this service, and by which path (rule 21)',
+    scope: 'mandates:read',
+    query: S.AuthorisationCheckQuery,
+    responses: { 200: 'AuthorisationResult', ...ERRORS_READ, 404: 'Problem' },
+  },
 ]
 
 /** Express's `/users/:id` as OpenAPI's `/users/{id}`. */
@@ -138,6 +178,10 @@ function operation(op: Operation) {
   for (const [status, name] of Object.entries(op.responses)) {
     const type = name === 'Problem' ? 'application/problem+json' : 'application/json'
     responses[status] = { description: name, content: { [type]: { schema: { $ref: `#/components/schemas/${name}` } } } }
+  }
+  if (op.ndjson) {
+    const ok = responses[200] as { content: Record<string, unknown> }
+    ok.content['application/x-ndjson'] = { schema: { $ref: `#/components/schemas/${op.ndjson}` } }
   }
   return {
     operationId: op.id,

@@ -6,6 +6,8 @@ import { API_ROOT, paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { bearerAuth } from '../../web/apiAuth.ts'
 import { combineRouters } from '../../web/routers.ts'
+import { auditApiRoutes } from './auditRoutes.ts'
+import { authorisationApiRoutes } from './authorisationRoutes.ts'
 import { mandateApiRoutes } from './mandateRoutes.ts'
 import { openApiDocument } from './openapi.ts'
 import { tokenRoutes } from './tokenRoutes.ts'
@@ -18,6 +20,6 @@ export function apiRoutes(services: Services): Router {
   })
   router.use(tokenRoutes(services))
   router.use(API_ROOT, bearerAuth(services.apiTokens, services.rateLimits))
-  router.use(combineRouters(userApiRoutes(services), mandateApiRoutes(services)))
+  router.use(combineRouters(userApiRoutes(services), mandateApiRoutes(services), auditApiRoutes(services), authorisationApiRoutes(services)))
   return router
 }

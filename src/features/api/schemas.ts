@@ -165,4 +165,102 @@ export const UserDetail = z
   })
   .meta({ id: 'UserDetail' })
 
+/** POST /users: one row of "Gebruikers toevoegen" (the same checks), in the client's organisation. */
+export const AddUserRequest = z
+  .object({
+    organisationId: uuid('users:import.errors.organisationRequired').optional(),
+    firstName: z.string('users:import.errors.firstNameRequired').max(100, 'users:import.errors.firstNameRequired'),
+    lastNamePrefix: z.string().max(20).nullable().optional(),
+    lastName: z.string('users:import.errors.lastNameRequired').max(100, 'users:import.errors.lastNameRequired'),
+    dateOfBirth: isoDate.meta({ description: 'YYYY-MM-DD' }),
+    email: z.string('users:import.errors.emailRequired').max(254, 'users:import.errors.emailInvalid'),
+    mobile: z.string('users:import.errors.mobileRequired').max(20, 'users:import.errors.mobileInvalid'),
+    level: Level.optional().meta({ description: "The means' level; default the API client's level" }),
+    termYears: z.union([z.literal(1), z.literal(3), z.literal(5)], 'users:import.errors.termInvalid'),
+    externalId: z.string().min(1).max(255).nullable().optional(),
+  })
+  .strict()
+  .meta({ id: 'AddUserRequest' })
+
+export const AddUserResult = z
+  .object({ id: z.string(), organisationId: z.string(), meansStatus: z.enum(['active', 'requested']) })
+  .meta({ id: 'AddUserResult' })
+
+export const OffboardResult = z
+  .object({ id: z.string(), organisationId: z.string(), revokedMandates: z.number().int(), endedAssignments: z.number().int() })
+  .meta({ id: 'OffboardResult' })
+
+// -------------------------------------------------------------------------------------------
+// Audit events
+
+/** The Logboek filters in English; `cursor` is the `next` of the previous page (newest first). */
+export const AuditListQuery = z
+  .object({
+    organisationId: uuid('audit:errors.organisation').optional(),
+    user: z.string().max(254, 'audit:errors.user').optional(),
+    action: z
+      .string()
+      .regex(/^[a-z_.]{1,60}$/, 'audit:errors.action')
+      .optional(),
+    from: isoDate.optional(),
+    until: isoDate.optional().meta({ description: 'inclusive' }),
+    cursor: z
+      .string()
+      .regex(/^\d{1,18}$/, 'audit:errors.cursor')
+      .optional(),
+  })
+  .strict()
+
+export const AuditEvent = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.string(),
+    action: z.string(),
+    organisationName: z.string().nullable(),
+    kvkNumber: z.string().nullable(),
+    subjectType: z.string(),
+    subjectId: z.string().nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+    ipAddress: z.string().nullable(),
+    requestId: z.string().nullable(),
+  })
+  .meta({ id: 'AuditEvent' })
+
+export const AuditEventList = z.object({ data: z.array(AuditEvent), next: z.string().nullable() }).meta({ id: 'AuditEventList' })
+
+// -------------------------------------------------------------------------------------------
+// Who may act (rule 21)
+
+export const AuthorisationCheckQuery = z
+  .object({
+    userId: uuid('mandates:errors.userRequired'),
+    serviceId: uuid('mandates:errors.unknownService'),
+    organisationId: uuid('mandates:errors.organisation').optional().meta({ description: "Default: the API client's organisation" }),
+  })
+  .strict()
+
+const PathKind = z.enum(['service', 'provider', 'all'])
+
+export const AuthorisationResult = z
+  .object({
+    allowed: z.boolean(),
+    level: Level.nullable(),
+    path: z
+      .union([
+        z.object({ via: z.literal('mandate'), scope: PathKind, mandateId: z.string() }),
+        z.object({
+          via: z.literal('chain'),
+          scope: PathKind,
+          chainMandateId: z.string(),
+          assignmentId: z.string(),
+          intermediary: z.object({ id: z.string(), name: z.string(), kvkNumber: z.string() }),
+        }),
+      ])
+      .nullable(),
+    reason: z.enum(['none', 'unknownService', 'serviceLevel', 'meansTooLow', 'suspended', 'notYetValid', 'expired', 'pending', 'revoked']).nullable(),
+  })
+  .meta({ id: 'AuthorisationResult' })
+
 export const Scopes = z.enum(API_SCOPES)

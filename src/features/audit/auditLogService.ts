@@ -87,9 +87,9 @@ export class AuditLogService {
     return { rows: shown, next: more ? shown[shown.length - 1]!.id : null }
   }
 
-  /** Every matching entry, in batches (for the CSV export). */
-  async *all(principal: Principal, filter: AuditFilter, batch = 1000): AsyncGenerator<AuditRow[]> {
-    let cursor: bigint | undefined
+  /** Every matching entry (older than `start`, when given), in batches (the CSV export, the API's NDJSON). */
+  async *all(principal: Principal, filter: AuditFilter, batch = 1000, start?: bigint): AsyncGenerator<AuditRow[]> {
+    let cursor: bigint | undefined = start
     for (;;) {
       const rows = await this.fetch(principal, filter, cursor, batch)
       if (rows.length === 0) return

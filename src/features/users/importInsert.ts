@@ -13,7 +13,7 @@ const NEW_ID = { id: 'gen_random_uuid()' }
 // prettier-ignore
 const COLUMNS = {
   users: { id: 'uuid', first_name: 'text', last_name_prefix: 'text', last_name: 'text', date_of_birth: 'date', email: 'text', mobile: 'text', locale: 'text' },
-  organisation_links: { user_id: 'uuid', organisation_id: 'uuid' },
+  organisation_links: { user_id: 'uuid', organisation_id: 'uuid', external_id: 'text' },
   means: { id: 'uuid', user_id: 'uuid', level: '"Level"', status: '"MeansStatus"', valid_from: 'date', valid_until: 'date', issued_at: 'timestamptz' },
   applications: { id: 'uuid', organisation_id: 'uuid', type: '"ApplicationType"', status: '"ApplicationStatus"', level: '"Level"', term_years: 'int', subject_user_id: 'uuid', requested_by_id: 'uuid', decided_at: 'timestamptz' },
   application_items: { application_id: 'uuid', details: 'jsonb' },

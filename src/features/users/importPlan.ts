@@ -67,7 +67,7 @@ function planRow(plan: ImportPlan, row: ValidRow, { principal, actor, now, today
     mobile: row.mobile,
     locale: actor.locale,
   })
-  plan.links.push({ user_id: userId, organisation_id: row.organisationId })
+  plan.links.push({ user_id: userId, organisation_id: row.organisationId, external_id: row.externalId ?? null })
   const status = immediate ? 'active' : 'requested'
   plan.means.push({ id: meansId, user_id: userId, level, status, valid_from: today, valid_until: validUntil, issued_at: immediate ? now : null })
   plan.applications.push({
@@ -85,7 +85,8 @@ function planRow(plan: ImportPlan, row: ValidRow, { principal, actor, now, today
   plan.signatures.push({ application_id: applicationId, signer_type: 'admin', admin_user_id: principal.id, signed_at: now })
   const after = { name: personName(row), email: row.email, level: row.level, termYears: row.termYears }
   const organisationId = row.organisationId
-  plan.audit.push({ action: 'user.created', organisationId, subjectType: 'user', subjectId: userId, after: { ...after, mobile: row.mobile } })
+  const createdAfter = { ...after, mobile: row.mobile, ...(row.externalId ? { externalId: row.externalId } : {}) }
+  plan.audit.push({ action: 'user.created', organisationId, subjectType: 'user', subjectId: userId, after: createdAfter })
   plan.audit.push({
     action: immediate ? 'application.issued' : 'application.awaiting_identity_check',
     organisationId,

@@ -45,6 +45,8 @@ export type ValidRow = {
   level: Level
   termYears: 1 | 3 | 5
   organisationId: string
+  /** SCIM: the provisioning system's id for the person in this organisation (organisation_links.external_id). */
+  externalId?: string | null
 }
 
 export function emptyRow(): RawRow {

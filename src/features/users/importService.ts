@@ -73,7 +73,22 @@ export class ImportService {
       })
     return { created: rows.length, active: plan.active, awaitingCheck: rows.length - plan.active }
   }
+
+  /**
+   * One person, for the API and SCIM: the preview's checks and the commit of "Gebruikers toevoegen"
+   * for a single row (organisation given by id), with the provisioning system's id on the link.
+   */
+  async addOne(principal: Principal, actor: Actor, values: RawRow, options: { externalId?: string | null } = {}, now = new Date()): Promise<AddOneResult> {
+    const preview = await this.preview(principal, [{ line: 1, values }], 'id', now)
+    const row = preview.valid[0]
+    if (!row) return { errors: preview.rows[0]?.errors ?? {} }
+    const result = await this.commit(principal, actor, [{ ...row, externalId: options.externalId ?? null }], now)
+    const user = await this.db.user.findUniqueOrThrow({ where: { emailKey: row.email.toLowerCase() }, select: { id: true } })
+    return { userId: user.id, active: result.active === 1 }
+  }
 }
+
+export type AddOneResult = { userId: string; active: boolean } | { errors: CheckedRow['errors'] }
 
 /** A confirmed row as the form or file gave it, to check it again. */
 function asRawRow(r: ValidRow): { line: number; values: RawRow } {

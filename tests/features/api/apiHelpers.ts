@@ -63,3 +63,11 @@ export function checked(response: Response, method: 'get' | 'post', expressPath:
   responsesChecked++
   return response
 }
+
+/** Fails unless `value` is a valid instance of the document's component `name` (NDJSON lines). */
+export function checkedComponent(value: unknown, name: string): void {
+  const ref = `api#/components/schemas/${name}`
+  const validate = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref })
+  expect(validate(value), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true)
+  responsesChecked++
+}
