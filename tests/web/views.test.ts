@@ -57,7 +57,13 @@ describe('strictRenderer', () => {
       },
       fill: (text: string, name: string, scope: string) => text.replace('\u0001', name).replace('\u0002', scope),
       locale: 'nl',
-      links: { mandateRenew: (id: string) => `/r/${id}`, mandateRevoke: (id: string) => `/i/${id}`, mandateActivate: (id: string) => `/a/${id}` },
+      links: {
+        mandateRenew: (id: string) => `/r/${id}`,
+        mandateRevoke: (id: string) => `/i/${id}`,
+        mandateActivate: (id: string) => `/a/${id}`,
+        mandateSuspend: (id: string) => `/s/${id}`,
+        mandateLift: (id: string) => `/l/${id}`,
+      },
       icons: { renew: '<svg></svg>', trash: '<svg></svg>' },
       formatDate: (d: Date) => d.toISOString().slice(0, 10),
     })

@@ -6,7 +6,8 @@ import type { Services } from '../../services.ts'
 import { userAddRoutes } from './addRoutes.ts'
 import { userDetailRoutes } from './detailRoutes.ts'
 import { userListRoutes } from './listRoutes.ts'
+import { meansRoutes } from './meansRoutes.ts'
 
 export function userRoutes(services: Services): Router {
-  return combineRouters(userListRoutes(services), userAddRoutes(services), userDetailRoutes(services))
+  return combineRouters(userListRoutes(services), userAddRoutes(services), userDetailRoutes(services), meansRoutes(services))
 }

@@ -104,6 +104,22 @@ describe('mail templates', () => {
     if (template !== 'mandate-revoked') expect(links.length).toBeGreaterThan(0)
   })
 
+  it("When an admin is told a user's means is opgezegd, then the mail names the holder and links to the user's page", async () => {
+    const data = {
+      name: 'Sanne de Vries',
+      event: 'holderCancelScheduled',
+      context: 'holderCancelScheduled',
+      holderName: 'Mark Visser',
+      userId: 'u-1',
+      level: 'EH2',
+      date: '2027-03-01',
+    }
+    const mail = await renderMail('means-changed', 'nl', data, context)
+    expect(mail.subject).toBe('Het eHerkenningsmiddel van Mark Visser wordt opgezegd')
+    expect(mail.text).toContain('van Mark Visser is opgezegd per 01-03-2027')
+    expect(mail.html).toContain('https://portaal.example.nl/beheer/gebruikers/u-1')
+  })
+
   it('When data holds markup, then the HTML escapes it and the text keeps it as typed', async () => {
     const mail = await renderMail('password-reset', 'nl', { name: '<b>Jan</b> & Co', resetPath: '/x' }, context)
     expect(mail.html).toContain('&lt;b&gt;Jan&lt;/b&gt; &amp; Co')

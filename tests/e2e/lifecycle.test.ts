@@ -1,0 +1,81 @@
+// The way out and sideways in Chromium (issue 13): a means suspended, lifted and opgezegd from the
+// user's page and from Mijn gegevens; every page passes axe, and each flow also works without JavaScript.
+import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkPage, expectErrorSummary, signedIn, startE2e, type E2e } from './helpers/browser.ts'
+
+let e2e: E2e
+let context: BrowserContext
+let page: Page
+beforeAll(async () => {
+  e2e = await startE2e()
+  ;({ context, page } = await signedIn(e2e, 'sanne'))
+})
+afterAll(async () => {
+  await context?.close()
+  await e2e?.close()
+})
+
+const flashText = (p: Page = page) => p.locator('.bm-alert[role="status"]').first().innerText()
+const heading = (p: Page = page) => p.getByRole('heading', { level: 1 }).innerText()
+
+/** Beheer → Gebruikers → the user found by name. */
+async function openUser(p: Page, name: string) {
+  await p.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Beheer' }).click()
+  await p.getByRole('navigation', { name: 'Beheer' }).getByRole('link', { name: 'Gebruikers' }).click()
+  await p.getByLabel('Zoek op naam of e-mailadres').fill(name)
+  await p.getByRole('button', { name: 'Filteren' }).click()
+  await p.getByRole('link', { name, exact: true }).click()
+}
+
+describe('means screens', () => {
+  it('When the admin suspends a means and lifts the suspension from the user page, then each confirmation lists what pauses and the flash says what happened', async () => {
+    await openUser(page, 'Fatma Yılmaz')
+    await checkPage(page)
+    await page.getByRole('link', { name: 'Middel schorsen' }).click()
+    expect(await heading()).toBe('Middel schorsen')
+    expect(await page.locator('main').innerText()).toMatch(/met het middel geschorst/)
+    await checkPage(page)
+    await page.getByRole('button', { name: 'Middel schorsen' }).click()
+    expect(await flashText()).toMatch(/Het middel is geschorst/)
+    await page.getByRole('link', { name: 'Schorsing opheffen' }).click()
+    await checkPage(page)
+    await page.getByRole('button', { name: 'Schorsing opheffen' }).click()
+    expect(await flashText()).toMatch(/De schorsing is opgeheven/)
+  })
+
+  it('When the admin cancels a means with a date in the past, then the reason is at the field; with a date within a year it is opgezegd per that date', async () => {
+    await openUser(page, 'Mark Visser')
+    await page.getByRole('link', { name: 'Middel opzeggen' }).click()
+    expect(await heading()).toBe('Middel opzeggen')
+    await checkPage(page)
+    await page.getByLabel('Op een datum (binnen een jaar)').check()
+    await page.getByLabel('Datum', { exact: true }).fill('2020-01-01')
+    await page.getByRole('button', { name: 'Middel opzeggen' }).click()
+    await expectErrorSummary(page)
+    expect(await page.locator('main').innerText()).toContain('De datum ligt in het verleden')
+    await checkPage(page)
+    const day = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)
+    await page.getByLabel('Datum', { exact: true }).fill(day)
+    await page.getByRole('button', { name: 'Middel opzeggen' }).click()
+    expect(await flashText()).toMatch(/Het middel is opgezegd per/)
+    expect(await page.locator('main').innerText()).toContain('Opgezegd per')
+    await checkPage(page)
+  })
+
+  it('When JavaScript is off and Jan cancels his own means today in Mijn gegevens, then it has ended', async () => {
+    const { context: noJs, page: p } = await signedIn(e2e, 'jan', { javaScriptEnabled: false })
+    try {
+      await p.goto('/mijn-gegevens')
+      await p.getByRole('link', { name: /^Opzeggen/ }).click()
+      expect(await heading(p)).toBe('Mijn middel opzeggen')
+      await p.getByLabel('Vandaag').check()
+      await p.getByRole('button', { name: 'Middel opzeggen' }).click()
+      await p.waitForURL('**/mijn-gegevens')
+      expect(await flashText(p)).toMatch(/Het middel is opgezegd en werkt niet meer/)
+      expect(await p.locator('main').innerText()).toContain('Ingetrokken')
+    } finally {
+      await noJs.close()
+    }
+  })
+})
