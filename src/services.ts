@@ -11,6 +11,7 @@ import { AuthService } from './features/auth/authService.ts'
 import { OverviewService } from './features/overview/overviewService.ts'
 import { UsersService } from './features/users/usersService.ts'
 import { MeansService } from './features/users/meansService.ts'
+import { OffboardService } from './features/users/offboardService.ts'
 import { ImportService } from './features/users/importService.ts'
 import { RequestsService } from './features/requests/requestsService.ts'
 import { SelfService } from './features/self/selfService.ts'
@@ -58,6 +59,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),
     meansService: new MeansService(db),
+    offboardService: new OffboardService(db),
     importService: new ImportService(db, rateLimits),
     requestsService: new RequestsService(db, rateLimits),
     selfService: new SelfService(db),

@@ -21,6 +21,7 @@ export type MailTemplate =
   | 'chain-renewed'
   | 'means-changed'
   | 'mandate-status'
+  | 'offboarded'
 
 export type QueuedMail = {
   /** Unique per message: the same key twice is one mail (it becomes the Message-ID). */

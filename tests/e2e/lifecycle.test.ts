@@ -79,3 +79,37 @@ describe('means screens', () => {
     }
   })
 })
+
+describe('afmelden', () => {
+  it('When the admin signs a user off from the user page, then the confirmation lists what ends, and "Toon ook inactieve gebruikers" shows the user afterwards', async () => {
+    await openUser(page, 'Ingrid Mulder')
+    await page.getByRole('link', { name: 'Afmelden bij Bakkerij De Vries B.V.' }).click()
+    expect(await heading()).toBe('Afmelden bij Bakkerij De Vries B.V.')
+    expect(await page.locator('main').innerText()).toMatch(/1 gebruiker wordt afgemeld; aantal machtigingen dat wordt ingetrokken: \d+/)
+    await checkPage(page)
+    await page.getByRole('button', { name: 'Afmelden' }).click()
+    expect(await flashText()).toMatch(/1 gebruiker is afgemeld/)
+    await checkPage(page)
+    expect(await page.getByLabel('Toon ook inactieve gebruikers').isChecked()).toBe(true)
+    // Still linked to the holding, so still an active user there
+    expect(await page.locator('main').innerText()).toContain('Ingrid Mulder')
+  })
+
+  it('When JavaScript is off and the admin ticks two users in Gebruikers and clicks Afmelden, then both are signed off after the confirmation', async () => {
+    const { context: noJs, page: p } = await signedIn(e2e, 'sanne', { javaScriptEnabled: false })
+    try {
+      await p.goto('/beheer/gebruikers')
+      await p.getByLabel('Organisatie').selectOption({ label: 'Bakkerij De Vries B.V.' })
+      await p.getByRole('button', { name: 'Filteren' }).click()
+      await p.getByLabel('Selecteer Mark Visser').check()
+      await p.getByLabel('Selecteer Ruud Peters').check()
+      await p.getByRole('button', { name: 'Afmelden' }).click()
+      expect(await heading(p)).toBe('Afmelden bij Bakkerij De Vries B.V.')
+      await p.getByRole('button', { name: '2 gebruikers afmelden' }).click()
+      expect(await flashText(p)).toMatch(/2 gebruikers zijn afgemeld/)
+      expect(await p.locator('main').innerText()).toContain('Afgemeld')
+    } finally {
+      await noJs.close()
+    }
+  })
+})

@@ -29,6 +29,7 @@ export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'chain-renewed',
   'means-changed',
   'mandate-status',
+  'offboarded',
 ]
 
 export type RenderedMail = { subject: string; text: string; html: string }

@@ -7,7 +7,8 @@ import { userAddRoutes } from './addRoutes.ts'
 import { userDetailRoutes } from './detailRoutes.ts'
 import { userListRoutes } from './listRoutes.ts'
 import { meansRoutes } from './meansRoutes.ts'
+import { offboardRoutes } from './offboardRoutes.ts'
 
 export function userRoutes(services: Services): Router {
-  return combineRouters(userListRoutes(services), userAddRoutes(services), userDetailRoutes(services), meansRoutes(services))
+  return combineRouters(userListRoutes(services), offboardRoutes(services), userAddRoutes(services), userDetailRoutes(services), meansRoutes(services))
 }

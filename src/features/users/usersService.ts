@@ -22,6 +22,8 @@ export type UserFilter = {
   level?: Level
   meansStatus?: MeansStatus
   q?: string
+  /** "Toon ook inactieve gebruikers": also the people afgemeld from these organisations (former_links). */
+  inactief?: '1'
 }
 
 export type UserRow = {
@@ -36,6 +38,8 @@ export type UserRow = {
   meansValidUntil: Date | null
   mandates: number
   organisations: string[]
+  /** Afgemeld: no longer linked to any of the admin's organisations. */
+  formerOnly: boolean
 }
 
 type Cursor = { l: string; f: string; i: string }
@@ -71,8 +75,11 @@ export class UsersService {
     const orgIds = this.scope(principal, filter)
     const allIds = adminOrganisationIds(principal)
     if (orgIds.length === 0) return []
+    const linked = Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[]))`
     const conditions: Prisma.Sql[] = [
-      Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[]))`,
+      filter.inactief
+        ? Prisma.sql`(${linked} or exists (select 1 from former_links f where f.user_id = u.id and f.organisation_id = any(${orgIds}::uuid[])))`
+        : linked,
     ]
     if (filter.q) {
       conditions.push(userMatches(filter.q))
@@ -93,13 +100,15 @@ export class UsersService {
         valid_until: Date | null
         mandates: bigint
         organisations: string[]
+        former_only: boolean
       }[]
     >`
       select u.id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.mobile,
              m.level::text as level, m.status, m.valid_until,
              (select count(*) from mandates md where md.user_id = u.id and md.organisation_id = any(${allIds}::uuid[]) and md.status in ('active', 'pending')) as mandates,
              array(select o.name from organisation_links l join organisations o on o.id = l.organisation_id
-                   where l.user_id = u.id and l.organisation_id = any(${allIds}::uuid[]) order by o.name) as organisations
+                   where l.user_id = u.id and l.organisation_id = any(${allIds}::uuid[]) order by o.name) as organisations,
+             not exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${allIds}::uuid[])) as former_only
       from users u
       left join lateral (
         select level, status, valid_until from means where user_id = u.id
@@ -120,6 +129,7 @@ export class UsersService {
       meansValidUntil: r.valid_until,
       mandates: Number(r.mandates),
       organisations: r.organisations,
+      formerOnly: r.former_only,
     }))
   }
 
@@ -139,7 +149,7 @@ export class UsersService {
     const orgIds = adminOrganisationIds(principal)
     if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new NotFoundError()
     const user = await this.db.user.findFirst({
-      where: { id: userId, links: { some: { organisationId: { in: orgIds } } } },
+      where: { id: userId, OR: [{ links: { some: { organisationId: { in: orgIds } } } }, { formerLinks: { some: { organisationId: { in: orgIds } } } }] },
       select: {
         id: true,
         firstName: true,
@@ -150,6 +160,7 @@ export class UsersService {
         mobile: true,
         means: { orderBy: { validUntil: 'desc' } },
         links: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },
+        formerLinks: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },
         mandates: {
           where: { organisationId: { in: orgIds } },
           include: { organisation: { select: { name: true } }, service: { select: { name: true } }, provider: { select: { name: true } } },

@@ -82,6 +82,7 @@ const samples: Record<string, Record<string, unknown>> = {
   'chain-renewed': { name: 'Sanne de Vries', clientName: 'Bakkerij De Vries B.V.', intermediaryName: 'Van Dijk & Partners', validUntil: '2029-11-28' },
   'mandate-status': { name: 'Mark Visser', event: 'suspended', context: 'suspended', organisationName: 'Bakkerij De Vries B.V.', scope: 'all', level: 'EH2' },
   'means-changed': { name: 'Fatma Yilmaz', event: 'cancelScheduled', context: 'cancelScheduled', level: 'EH3', date: '2027-03-01' },
+  offboarded: { name: 'Mark Visser', organisationName: 'Bakkerij De Vries B.V.', count: 3 },
 }
 
 describe('mail templates', () => {
