@@ -11,6 +11,7 @@ import { AuthService } from './features/auth/authService.ts'
 import { OverviewService } from './features/overview/overviewService.ts'
 import { UsersService } from './features/users/usersService.ts'
 import { MeansService } from './features/users/meansService.ts'
+import { MandateBulkService } from './features/mandates/bulkService.ts'
 import { OffboardService } from './features/users/offboardService.ts'
 import { ImportService } from './features/users/importService.ts'
 import { RequestsService } from './features/requests/requestsService.ts'
@@ -74,6 +75,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     mandateListService: new MandateListService(db, pageReads),
     mandateWizardService: new MandateWizardService(db),
     mandateLifecycleService: new MandateLifecycleService(db),
+    mandateBulkService: new MandateBulkService(db),
     chainService: new ChainService(db),
     assignmentService: new AssignmentService(db),
     whoService: new WhoService(db),

@@ -22,6 +22,7 @@ export type MailTemplate =
   | 'means-changed'
   | 'mandate-status'
   | 'offboarded'
+  | 'mandates-changed'
 
 export type QueuedMail = {
   /** Unique per message: the same key twice is one mail (it becomes the Message-ID). */

@@ -113,3 +113,53 @@ describe('afmelden', () => {
     }
   })
 })
+
+describe('bulk actions and history in Machtigingen', () => {
+  /** Beheer → Machtigingen filtered on a user. */
+  async function listFor(p: Page, name: string, options: { inactive?: boolean } = {}) {
+    await p.goto('/beheer/machtigingen')
+    await p.getByLabel('Gebruiker (naam of e-mailadres)').fill(name)
+    if (options.inactive) await p.getByLabel('Toon ook inactieve machtigingen').check()
+    await p.getByRole('button', { name: 'Filteren' }).click()
+  }
+
+  it('When the admin ticks all rows and clicks "Machtigingen schorsen", then the confirmation counts them and the result lists each one', async () => {
+    await listFor(page, 'Fatma')
+    await page.getByLabel('Alles selecteren').check()
+    const count = await page.locator('input[name="id"]').count()
+    await page.getByRole('button', { name: 'Machtigingen schorsen' }).click()
+    expect(await heading()).toBe('Machtigingen schorsen')
+    expect(await page.locator('main').innerText()).toContain(`De ${count} geselecteerde machtigingen`)
+    await checkPage(page)
+    await page.getByRole('button', { name: 'Machtigingen schorsen' }).click()
+    expect(await heading()).toBe('Resultaat van het schorsen')
+    expect(await page.locator('tbody tr').count()).toBe(count)
+    await checkPage(page)
+  })
+
+  it('When the admin opens "Geschiedenis" of a row, then every event is listed with who and why', async () => {
+    await listFor(page, 'Fatma', { inactive: true })
+    await page
+      .getByRole('link', { name: /^Geschiedenis: / })
+      .first()
+      .click()
+    expect(await heading()).toBe('Geschiedenis van de machtiging')
+    expect(await page.locator('main').innerText()).toContain('Geschorst')
+    await checkPage(page)
+  })
+
+  it('When JavaScript is off and the admin revokes all mandates matching the filter, then the confirmation and the result work without scripts', async () => {
+    const { context: noJs, page: p } = await signedIn(e2e, 'sanne', { javaScriptEnabled: false })
+    try {
+      await listFor(p, 'Sanne')
+      await p.getByRole('button', { name: 'Machtigingen intrekken' }).click()
+      expect(await heading(p)).toBe('Machtigingen intrekken')
+      expect(await p.getByLabel('Alle machtigingen die aan het huidige filter voldoen').isChecked()).toBe(true)
+      await p.getByRole('button', { name: 'Machtigingen intrekken' }).click()
+      expect(await heading(p)).toBe('Resultaat van het intrekken')
+      expect(await p.locator('main').innerText()).toMatch(/\d+ ingetrokken/)
+    } finally {
+      await noJs.close()
+    }
+  })
+})

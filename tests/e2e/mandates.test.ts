@@ -23,7 +23,7 @@ const flashText = () => page.locator('.bm-alert[role="status"]').first().innerTe
 /** Beheer → Machtigingen, filtered on a user's name (and with the inactive ones when asked). */
 async function listFor(name: string, options: { inactive?: boolean } = {}) {
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Beheer' }).click()
-  await page.getByRole('navigation', { name: 'Beheer' }).getByRole('link', { name: 'Machtigingen' }).click()
+  await page.getByRole('navigation', { name: 'Beheer' }).getByRole('link', { name: 'Machtigingen', exact: true }).click()
   await page.getByLabel('Gebruiker (naam of e-mailadres)').fill(name)
   if (options.inactive) await page.getByLabel('Toon ook inactieve machtigingen').check()
   await page.getByRole('button', { name: 'Filteren' }).click()

@@ -30,6 +30,7 @@ export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'means-changed',
   'mandate-status',
   'offboarded',
+  'mandates-changed',
 ]
 
 export type RenderedMail = { subject: string; text: string; html: string }

@@ -9,6 +9,8 @@ import { formText, fromFieldMessages, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { LEVELS, levelLabel, parseLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
+import { describeEvent } from '../../shared/eventText.ts'
+import { formatDate } from '../../web/format.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import type { UsersService } from './usersService.ts'
 import { crumbs, usersPage } from './pageLocals.ts'
@@ -22,7 +24,7 @@ async function renderDetail(usersService: UsersService, req: Request, res: Respo
       title: personName(user),
       breadcrumbs: crumbs(req, { label: personName(user) }),
       person: user,
-      audit,
+      audit: audit.map((e) => describeEvent({ ...e, actorName: e.actor ? personName(e.actor) : null }, req.t, (d) => formatDate(d, req.locale))),
       activeMeans,
       levels: LEVELS,
       levelLabel,

@@ -170,17 +170,21 @@ export class UsersService {
       },
     })
     if (!user) throw new NotFoundError()
+    // Subject types are written as 'Mandate'/'Means'/'Application' by some paths and in lower case
+    // by others: read both, so the page shows every event about the person, their means and mandates.
     const audit = await this.db.auditEvent.findMany({
       where: {
         OR: [
-          { subjectType: 'user', subjectId: userId },
-          { subjectType: 'application', subjectId: { in: user.applications.map((a) => a.id) } },
-          { subjectType: 'mandate', subjectId: { in: user.mandates.map((m) => m.id) } },
+          { subjectType: { in: ['user', 'User'] }, subjectId: userId },
+          { subjectType: { in: ['application', 'Application'] }, subjectId: { in: user.applications.map((a) => a.id) } },
+          { subjectType: { in: ['mandate', 'Mandate'] }, subjectId: { in: user.mandates.map((m) => m.id) } },
+          { subjectType: { in: ['means', 'Means'] }, subjectId: { in: user.means.map((m) => m.id) } },
         ],
         AND: [{ OR: [{ organisationId: { in: orgIds } }, { organisationId: null }] }],
       },
-      orderBy: { at: 'desc' },
-      take: 100,
+      orderBy: [{ at: 'desc' }, { id: 'desc' }],
+      take: 200,
+      include: { actor: { select: { firstName: true, lastNamePrefix: true, lastName: true } } },
     })
     return { user, audit }
   }

@@ -83,6 +83,16 @@ const samples: Record<string, Record<string, unknown>> = {
   'mandate-status': { name: 'Mark Visser', event: 'suspended', context: 'suspended', organisationName: 'Bakkerij De Vries B.V.', scope: 'all', level: 'EH2' },
   'means-changed': { name: 'Fatma Yilmaz', event: 'cancelScheduled', context: 'cancelScheduled', level: 'EH3', date: '2027-03-01' },
   offboarded: { name: 'Mark Visser', organisationName: 'Bakkerij De Vries B.V.', count: 3 },
+  'mandates-changed': {
+    name: 'Mark Visser',
+    event: 'suspended',
+    context: 'suspended',
+    count: 2,
+    mandates: [
+      { organisationName: 'Bakkerij De Vries B.V.', scope: 'all', level: 'EH2' },
+      { organisationName: 'Bakkerij De Vries B.V.', scope: 'service', serviceName: 'Mijn Kadaster', level: 'EH3' },
+    ],
+  },
 }
 
 describe('mail templates', () => {
