@@ -13,6 +13,7 @@ import { UsersService } from './features/users/usersService.ts'
 import { MeansService } from './features/users/meansService.ts'
 import { MandateBulkService } from './features/mandates/bulkService.ts'
 import { OffboardService } from './features/users/offboardService.ts'
+import { MeansRequestService } from './features/users/meansRequests.ts'
 import { ImportService } from './features/users/importService.ts'
 import { RequestsService } from './features/requests/requestsService.ts'
 import { SelfService } from './features/self/selfService.ts'
@@ -61,6 +62,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     usersService: new UsersService(db, config),
     meansService: new MeansService(db),
     offboardService: new OffboardService(db),
+    meansRequestService: new MeansRequestService(db, config),
     importService: new ImportService(db, rateLimits),
     requestsService: new RequestsService(db, rateLimits),
     selfService: new SelfService(db),

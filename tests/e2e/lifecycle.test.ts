@@ -163,3 +163,42 @@ describe('bulk actions and history in Machtigingen', () => {
     }
   })
 })
+
+describe('means for users from Gebruikers', () => {
+  it('When a known person has no working means, then "Nieuw Middel Aanvragen" on his page gives one, and "Middel upgraden" for the ticked user raises it', async () => {
+    await openUser(page, 'Jan Smit')
+    const form = page.locator('section', { has: page.getByRole('heading', { name: 'Nieuw Middel Aanvragen' }) })
+    await form.getByRole('button', { name: 'Nieuw Middel Aanvragen' }).click()
+    await expectErrorSummary(page)
+    await checkPage(page)
+    await form.getByLabel('Betrouwbaarheidsniveau').selectOption({ label: 'EH2+' })
+    await form.getByLabel('1 jaar').check()
+    await form.getByRole('button', { name: 'Nieuw Middel Aanvragen' }).click()
+    expect(await flashText()).toMatch(/Het nieuwe middel \(EH2\+\) is actief/)
+
+    await page.goto('/beheer/gebruikers')
+    await page.getByLabel('Selecteer Jan Smit').check()
+    await page.getByRole('button', { name: 'Middel upgraden' }).click()
+    expect(await heading()).toBe('Middel upgraden')
+    await page.getByLabel('Nieuw betrouwbaarheidsniveau').selectOption({ label: 'EH3' })
+    await page.getByLabel('Aanvraag namens').selectOption({ label: 'Bakkerij De Vries B.V.' })
+    await page.getByRole('button', { name: 'Controleren' }).click()
+    expect(await page.locator('main').innerText()).toContain('1 van 1 gebruikers wordt geüpgraded naar EH3')
+    await checkPage(page)
+    await page.getByRole('button', { name: '1 middel upgraden' }).click()
+    expect(await flashText()).toMatch(/1 upgrade naar EH3: 0 direct, 1 wacht op de identiteitscontrole/)
+  })
+
+  it('When JavaScript is off and the admin renews a means on the user page, then it is renewed', async () => {
+    const { context: noJs, page: p } = await signedIn(e2e, 'sanne', { javaScriptEnabled: false })
+    try {
+      await openUser(p, 'Fatma Yılmaz')
+      const form = p.locator('section', { has: p.getByRole('heading', { name: 'Middel verlengen' }) })
+      await form.getByLabel('3 jaar').check()
+      await form.getByRole('button', { name: 'Middel verlengen' }).click()
+      expect(await flashText(p)).toMatch(/Het middel is verlengd tot/)
+    } finally {
+      await noJs.close()
+    }
+  })
+})

@@ -8,6 +8,10 @@ import { principal } from '../../web/principal.ts'
 import { formText, fromFieldMessages, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { LEVELS, levelLabel, parseLevel } from '../../domain/levels.ts'
+import { isoDate } from '../../domain/dates.ts'
+import { TERMS } from '../../domain/terms.ts'
+import { uuidFrom } from './schemas.ts'
+import type { MeansRequestService } from './meansRequests.ts'
 import { personName } from '../../domain/names.ts'
 import { describeEvent } from '../../shared/eventText.ts'
 import { formatDate } from '../../web/format.ts'
@@ -18,6 +22,9 @@ import { crumbs, usersPage } from './pageLocals.ts'
 async function renderDetail(usersService: UsersService, req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
   const { user, audit } = await usersService.detail(principal(req), parseParams(idParam, req.params).id)
   const activeMeans = user.means.find((m) => m.status === 'active')
+  // "Middel verlengen": the latest active or expired means; "Nieuw Middel Aanvragen": no live means.
+  const renewableMeans = user.means.find((m) => m.status === 'active' || m.status === 'expired')
+  const canRequestNew = !user.means.some((m) => m.status === 'active' || m.status === 'requested' || m.status === 'suspended')
   res.status(status).render(
     'pages/users/detail',
     usersPage({
@@ -26,6 +33,10 @@ async function renderDetail(usersService: UsersService, req: Request, res: Respo
       person: user,
       audit: audit.map((e) => describeEvent({ ...e, actorName: e.actor ? personName(e.actor) : null }, req.t, (d) => formatDate(d, req.locale))),
       activeMeans,
+      renewableMeans,
+      canRequestNew,
+      terms: TERMS,
+      isoDate,
       levels: LEVELS,
       levelLabel,
       upgradeOrganisations: principal(req).adminOrganisations.filter((o) => user.links.some((l) => l.organisationId === o.id)),
@@ -51,9 +62,48 @@ async function postUpgrade(usersService: UsersService, req: Request, res: Respon
   }
 }
 
-export function userDetailRoutes({ usersService }: { usersService: UsersService }): Router {
+/** "Middel verlengen" and "Nieuw Middel Aanvragen" on the user page: a refusal is shown at its field, nothing changed. */
+async function postMeansRequest(deps: Deps, req: Request, res: Response, kind: 'renew' | 'new') {
+  const body = (req.body ?? {}) as Record<string, unknown>
+  const userId = parseParams(idParam, req.params).id
+  // Each form on the page has its own field names (renew…, new…), so ids and errors never collide.
+  const field = (name: string) => `${kind}${name}`
+  const organisationId = uuidFrom(body[field('OrganisationId')])
+  const termYears = Number(formText(body, field('TermYears')))
+  const level = parseLevel(formText(body, field('Level')))
+  const errors: Record<string, string> = {}
+  if (!organisationId) errors[field('OrganisationId')] = req.t('users:upgrade.errors.organisation')
+  if (![1, 3, 5].includes(termYears)) errors[field('TermYears')] = req.t('mandates:errors.term')
+  if (kind === 'new' && !level) errors[field('Level')] = req.t('users:upgrade.errors.level')
+  const extra = { values: body }
+  if (Object.keys(errors).length) return renderDetail(deps.usersService, req, res, 400, { errors: fromFieldMessages(errors), ...extra })
+  try {
+    if (kind === 'renew') {
+      const input = { userId, organisationId, termYears, meansId: uuidFrom(body.meansId), seenUntil: formText(body, 'seenUntil') }
+      const result = await deps.meansRequestService.renew(principal(req), actorFrom(req), input)
+      flash(req, 'success', req.t('users:meansRequest.renewed', { date: formatDate(result.validUntil, req.locale) }))
+    } else {
+      const status = await deps.meansRequestService.requestNew(principal(req), actorFrom(req), { userId, organisationId, termYears, level: level! })
+      flash(req, 'success', req.t(`users:meansRequest.new.${status}`, { level: levelLabel(level!) }))
+    }
+    res.redirect(303, links.userDetail(userId))
+  } catch (error) {
+    if (!(error instanceof RuleViolation)) throw error
+    const refusal = error.field
+      ? { ...error, messageKey: error.messageKey, params: error.params, field: field(error.field[0]!.toUpperCase() + error.field.slice(1)) }
+      : error
+    await renderDetail(deps.usersService, req, res, 422, { errors: ruleErrors(refusal, req.t), ...extra })
+  }
+}
+
+type Deps = { usersService: UsersService; meansRequestService: MeansRequestService }
+
+export function userDetailRoutes(deps: Deps): Router {
+  const { usersService } = deps
   const router = Router()
   router.get(paths.beheer.userDetail, allow('admin'), (req, res) => renderDetail(usersService, req, res, 200))
   router.post(paths.beheer.userUpgrade, allow('admin'), (req, res) => postUpgrade(usersService, req, res))
+  router.post(paths.beheer.userMeansRenew, allow('admin'), (req, res) => postMeansRequest(deps, req, res, 'renew'))
+  router.post(paths.beheer.userMeansNew, allow('admin'), (req, res) => postMeansRequest(deps, req, res, 'new'))
   return router
 }

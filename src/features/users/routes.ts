@@ -8,7 +8,15 @@ import { userDetailRoutes } from './detailRoutes.ts'
 import { userListRoutes } from './listRoutes.ts'
 import { meansRoutes } from './meansRoutes.ts'
 import { offboardRoutes } from './offboardRoutes.ts'
+import { upgradeManyRoutes } from './upgradeManyRoutes.ts'
 
 export function userRoutes(services: Services): Router {
-  return combineRouters(userListRoutes(services), offboardRoutes(services), userAddRoutes(services), userDetailRoutes(services), meansRoutes(services))
+  return combineRouters(
+    userListRoutes(services),
+    offboardRoutes(services),
+    upgradeManyRoutes(services),
+    userAddRoutes(services),
+    userDetailRoutes(services),
+    meansRoutes(services),
+  )
 }
