@@ -11,6 +11,9 @@ import { AuthService } from './features/auth/authService.ts'
 import { OverviewService } from './features/overview/overviewService.ts'
 import { UsersService } from './features/users/usersService.ts'
 import { MeansService } from './features/users/meansService.ts'
+import { MandateBulkService } from './features/mandates/bulkService.ts'
+import { OffboardService } from './features/users/offboardService.ts'
+import { MeansRequestService } from './features/users/meansRequests.ts'
 import { ImportService } from './features/users/importService.ts'
 import { RequestsService } from './features/requests/requestsService.ts'
 import { SelfService } from './features/self/selfService.ts'
@@ -75,6 +78,8 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     overviewService: new OverviewService(db),
     usersService: new UsersService(db, config),
     meansService: new MeansService(db),
+    offboardService: new OffboardService(db),
+    meansRequestService: new MeansRequestService(db, config),
     importService: new ImportService(db, rateLimits),
     requestsService: new RequestsService(db, rateLimits),
     selfService: new SelfService(db),
@@ -89,6 +94,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     mandateListService: new MandateListService(db, pageReads),
     mandateWizardService: new MandateWizardService(db),
     mandateLifecycleService: new MandateLifecycleService(db),
+    mandateBulkService: new MandateBulkService(db),
     chainService: new ChainService(db),
     assignmentService: new AssignmentService(db),
     whoService: new WhoService(db),

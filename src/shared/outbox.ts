@@ -26,6 +26,8 @@ export type MailTemplate =
   | 'registration-signing'
   | 'registration-status'
   | 'registration-done'
+  | 'offboarded'
+  | 'mandates-changed'
 
 export type QueuedMail = {
   /** Unique per message: the same key twice is one mail (it becomes the Message-ID). */

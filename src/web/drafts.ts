@@ -42,7 +42,9 @@ export function keepDrafts(): RequestHandler {
       }
       const hash = createHash('sha256').update(JSON.stringify(drafts)).digest('base64url')
       if (hash === lastHash.get(userId)) return
-      const stored = { cookie: { expires: new Date(Date.now() + DRAFT_TTL_MS), originalMaxAge: DRAFT_TTL_MS }, drafts } as unknown as StoredDrafts
+      // The store keeps what express-session would: a cookie record (its expiry) beside the data.
+      const cookie = { expires: new Date(Date.now() + DRAFT_TTL_MS), originalMaxAge: DRAFT_TTL_MS } as StoredDrafts['cookie']
+      const stored: StoredDrafts = { cookie, drafts }
       store.set(draftSid(userId), stored, () => {})
       lastHash.delete(userId)
       lastHash.set(userId, hash)

@@ -2,6 +2,7 @@
 // the field, the typed values kept, and "Fout:" before the page title (see views/partials).
 import type { TFunction } from 'i18next'
 import type { ZodError, ZodType, z } from 'zod'
+import { RuleViolation } from '../errors.ts'
 
 export type FormErrors = {
   summary: { text: string; href: string }[]
@@ -79,4 +80,10 @@ export function ruleErrors(
   const text = t(violation.messageKey, violation.params)
   if (violation.field) return fromFieldMessages({ [violation.field]: text }, fieldOrder)
   return { fields: {}, summary: [{ text, href: '#main' }] }
+}
+
+/** The refusal a handler shows on its page; anything else is not a refusal and goes on up. */
+export function refusalOf(error: unknown): RuleViolation {
+  if (error instanceof RuleViolation) return error
+  throw error
 }

@@ -141,7 +141,14 @@ describe('mandates', () => {
 
   it('When sanne renews in bulk, then each holder gets one "renewal-done" listing his renewed mandates', async () => {
     const a = await mandateOf(db(), d.ingrid, d.holding, 'Inschrijving wijzigen')
-    const response = await postForm(sanne, `${LIST}/verlengen?id=${a.id}`, `${LIST}/verlengen`, { selection: 'selected', termYears: '3', id: [a.id] })
+    const page = await sanne.get(`${LIST}/verlengen?id=${a.id}`)
+    const digest = /name="digest_selected" value="([^"]+)"/.exec(page.text)![1]!
+    const response = await postForm(sanne, `${LIST}/verlengen?id=${a.id}`, `${LIST}/verlengen`, {
+      selection: 'selected',
+      termYears: '3',
+      id: [a.id],
+      digest_selected: digest,
+    })
     expect(response.status).toBe(303)
     const mail = await oneMailTo(await userEmail(d.ingrid), /verlengd/)
     expect(mail.text).toContain('met 3 jaar verlengd')

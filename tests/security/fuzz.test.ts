@@ -25,6 +25,8 @@ const MAY_CHANGE = new Set<string>([
   'POST /beheer/ketenmachtigingen/toewijzingen/:id/intrekken',
   'POST /mijn-gegevens/verzoeken/:id/accepteren',
   'POST /mijn-gegevens/verzoeken/:id/weigeren',
+  'POST /beheer/middelen/:id/schorsen',
+  'POST /beheer/middelen/:id/schorsing-opheffen',
   'POST /backoffice/:id/goedkeuren',
   'POST /backoffice/mail/:id/opnieuw',
 ])

@@ -126,6 +126,8 @@ export function routeParams(ids: DemoIds): Record<string, Record<string, string>
     '/beheer/aanvragen/:id': { id: ids.applicationA },
     '/beheer/verzoeken/:id': { id: ids.linkRequestA },
     '/mijn-gegevens/verzoeken/:id': { id: ids.linkRequestA },
+    '/mijn-gegevens/middel/:id': { id: ids.meansA },
+    '/beheer/middelen/:id': { id: ids.meansA },
     '/dev/mailbox/:id': { id: ids.mailId },
     '/backoffice/mail/:id': { id: ids.mailId },
     '/backoffice/:id': { id: ids.identityCheckA },

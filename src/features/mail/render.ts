@@ -34,6 +34,8 @@ export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'registration-signing',
   'registration-status',
   'registration-done',
+  'offboarded',
+  'mandates-changed',
 ]
 
 export type RenderedMail = { subject: string; text: string; html: string }

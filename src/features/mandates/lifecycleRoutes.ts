@@ -1,83 +1,22 @@
-// Beheer → Machtigingen: "Machtigingen Verlengen" (the selected rows, or everything matching the
-// filter), and one mandate: revoke (trash can), renew (renew icon), activate (expired ones).
+// Beheer → Machtigingen, one mandate: revoke (trash can), renew (renew icon), activate (expired
+// ones), schorsen and opheffen. The bulk actions are in bulkRoutes.ts.
 import { Router, type Request, type Response } from 'express'
 import { actorFrom } from '../../shared/actor.ts'
 import { NotFoundError } from '../../errors.ts'
 import { flash } from '../../web/flash.ts'
-import { allow, assertAdministers } from '../../policy/access.ts'
+import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
-import { isoDate } from '../../domain/dates.ts'
-import { TERMS } from '../../domain/terms.ts'
 import { formatDate } from '../../web/format.ts'
 import { principal } from '../../web/principal.ts'
-import { fromFieldMessages, keepValues, parseForm, ruleErrors } from '../../web/forms.ts'
+import { keepValues, parseForm, ruleErrors } from '../../web/forms.ts'
 import type { MandateLifecycleService } from './lifecycleService.ts'
 import type { MandateListService } from './listService.ts'
-import type { ListFilter, RenewOutcome } from './model.ts'
-import { beheer, idParam, renderStoredResult, ruleFailure } from './routeHelpers.ts'
+import { beheer, idParam, ruleFailure } from './routeHelpers.ts'
 import { termPageChoices } from './termChoices.ts'
-import { bulkRenewSchema, filterFromQuery, filterParams, idList, listQuerySchema, termSchema } from './schemas.ts'
+import { termSchema } from './schemas.ts'
 
 type Deps = { mandateListService: MandateListService; mandateLifecycleService: MandateLifecycleService }
 type Extra = Record<string, unknown>
-
-// -------------------------------------------------------------------------------------------
-// Machtigingen Verlengen (bulk)
-
-function renderBulk(req: Request, res: Response, source: Record<string, unknown>, status = 200, extra: Extra = {}) {
-  const parsed = listQuerySchema.safeParse(source)
-  const q = parsed.success ? parsed.data : {}
-  const ids = idList(source.id)
-  res.status(status).render('pages/mandates/bulk-renew', {
-    ...beheer(req, req.t('mandates:bulk.title'), [{ label: req.t('mandates:bulk.title') }]),
-    ids,
-    params: filterParams(q),
-    terms: TERMS,
-    values: { selection: ids.length ? 'selected' : 'filter', termYears: '' },
-    ...extra,
-  })
-}
-
-/** The outcome kept in the session for the result page: refusals first, so the reasons are always on the page; at most 500 rows. */
-function storeRenewResult(req: Request, outcomes: RenewOutcome[], termYears: number): number {
-  const renewed = outcomes.filter((o) => !o.refusal).length
-  req.session.mandateRenewResult = {
-    termYears,
-    total: outcomes.length,
-    renewed,
-    refused: outcomes.length - renewed,
-    outcomes: [...outcomes.filter((o) => o.refusal), ...outcomes.filter((o) => !o.refusal)].slice(0, 500).map((o) => ({
-      ...o,
-      oldUntil: isoDate(o.oldUntil),
-      newUntil: o.newUntil ? isoDate(o.newUntil) : null,
-    })),
-  }
-  return renewed
-}
-
-async function postBulkRenew(service: MandateLifecycleService, req: Request, res: Response) {
-  const body = (req.body ?? {}) as Record<string, unknown>
-  const parsed = parseForm(bulkRenewSchema, body, req.t, ['selection', 'termYears'])
-  if (!parsed.ok) return renderBulk(req, res, body, 400, { errors: parsed.errors, values: parsed.values })
-  const ids = idList(body.id)
-  if (parsed.data.selection === 'selected' && ids.length === 0) {
-    return renderBulk(req, res, body, 422, { errors: fromFieldMessages({ selection: req.t('mandates:errors.noneSelected') }), values: keepValues(req.body) })
-  }
-  const listQuery = listQuerySchema.safeParse(body)
-  if (!listQuery.success) throw new NotFoundError()
-  const q = listQuery.data
-  if (q.organisatie) assertAdministers(principal(req), q.organisatie)
-  const filter: ListFilter = filterFromQuery(q)
-  const outcomes = await service.renew(actorFrom(req), parsed.data.selection === 'selected' ? { ids } : { filter }, parsed.data.termYears)
-  if (parsed.data.selection === 'selected' && outcomes.length === 0) throw new NotFoundError()
-  const renewed = storeRenewResult(req, outcomes, parsed.data.termYears)
-  flash(req, renewed ? 'success' : 'warning', req.t('mandates:renew.flash', { renewed, total: outcomes.length }))
-  res.redirect(303, links.mandatesBulkRenewResult())
-}
-
-function showBulkRenewResult(req: Request, res: Response) {
-  renderStoredResult(req, res, req.session.mandateRenewResult, 'pages/mandates/renew-result', 'mandates:renew.resultTitle')
-}
 
 // -------------------------------------------------------------------------------------------
 // One mandate
@@ -179,9 +118,6 @@ async function postActivate({ mandateListService: list, mandateLifecycleService:
 export function lifecycleRoutes(deps: Deps): Router {
   const router = Router()
   const list = deps.mandateListService
-  router.get(paths.mandates.bulkRenew, allow('admin'), (req, res) => renderBulk(req, res, req.query as Record<string, unknown>))
-  router.post(paths.mandates.bulkRenew, allow('admin'), (req, res) => postBulkRenew(deps.mandateLifecycleService, req, res))
-  router.get(paths.mandates.bulkRenewResult, allow('admin'), showBulkRenewResult)
   router.get(paths.mandates.revoke, allow('admin'), (req, res) => showRevoke(list, req, res))
   router.post(paths.mandates.revoke, allow('admin'), (req, res) => postRevoke(deps, req, res))
   router.get(paths.mandates.suspend, allow('admin'), (req, res) => renderStatusPage(list, req, res, 'suspend'))

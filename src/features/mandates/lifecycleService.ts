@@ -3,7 +3,6 @@
 // src/domain/rules.ts (in SQL for the set-based renewal); every query is scoped to the actor's admin
 // organisations (rule 7).
 import { randomUUID } from 'node:crypto'
-import { Prisma } from '../../generated/prisma/client.ts'
 import type { MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Tx } from '../../db/tx.ts'
@@ -18,8 +17,9 @@ import { queueMailToPerson } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import type { RenewOutcome, RenewSelection } from './model.ts'
 import { renewMandates } from './renewMandates.ts'
+import { selectionTarget } from './selection.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
-import { actingPrincipal, adminOrganisation, filterConditions, isUniqueViolation } from './scoping.ts'
+import { actingPrincipal, adminOrganisation, isUniqueViolation } from './scoping.ts'
 import type { AuditAction } from '../../domain/auditActions.ts'
 
 type LockedMandate = {
@@ -224,20 +224,8 @@ export class MandateLifecycleService {
   async renew(actor: Actor, selection: RenewSelection, termYears: number, now = new Date()): Promise<RenewOutcome[]> {
     const principal = actingPrincipal(actor)
     if (!isTerm(termYears)) throw new RuleViolation('mandates:errors.term', 'termYears')
-    const target = renewTarget(principal, selection)
+    const target = selectionTarget(principal, selection)
     if (!target) return []
     return this.db.$transaction((tx) => renewMandates(tx, actor, principal, target, termYears, isoDate(todayUtc(now))))
   }
-}
-
-/** Which mandates a renewal takes (on alias m): the selected ids, or all matching the list filter; null for none. */
-function renewTarget(principal: Principal, selection: RenewSelection): Prisma.Sql | null {
-  if ('ids' in selection) {
-    const orgIds = adminOrganisationIds(principal)
-    if (selection.ids.length === 0 || orgIds.length === 0) return null
-    return Prisma.sql`m.id = any(${selection.ids}::uuid[]) and m.kind = 'use' and m.organisation_id = any(${orgIds}::uuid[])`
-  }
-  const scoped = filterConditions(principal, selection.filter)
-  if (!scoped) return null
-  return Prisma.sql`m.organisation_id = any(${scoped.orgIds}::uuid[]) and m.status = any(${scoped.statuses}::"MandateStatus"[]) and ${Prisma.join(scoped.conditions, ' and ')}`
 }

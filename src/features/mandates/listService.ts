@@ -5,7 +5,7 @@ import type { MandateStatus, PrismaClient } from '../../generated/prisma/client.
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { NotFoundError } from '../../errors.ts'
 import { addMonths, isoDate, todayUtc } from '../../domain/dates.ts'
-import { fromDbLevel } from '../../domain/levels.ts'
+import { fromDbLevel, levelRank, type Level } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
 import { MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { EXPIRY_NOTICE_MONTHS } from '../../domain/terms.ts'
@@ -80,7 +80,16 @@ function pageSql(q: PageQuery): Prisma.Sql {
 }
 
 /** A row of the page as the list shows it, with the names of its organisation and catalogue entries. */
-function toMandateRow(r: RawRow, organisationNames: Map<string, string>, names: CatalogueNames, today: Date, twoMonths: Date): MandateRow {
+function toMandateRow(
+  r: RawRow,
+  organisationNames: Map<string, string>,
+  names: CatalogueNames,
+  today: Date,
+  twoMonths: Date,
+  adminLevels: Map<string, Level>,
+): MandateRow {
+  const level = fromDbLevel(r.level)
+  const adminLevel = adminLevels.get(r.organisation_id)
   return {
     id: r.id,
     userId: r.user_id,
@@ -91,7 +100,7 @@ function toMandateRow(r: RawRow, organisationNames: Map<string, string>, names: 
     scope: r.scope,
     serviceName: (r.service_id && names.services.get(r.service_id)?.name) || null,
     providerName: (r.provider_id ? names.providers.get(r.provider_id) : r.service_id && names.services.get(r.service_id)?.providerName) || null,
-    level: fromDbLevel(r.level),
+    level,
     branchName: r.branch_name,
     branchNumber: r.branch_number,
     validFrom: r.valid_from,
@@ -99,6 +108,7 @@ function toMandateRow(r: RawRow, organisationNames: Map<string, string>, names: 
     status: r.status,
     expired: r.status === 'expired' || (r.status === 'active' && r.valid_until < today),
     expiringSoon: (r.status === 'active' || r.status === 'pending') && r.valid_until >= today && r.valid_until <= twoMonths,
+    canRenew: r.status !== 'revoked' && r.status !== 'suspended' && adminLevel !== undefined && levelRank(level) <= levelRank(adminLevel),
   }
 }
 
@@ -173,7 +183,8 @@ export class MandateListService {
     )
     const today = todayUtc(now)
     const twoMonths = addMonths(today, EXPIRY_NOTICE_MONTHS)
-    const rows = pageRows.map((r) => toMandateRow(r, organisationNames, names, today, twoMonths))
+    const adminLevels = new Map(principal.adminOrganisations.map((o) => [o.id, o.level]))
+    const rows = pageRows.map((r) => toMandateRow(r, organisationNames, names, today, twoMonths, adminLevels))
     return { rows, ...pageCursors(rows, more, cursor, reverse) }
   }
 

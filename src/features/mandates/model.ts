@@ -47,6 +47,8 @@ export type MandateRow = {
   status: MandateStatus
   expiringSoon: boolean
   expired: boolean
+  /** The renew icon: not revoked or suspended, and at or below the admin's own level there (rule 2). */
+  canRenew: boolean
 }
 
 export type RenewOutcome = {

@@ -4,11 +4,20 @@
 import type { Router } from 'express'
 import { combineRouters } from '../../web/routers.ts'
 import type { Services } from '../../services.ts'
+import { bulkRoutes } from './bulkRoutes.ts'
+import { historyRoutes } from './historyRoutes.ts'
 import { lifecycleRoutes } from './lifecycleRoutes.ts'
 import { exportRoutes } from './exportRoutes.ts'
 import { listRoutes } from './listRoutes.ts'
 import { wizardRoutes } from './wizardRoutes.ts'
 
 export function mandateRoutes(services: Services): Router {
-  return combineRouters(listRoutes(services), exportRoutes(services), wizardRoutes(services), lifecycleRoutes(services))
+  return combineRouters(
+    listRoutes(services),
+    exportRoutes(services),
+    wizardRoutes(services),
+    bulkRoutes(services),
+    lifecycleRoutes(services),
+    historyRoutes(services),
+  )
 }

@@ -99,12 +99,6 @@ export const termStepSchema = z.object({
   branchId: z.string().optional().default(''),
 })
 
-export const bulkRenewSchema = z.object({
-  selection: z.enum(['selected', 'filter'], 'mandates:errors.selection'),
-  termYears: z.enum(['1', '3', '5'], 'mandates:errors.term').transform(Number),
-  id: z.union([z.string(), z.array(z.string())]).optional(),
-})
-
 export function idList(value: unknown): string[] {
   const list = Array.isArray(value) ? value : typeof value === 'string' ? [value] : []
   return [...new Set(list.filter(isUuid).map((v) => v.toLowerCase()))].slice(0, 1000)

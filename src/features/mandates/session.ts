@@ -1,5 +1,6 @@
 // What the Machtigingen pages keep in the session between form posts (works without JavaScript).
 import 'express-session'
+import type { BulkOutcome } from './bulkService.ts'
 import type { Level } from '../../generated/prisma/client.ts'
 import type { RenewOutcome, ScopeItem } from './model.ts'
 
@@ -31,5 +32,9 @@ declare module 'express-session' {
     mandateWizard?: MandateWizard
     mandateGrantResult?: StoredGrantResult
     mandateRenewResult?: { termYears: number; total: number; renewed: number; refused: number; outcomes: StoredRenewOutcome[] }
+    /** The result of the last bulk revoke or suspend (bulkRoutes.ts). */
+    mandateBulkResult?: { action: 'revoke' | 'suspend'; total: number; done: number; refused: number; outcomes: BulkOutcome[] }
+    /** Digests of the last bulk confirmations carried out: a replay is told it already happened. */
+    mandateBulkDigests?: string[]
   }
 }

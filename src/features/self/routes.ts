@@ -9,9 +9,12 @@ import { formText, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { personName } from '../../domain/names.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
+import { meansCancelRoutes } from './meansCancelRoutes.ts'
 
-export function selfRoutes({ selfService, requestsService }: Services): Router {
+export function selfRoutes(services: Services): Router {
+  const { selfService, requestsService } = services
   const router = Router()
+  router.use(meansCancelRoutes(services))
 
   async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
     const [profile, requests] = await Promise.all([selfService.profile(principal(req)), requestsService.pendingForUser(principal(req))])

@@ -9,11 +9,20 @@ import { formText, fromFieldMessages, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { LEVELS, levelAtLeast, levelLabel, needsIdentityCheck, parseLevel } from '../../domain/levels.ts'
 import type { Level } from '../../generated/prisma/client.ts'
+import { uuidFrom } from './schemas.ts'
+import { isoDate } from '../../domain/dates.ts'
+import { TERMS } from '../../domain/terms.ts'
+import type { MeansRequestService } from './meansRequests.ts'
 import { personName } from '../../domain/names.ts'
+import { formatDate } from '../../web/format.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import type { UsersService } from './usersService.ts'
 
-type Deps = { usersService: UsersService; activationService: { isActivated(userId: string): Promise<boolean> } }
+type Deps = {
+  usersService: UsersService
+  activationService: { isActivated(userId: string): Promise<boolean> }
+  meansRequestService: MeansRequestService
+}
 import { formatDateTime } from '../../web/format.ts'
 import { auditChanges, auditSentence } from '../../shared/auditSentences.ts'
 import { crumbs, usersPage } from './pageLocals.ts'
@@ -37,6 +46,9 @@ async function renderDetail(deps: Deps, req: Request, res: Response, status: num
     sentence: auditSentence(req.t, req.locale, names, { ...e, organisationName: null }),
     changes: auditChanges(req.t, req.locale, e),
   }))
+  // "Middel verlengen": the latest active or expired means; "Nieuw Middel Aanvragen": no live means.
+  const renewableMeans = user.means.find((m) => m.status === 'active' || m.status === 'expired')
+  const canRequestNew = !user.means.some((m) => m.status === 'active' || m.status === 'requested' || m.status === 'suspended')
   res.status(status).render(
     'pages/users/detail',
     usersPage({
@@ -45,6 +57,10 @@ async function renderDetail(deps: Deps, req: Request, res: Response, status: num
       person: user,
       audit: history,
       activeMeans,
+      renewableMeans,
+      canRequestNew,
+      terms: TERMS,
+      isoDate,
       levels: LEVELS,
       levelLabel,
       upgradeOrganisations,
@@ -109,9 +125,45 @@ async function showUpgradeConfirm(
   )
 }
 
+/** "Middel verlengen" and "Nieuw Middel Aanvragen" on the user page: a refusal is shown at its field, nothing changed. */
+async function postMeansRequest(deps: Deps, req: Request, res: Response, kind: 'renew' | 'new') {
+  const body = (req.body ?? {}) as Record<string, unknown>
+  const userId = parseParams(idParam, req.params).id
+  // Each form on the page has its own field names (renew…, new…), so ids and errors never collide.
+  const field = (name: string) => `${kind}${name}`
+  const organisationId = uuidFrom(body[field('OrganisationId')])
+  const termYears = Number(formText(body, field('TermYears')))
+  const level = parseLevel(formText(body, field('Level')))
+  const errors: Record<string, string> = {}
+  if (!organisationId) errors[field('OrganisationId')] = req.t('users:upgrade.errors.organisation')
+  if (![1, 3, 5].includes(termYears)) errors[field('TermYears')] = req.t('mandates:errors.term')
+  if (kind === 'new' && !level) errors[field('Level')] = req.t('users:upgrade.errors.level')
+  const extra = { values: body }
+  if (Object.keys(errors).length) return renderDetail(deps, req, res, 400, { errors: fromFieldMessages(errors), ...extra })
+  try {
+    if (kind === 'renew') {
+      const input = { userId, organisationId, termYears, meansId: uuidFrom(body.meansId), seenUntil: formText(body, 'seenUntil') }
+      const result = await deps.meansRequestService.renew(principal(req), actorFrom(req), input)
+      flash(req, 'success', req.t('users:meansRequest.renewed', { date: formatDate(result.validUntil, req.locale) }))
+    } else {
+      const status = await deps.meansRequestService.requestNew(principal(req), actorFrom(req), { userId, organisationId, termYears, level: level! })
+      flash(req, 'success', req.t(`users:meansRequest.new.${status}`, { level: levelLabel(level!) }))
+    }
+    res.redirect(303, links.userDetail(userId))
+  } catch (error) {
+    if (!(error instanceof RuleViolation)) throw error
+    const refusal = error.field
+      ? { ...error, messageKey: error.messageKey, params: error.params, field: field(error.field[0]!.toUpperCase() + error.field.slice(1)) }
+      : error
+    await renderDetail(deps, req, res, 422, { errors: ruleErrors(refusal, req.t), ...extra })
+  }
+}
+
 export function userDetailRoutes(deps: Deps): Router {
   const router = Router()
   router.get(paths.beheer.userDetail, allow('admin'), (req, res) => renderDetail(deps, req, res, 200))
   router.post(paths.beheer.userUpgrade, allow('admin'), (req, res) => postUpgrade(deps, req, res))
+  router.post(paths.beheer.userMeansRenew, allow('admin'), (req, res) => postMeansRequest(deps, req, res, 'renew'))
+  router.post(paths.beheer.userMeansNew, allow('admin'), (req, res) => postMeansRequest(deps, req, res, 'new'))
   return router
 }

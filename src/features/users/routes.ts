@@ -6,7 +6,17 @@ import type { Services } from '../../services.ts'
 import { userAddRoutes } from './addRoutes.ts'
 import { userDetailRoutes } from './detailRoutes.ts'
 import { userListRoutes } from './listRoutes.ts'
+import { meansRoutes } from './meansRoutes.ts'
+import { offboardRoutes } from './offboardRoutes.ts'
+import { upgradeManyRoutes } from './upgradeManyRoutes.ts'
 
 export function userRoutes(services: Services): Router {
-  return combineRouters(userListRoutes(services), userAddRoutes(services), userDetailRoutes(services))
+  return combineRouters(
+    userListRoutes(services),
+    offboardRoutes(services),
+    upgradeManyRoutes(services),
+    userAddRoutes(services),
+    userDetailRoutes(services),
+    meansRoutes(services),
+  )
 }

@@ -26,6 +26,8 @@ export type UserFilter = {
   level?: Level
   meansStatus?: MeansStatus
   q?: string
+  /** "Toon ook inactieve gebruikers": also the people afgemeld from these organisations (former_links). */
+  inactief?: '1'
 }
 
 export type UserRow = {
@@ -40,6 +42,8 @@ export type UserRow = {
   meansValidUntil: Date | null
   mandates: number
   organisations: string[]
+  /** Afgemeld: no longer linked to any of the admin's organisations. */
+  formerOnly: boolean
 }
 
 type Cursor = { l: string; f: string; i: string }
@@ -75,8 +79,11 @@ export class UsersService {
     const orgIds = this.scope(principal, filter)
     const allIds = adminOrganisationIds(principal)
     if (orgIds.length === 0) return []
+    const linked = Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[]))`
     const conditions: Prisma.Sql[] = [
-      Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[]))`,
+      filter.inactief
+        ? Prisma.sql`(${linked} or exists (select 1 from former_links f where f.user_id = u.id and f.organisation_id = any(${orgIds}::uuid[])))`
+        : linked,
     ]
     if (filter.q) {
       conditions.push(userMatches(filter.q))
@@ -97,13 +104,15 @@ export class UsersService {
         valid_until: Date | null
         mandates: bigint
         organisations: string[]
+        former_only: boolean
       }[]
     >`
       select u.id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.mobile,
              m.level::text as level, m.status, m.valid_until,
              (select count(*) from mandates md where md.user_id = u.id and md.organisation_id = any(${allIds}::uuid[]) and md.status in ('active', 'pending')) as mandates,
              array(select o.name from organisation_links l join organisations o on o.id = l.organisation_id
-                   where l.user_id = u.id and l.organisation_id = any(${allIds}::uuid[]) order by o.name) as organisations
+                   where l.user_id = u.id and l.organisation_id = any(${allIds}::uuid[]) order by o.name) as organisations,
+             not exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${allIds}::uuid[])) as former_only
       from users u
       left join lateral (
         select level, status, valid_until from means where user_id = u.id
@@ -124,6 +133,7 @@ export class UsersService {
       meansValidUntil: r.valid_until,
       mandates: Number(r.mandates),
       organisations: r.organisations,
+      formerOnly: r.former_only,
     }))
   }
 
@@ -143,7 +153,7 @@ export class UsersService {
     const orgIds = adminOrganisationIds(principal)
     if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new NotFoundError()
     const user = await this.db.user.findFirst({
-      where: { id: userId, links: { some: { organisationId: { in: orgIds } } } },
+      where: { id: userId, OR: [{ links: { some: { organisationId: { in: orgIds } } } }, { formerLinks: { some: { organisationId: { in: orgIds } } } }] },
       select: {
         id: true,
         firstName: true,
@@ -154,6 +164,7 @@ export class UsersService {
         mobile: true,
         means: { orderBy: { validUntil: 'desc' } },
         links: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },
+        formerLinks: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },
         mandates: {
           where: { organisationId: { in: orgIds } },
           include: { organisation: { select: { name: true } }, service: { select: { name: true } }, provider: { select: { name: true } } },
@@ -163,17 +174,21 @@ export class UsersService {
       },
     })
     if (!user) throw new NotFoundError()
+    // Subject types are written as 'Mandate'/'Means'/'Application' by some paths and in lower case
+    // by others: read both, so the page shows every event about the person, their means and mandates.
     const audit = await this.db.auditEvent.findMany({
       where: {
         OR: [
           { subjectType: { in: storedSubjectTypes('user') }, subjectId: userId },
           { subjectType: { in: storedSubjectTypes('application') }, subjectId: { in: user.applications.map((a) => a.id) } },
           { subjectType: { in: storedSubjectTypes('mandate') }, subjectId: { in: user.mandates.map((m) => m.id) } },
+          { subjectType: { in: storedSubjectTypes('means') }, subjectId: { in: user.means.map((m) => m.id) } },
         ],
         AND: [{ OR: [{ organisationId: { in: orgIds } }, { organisationId: null }] }],
       },
-      orderBy: { at: 'desc' },
-      take: 100,
+      orderBy: [{ at: 'desc' }, { id: 'desc' }],
+      take: 200,
+      include: { actor: { select: { firstName: true, lastNamePrefix: true, lastName: true } } },
     })
     return { user, audit }
   }

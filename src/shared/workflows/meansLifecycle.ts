@@ -8,7 +8,8 @@
 // the daily scan ends it then (`endScheduledMeans`).
 import type { Actor } from '../actor.ts'
 import { AUDIT_ACTOR_COLUMNS, auditActorParams, auditInsertFrom, recordAudit } from '../audit.ts'
-import { queueMailToPerson } from '../outbox.ts'
+import { queueMails, queueMailToPerson } from '../outbox.ts'
+import { personName } from '../../domain/names.ts'
 import type { Tx } from '../../db/tx.ts'
 import { addYears, isoDate, todayUtc } from '../../domain/dates.ts'
 import { sqlTextMeansCoversLevel } from '../../domain/rules.ts'
@@ -86,6 +87,41 @@ async function mailHolder(tx: Tx, m: LockedMeans, event: 'suspended' | 'lifted' 
   })
 }
 
+/**
+ * Opzeggen also tells the admins of every organisation the holder is linked to (holders of an active
+ * admin mandate there, the holder left out): one mail each, with a link to the user's page.
+ */
+async function mailAdmins(tx: Tx, m: LockedMeans, event: 'holderCancelled' | 'holderCancelScheduled', date: Date) {
+  const holder = await holderOf(tx, m.user_id)
+  const admins = await tx.$queryRawUnsafe<
+    { id: string; email: string; locale: string; first_name: string; last_name_prefix: string | null; last_name: string }[]
+  >(
+    `SELECT DISTINCT u.id, u.email, u.locale, u.first_name, u.last_name_prefix, u.last_name FROM organisation_links l
+     JOIN mandates am ON am.organisation_id = l.organisation_id AND am.kind = 'admin' AND am.status = 'active'
+     JOIN users u ON u.id = am.user_id
+     WHERE l.user_id = $1::uuid AND am.user_id <> $1::uuid`,
+    m.user_id,
+  )
+  await queueMails(
+    tx,
+    admins.map((a) => ({
+      idempotencyKey: `means-changed:${event}:${m.id}:${isoDate(date)}:${a.id}`,
+      to: a.email,
+      locale: a.locale,
+      template: 'means-changed' as const,
+      data: {
+        name: personName({ firstName: a.first_name, lastNamePrefix: a.last_name_prefix, lastName: a.last_name }),
+        event,
+        context: event,
+        holderName: personName(holder),
+        userId: m.user_id,
+        level: m.level,
+        date: isoDate(date),
+      },
+    })),
+  )
+}
+
 /** Schorsen (rule 18): the means and the mandates it carried authorise nothing until lifted. */
 export async function suspendMeans(tx: Tx, actor: Actor, m: LockedMeans, now = new Date()): Promise<{ mandates: number }> {
   if (m.status === 'suspended') throw new RuleViolation('users:means.errors.alreadySuspended')
@@ -135,6 +171,7 @@ async function endMeansNow(tx: Tx, actor: Actor, m: LockedMeans, now: Date) {
   })
   const ended = await applyMeansEnded(tx, actor, [m.user_id], MEANS_CANCELLED)
   await mailHolder(tx, m, 'cancelled', isoDate(todayUtc(now)), todayUtc(now))
+  await mailAdmins(tx, m, 'holderCancelled', todayUtc(now))
   return ended
 }
 
@@ -153,6 +190,7 @@ export async function cancelMeans(tx: Tx, actor: Actor, m: LockedMeans, date: Da
     after: { endsOn: isoDate(date) },
   })
   await mailHolder(tx, m, 'cancelScheduled', isoDate(date), date)
+  await mailAdmins(tx, m, 'holderCancelScheduled', date)
   return { scheduled: true, useMandates: 0, adminMandates: 0 }
 }
 

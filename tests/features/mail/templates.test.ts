@@ -127,6 +127,17 @@ const samples: Record<string, Record<string, unknown>> = {
     providerName: 'Belastingdienst',
     path: '/beheer/ketenmachtigingen/klanten/7d9f3c1e-2b4a-4c6d-8e0f-1a2b3c4d5e6f',
   },
+  offboarded: { name: 'Mark Visser', organisationName: 'Bakkerij De Vries B.V.', count: 3 },
+  'mandates-changed': {
+    name: 'Mark Visser',
+    event: 'suspended',
+    context: 'suspended',
+    count: 2,
+    mandates: [
+      { organisationName: 'Bakkerij De Vries B.V.', scope: 'all', level: 'EH2' },
+      { organisationName: 'Bakkerij De Vries B.V.', scope: 'service', serviceName: 'Mijn Kadaster', level: 'EH3' },
+    ],
+  },
 }
 
 describe('mail templates', () => {
@@ -147,6 +158,22 @@ describe('mail templates', () => {
     const links = [...mail.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!)
     for (const link of links) expect(link).toMatch(/^https:\/\/portaal\.example\.nl\//)
     if (template !== 'mandate-revoked') expect(links.length).toBeGreaterThan(0)
+  })
+
+  it("When an admin is told a user's means is opgezegd, then the mail names the holder and links to the user's page", async () => {
+    const data = {
+      name: 'Sanne de Vries',
+      event: 'holderCancelScheduled',
+      context: 'holderCancelScheduled',
+      holderName: 'Mark Visser',
+      userId: 'u-1',
+      level: 'EH2',
+      date: '2027-03-01',
+    }
+    const mail = await renderMail('means-changed', 'nl', data, context)
+    expect(mail.subject).toBe('Het eHerkenningsmiddel van Mark Visser wordt opgezegd')
+    expect(mail.text).toContain('van Mark Visser is opgezegd per 01-03-2027')
+    expect(mail.html).toContain('https://portaal.example.nl/beheer/gebruikers/u-1')
   })
 
   it('When data holds markup, then the HTML escapes it and the text keeps it as typed', async () => {

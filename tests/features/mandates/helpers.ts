@@ -20,6 +20,7 @@ export async function demo(db: PrismaClient) {
     mark: await user('mark.visser@demo.example'),
     ahmed: await user('ahmed.bouzid@demo.example'),
     linda: await user('linda.degroot@demo.example'),
+    ruud: await user('ruud.peters@demo.example'),
     service,
     provider,
   }

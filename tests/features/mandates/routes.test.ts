@@ -279,6 +279,9 @@ describe('revoke, renew and activate one mandate', () => {
   })
 })
 
+/** The digest a bulk confirmation page binds its form to, for one choice. */
+const digestOn = (html: string, choice: 'selected' | 'filter') => new RegExp(`name="digest_${choice}" value="([^"]+)"`).exec(html)![1]!
+
 describe('Machtigingen Verlengen', () => {
   it('When selected mandates are renewed in bulk, then the result lists per mandate what happened and why', async () => {
     const ok = await mandateOf(db(), d.ingrid, d.holding, 'Inschrijving wijzigen')
@@ -289,6 +292,7 @@ describe('Machtigingen Verlengen', () => {
       selection: 'selected',
       termYears: '3',
       id: [ok.id, tooLong.id],
+      digest_selected: digestOn(page.text, 'selected'),
     })
     expect(response.status).toBe(303)
     const result = await sanne.get(`${LIST}/verlengen/resultaat`)
@@ -299,7 +303,13 @@ describe('Machtigingen Verlengen', () => {
 
   it('When "all matching the filter" is chosen, then every mandate matching the filter is considered', async () => {
     const pieter = await t.loginAs('pieter')
-    const response = await postForm(pieter, `${LIST}/verlengen`, `${LIST}/verlengen`, { selection: 'filter', termYears: '1', niveau: 'EH2_PLUS' })
+    const page = await pieter.get(`${LIST}/verlengen?niveau=EH2_PLUS`)
+    const response = await postForm(pieter, `${LIST}/verlengen`, `${LIST}/verlengen`, {
+      selection: 'filter',
+      termYears: '1',
+      niveau: 'EH2_PLUS',
+      digest_filter: digestOn(page.text, 'filter'),
+    })
     expect(response.status).toBe(303)
     const result = await pieter.get(`${LIST}/verlengen/resultaat`)
     expect(result.text).toContain('Linda de Groot')

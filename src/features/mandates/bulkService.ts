@@ -1,0 +1,168 @@
+// Machtigingen, bulk: one mechanism for "Machtigingen Verlengen", intrekken and schorsen, on the
+// selected mandates or all matching the filter. `preview` gives the confirmation page: the count,
+// what the admin may not change (marked and left out) and a page of the set, with a digest of every
+// candidate's id and version. `run` locks the candidates, recomputes the digest and acts only when it
+// is the one the page showed; otherwise nothing changes and the caller shows the new state. The
+// change is set-based in one transaction, with one audit entry per changed mandate and one mail
+// per holder; the outcome per mandate goes to the result page.
+import { randomUUID } from 'node:crypto'
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts'
+import type { Tx } from '../../db/tx.ts'
+import { isoDate, todayUtc } from '../../domain/dates.ts'
+import { fromDbLevel } from '../../domain/levels.ts'
+import { personName } from '../../domain/names.ts'
+import { isTerm } from '../../domain/terms.ts'
+import { NotFoundError, RuleViolation } from '../../errors.ts'
+import type { Actor } from '../../shared/actor.ts'
+import { recordAuditMany } from '../../shared/audit.ts'
+import { confirmationDigest } from '../../shared/confirmation.ts'
+import { queueMails, type QueuedMail } from '../../shared/outbox.ts'
+import type { Principal } from '../../shared/principal.ts'
+import { applySql, BULK_PAGE_SIZE, pageSql, summarySql, type AppliedRow, type BulkAction, type PageRow, type SummaryRow } from './bulkSql.ts'
+import type { RenewOutcome, RenewSelection } from './model.ts'
+import { renewMandates } from './renewMandates.ts'
+import { actingPrincipal } from './scoping.ts'
+import { selectionTarget } from './selection.ts'
+
+export type BulkSummary = { total: number; allowed: number; refusals: Record<string, number>; digest: string }
+
+export type BulkRow = {
+  id: string
+  userName: string
+  organisationName: string
+  scope: 'all' | 'provider' | 'service'
+  serviceName: string | null
+  providerName: string | null
+  level: string
+  status: string
+  validUntil: Date
+  refusal: string | null
+}
+
+export type BulkOutcome = Omit<BulkRow, 'status' | 'validUntil'> & { oldStatus: string; validUntil: string; done: boolean }
+
+export type BulkRunResult =
+  { status: 'done'; action: 'revoke' | 'suspend'; outcomes: BulkOutcome[] } | { status: 'renewed'; outcomes: RenewOutcome[] } | { status: 'changed' }
+
+const STATUS_AFTER = { revoke: 'revoked', suspend: 'suspended' } as const
+const AUDIT_ACTION = { revoke: 'mandate.revoked', suspend: 'mandate.suspended' } as const
+
+export class MandateBulkService {
+  constructor(private readonly db: PrismaClient) {}
+
+  private async summary(db: PrismaClient | Tx, principal: Principal, action: BulkAction, target: Prisma.Sql, today: string): Promise<BulkSummary> {
+    const [row] = await db.$queryRaw<SummaryRow[]>(summarySql(principal, action, target, today))
+    const digest = confirmationDigest(`bulk-${action}`, principal.id, [{ id: 'set', version: row?.digest ?? '' }])
+    return { total: row?.total ?? 0, allowed: row?.allowed ?? 0, refusals: row?.refusals ?? {}, digest }
+  }
+
+  /** The confirmation page's numbers for a selection (null: nothing of the admin's is selected). */
+  async preview(principal: Principal, action: BulkAction, selection: RenewSelection, now = new Date()): Promise<BulkSummary | null> {
+    const target = selectionTarget(principal, selection)
+    if (!target) return null
+    return this.summary(this.db, principal, action, target, isoDate(todayUtc(now)))
+  }
+
+  /** One page (1-based) of the candidates with what would happen to each. */
+  async page(principal: Principal, action: BulkAction, selection: RenewSelection, page: number, now = new Date()): Promise<BulkRow[]> {
+    const target = selectionTarget(principal, selection)
+    if (!target) return []
+    const names = new Map(principal.adminOrganisations.map((o) => [o.id, o.name]))
+    const rows = await this.db.$queryRaw<PageRow[]>(pageSql(principal, action, target, isoDate(todayUtc(now)), Math.max(1, Math.min(page, 10_000))))
+    return rows.map((r) => ({
+      id: r.id,
+      userName: personName({ firstName: r.first_name, lastNamePrefix: r.last_name_prefix, lastName: r.last_name }),
+      organisationName: names.get(r.organisation_id) ?? '',
+      scope: r.scope,
+      serviceName: r.service_name,
+      providerName: r.provider_name,
+      level: fromDbLevel(r.level),
+      status: r.status,
+      validUntil: r.valid_until,
+      refusal: r.refusal,
+    }))
+  }
+
+  /**
+   * The action as confirmed with `digest`. 'changed': the set is not what the page showed (another
+   * admin, a second click, a forged or replayed form): nothing was changed. Renew needs `termYears`.
+   */
+  async run(actor: Actor, action: BulkAction, selection: RenewSelection, digest: string, termYears?: number, now = new Date()): Promise<BulkRunResult> {
+    const principal = actingPrincipal(actor)
+    if (action === 'renew' && !isTerm(termYears ?? 0)) throw new RuleViolation('mandates:errors.term', 'termYears')
+    const target = selectionTarget(principal, selection)
+    if (!target) throw new NotFoundError()
+    const today = isoDate(todayUtc(now))
+    return this.db.$transaction(async (tx) => {
+      await tx.$queryRaw`select m.id from mandates m where ${target} order by m.id for update of m`
+      const current = await this.summary(tx, principal, action, target, today)
+      if (current.total === 0 && 'ids' in selection) throw new NotFoundError()
+      if (current.digest !== digest) return { status: 'changed' as const }
+      if (action === 'renew') return { status: 'renewed' as const, outcomes: await renewMandates(tx, actor, principal, target, termYears!, today) }
+      const rows = await tx.$queryRaw<AppliedRow[]>(applySql(principal, action, target, today))
+      const done = rows.filter((r) => r.done)
+      await recordAuditMany(
+        tx,
+        actor,
+        done.map((r) => ({
+          action: AUDIT_ACTION[action],
+          organisationId: r.organisation_id,
+          subjectType: 'mandate',
+          subjectId: r.id,
+          before: { status: r.old_status },
+          after: { status: STATUS_AFTER[action], ...(action === 'revoke' ? { revokedAt: now } : {}), bulk: true },
+        })),
+      )
+      await queueMails(tx, holderMails(done, action))
+      return { status: 'done' as const, action, outcomes: rows.map(toOutcome) }
+    })
+  }
+}
+
+function toOutcome(r: AppliedRow): BulkOutcome {
+  return {
+    id: r.id,
+    userName: personName({ firstName: r.first_name, lastNamePrefix: r.last_name_prefix, lastName: r.last_name }),
+    organisationName: r.organisation_name,
+    scope: r.scope,
+    serviceName: r.service_name,
+    providerName: r.provider_name,
+    level: fromDbLevel(r.level),
+    oldStatus: r.old_status,
+    validUntil: isoDate(r.valid_until),
+    refusal: r.refusal,
+    done: r.done,
+  }
+}
+
+/** One mail per holder listing the mandates revoked or suspended. */
+function holderMails(rows: AppliedRow[], action: 'revoke' | 'suspend'): QueuedMail[] {
+  const batch = randomUUID()
+  const byUser = new Map<string, AppliedRow[]>()
+  for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r])
+  return [...byUser.values()].map((list) => {
+    const first = list[0]!
+    const event = STATUS_AFTER[action]
+    return {
+      idempotencyKey: `mandates-changed:${event}:${batch}:${first.user_id}`,
+      to: first.email,
+      locale: first.locale,
+      template: 'mandates-changed',
+      data: {
+        name: personName({ firstName: first.first_name, lastNamePrefix: first.last_name_prefix, lastName: first.last_name }),
+        event,
+        context: event,
+        count: list.length,
+        mandates: list.map((r) => ({
+          organisationName: r.organisation_name,
+          scope: r.scope,
+          serviceName: r.service_name ?? undefined,
+          providerName: r.provider_name ?? undefined,
+          level: r.level,
+        })),
+      },
+    }
+  })
+}
+
+export { BULK_PAGE_SIZE }

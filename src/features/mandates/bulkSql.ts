@@ -1,0 +1,152 @@
+// The one bulk mechanism of Machtigingen (renew, revoke, suspend; the selected rows or all matching
+// the filter), as SQL: which candidates a target selects (on alias m), what the admin may not do to
+// each (the refusal, null when allowed), the summary and digest a confirmation page is bound to, and
+// one page of the candidates to show. The action runs the same refusal test under row locks.
+import { Prisma } from '../../generated/prisma/client.ts'
+import { toDbLevel } from '../../domain/levels.ts'
+import { sqlMeansCoversLevel, sqlWithinAdminLevel } from '../../domain/rules.ts'
+import type { Principal } from '../../shared/principal.ts'
+import { adminOrganisationIds } from '../../policy/access.ts'
+
+export const BULK_ACTIONS = ['renew', 'revoke', 'suspend'] as const
+export type BulkAction = (typeof BULK_ACTIONS)[number]
+export const BULK_PAGE_SIZE = 50
+
+/**
+ * Why the admin may not do `action` to mandate m (a: his admin organisation and level), or NULL.
+ * Renew: the term-independent part of renewMandates' checks (the five-year cap depends on the term
+ * and is reported per mandate on the result page). Revoke and suspend: rule 2's level as well, so an
+ * admin never changes what he could not have granted.
+ */
+export function refusalSql(action: BulkAction, today: string): Prisma.Sql {
+  const level = sqlWithinAdminLevel(Prisma.sql`a.level`, Prisma.sql`m.level`)
+  if (action === 'renew') {
+    return Prisma.sql`case
+      when m.status = 'revoked' then 'revoked'
+      when m.status = 'suspended' then 'suspended'
+      when not ${level} then 'adminLevel'
+      when not ${sqlMeansCoversLevel(Prisma.sql`m.user_id`, Prisma.sql`m.level`)} then 'meansLevel'
+      when m.status = 'expired' and exists (
+        select 1 from mandates o where o.user_id = m.user_id and o.organisation_id = m.organisation_id
+          and o.kind = m.kind and o.scope_key = m.scope_key and o.live) then 'exists'
+    end`
+  }
+  if (action === 'revoke') {
+    return Prisma.sql`case when m.status = 'revoked' then 'revoked' when not ${level} then 'adminLevel' end`
+  }
+  return Prisma.sql`case
+    when m.status = 'suspended' then 'suspended'
+    when m.status = 'revoked' then 'revoked'
+    when m.status = 'pending' then 'pending'
+    when m.status = 'expired' or m.valid_until < ${today}::date then 'expired'
+    when not ${level} then 'adminLevel'
+  end`
+}
+
+/** The admin's organisations with his level in each, to join on (alias a). */
+export function adminLevelsSql(principal: Principal): Prisma.Sql {
+  const ids = adminOrganisationIds(principal)
+  const levels = principal.adminOrganisations.map((o) => toDbLevel(o.level))
+  return Prisma.sql`join unnest(${ids}::uuid[], ${levels}::"Level"[]) as a(org_id, level) on a.org_id = m.organisation_id`
+}
+
+/** Count, what may be done, the refusals by reason and the digest of (id, updated_at) of every candidate. */
+export function summarySql(principal: Principal, action: BulkAction, target: Prisma.Sql, today: string): Prisma.Sql {
+  return Prisma.sql`
+    with c as (
+      select m.id, m.updated_at, ${refusalSql(action, today)} as refusal
+      from mandates m ${adminLevelsSql(principal)}
+      where ${target}
+    ), g as (select refusal, count(*)::int as n from c group by refusal)
+    select coalesce((select sum(n) from g), 0)::int as total,
+           coalesce((select n from g where refusal is null), 0)::int as allowed,
+           coalesce((select jsonb_object_agg(refusal, n) from g where refusal is not null), '{}'::jsonb) as refusals,
+           coalesce((select encode(sha256(convert_to(string_agg(id::text || '@' || updated_at::text, ',' order by id), 'UTF8')), 'hex') from c), '') as digest`
+}
+
+/**
+ * Revoke or suspend, set-based: locks the candidates, changes those without a refusal and returns
+ * every candidate with its outcome (the caller writes the audit entries and mails from it).
+ */
+export function applySql(principal: Principal, action: 'revoke' | 'suspend', target: Prisma.Sql, today: string): Prisma.Sql {
+  const status = action === 'revoke' ? Prisma.sql`'revoked'::"MandateStatus"` : Prisma.sql`'suspended'::"MandateStatus"`
+  const revokedAt = action === 'revoke' ? Prisma.sql`now()` : Prisma.sql`m.revoked_at`
+  return Prisma.sql`
+    with cand as (
+      select m.id, m.status::text as status, ${refusalSql(action, today)} as refusal
+      from mandates m ${adminLevelsSql(principal)}
+      where ${target}
+      order by m.id
+      for update of m
+    ), upd as (
+      update mandates m set status = ${status}, revoked_at = ${revokedAt}, updated_at = now()
+      from cand where m.id = cand.id and cand.refusal is null
+      returning m.id
+    )
+    select m.id, m.user_id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.locale, m.organisation_id, o.name as organisation_name,
+           m.scope::text as scope, s.name as service_name, coalesce(p.name, sp.name) as provider_name, m.level::text as level,
+           cand.status as old_status, m.valid_until, cand.refusal, (upd.id is not null) as done
+    from cand
+    join mandates m on m.id = cand.id
+    left join upd on upd.id = cand.id
+    join users u on u.id = m.user_id
+    join organisations o on o.id = m.organisation_id
+    left join services s on s.id = m.service_id
+    left join service_providers sp on sp.id = s.provider_id
+    left join service_providers p on p.id = m.provider_id
+    order by u.last_name, u.first_name, m.valid_until, m.id`
+}
+
+export type AppliedRow = {
+  id: string
+  user_id: string
+  first_name: string
+  last_name_prefix: string | null
+  last_name: string
+  email: string
+  locale: string
+  organisation_id: string
+  organisation_name: string
+  scope: 'all' | 'provider' | 'service'
+  service_name: string | null
+  provider_name: string | null
+  level: string
+  old_status: string
+  valid_until: Date
+  refusal: string | null
+  done: boolean
+}
+
+export type SummaryRow = { total: number; allowed: number; refusals: Record<string, number>; digest: string }
+
+/** One page of the candidates, in the list's order of names, with what would happen to each. */
+export function pageSql(principal: Principal, action: BulkAction, target: Prisma.Sql, today: string, page: number): Prisma.Sql {
+  return Prisma.sql`
+    select m.id, m.user_id, u.first_name, u.last_name_prefix, u.last_name, m.organisation_id, m.scope::text as scope,
+           s.name as service_name, coalesce(p.name, sp.name) as provider_name, m.level::text as level, m.status::text as status, m.valid_until,
+           ${refusalSql(action, today)} as refusal
+    from mandates m ${adminLevelsSql(principal)}
+    join users u on u.id = m.user_id
+    left join services s on s.id = m.service_id
+    left join service_providers sp on sp.id = s.provider_id
+    left join service_providers p on p.id = m.provider_id
+    where ${target}
+    order by u.last_name, u.first_name, m.valid_until, m.id
+    limit ${BULK_PAGE_SIZE} offset ${(page - 1) * BULK_PAGE_SIZE}`
+}
+
+export type PageRow = {
+  id: string
+  user_id: string
+  first_name: string
+  last_name_prefix: string | null
+  last_name: string
+  organisation_id: string
+  scope: 'all' | 'provider' | 'service'
+  service_name: string | null
+  provider_name: string | null
+  level: string
+  status: string
+  valid_until: Date
+  refusal: string | null
+}
