@@ -9,7 +9,9 @@
 //   inactive   GET /beheer/machtigingen?niveau=EH2_PLUS&inactief=1
 //   deep       GET /beheer/machtigingen?na=<cursor ~75% into the list>
 // in 2-second rounds, each list page taking turns with the floor, and prints requests/s and p95
-// latency of each; then times a bulk renewal of 1,000 mandates.
+// latency of each; then times a bulk renewal, a bulk revoke and a bulk suspend of 1,000 mandates each
+// (through the confirmation mechanism: preview with digest, then the bound action), and afmelden of a
+// person with 1,000 mandates. BENCH_ONLY=bulk BENCH_DURATION=2 skips the list pages (2 s of floor only).
 // Options: BENCH_CONNECTIONS (10), BENCH_DURATION seconds (20), BENCH_ONLY (comma-separated run names:
 // floor,first,filtered,inactive,deep; the floor always runs, for the comparison), BENCH_PER (rows a
 // page: 25, the default, 50 or 100).
@@ -258,6 +260,63 @@ try {
     `\nbulk renewal: ${outcomes.length} mandates (${renewed} renewed, ${outcomes.length - renewed} refused) in ${ms.toFixed(0)} ms   ${ms < 1000 ? 'OK' : 'MISSED'} (target < 1 s)`,
   )
   if (ms >= 1000) exitCode = 1
+
+  // ------------------------------------------------------------------------------------------
+  // Bulk revoke and bulk suspend of 1,000 mandates each, as the confirmation page and its POST do
+  // them: preview (count, refusals, digest), then run (lock, digest again, set-based change, audit, mails).
+  const timeBulk = async (action: 'revoke' | 'suspend') => {
+    await services.mandateBulkService.run(
+      actor,
+      action,
+      { ids: (await pick(100)).map((r) => r.id) },
+      (await services.mandateBulkService.preview(principal, action, { ids: (await pick(100)).map((r) => r.id) }))!.digest,
+    )
+    const selection = { ids: (await pick(1000)).map((r) => r.id) }
+    const t0 = performance.now()
+    const preview = (await services.mandateBulkService.preview(principal, action, selection))!
+    const t1 = performance.now()
+    const result = await services.mandateBulkService.run(actor, action, selection, preview.digest)
+    const t2 = performance.now()
+    const done = result.status === 'done' ? result.outcomes.filter((o) => o.done).length : 0
+    const runMs = t2 - t1
+    console.log(
+      `bulk ${action}: ${preview.total} mandates (${done} changed) in ${runMs.toFixed(0)} ms (confirmation page's preview ${(t1 - t0).toFixed(0)} ms)   ${runMs < 1000 && done === preview.total ? 'OK' : 'MISSED'} (target < 1 s)`,
+    )
+    if (runMs >= 1000 || done !== preview.total) exitCode = 1
+    // Put them back, so the list pages measure the same data on the next run (bench database only).
+    await db.$executeRaw`update mandates set status = 'active', revoked_at = null where id = any(${selection.ids}::uuid[])`
+  }
+  await timeBulk('revoke')
+  await timeBulk('suspend')
+
+  // ------------------------------------------------------------------------------------------
+  // Afmelden of a person with 1,000 mandates: one per service active, the rest expired (only one
+  // live mandate per scope can exist), all revoked by afmelden with the link ended.
+  const leaverMandates = 1000
+  const leaver = await db.user.create({
+    data: { firstName: 'Vertrekker', lastName: `Bench ${Date.now()}`, dateOfBirth: new Date('1980-01-01'), email: `bench.leaver.${Date.now()}@bench.example` },
+  })
+  await db.$executeRaw`insert into means (id, user_id, level, status, valid_from, valid_until, updated_at)
+    values (gen_random_uuid(), ${leaver.id}::uuid, 'EH4', 'active', current_date - 100, current_date + 1000, now())`
+  await db.organisationLink.create({ data: { userId: leaver.id, organisationId: org.id } })
+  await db.$executeRaw`
+    with s as (select id, required_level, row_number() over (order by id) - 1 as n, count(*) over () as total from services)
+    insert into mandates (id, kind, user_id, organisation_id, scope, service_id, level, valid_from, valid_until, status, updated_at)
+    select gen_random_uuid(), 'use', ${leaver.id}::uuid, ${org.id}::uuid, 'service', s.id, s.required_level, current_date - 400,
+           case when g < s.total then current_date + 300 else current_date - 1 - (g % 60) end,
+           (case when g < s.total then 'active' else 'expired' end)::"MandateStatus", now()
+    from generate_series(0, ${leaverMandates - 1}::int) g join s on s.n = g % s.total`
+  const o0 = performance.now()
+  const offPreview = await services.offboardService.preview(principal, org.id, [leaver.id])
+  const o1 = performance.now()
+  const off = await services.offboardService.offboard(actor, org.id, [leaver.id], offPreview.digest)
+  const o2 = performance.now()
+  const offMs = o2 - o1
+  const revokedCount = off.status === 'done' ? off.mandates : 0
+  console.log(
+    `afmelden: 1 person with ${offPreview.mandateCount} mandates (${revokedCount} revoked, link ended) in ${offMs.toFixed(0)} ms (confirmation page's preview ${(o1 - o0).toFixed(0)} ms)   ${offMs < 1000 && revokedCount === leaverMandates ? 'OK' : 'MISSED'} (target < 1 s)`,
+  )
+  if (offMs >= 1000 || revokedCount !== leaverMandates) exitCode = 1
   await services.close()
 } finally {
   await embedded.stop()

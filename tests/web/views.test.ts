@@ -48,8 +48,6 @@ describe('strictRenderer', () => {
         provider: '',
         select: 'Selecteer \u0001 \u0002',
         activateLabel: '',
-        history: 'Geschiedenis',
-        historyLabel: 'Geschiedenis: \u0001, \u0002',
         renew: 'Verlengen',
         revoke: 'Intrekken',
         activate: 'Activeren',

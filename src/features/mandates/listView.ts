@@ -41,8 +41,6 @@ function makeListTexts(t: TFunction) {
     provider: pattern('mandates:scope.provider'),
     select: pattern('mandates:list.selectRow'),
     activateLabel: pattern('mandates:list.activateLabel'),
-    history: t('mandates:list.historyLabel'),
-    historyLabel: pattern('mandates:list.historyAria'),
     renew: t('mandates:list.renewLabel'),
     revoke: t('mandates:list.revokeLabel'),
     suspend: t('mandates:list.suspendLabel'),
