@@ -35,7 +35,10 @@ export function keepDrafts(): RequestHandler {
     const userId = req.user?.id
     if (!store || !userId || !req.session) return next()
     res.on('finish', () => {
-      const drafts = draftsOf(req.session)
+      // Logging out destroys the session before the response ends: then there is nothing to keep.
+      const session = req.session as Partial<SessionData> | undefined
+      if (!session) return
+      const drafts = draftsOf(session)
       if (!drafts) {
         if (lastHash.delete(userId)) store.destroy(draftSid(userId), () => {})
         return
