@@ -4,8 +4,8 @@
 // per person what ends and is bound to it (src/shared/confirmation.ts): the action locks the links
 // and mandates, recomputes the digest and, when the set changed in between (a second click, another
 // admin, a forged form), changes nothing and returns the new state. Everything outside the admin's
-// organisations is 404 (rule 7). Set-based: one statement revokes all the mandates with their audit
-// entries, however many (the benchmark: 1,000 mandates of one person).
+// organisations is 404 (rule 7). The afmelden itself is the one workflow src/shared/workflows/offboarding.ts
+// (also used by SCIM and the API): mandates, chain assignments, the link, audit and mail.
 import type { Level, MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Db, Tx } from '../../db/tx.ts'
 import { NotFoundError } from '../../errors.ts'
@@ -13,12 +13,10 @@ import { levelRank } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
 import { assertAdministers } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { AUDIT_ACTOR_COLUMNS, auditActorParams, auditInsertFrom, recordAuditMany } from '../../shared/audit.ts'
 import { confirmationDigest, type VersionedRow } from '../../shared/confirmation.ts'
-import { queueMails } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
+import { offboardPeople } from '../../shared/workflows/offboarding.ts'
 
-export const OFFBOARDED = 'offboarded'
 /** Mandates a confirmation page lists per person; the count says how many more there are. */
 export const SHOWN_PER_PERSON = 50
 
@@ -54,26 +52,6 @@ export type OffboardPreview = {
 }
 
 export type OffboardResult = { status: 'done'; people: number; mandates: number } | { status: 'changed'; preview: OffboardPreview }
-
-const REVOKE_SQL = `
-WITH cand AS (
-  SELECT id, status FROM mandates WHERE organisation_id = $5::uuid AND user_id = ANY($6::uuid[]) AND status <> 'revoked' FOR UPDATE
-), upd AS (
-  UPDATE mandates m SET status = 'revoked', revoked_at = now(), updated_at = now() FROM cand
-  WHERE m.id = cand.id
-  RETURNING m.id, m.organisation_id, cand.status AS before_status
-), audit AS (
-  ${auditInsertFrom('upd', {
-    ...AUDIT_ACTOR_COLUMNS,
-    action: "'mandate.revoked'",
-    organisationId: 'organisation_id',
-    subjectType: "'mandate'",
-    subjectId: 'id::text',
-    before: "jsonb_build_object('status', before_status)",
-    after: `jsonb_build_object('status', 'revoked', 'revokedAt', now(), 'reason', '${OFFBOARDED}')`,
-  })}
-)
-SELECT count(*)::int AS n FROM upd`
 
 const MANDATE_SELECT = {
   id: true,
@@ -163,46 +141,8 @@ export class OffboardService {
       const preview = await this.preview(principal, organisationId, userIds, tx)
       const going = preview.people.filter((p) => !p.refusal)
       if (preview.digest !== digest || going.length === 0) return { status: 'changed' as const, preview }
-      const ids = going.map((p) => p.userId)
-      const [row] = await tx.$queryRawUnsafe<{ n: number }[]>(REVOKE_SQL, ...auditActorParams(actor), organisationId, ids)
-      await tx.organisationLink.deleteMany({ where: { organisationId, userId: { in: ids } } })
-      await tx.$executeRaw`
-        insert into former_links (id, user_id, organisation_id, ended_at, ended_by_id)
-        select gen_random_uuid(), u, ${organisationId}::uuid, now(), ${principal.id}::uuid from unnest(${ids}::uuid[]) as u
-        on conflict (user_id, organisation_id) do update set ended_at = excluded.ended_at, ended_by_id = excluded.ended_by_id`
-      await recordAuditMany(
-        tx,
-        actor,
-        going.map((p) => ({
-          action: 'user.offboarded',
-          organisationId,
-          subjectType: 'user',
-          subjectId: p.userId,
-          before: { linked: true },
-          after: { linked: false, mandatesRevoked: p.mandateCount },
-        })),
-      )
-      await this.mail(tx, preview.organisation, going)
-      return { status: 'done' as const, people: going.length, mandates: Number(row?.n ?? 0) }
+      const done = await offboardPeople(tx, actor, { organisationId, userIds: going.map((p) => p.userId), notice: 'summary' })
+      return { status: 'done' as const, people: going.length, mandates: done.reduce((n, p) => n + p.revokedMandates, 0) }
     })
-  }
-
-  /** One mail per person afgemeld: the organisation and how many mandates ended. */
-  private async mail(tx: Tx, organisation: { id: string; name: string }, people: OffboardPerson[]) {
-    const holders = await tx.user.findMany({ where: { id: { in: people.map((p) => p.userId) } }, select: { id: true, email: true, locale: true } })
-    const stamp = Date.now()
-    await queueMails(
-      tx,
-      holders.map((h) => {
-        const person = people.find((p) => p.userId === h.id)!
-        return {
-          idempotencyKey: `offboarded:${h.id}:${organisation.id}:${stamp}`,
-          to: h.email,
-          locale: h.locale,
-          template: 'offboarded' as const,
-          data: { name: person.name, organisationName: organisation.name, count: person.mandateCount },
-        }
-      }),
-    )
   }
 }

@@ -1,39 +1,123 @@
-// Afmelden (rule 19): a person leaves one organisation. Every mandate of the person for that
-// organisation that still counts (active, pending, suspended; admin mandates too) is revoked, every
-// live assignment the person holds under a ketenmachtiging the organisation received as intermediary
-// ends with it, and the link ends. The person's account, means and other links stay (the means is
-// personal: opzeggen is a separate step, rule 17). One transaction, an audit entry per mandate and
-// per assignment plus one for the link, and the usual "machtiging ingetrokken" mail per mandate.
-// Used by SCIM (DELETE, active=false) and by POST /api/v1/users/{id}/offboard.
+// Afmelden (rule 19): people leave one organisation. Every mandate of each person for that
+// organisation short of revoked (use and admin mandates) is revoked, every live assignment the
+// person holds under a ketenmachtiging the organisation received as intermediary ends with it (rule
+// 20), the link ends and is kept as a former link ("Toon ook inactieve gebruikers"). The person's
+// account, means and other links stay (the means is personal: opzeggen is a separate step, rule 17).
+// One implementation for every way in: the user page and Gebruikers (src/features/users/offboardService.ts,
+// after its confirmation), SCIM (DELETE, active=false) and POST /api/v1/users/{id}/offboard.
+// Set-based: one statement revokes all the mandates with their audit entries, however many.
 import type { Db, Tx } from '../../db/tx.ts'
 import { isoDate } from '../../domain/dates.ts'
 import { toDbLevel } from '../../domain/levels.ts'
+import { personName } from '../../domain/names.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { assertAdministers } from '../../policy/access.ts'
 import type { Actor } from '../actor.ts'
-import { recordAuditMany, type AuditEntry } from '../audit.ts'
+import { AUDIT_ACTOR_COLUMNS, auditActorParams, auditInsertFrom, recordAuditMany } from '../audit.ts'
 import { queueMails, type QueuedMail } from '../outbox.ts'
-import { personName } from '../../domain/names.ts'
+
+export const OFFBOARDED = 'offboarded'
 
 export type Offboarded = { userId: string; organisationId: string; revokedMandates: number; endedAssignments: number }
 
-const STILL_COUNTS = ['active', 'pending', 'suspended'] as const
+/**
+ * How the people hear of it: 'each-mandate' (SCIM, the API) the usual "machtiging ingetrokken" mail
+ * per mandate; 'summary' (the portal's confirmation page, which can end thousands at once) one mail
+ * per person with the organisation and how many mandates ended.
+ */
+export type OffboardNotice = 'each-mandate' | 'summary'
 
-/** Offboards inside the caller's transaction. The link must exist (404 otherwise, rule 7). */
-export async function offboardInTx(tx: Tx, actor: Actor, input: { userId: string; organisationId: string }, now = new Date()): Promise<Offboarded> {
-  const { userId, organisationId } = input
-  const link = await tx.$queryRaw<{ id: string; external_id: string | null }[]>`
-    select id, external_id from organisation_links where user_id = ${userId}::uuid and organisation_id = ${organisationId}::uuid for update`
-  if (!link[0]) throw new NotFoundError()
-  // An admin (or the API client acting as him) does not offboard himself: the client would lose its rights.
-  if (actor.principal?.id === userId) throw new RuleViolation('users:offboard.errors.self')
+/** $1–$4 the actor, $5 the organisation, $6 the people, $7 the moment. */
+const REVOKE_SQL = `
+WITH cand AS (
+  SELECT id, status FROM mandates WHERE organisation_id = $5::uuid AND user_id = ANY($6::uuid[]) AND status <> 'revoked' FOR UPDATE
+), upd AS (
+  UPDATE mandates m SET status = 'revoked', revoked_at = $7::timestamptz, updated_at = now() FROM cand
+  WHERE m.id = cand.id
+  RETURNING m.id, m.user_id, m.organisation_id, cand.status AS before_status
+), audit AS (
+  ${auditInsertFrom('upd', {
+    ...AUDIT_ACTOR_COLUMNS,
+    action: "'mandate.revoked'",
+    organisationId: 'organisation_id',
+    subjectType: "'mandate'",
+    subjectId: 'id::text',
+    before: "jsonb_build_object('status', before_status)",
+    after: `jsonb_build_object('status', 'revoked', 'revokedAt', $7::timestamptz, 'reason', '${OFFBOARDED}')`,
+  })}
+)
+SELECT user_id::text AS user_id, count(*)::int AS n FROM upd GROUP BY user_id`
 
+/** The assignments under the organisation's received ketenmachtigingen (same parameters). */
+const END_ASSIGNMENTS_SQL = `
+WITH cand AS (
+  SELECT a.id, a.status, c.organisation_id AS client_id FROM chain_assignments a JOIN chain_mandates c ON c.id = a.chain_mandate_id
+  WHERE c.intermediary_organisation_id = $5::uuid AND a.user_id = ANY($6::uuid[]) AND a.status IN ('active', 'pending', 'suspended')
+  FOR UPDATE OF a
+), upd AS (
+  UPDATE chain_assignments a SET status = 'revoked', revoked_at = $7::timestamptz, updated_at = now() FROM cand
+  WHERE a.id = cand.id
+  RETURNING a.id, a.user_id, cand.status AS before_status, cand.client_id
+), audit AS (
+  ${auditInsertFrom('upd', {
+    ...AUDIT_ACTOR_COLUMNS,
+    action: "'chain-assignment.revoked'",
+    organisationId: '$5::uuid',
+    subjectType: "'chain_assignment'",
+    subjectId: 'id::text',
+    before: "jsonb_build_object('status', before_status)",
+    after: `jsonb_build_object('status', 'revoked', 'revokedAt', $7::timestamptz, 'reason', '${OFFBOARDED}', 'clientOrganisationId', client_id)`,
+  })}
+)
+SELECT user_id::text AS user_id, count(*)::int AS n FROM upd GROUP BY user_id`
+
+type Counts = Map<string, number>
+const countsOf = (rows: { user_id: string; n: number }[]): Counts => new Map(rows.map((r) => [r.user_id, Number(r.n)]))
+
+/**
+ * Afmelden of `userIds` from `organisationId` inside the caller's transaction; the caller has
+ * checked who may be afgemeld (the links exist, not the actor himself). Returns per person what ended.
+ */
+export async function offboardPeople(
+  tx: Tx,
+  actor: Actor,
+  input: { organisationId: string; userIds: string[]; notice: OffboardNotice },
+  now = new Date(),
+): Promise<Offboarded[]> {
+  const { organisationId, userIds } = input
+  const links = await tx.organisationLink.findMany({ where: { organisationId, userId: { in: userIds } }, select: { userId: true, externalId: true } })
+  const mails = input.notice === 'each-mandate' ? await mandateMails(tx, organisationId, userIds, now) : []
+  const params = [...auditActorParams(actor), organisationId, userIds, now] as const
+  const revoked = countsOf(await tx.$queryRawUnsafe<{ user_id: string; n: number }[]>(REVOKE_SQL, ...params))
+  const ended = countsOf(await tx.$queryRawUnsafe<{ user_id: string; n: number }[]>(END_ASSIGNMENTS_SQL, ...params))
+  await tx.organisationLink.deleteMany({ where: { organisationId, userId: { in: userIds } } })
+  await tx.$executeRaw`
+    insert into former_links (id, user_id, organisation_id, ended_at, ended_by_id)
+    select gen_random_uuid(), u, ${organisationId}::uuid, ${now}, ${actor.principal?.id ?? null}::uuid from unnest(${userIds}::uuid[]) as u
+    on conflict (user_id, organisation_id) do update set ended_at = excluded.ended_at, ended_by_id = excluded.ended_by_id`
+  const done = userIds.map((userId) => ({ userId, organisationId, revokedMandates: revoked.get(userId) ?? 0, endedAssignments: ended.get(userId) ?? 0 }))
+  await recordAuditMany(
+    tx,
+    actor,
+    done.map((p) => ({
+      action: 'user.offboarded',
+      organisationId,
+      subjectType: 'user',
+      subjectId: p.userId,
+      before: { linked: true, externalId: links.find((l) => l.userId === p.userId)?.externalId ?? null },
+      after: { linked: false, revokedMandates: p.revokedMandates, endedAssignments: p.endedAssignments },
+    })),
+  )
+  await queueMails(tx, input.notice === 'each-mandate' ? mails : await summaryMails(tx, organisationId, done))
+  return done
+}
+
+/** The "machtiging ingetrokken" mail of each mandate that is about to be revoked. */
+async function mandateMails(tx: Tx, organisationId: string, userIds: string[], now: Date): Promise<QueuedMail[]> {
   const mandates = await tx.mandate.findMany({
-    where: { userId, organisationId, status: { in: [...STILL_COUNTS] } },
+    where: { userId: { in: userIds }, organisationId, status: { not: 'revoked' } },
     select: {
       id: true,
-      status: true,
-      kind: true,
       level: true,
       scope: true,
       organisation: { select: { name: true } },
@@ -42,46 +126,7 @@ export async function offboardInTx(tx: Tx, actor: Actor, input: { userId: string
       user: { select: { email: true, locale: true, firstName: true, lastNamePrefix: true, lastName: true } },
     },
   })
-  if (mandates.length > 0) {
-    await tx.mandate.updateMany({ where: { id: { in: mandates.map((m) => m.id) } }, data: { status: 'revoked', revokedAt: now } })
-  }
-  const assignments = await tx.chainAssignment.findMany({
-    where: { userId, status: { in: [...STILL_COUNTS] }, chainMandate: { intermediaryOrganisationId: organisationId } },
-    select: { id: true, status: true, chainMandate: { select: { organisationId: true } } },
-  })
-  if (assignments.length > 0) {
-    await tx.chainAssignment.updateMany({ where: { id: { in: assignments.map((a) => a.id) } }, data: { status: 'revoked', revokedAt: now } })
-  }
-  await tx.organisationLink.delete({ where: { id: link[0].id } })
-
-  const audit: AuditEntry[] = [
-    ...mandates.map((m) => ({
-      action: 'mandate.revoked' as const,
-      organisationId,
-      subjectType: 'mandate' as const,
-      subjectId: m.id,
-      before: { status: m.status },
-      after: { status: 'revoked', revokedAt: now, reason: 'offboarded' },
-    })),
-    ...assignments.map((a) => ({
-      action: 'chain-assignment.revoked' as const,
-      organisationId,
-      subjectType: 'chain_assignment' as const,
-      subjectId: a.id,
-      before: { status: a.status },
-      after: { status: 'revoked', revokedAt: now, reason: 'offboarded', clientOrganisationId: a.chainMandate.organisationId },
-    })),
-    {
-      action: 'user.offboarded',
-      organisationId,
-      subjectType: 'user',
-      subjectId: userId,
-      before: { linked: true, externalId: link[0].external_id },
-      after: { linked: false, revokedMandates: mandates.length, endedAssignments: assignments.length },
-    },
-  ]
-  await recordAuditMany(tx, actor, audit)
-  const mails: QueuedMail[] = mandates.map((m) => ({
+  return mandates.map((m) => ({
     idempotencyKey: `mandate-revoked:${m.id}`,
     to: m.user.email,
     template: 'mandate-revoked',
@@ -96,8 +141,35 @@ export async function offboardInTx(tx: Tx, actor: Actor, input: { userId: string
       revokedAt: isoDate(now),
     },
   }))
-  await queueMails(tx, mails)
-  return { userId, organisationId, revokedMandates: mandates.length, endedAssignments: assignments.length }
+}
+
+/** One mail per person afgemeld: the organisation and how many mandates ended. */
+async function summaryMails(tx: Tx, organisationId: string, done: Offboarded[]): Promise<QueuedMail[]> {
+  const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { name: true } })
+  const holders = await tx.user.findMany({
+    where: { id: { in: done.map((p) => p.userId) } },
+    select: { id: true, email: true, locale: true, firstName: true, lastNamePrefix: true, lastName: true },
+  })
+  const stamp = Date.now()
+  return holders.map((h) => ({
+    idempotencyKey: `offboarded:${h.id}:${organisationId}:${stamp}`,
+    to: h.email,
+    locale: h.locale,
+    template: 'offboarded' as const,
+    data: { name: personName(h), organisationName: organisation.name, count: done.find((p) => p.userId === h.id)!.revokedMandates },
+  }))
+}
+
+/** Afmelden of one person (SCIM, the API) inside the caller's transaction. The link must exist (404 otherwise, rule 7). */
+export async function offboardInTx(tx: Tx, actor: Actor, input: { userId: string; organisationId: string }, now = new Date()): Promise<Offboarded> {
+  const { userId, organisationId } = input
+  const link = await tx.$queryRaw<{ id: string }[]>`
+    select id from organisation_links where user_id = ${userId}::uuid and organisation_id = ${organisationId}::uuid for update`
+  if (!link[0]) throw new NotFoundError()
+  // An admin (or the API client acting as him) does not offboard himself: the client would lose its rights.
+  if (actor.principal?.id === userId) throw new RuleViolation('users:offboard.errors.self')
+  const [done] = await offboardPeople(tx, actor, { organisationId, userIds: [userId], notice: 'each-mandate' }, now)
+  return done!
 }
 
 /** Offboards a person the actor's principal administers the organisation of, in one transaction. */

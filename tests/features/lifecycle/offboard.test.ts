@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, postForm, type Agent, type TestApp } from '../../helpers/app.ts'
 import { actorFor, demo } from '../mandates/helpers.ts'
+import { chainFixtures } from '../../helpers/chainFixtures.ts'
+import { offboard } from '../../../src/shared/workflows/offboarding.ts'
 
 let t: TestApp
 let d: Awaited<ReturnType<typeof demo>>
@@ -86,6 +88,36 @@ describe('afmelden of one user (service)', () => {
     expect(preview.peopleCount).toBe(0)
     expect((await svc().offboard(actor, d.bakkerij, [d.sanne], preview.digest)).status).toBe('changed')
     expect(await db().organisationLink.count({ where: { userId: d.sanne, organisationId: d.bakkerij } })).toBe(1)
+  })
+})
+
+describe('afmelden ends the chain assignments too (rule 20)', () => {
+  it('When a person holding assignments under a ketenmachtiging the organisation received is afgemeld (page or API), then those assignments end with an audit entry; assignments under other intermediaries stay', async () => {
+    const f = chainFixtures(db())
+    const actor = await actorFor(db(), d.sanne)
+    const client = await f.organisation()
+    const elsewhere = await f.organisation()
+    const chain = await f.chain({ organisationId: client.id, intermediaryOrganisationId: d.bakkerij })
+    const otherChain = await f.chain({ organisationId: client.id, intermediaryOrganisationId: elsewhere.id })
+    for (const via of ['page', 'api'] as const) {
+      const person = await f.person('EH4', { linkTo: d.bakkerij })
+      await db().organisationLink.create({ data: { userId: person.id, organisationId: elsewhere.id } })
+      const ended = await f.assignment({ chainMandateId: chain.id, userId: person.id })
+      const kept = await f.assignment({ chainMandateId: otherChain.id, userId: person.id })
+      if (via === 'page') {
+        const preview = await svc().preview(actor.principal!, d.bakkerij, [person.id])
+        expect(await svc().offboard(actor, d.bakkerij, [person.id], preview.digest)).toMatchObject({ status: 'done', people: 1 })
+      } else {
+        expect(await offboard(db(), actor, { userId: person.id, organisationId: d.bakkerij })).toMatchObject({ revokedMandates: 0, endedAssignments: 1 })
+      }
+      expect((await db().chainAssignment.findUniqueOrThrow({ where: { id: ended.id } })).status).toBe('revoked')
+      expect((await db().chainAssignment.findUniqueOrThrow({ where: { id: kept.id } })).status).toBe('active')
+      const audit = await db().auditEvent.findMany({ where: { action: 'chain-assignment.revoked', subjectId: ended.id } })
+      expect(audit).toHaveLength(1)
+      expect(audit[0]!.after).toMatchObject({ status: 'revoked', reason: 'offboarded', clientOrganisationId: client.id })
+      const user = await db().auditEvent.findFirstOrThrow({ where: { action: 'user.offboarded', subjectId: person.id } })
+      expect(user.after).toMatchObject({ linked: false, revokedMandates: 0, endedAssignments: 1 })
+    }
   })
 })
 
