@@ -36,6 +36,25 @@ function auditRow(actor: Actor, entry: AuditEntry) {
   }
 }
 
+/** The entry of one change of one subject: `subjectEntry('api_client.revoked', 'api_client', client, { after })`. */
+export function subjectEntry(
+  action: AuditAction,
+  subjectType: AuditSubjectType,
+  subject: { id: string; organisationId?: string | null },
+  change: { before?: unknown; after?: unknown } = {},
+): AuditEntry {
+  return { action, organisationId: subject.organisationId ?? null, subjectType, subjectId: subject.id, ...change }
+}
+
+/** The same entry once for each organisation that sees the change (a ketenmachtiging: client and intermediary). */
+export async function recordAuditForEach(tx: Tx, actor: Actor, organisationIds: readonly string[], entry: AuditEntry): Promise<void> {
+  await recordAuditMany(
+    tx,
+    actor,
+    organisationIds.map((organisationId) => ({ ...entry, organisationId })),
+  )
+}
+
 export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
   await tx.auditEvent.create({ data: auditRow(actor, entry) })
 }

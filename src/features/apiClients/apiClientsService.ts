@@ -6,7 +6,7 @@ import type { Tx } from '../../db/tx.ts'
 import { addYears, todayUtc } from '../../domain/dates.ts'
 import { assertWithinAdminLevel } from '../../domain/rules.ts'
 import { adminOrganisationIds, assertAdministers } from '../../policy/access.ts'
-import { recordAudit } from '../../shared/audit.ts'
+import { recordAudit, subjectEntry } from '../../shared/audit.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { newSecret, type ApiScope } from '../../shared/apiTokens.ts'
 import type { Principal } from '../../shared/principal.ts'
@@ -67,13 +67,7 @@ export class ApiClientsService {
       const before = await this.live(tx, principal, id)
       const updated = await tx.apiClient.update({ where: { id }, data: { secretHash: hash, rotatedAt: now }, select: PUBLIC })
       await tx.apiToken.deleteMany({ where: { clientId: id } })
-      await recordAudit(tx, actor, {
-        action: 'api_client.rotated',
-        organisationId: before.organisationId,
-        subjectType: 'api_client',
-        subjectId: id,
-        after: { rotatedAt: now },
-      })
+      await recordAudit(tx, actor, subjectEntry('api_client.rotated', 'api_client', before, { after: { rotatedAt: now } }))
       return updated
     })
     return { client, secret }
@@ -84,13 +78,7 @@ export class ApiClientsService {
       const before = await this.live(tx, principal, id)
       const updated = await tx.apiClient.update({ where: { id }, data: { revokedAt: now }, select: PUBLIC })
       await tx.apiToken.deleteMany({ where: { clientId: id } })
-      await recordAudit(tx, actor, {
-        action: 'api_client.revoked',
-        organisationId: before.organisationId,
-        subjectType: 'api_client',
-        subjectId: id,
-        after: { revokedAt: now },
-      })
+      await recordAudit(tx, actor, subjectEntry('api_client.revoked', 'api_client', before, { after: { revokedAt: now } }))
       return updated
     })
   }

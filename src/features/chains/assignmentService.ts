@@ -12,7 +12,7 @@ import { personName } from '../../domain/names.ts'
 import { assertChainLevel, assertLevelCoversService, assertMeansCoversLevel, assertWithinAdminLevel, scopeWithin, type ScopeRef } from '../../domain/rules.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { recordAudit } from '../../shared/audit.ts'
+import { recordAuditForEach, subjectEntry } from '../../shared/audit.ts'
 import { queueMail } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { isUniqueViolation, parseScopeKey, principalOf } from './common.ts'
@@ -203,9 +203,8 @@ export class AssignmentService {
           select: { id: true, service: { select: { name: true } }, provider: { select: { name: true } } },
         })
         const after = { chainMandateId: chain.id, userId: holder.id, ...target.ref, level: input.level, validUntil: chain.valid_until }
-        for (const organisationId of [chain.intermediary_organisation_id, chain.organisation_id]) {
-          await recordAudit(tx, actor, { action: 'chain-assignment.granted', organisationId, subjectType: 'chain_assignment', subjectId: assignment.id, after })
-        }
+        const sides = [chain.intermediary_organisation_id, chain.organisation_id]
+        await recordAuditForEach(tx, actor, sides, subjectEntry('chain-assignment.granted', 'chain_assignment', assignment, { after }))
         const client = await tx.organisation.findUniqueOrThrow({ where: { id: chain.organisation_id }, select: { name: true } })
         await queueMail(tx, {
           idempotencyKey: `chain-assignment:${assignment.id}`,
@@ -271,16 +270,9 @@ export class AssignmentService {
           chainMandate: { select: { organisation: { select: { name: true } } } },
         },
       })
-      for (const organisationId of [row.intermediary_organisation_id, row.organisation_id]) {
-        await recordAudit(tx, actor, {
-          action: 'chain-assignment.revoked',
-          organisationId,
-          subjectType: 'chain_assignment',
-          subjectId: id,
-          before: { status: row.status },
-          after: { status: 'revoked', revokedAt: now },
-        })
-      }
+      const change = { before: { status: row.status }, after: { status: 'revoked', revokedAt: now } }
+      const sides = [row.intermediary_organisation_id, row.organisation_id]
+      await recordAuditForEach(tx, actor, sides, subjectEntry('chain-assignment.revoked', 'chain_assignment', { id }, change))
       await queueMail(tx, {
         idempotencyKey: `chain-assignment-revoked:${id}`,
         to: updated.user.email,

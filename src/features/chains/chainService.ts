@@ -12,7 +12,7 @@ import { assertChainLevel, assertLevelCoversService, assertNotOwnChain, assertWi
 import { addYearsClamped, isTerm, latestEnd, renewalBase } from '../../domain/terms.ts'
 import { adminOrganisationIds, assertAdministers } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { recordAudit, recordAuditMany } from '../../shared/audit.ts'
+import { recordAuditForEach, recordAuditMany, subjectEntry } from '../../shared/audit.ts'
 import { queueMails, type QueuedMail } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { activeAdmins, chainScopeData, isUniqueViolation, principalOf } from './common.ts'
@@ -98,9 +98,7 @@ export class ChainService {
           },
         })
         const after = { intermediary: intermediary.kvkNumber, client: client.kvkNumber, scope: input.scope, ...target, level: input.level, validUntil }
-        for (const organisationId of [client.id, intermediary.id]) {
-          await recordAudit(tx, actor, { action: 'chain.given', organisationId, subjectType: 'chain_mandate', subjectId: chain.id, after })
-        }
+        await recordAuditForEach(tx, actor, [client.id, intermediary.id], subjectEntry('chain.given', 'chain_mandate', chain, { after }))
         const intermediaryAdmins = await activeAdmins(tx, intermediary.id)
         const data = {
           clientName: client.name,
@@ -178,16 +176,8 @@ export class ChainService {
         update chain_assignments set status = 'revoked', revoked_at = ${now}, updated_at = now()
         where chain_mandate_id = ${id}::uuid and status in ('active', 'pending', 'suspended') returning id::text, user_id::text`
       const after = { status: 'revoked', revokedAt: now, assignmentsEnded: ended.length }
-      for (const organisationId of [chain.organisation_id, chain.intermediary_organisation_id]) {
-        await recordAudit(tx, actor, {
-          action: 'chain.revoked',
-          organisationId,
-          subjectType: 'chain_mandate',
-          subjectId: id,
-          before: { status: chain.status },
-          after,
-        })
-      }
+      const sides = [chain.organisation_id, chain.intermediary_organisation_id]
+      await recordAuditForEach(tx, actor, sides, subjectEntry('chain.revoked', 'chain_mandate', { id }, { before: { status: chain.status }, after }))
       await recordAuditMany(
         tx,
         actor,
@@ -222,16 +212,9 @@ export class ChainService {
         update chain_assignments set valid_until = ${validUntil}::date, status = 'active', updated_at = now()
         where chain_mandate_id = ${id}::uuid and (status = 'active' or (status = 'expired' and valid_until = ${chain.valid_until}::date))`
       const after = { status: 'active', validUntil, assignmentsFollowed: followed }
-      for (const organisationId of [chain.organisation_id, chain.intermediary_organisation_id]) {
-        await recordAudit(tx, actor, {
-          action: 'chain.renewed',
-          organisationId,
-          subjectType: 'chain_mandate',
-          subjectId: id,
-          before: { status: chain.status, validUntil: chain.valid_until },
-          after,
-        })
-      }
+      const before = { status: chain.status, validUntil: chain.valid_until }
+      const sides = [chain.organisation_id, chain.intermediary_organisation_id]
+      await recordAuditForEach(tx, actor, sides, subjectEntry('chain.renewed', 'chain_mandate', { id }, { before, after }))
       await this.mailBothSides(tx, chain, 'chain-renewed', { validUntil: isoDate(validUntil) })
       return { id, validUntil }
     })

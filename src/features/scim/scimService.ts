@@ -9,7 +9,7 @@ import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts'
 import { NotFoundError } from '../../errors.ts'
 import { assertAdministers } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { recordAudit } from '../../shared/audit.ts'
+import { recordAudit, subjectEntry } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { offboard } from '../../shared/workflows/offboarding.ts'
 import type { Services } from '../../services.ts'
@@ -142,14 +142,8 @@ export class ScimUsersService {
       await this.assertExternalIdFree(organisationId, externalId, link.id)
       await this.db.$transaction(async (tx) => {
         await tx.organisationLink.update({ where: { id: link.id }, data: { externalId } })
-        await recordAudit(tx, actor, {
-          action: 'user.external_id_changed',
-          organisationId,
-          subjectType: 'user',
-          subjectId: userId,
-          before: { externalId: link.externalId },
-          after: { externalId },
-        })
+        const change = { before: { externalId: link.externalId }, after: { externalId } }
+        await recordAudit(tx, actor, subjectEntry('user.external_id_changed', 'user', { id: userId, organisationId }, change))
       })
     }
     if (input.active === false) {
