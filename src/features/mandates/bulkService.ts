@@ -10,7 +10,6 @@ import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Tx } from '../../db/tx.ts'
 import { isoDate, todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel } from '../../domain/levels.ts'
-import { personName } from '../../domain/names.ts'
 import { isTerm } from '../../domain/terms.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
@@ -19,20 +18,14 @@ import { confirmationDigest } from '../../shared/confirmation.ts'
 import { queueMails, type QueuedMail } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { applySql, BULK_PAGE_SIZE, pageSql, summarySql, type AppliedRow, type BulkAction, type PageRow, type SummaryRow } from './bulkSql.ts'
-import type { RenewOutcome, RenewSelection } from './model.ts'
+import { byHolder, holderName, mailedMandate, mandateLine, type MandateLine, type RenewOutcome, type RenewSelection } from './model.ts'
 import { renewMandates } from './renewMandates.ts'
 import { actingPrincipal } from './scoping.ts'
 import { selectionTarget } from './selection.ts'
 
 export type BulkSummary = { total: number; allowed: number; refusals: Record<string, number>; digest: string }
 
-export type BulkRow = {
-  id: string
-  userName: string
-  organisationName: string
-  scope: 'all' | 'provider' | 'service'
-  serviceName: string | null
-  providerName: string | null
+export type BulkRow = MandateLine & {
   level: string
   status: string
   validUntil: Date
@@ -71,7 +64,7 @@ export class MandateBulkService {
     const rows = await this.db.$queryRaw<PageRow[]>(pageSql(principal, action, target, isoDate(todayUtc(now)), Math.max(1, Math.min(page, 10_000))))
     return rows.map((r) => ({
       id: r.id,
-      userName: personName({ firstName: r.first_name, lastNamePrefix: r.last_name_prefix, lastName: r.last_name }),
+      userName: holderName(r),
       organisationName: names.get(r.organisation_id) ?? '',
       scope: r.scope,
       serviceName: r.service_name,
@@ -121,12 +114,7 @@ export class MandateBulkService {
 
 function toOutcome(r: AppliedRow): BulkOutcome {
   return {
-    id: r.id,
-    userName: personName({ firstName: r.first_name, lastNamePrefix: r.last_name_prefix, lastName: r.last_name }),
-    organisationName: r.organisation_name,
-    scope: r.scope,
-    serviceName: r.service_name,
-    providerName: r.provider_name,
+    ...mandateLine(r),
     level: fromDbLevel(r.level),
     oldStatus: r.old_status,
     validUntil: isoDate(r.valid_until),
@@ -138,9 +126,7 @@ function toOutcome(r: AppliedRow): BulkOutcome {
 /** One mail per holder listing the mandates revoked or suspended. */
 function holderMails(rows: AppliedRow[], action: 'revoke' | 'suspend'): QueuedMail[] {
   const batch = randomUUID()
-  const byUser = new Map<string, AppliedRow[]>()
-  for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r])
-  return [...byUser.values()].map((list) => {
+  return byHolder(rows).map((list) => {
     const first = list[0]!
     const event = STATUS_AFTER[action]
     return {
@@ -149,17 +135,11 @@ function holderMails(rows: AppliedRow[], action: 'revoke' | 'suspend'): QueuedMa
       locale: first.locale,
       template: 'mandates-changed',
       data: {
-        name: personName({ firstName: first.first_name, lastNamePrefix: first.last_name_prefix, lastName: first.last_name }),
+        name: holderName(first),
         event,
         context: event,
         count: list.length,
-        mandates: list.map((r) => ({
-          organisationName: r.organisation_name,
-          scope: r.scope,
-          serviceName: r.service_name ?? undefined,
-          providerName: r.provider_name ?? undefined,
-          level: r.level,
-        })),
+        mandates: list.map(mailedMandate),
       },
     }
   })

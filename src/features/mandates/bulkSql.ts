@@ -7,6 +7,7 @@ import { toDbLevel } from '../../domain/levels.ts'
 import { sqlMeansCoversLevel, sqlWithinAdminLevel } from '../../domain/rules.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
+import type { MailedColumns } from './model.ts'
 
 export const BULK_ACTIONS = ['renew', 'revoke', 'suspend'] as const
 export type BulkAction = (typeof BULK_ACTIONS)[number]
@@ -15,10 +16,11 @@ export const BULK_PAGE_SIZE = 50
 /**
  * Why the admin may not do `action` to mandate m (a: his admin organisation and level), or NULL.
  * Renew: the term-independent part of renewMandates' checks (the five-year cap depends on the term
- * and is reported per mandate on the result page). Revoke and suspend: rule 2's level as well, so an
- * admin never changes what he could not have granted.
+ * and is reported per mandate on the result page; renewMandates passes the new end `newUntil` to
+ * check it as well). Revoke and suspend: rule 2's level as well, so an admin never changes what he
+ * could not have granted.
  */
-export function refusalSql(action: BulkAction, today: string): Prisma.Sql {
+export function refusalSql(action: BulkAction, today: string, newUntil?: Prisma.Sql): Prisma.Sql {
   const level = sqlWithinAdminLevel(Prisma.sql`a.level`, Prisma.sql`m.level`)
   if (action === 'renew') {
     return Prisma.sql`case
@@ -26,6 +28,7 @@ export function refusalSql(action: BulkAction, today: string): Prisma.Sql {
       when m.status = 'suspended' then 'suspended'
       when not ${level} then 'adminLevel'
       when not ${sqlMeansCoversLevel(Prisma.sql`m.user_id`, Prisma.sql`m.level`)} then 'meansLevel'
+      ${newUntil ? Prisma.sql`when ${newUntil} > (${today}::date + interval '5 years')::date then 'tooLong'` : Prisma.empty}
       when m.status = 'expired' and exists (
         select 1 from mandates o where o.user_id = m.user_id and o.organisation_id = m.organisation_id
           and o.kind = m.kind and o.scope_key = m.scope_key and o.live) then 'exists'
@@ -89,28 +92,24 @@ export function applySql(principal: Principal, action: 'revoke' | 'suspend', tar
     from cand
     join mandates m on m.id = cand.id
     left join upd on upd.id = cand.id
-    join users u on u.id = m.user_id
-    join organisations o on o.id = m.organisation_id
-    left join services s on s.id = m.service_id
-    left join service_providers sp on sp.id = s.provider_id
-    left join service_providers p on p.id = m.provider_id
-    order by u.last_name, u.first_name, m.valid_until, m.id`
+    ${holderJoinsSql('m')}`
 }
 
-export type AppliedRow = {
-  id: string
-  user_id: string
-  first_name: string
-  last_name_prefix: string | null
-  last_name: string
-  email: string
-  locale: string
-  organisation_id: string
-  organisation_name: string
-  scope: 'all' | 'provider' | 'service'
-  service_name: string | null
-  provider_name: string | null
-  level: string
+/**
+ * The joins and order of a bulk result (alias u the holder, o the organisation, s the service, p or
+ * sp its provider) on the mandate row `alias`, in the list's order of names.
+ */
+export function holderJoinsSql(alias: 'm' | 'ch'): Prisma.Sql {
+  const m = Prisma.raw(alias)
+  return Prisma.sql`join users u on u.id = ${m}.user_id
+    join organisations o on o.id = ${m}.organisation_id
+    left join services s on s.id = ${m}.service_id
+    left join service_providers sp on sp.id = s.provider_id
+    left join service_providers p on p.id = ${m}.provider_id
+    order by u.last_name, u.first_name, ${m}.valid_until, ${m}.id`
+}
+
+export type AppliedRow = MailedColumns & {
   old_status: string
   valid_until: Date
   refusal: string | null

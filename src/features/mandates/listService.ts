@@ -11,17 +11,11 @@ import { MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { EXPIRY_NOTICE_MONTHS } from '../../domain/terms.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { CatalogueNamesCache, type CatalogueNames } from './catalogueNames.ts'
-import { DEFAULT_PAGE_SIZE, PAGE_SIZES, type Cursor, type ListFilter, type MandateRow } from './model.ts'
+import { DEFAULT_PAGE_SIZE, PAGE_SIZES, holderName, type Cursor, type HolderColumns, type ListFilter, type MandateRow } from './model.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { filterConditions, statusesOf } from './scoping.ts'
 
-type RawRow = {
-  id: string
-  user_id: string
-  first_name: string
-  last_name_prefix: string | null
-  last_name: string
-  email: string
+type RawRow = HolderColumns & {
   organisation_id: string
   scope: 'all' | 'provider' | 'service'
   service_id: string | null
@@ -93,7 +87,7 @@ function toMandateRow(
   return {
     id: r.id,
     userId: r.user_id,
-    userName: personName({ firstName: r.first_name, lastNamePrefix: r.last_name_prefix, lastName: r.last_name }),
+    userName: holderName(r),
     userEmail: r.email,
     organisationId: r.organisation_id,
     organisationName: organisationNames.get(r.organisation_id) ?? '',

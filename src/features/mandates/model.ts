@@ -1,5 +1,6 @@
 // The shapes the Machtigingen services and pages share: scopes, list filter and rows, renewal outcomes.
 import type { Level, MandateStatus } from '../../generated/prisma/client.ts'
+import { personName } from '../../domain/names.ts'
 
 /** Rows a list page shows: 25 unless the admin chooses 50 or 100 ("Aantal per pagina"), as in Gebruikers. */
 export const PAGE_SIZES = [25, 50, 100] as const
@@ -51,13 +52,66 @@ export type MandateRow = {
   canRenew: boolean
 }
 
-export type RenewOutcome = {
+/** A mandate as a result or confirmation page lists it: whose, where, what. */
+export type MandateLine = {
   id: string
   userName: string
   organisationName: string
   scope: 'all' | 'provider' | 'service'
   serviceName: string | null
   providerName: string | null
+}
+
+/** The holder's columns of a mandate row as the SQL reads them. */
+export type HolderColumns = { id: string; user_id: string; first_name: string; last_name_prefix: string | null; last_name: string; email: string }
+
+/** A row the bulk SQL returns (renew, revoke, suspend), enough for its audit entry and mail. */
+export type MailedColumns = HolderColumns & {
+  locale: string
+  organisation_id: string
+  organisation_name: string
+  scope: 'all' | 'provider' | 'service'
+  service_name: string | null
+  provider_name: string | null
+  level: string
+}
+
+/** The holder's name of a row. */
+export function holderName(r: Pick<HolderColumns, 'first_name' | 'last_name_prefix' | 'last_name'>): string {
+  return personName({ firstName: r.first_name, lastNamePrefix: r.last_name_prefix, lastName: r.last_name })
+}
+
+/** A mandate of a "mandates changed" or "renewed" mail. */
+export function mailedMandate(r: MailedColumns) {
+  return {
+    organisationName: r.organisation_name,
+    scope: r.scope,
+    serviceName: r.service_name ?? undefined,
+    providerName: r.provider_name ?? undefined,
+    level: r.level,
+  }
+}
+
+/** A bulk SQL row as a result page lists it. */
+export function mandateLine(r: MailedColumns): MandateLine {
+  return {
+    id: r.id,
+    userName: holderName(r),
+    organisationName: r.organisation_name,
+    scope: r.scope,
+    serviceName: r.service_name,
+    providerName: r.provider_name,
+  }
+}
+
+/** The rows per holder, for one mail each. */
+export function byHolder<R extends { user_id: string }>(rows: R[]): R[][] {
+  const groups = new Map<string, R[]>()
+  for (const r of rows) groups.set(r.user_id, [...(groups.get(r.user_id) ?? []), r])
+  return [...groups.values()]
+}
+
+export type RenewOutcome = MandateLine & {
   oldUntil: Date
   newUntil: Date | null
   /** null when renewed, else the reason it was refused. */

@@ -6,30 +6,14 @@ import { Prisma } from '../../generated/prisma/client.ts'
 import type { MandateStatus } from '../../generated/prisma/client.ts'
 import type { Tx } from '../../db/tx.ts'
 import { isoDate } from '../../domain/dates.ts'
-import { toDbLevel } from '../../domain/levels.ts'
-import { personName } from '../../domain/names.ts'
-import { sqlMeansCoversLevel, sqlWithinAdminLevel } from '../../domain/rules.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAuditMany, type AuditEntry } from '../../shared/audit.ts'
 import { queueMails, type QueuedMail } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
-import { adminOrganisationIds } from '../../policy/access.ts'
-import type { RenewOutcome } from './model.ts'
+import { adminLevelsSql, holderJoinsSql, refusalSql } from './bulkSql.ts'
+import { byHolder, holderName, mailedMandate, mandateLine, type MailedColumns, type RenewOutcome } from './model.ts'
 
-type RenewRow = {
-  id: string
-  organisation_id: string
-  organisation_name: string
-  level: string
-  user_id: string
-  first_name: string
-  last_name_prefix: string | null
-  last_name: string
-  email: string
-  locale: string
-  scope: 'all' | 'provider' | 'service'
-  service_name: string | null
-  provider_name: string | null
+type RenewRow = MailedColumns & {
   old_status: MandateStatus
   old_from: Date
   old_until: Date
@@ -43,8 +27,7 @@ type RenewRow = {
  * one live mandate per scope), renews those without a refusal and returns every candidate with its outcome.
  */
 function renewSql(target: Prisma.Sql, principal: Principal, termYears: number, today: string): Prisma.Sql {
-  const adminOrgIds = adminOrganisationIds(principal)
-  const adminLevels = principal.adminOrganisations.map((o) => toDbLevel(o.level))
+  const newUntil = Prisma.sql`(case when m.was_expired then ${today}::date else m.valid_until end + make_interval(years => ${termYears}::int))::date`
   return Prisma.sql`
         with cand as (
           select m.id, m.organisation_id, m.user_id, m.kind, m.scope_key, m.scope, m.service_id, m.provider_id, m.level,
@@ -55,21 +38,8 @@ function renewSql(target: Prisma.Sql, principal: Principal, termYears: number, t
           order by m.id
           for update of m
         ), checked as (
-          select c.*,
-            (case when c.was_expired then ${today}::date else c.valid_until end + make_interval(years => ${termYears}::int))::date as new_until,
-            case
-              when c.status = 'revoked' then 'revoked'
-              when c.status = 'suspended' then 'suspended'
-              when not ${sqlWithinAdminLevel(Prisma.sql`a.level`, Prisma.sql`c.level`)} then 'adminLevel'
-              when not ${sqlMeansCoversLevel(Prisma.sql`c.user_id`, Prisma.sql`c.level`)} then 'meansLevel'
-              when (case when c.was_expired then ${today}::date else c.valid_until end + make_interval(years => ${termYears}::int))::date
-                   > (${today}::date + interval '5 years')::date then 'tooLong'
-              when c.status = 'expired' and exists (
-                select 1 from mandates o where o.user_id = c.user_id and o.organisation_id = c.organisation_id
-                  and o.kind = c.kind and o.scope_key = c.scope_key and o.live) then 'exists'
-            end as refusal
-          from cand c
-          join unnest(${adminOrgIds}::uuid[], ${adminLevels}::"Level"[]) as a(org_id, level) on a.org_id = c.organisation_id
+          select m.*, ${newUntil} as new_until, ${refusalSql('renew', today, newUntil)} as refusal
+          from cand m ${adminLevelsSql(principal)}
         ), upd as (
           update mandates m set
             valid_until = ch.new_until,
@@ -86,16 +56,7 @@ function renewSql(target: Prisma.Sql, principal: Principal, termYears: number, t
                (upd.id is not null) as renewed
         from checked ch
         left join upd on upd.id = ch.id
-        join users u on u.id = ch.user_id
-        join organisations o on o.id = ch.organisation_id
-        left join services s on s.id = ch.service_id
-        left join service_providers sp on sp.id = s.provider_id
-        left join service_providers p on p.id = ch.provider_id
-        order by u.last_name, u.first_name, ch.valid_until, ch.id`
-}
-
-function rowName(r: RenewRow): string {
-  return personName({ firstName: r.first_name, lastNamePrefix: r.last_name_prefix, lastName: r.last_name })
+        ${holderJoinsSql('ch')}`
 }
 
 function auditEntries(renewed: RenewRow[], termYears: number): AuditEntry[] {
@@ -112,38 +73,24 @@ function auditEntries(renewed: RenewRow[], termYears: number): AuditEntry[] {
 /** One mail per holder: the template lists the mandates; `count` picks the plural subject. */
 function renewalMails(renewed: RenewRow[], termYears: number): QueuedMail[] {
   const batch = randomUUID()
-  const byUser = new Map<string, RenewRow[]>()
-  for (const r of renewed) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r])
-  return [...byUser.values()].map((list) => ({
+  return byHolder(renewed).map((list) => ({
     idempotencyKey: `renewal-done:${batch}:${list[0]!.user_id}`,
     to: list[0]!.email,
     template: 'renewal-done',
     locale: list[0]!.locale,
     data: {
-      name: rowName(list[0]!),
+      name: holderName(list[0]!),
       kind: 'mandate',
       termYears,
       count: list.length,
-      mandates: list.map((r) => ({
-        organisationName: r.organisation_name,
-        scope: r.scope,
-        serviceName: r.service_name ?? undefined,
-        providerName: r.provider_name ?? undefined,
-        level: r.level,
-        validUntil: isoDate(r.new_until),
-      })),
+      mandates: list.map((r) => ({ ...mailedMandate(r), validUntil: isoDate(r.new_until) })),
     },
   }))
 }
 
 function toOutcome(r: RenewRow): RenewOutcome {
   return {
-    id: r.id,
-    userName: rowName(r),
-    organisationName: r.organisation_name,
-    scope: r.scope,
-    serviceName: r.service_name,
-    providerName: r.provider_name,
+    ...mandateLine(r),
     oldUntil: r.old_until,
     newUntil: r.renewed ? r.new_until : null,
     refusal: r.renewed ? null : (r.refusal ?? 'exists'),
