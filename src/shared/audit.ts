@@ -117,6 +117,28 @@ export function auditInsertFrom(source: string, columns: AuditColumnsSql): strin
   FROM ${source}`
 }
 
+/**
+ * `auditInsertFrom` for the common case: an entry of `action` on each row of `source` (its `id` the
+ * subject, its `organisation_id` the organisation unless `organisationId` says otherwise), by the
+ * actor of parameters $1–$4. `action` and `subjectType` are SQL expressions (a quoted literal mostly).
+ */
+export function subjectAuditInsert(
+  source: string,
+  action: string,
+  subjectType: string,
+  change: { organisationId?: string; before?: string; after?: string },
+): string {
+  return auditInsertFrom(source, {
+    ...AUDIT_ACTOR_COLUMNS,
+    action,
+    organisationId: change.organisationId ?? 'organisation_id',
+    subjectType,
+    subjectId: 'id::text',
+    before: change.before,
+    after: change.after,
+  })
+}
+
 /** The actor's four columns as parameters $1–$4 of a set-based statement: pass `auditActorParams(actor)` first. */
 export const AUDIT_ACTOR_COLUMNS = { actorId: '$1::uuid', actorLabel: '$2', ipAddress: '$3', requestId: '$4' } as const
 

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../../generated/prisma/client.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
+import { PERSON_SELECT } from '../../shared/selects.ts'
 import type { KvkRegister } from '../../shared/kvk/register.ts'
 import { LIVE_MANDATE_STATUSES } from '../../domain/statuses.ts'
 
@@ -41,11 +42,7 @@ export class CustomersService {
           include: {
             user: {
               select: {
-                id: true,
-                firstName: true,
-                lastNamePrefix: true,
-                lastName: true,
-                email: true,
+                ...PERSON_SELECT,
                 passwordHash: true,
                 means: { orderBy: { validUntil: 'desc' } },
               },

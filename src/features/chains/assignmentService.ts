@@ -12,6 +12,7 @@ import { personName } from '../../domain/names.ts'
 import { assertChainLevel, assertLevelCoversService, assertMeansCoversLevel, assertWithinAdminLevel, scopeWithin, type ScopeRef } from '../../domain/rules.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
+import { COVERAGE_SELECT, PERSON_SELECT } from '../../shared/selects.ts'
 import { recordAuditForEach, subjectEntry } from '../../shared/audit.ts'
 import { queueMail } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
@@ -113,12 +114,7 @@ export class AssignmentService {
         where: { chainMandateId: id },
         select: {
           id: true,
-          scope: true,
-          level: true,
-          status: true,
-          validUntil: true,
-          service: { select: { name: true } },
-          provider: { select: { name: true } },
+          ...COVERAGE_SELECT,
           user: { select: { firstName: true, lastNamePrefix: true, lastName: true, email: true } },
         },
         orderBy: [{ status: 'asc' }, { createdAt: 'desc' }],
@@ -126,11 +122,7 @@ export class AssignmentService {
       this.db.user.findMany({
         where: { links: { some: { organisationId: chain.intermediary.id } } },
         select: {
-          id: true,
-          firstName: true,
-          lastNamePrefix: true,
-          lastName: true,
-          email: true,
+          ...PERSON_SELECT,
           means: { where: { status: 'active' }, select: { level: true } },
         },
         orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }],

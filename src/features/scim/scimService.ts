@@ -10,6 +10,7 @@ import { NotFoundError } from '../../errors.ts'
 import { assertAdministers } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit, subjectEntry } from '../../shared/audit.ts'
+import { PERSON_DATA_SELECT } from '../../shared/selects.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { offboard } from '../../shared/workflows/offboarding.ts'
 import type { Services } from '../../services.ts'
@@ -35,13 +36,7 @@ const ATTRIBUTE: Record<string, string> = {
 }
 
 const PERSON = {
-  id: true,
-  firstName: true,
-  lastNamePrefix: true,
-  lastName: true,
-  dateOfBirth: true,
-  email: true,
-  mobile: true,
+  ...PERSON_DATA_SELECT,
   createdAt: true,
   updatedAt: true,
   means: { select: { level: true, status: true, validUntil: true }, orderBy: [{ validUntil: 'desc' as const }] },

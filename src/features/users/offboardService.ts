@@ -15,6 +15,7 @@ import { assertAdministers } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { confirmationDigest, type VersionedRow } from '../../shared/confirmation.ts'
 import type { Principal } from '../../shared/principal.ts'
+import { COVERAGE_SELECT, PERSON_SELECT } from '../../shared/selects.ts'
 import { offboardPeople } from '../../shared/workflows/offboarding.ts'
 
 /** Mandates a confirmation page lists per person; the count says how many more there are. */
@@ -53,18 +54,7 @@ export type OffboardPreview = {
 
 export type OffboardResult = { status: 'done'; people: number; mandates: number } | { status: 'changed'; preview: OffboardPreview }
 
-const MANDATE_SELECT = {
-  id: true,
-  userId: true,
-  kind: true,
-  scope: true,
-  level: true,
-  status: true,
-  validUntil: true,
-  updatedAt: true,
-  service: { select: { name: true } },
-  provider: { select: { name: true } },
-} as const
+const MANDATE_SELECT = { id: true, userId: true, kind: true, updatedAt: true, ...COVERAGE_SELECT } as const
 
 export class OffboardService {
   constructor(private readonly db: PrismaClient) {}
@@ -77,11 +67,7 @@ export class OffboardService {
     const users = await db.user.findMany({
       where: { id: { in: ids }, OR: [{ links: { some: { organisationId } } }, { formerLinks: { some: { organisationId } } }] },
       select: {
-        id: true,
-        firstName: true,
-        lastNamePrefix: true,
-        lastName: true,
-        email: true,
+        ...PERSON_SELECT,
         links: { where: { organisationId }, select: { id: true, createdAt: true } },
         formerLinks: { where: { organisationId }, select: { endedAt: true } },
       },

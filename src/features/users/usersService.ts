@@ -17,6 +17,7 @@ import { fromDbLevel, toDbLevel } from '../../domain/levels.ts'
 import { levelAtLeast } from '../../domain/levels.ts'
 import { assertWithinAdminLevel } from '../../domain/rules.ts'
 import { isOpenApplication } from '../../domain/statuses.ts'
+import { PERSON_DATA_SELECT } from '../../shared/selects.ts'
 
 export const PAGE_SIZE = 25
 export const EXPORT_LIMIT = 50_000
@@ -155,13 +156,7 @@ export class UsersService {
     const user = await this.db.user.findFirst({
       where: { id: userId, OR: [{ links: { some: { organisationId: { in: orgIds } } } }, { formerLinks: { some: { organisationId: { in: orgIds } } } }] },
       select: {
-        id: true,
-        firstName: true,
-        lastNamePrefix: true,
-        lastName: true,
-        dateOfBirth: true,
-        email: true,
-        mobile: true,
+        ...PERSON_DATA_SELECT,
         means: { orderBy: { validUntil: 'desc' } },
         links: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },
         formerLinks: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },

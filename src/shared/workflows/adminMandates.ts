@@ -19,7 +19,7 @@
 //   (~0.3 s at a million), meant for a one-off repair of data left by code from before this rule
 //   (the scan then expired means but left admin mandates running); no command runs it.
 import type { Actor } from '../actor.ts'
-import { AUDIT_ACTOR_COLUMNS, auditActorParams, auditInsertFrom } from '../audit.ts'
+import { auditActorParams, subjectAuditInsert } from '../audit.ts'
 import type { Tx } from '../../db/tx.ts'
 import { isoDate } from '../../domain/dates.ts'
 
@@ -35,15 +35,7 @@ WITH ended AS (
       SELECT 1 FROM means me WHERE me.user_id = am.user_id AND me.status = 'active' AND me.level >= am.level)
   RETURNING am.id, am.organisation_id, am.valid_until
 ), audit AS (
-  ${auditInsertFrom('ended', {
-    ...AUDIT_ACTOR_COLUMNS,
-    action: "'mandate.expired'",
-    organisationId: 'organisation_id',
-    subjectType: "'mandate'",
-    subjectId: 'id::text',
-    before: "jsonb_build_object('status', 'active')",
-    after: `jsonb_build_object('status', 'expired', 'validUntil', valid_until, 'reason', '${MEANS_ENDED}')`,
-  })}
+  ${subjectAuditInsert('ended', "'mandate.expired'", "'mandate'", { before: "jsonb_build_object('status', 'active')", after: `jsonb_build_object('status', 'expired', 'validUntil', valid_until, 'reason', '${MEANS_ENDED}')` })}
 )
 SELECT count(*)::int AS n FROM ended`
 const END_FOR_HOLDERS_SQL = endSql('am.user_id = ANY($5::uuid[]) AND')
@@ -110,12 +102,7 @@ WITH me AS (
   WHERE am.id = c.id AND c.rn = 1
   RETURNING am.id, am.organisation_id, am.valid_until, c.status AS before_status, c.valid_until AS before_until, me.id AS means_id
 ), audit AS (
-  ${auditInsertFrom('moved', {
-    ...AUDIT_ACTOR_COLUMNS,
-    action: "'mandate.renewed'",
-    organisationId: 'organisation_id',
-    subjectType: "'mandate'",
-    subjectId: 'id::text',
+  ${subjectAuditInsert('moved', "'mandate.renewed'", "'mandate'", {
     before: "jsonb_build_object('status', before_status, 'validUntil', to_char(before_until, 'YYYY-MM-DD'))",
     after: `jsonb_build_object('status', 'active', 'validUntil', to_char(valid_until, 'YYYY-MM-DD'),
                             'reason', '${MEANS_RENEWED}', 'meansId', means_id)`,

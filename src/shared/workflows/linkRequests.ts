@@ -7,19 +7,14 @@
 // of that person in that organisation while the person is not linked there (a link made another way
 // in between means the mandates are no longer waiting for this request).
 import type { Actor } from '../actor.ts'
-import { AUDIT_ACTOR_COLUMNS, auditActorParams, auditInsertFrom } from '../audit.ts'
+import { auditActorParams, subjectAuditInsert } from '../audit.ts'
 import type { Tx } from '../../db/tx.ts'
 
 export const LINK_REQUEST_REJECTED = 'link_request_rejected'
 export const LINK_REQUEST_LAPSED = 'link_request_lapsed'
 
 const auditOf = (reason: string) =>
-  auditInsertFrom('ended', {
-    ...AUDIT_ACTOR_COLUMNS,
-    action: "'mandate.revoked'",
-    organisationId: 'organisation_id',
-    subjectType: "'mandate'",
-    subjectId: 'id::text',
+  subjectAuditInsert('ended', "'mandate.revoked'", "'mandate'", {
     before: "jsonb_build_object('status', 'pending')",
     after: `jsonb_build_object('status', 'revoked', 'revokedAt', revoked_at, 'reason', '${reason}', 'linkRequestId', request_id)`,
   })
@@ -45,15 +40,7 @@ const LAPSED_SQL = endPendingSql(
    RETURNING id, user_id, organisation_id`,
   LINK_REQUEST_LAPSED,
   `, lapsed_audit AS (
-  ${auditInsertFrom('req', {
-    ...AUDIT_ACTOR_COLUMNS,
-    action: "'link_request.lapsed'",
-    organisationId: 'organisation_id',
-    subjectType: "'link_request'",
-    subjectId: 'id::text',
-    before: "jsonb_build_object('status', 'pending')",
-    after: "jsonb_build_object('status', 'lapsed')",
-  })}
+  ${subjectAuditInsert('req', "'link_request.lapsed'", "'link_request'", { before: "jsonb_build_object('status', 'pending')", after: "jsonb_build_object('status', 'lapsed')" })}
 )`,
 )
 

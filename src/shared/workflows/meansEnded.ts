@@ -8,7 +8,7 @@
 // - rule 3: `endAdminMandatesWithoutMeans` for the same holders.
 // Set-based: one statement per rule, by index on mandates(user_id, status).
 import type { Actor } from '../actor.ts'
-import { AUDIT_ACTOR_COLUMNS, auditActorParams, auditInsertFrom } from '../audit.ts'
+import { auditActorParams, subjectAuditInsert } from '../audit.ts'
 import type { Tx } from '../../db/tx.ts'
 import { sqlTextMeansCoversLevel } from '../../domain/rules.ts'
 import { endAdminMandatesWithoutMeans, MEANS_ENDED } from './adminMandates.ts'
@@ -21,15 +21,7 @@ WITH ended AS (
     AND NOT ${sqlTextMeansCoversLevel('um.user_id', 'um.level')}
   RETURNING um.id, um.organisation_id, um.valid_until, um.level, (um.suspended_means_id IS NOT NULL) AS was_suspended
 ), audit AS (
-  ${auditInsertFrom('ended', {
-    ...AUDIT_ACTOR_COLUMNS,
-    action: "'mandate.expired'",
-    organisationId: 'organisation_id',
-    subjectType: "'mandate'",
-    subjectId: 'id::text',
-    before: "jsonb_build_object('status', CASE WHEN was_suspended THEN 'suspended' ELSE 'active' END)",
-    after: "jsonb_build_object('status', 'expired', 'validUntil', valid_until, 'reason', $6::text)",
-  })}
+  ${subjectAuditInsert('ended', "'mandate.expired'", "'mandate'", { before: "jsonb_build_object('status', CASE WHEN was_suspended THEN 'suspended' ELSE 'active' END)", after: "jsonb_build_object('status', 'expired', 'validUntil', valid_until, 'reason', $6::text)" })}
 )
 SELECT count(*)::int AS n FROM ended`
 

@@ -7,7 +7,7 @@
 // 1 and 3 follow at once (meansEnded.ts); on a later date (within a year) the means gets ends_on and
 // the daily scan ends it then (`endScheduledMeans`).
 import type { Actor } from '../actor.ts'
-import { AUDIT_ACTOR_COLUMNS, auditActorParams, auditInsertFrom, recordAudit } from '../audit.ts'
+import { auditActorParams, subjectAuditInsert, recordAudit } from '../audit.ts'
 import { queueMails, queueMailToPerson } from '../outbox.ts'
 import { personName } from '../../domain/names.ts'
 import type { Tx } from '../../db/tx.ts'
@@ -40,12 +40,7 @@ export async function lockMeans(tx: Tx, meansId: string, who: { adminOrgIds?: st
 }
 
 const mandateAudit = (action: string, before: string, after: string) =>
-  auditInsertFrom('changed', {
-    ...AUDIT_ACTOR_COLUMNS,
-    action: `'${action}'`,
-    organisationId: 'organisation_id',
-    subjectType: "'mandate'",
-    subjectId: 'id::text',
+  subjectAuditInsert('changed', `'${action}'`, "'mandate'", {
     before: `jsonb_build_object('status', '${before}')`,
     after: `jsonb_build_object('status', '${after}', 'reason', '${MEANS_SUSPENDED}', 'meansId', $5::text)`,
   })
@@ -200,14 +195,7 @@ WITH ended AS (
   WHERE ends_on <= $5::date AND status IN ('active', 'suspended')
   RETURNING id, user_id, status
 ), audit AS (
-  ${auditInsertFrom('ended', {
-    ...AUDIT_ACTOR_COLUMNS,
-    action: "'means.cancelled'",
-    organisationId: 'NULL',
-    subjectType: "'means'",
-    subjectId: 'id::text',
-    after: "jsonb_build_object('status', 'revoked', 'endedOn', $5::text, 'scheduled', true)",
-  })}
+  ${subjectAuditInsert('ended', "'means.cancelled'", "'means'", { organisationId: 'NULL', after: "jsonb_build_object('status', 'revoked', 'endedOn', $5::text, 'scheduled', true)" })}
 )
 SELECT coalesce(array_agg(DISTINCT user_id::text), '{}') AS holders, count(*)::int AS n FROM ended`
 

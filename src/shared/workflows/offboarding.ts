@@ -13,7 +13,7 @@ import { personName } from '../../domain/names.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { assertAdministers } from '../../policy/access.ts'
 import type { Actor } from '../actor.ts'
-import { AUDIT_ACTOR_COLUMNS, auditActorParams, auditInsertFrom, recordAuditMany } from '../audit.ts'
+import { auditActorParams, subjectAuditInsert, recordAuditMany } from '../audit.ts'
 import { queueMails, type QueuedMail } from '../outbox.ts'
 
 export const OFFBOARDED = 'offboarded'
@@ -36,15 +36,7 @@ WITH cand AS (
   WHERE m.id = cand.id
   RETURNING m.id, m.user_id, m.organisation_id, cand.status AS before_status
 ), audit AS (
-  ${auditInsertFrom('upd', {
-    ...AUDIT_ACTOR_COLUMNS,
-    action: "'mandate.revoked'",
-    organisationId: 'organisation_id',
-    subjectType: "'mandate'",
-    subjectId: 'id::text',
-    before: "jsonb_build_object('status', before_status)",
-    after: `jsonb_build_object('status', 'revoked', 'revokedAt', $7::timestamptz, 'reason', '${OFFBOARDED}')`,
-  })}
+  ${subjectAuditInsert('upd', "'mandate.revoked'", "'mandate'", { before: "jsonb_build_object('status', before_status)", after: `jsonb_build_object('status', 'revoked', 'revokedAt', $7::timestamptz, 'reason', '${OFFBOARDED}')` })}
 )
 SELECT user_id::text AS user_id, count(*)::int AS n FROM upd GROUP BY user_id`
 
@@ -59,15 +51,7 @@ WITH cand AS (
   WHERE a.id = cand.id
   RETURNING a.id, a.user_id, cand.status AS before_status, cand.client_id
 ), audit AS (
-  ${auditInsertFrom('upd', {
-    ...AUDIT_ACTOR_COLUMNS,
-    action: "'chain-assignment.revoked'",
-    organisationId: '$5::uuid',
-    subjectType: "'chain_assignment'",
-    subjectId: 'id::text',
-    before: "jsonb_build_object('status', before_status)",
-    after: `jsonb_build_object('status', 'revoked', 'revokedAt', $7::timestamptz, 'reason', '${OFFBOARDED}', 'clientOrganisationId', client_id)`,
-  })}
+  ${subjectAuditInsert('upd', "'chain-assignment.revoked'", "'chain_assignment'", { organisationId: '$5::uuid', before: "jsonb_build_object('status', before_status)", after: `jsonb_build_object('status', 'revoked', 'revokedAt', $7::timestamptz, 'reason', '${OFFBOARDED}', 'clientOrganisationId', client_id)` })}
 )
 SELECT user_id::text AS user_id, count(*)::int AS n FROM upd GROUP BY user_id`
 
