@@ -64,21 +64,10 @@ export async function recordAuditMany(tx: Tx, actor: Actor, entries: AuditEntry[
   if (entries.length === 0) return
   if (entries.length > 20) {
     // Large batches (bulk renewal): one INSERT … SELECT from a JSON parameter, far cheaper than createMany.
-    const rows = entries.map((entry) => {
-      const row = auditRow(actor, entry)
-      return {
-        actor_id: row.actorId,
-        actor_label: row.actorLabel,
-        action: row.action,
-        organisation_id: row.organisationId,
-        subject_type: row.subjectType,
-        subject_id: row.subjectId,
-        before: row.before ?? null,
-        after: row.after ?? null,
-        ip_address: row.ipAddress,
-        request_id: row.requestId,
-      }
-    })
+    // The same row with the table's column names (actorId → actor_id), nothing left undefined.
+    const rows = entries.map((entry) =>
+      Object.fromEntries(Object.entries(auditRow(actor, entry)).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value ?? null])),
+    )
     await tx.$executeRaw`
       insert into audit_events (actor_id, actor_label, action, organisation_id, subject_type, subject_id, before, after, ip_address, request_id)
       select actor_id, actor_label, action, organisation_id, subject_type, subject_id, before, after, ip_address, request_id

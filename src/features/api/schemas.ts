@@ -7,6 +7,8 @@ import { MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { API_SCOPES } from '../../shared/apiTokens.ts'
 
 const uuid = (message: string) => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, message)
+/** An optional text that must match `pattern`; `message` the catalogue key when it does not. */
+const optionalMatch = (pattern: RegExp, message: string) => z.string().regex(pattern, message).optional()
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 const Level = z.enum(LEVEL_VALUES, 'mandates:errors.levelFilter').meta({ id: 'Level' })
 const MandateStatus = z.enum(MANDATE_STATUSES, 'mandates:errors.statusFilter').meta({ id: 'MandateStatus' })
@@ -45,19 +47,13 @@ export const MandateListQuery = z
   .object({
     organisationId: uuid('mandates:errors.organisation').optional(),
     user: z.string().max(200, 'mandates:errors.userQuery').optional(),
-    scope: z
-      .string()
-      .regex(/^(all|provider:[0-9a-f-]{36}|service:[0-9a-f-]{36})$/i, 'mandates:errors.scopeFilter')
-      .optional(),
+    scope: optionalMatch(/^(all|provider:[0-9a-f-]{36}|service:[0-9a-f-]{36})$/i, 'mandates:errors.scopeFilter'),
     level: Level.optional(),
     status: MandateStatus.optional(),
     inactive: z.enum(['true', 'false'], 'mandates:errors.filter').optional(),
     sort: z.enum(['end', 'end-desc'], 'mandates:errors.sort').optional(),
     limit: z.enum(['25', '50', '100'], 'mandates:errors.pageSize').optional(),
-    cursor: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}_[0-9a-f-]{36}$/i, 'api:errors.cursor')
-      .optional(),
+    cursor: optionalMatch(/^\d{4}-\d{2}-\d{2}_[0-9a-f-]{36}$/i, 'api:errors.cursor'),
   })
   .strict()
 
@@ -198,16 +194,10 @@ export const AuditListQuery = z
   .object({
     organisationId: uuid('audit:errors.organisation').optional(),
     user: z.string().max(254, 'audit:errors.user').optional(),
-    action: z
-      .string()
-      .regex(/^[a-z_.]{1,60}$/, 'audit:errors.action')
-      .optional(),
+    action: optionalMatch(/^[a-z_.]{1,60}$/, 'audit:errors.action'),
     from: isoDate.optional(),
     until: isoDate.optional().meta({ description: 'inclusive' }),
-    cursor: z
-      .string()
-      .regex(/^\d{1,18}$/, 'audit:errors.cursor')
-      .optional(),
+    cursor: optionalMatch(/^\d{1,18}$/, 'audit:errors.cursor'),
   })
   .strict()
 

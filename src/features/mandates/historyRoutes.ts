@@ -6,6 +6,7 @@ import type { PrismaClient } from '../../generated/prisma/client.ts'
 import { allow } from '../../policy/access.ts'
 import { paths } from '../../paths.ts'
 import { personName } from '../../domain/names.ts'
+import { storedSubjectTypes } from '../../domain/auditActions.ts'
 import { describeEvent } from '../../shared/eventText.ts'
 import { formatDate } from '../../web/format.ts'
 import { principal } from '../../web/principal.ts'
@@ -15,7 +16,7 @@ import { beheer, idParam } from './routeHelpers.ts'
 /** The audit entries about one mandate, with the actor's name; both spellings of the subject type count. */
 export async function mandateEvents(db: PrismaClient, id: string) {
   const rows = await db.auditEvent.findMany({
-    where: { subjectType: { in: ['Mandate', 'mandate'] }, subjectId: id },
+    where: { subjectType: { in: storedSubjectTypes('mandate') }, subjectId: id },
     orderBy: [{ at: 'asc' }, { id: 'asc' }],
     include: { actor: { select: { firstName: true, lastNamePrefix: true, lastName: true } } },
   })

@@ -5,7 +5,7 @@ import { RuleViolation } from '../../errors.ts'
 import { addDays, isoDate } from '../../domain/dates.ts'
 import { links } from '../../paths.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { recordAudit } from '../../shared/audit.ts'
+import { recordAudit, subjectEntry } from '../../shared/audit.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { queueMail } from '../../shared/outbox.ts'
 import { createActionToken, findActionToken, useActionToken, type TokenProblem } from '../../shared/workflows/actionTokens.ts'
@@ -54,25 +54,14 @@ export class SelfService {
     // the same audit entry, but no token and no mail; the owner of that address is not bothered.
     await this.db.$transaction(async (tx) => {
       const user = await tx.user.findUniqueOrThrow({ where: { id: principal.id } })
+      const requested = subjectEntry('user.email_change_requested', 'user', user, { before: { email: user.email }, after: { requested: address } })
       if (taken) {
-        await recordAudit(tx, actor, {
-          action: 'user.email_change_requested',
-          subjectType: 'user',
-          subjectId: user.id,
-          before: { email: user.email },
-          after: { requested: address },
-        })
+        await recordAudit(tx, actor, requested)
         return
       }
       const expiresAt = addDays(now, EMAIL_CHANGE_DAYS)
       const token = await createActionToken(tx, 'email-change', { userId: user.id, email: address }, expiresAt)
-      await recordAudit(tx, actor, {
-        action: 'user.email_change_requested',
-        subjectType: 'user',
-        subjectId: user.id,
-        before: { email: user.email },
-        after: { requested: address },
-      })
+      await recordAudit(tx, actor, requested)
       await queueMail(tx, {
         idempotencyKey: `email-change:${user.id}:${now.getTime()}`,
         to: address,
