@@ -88,6 +88,14 @@ export async function loadPages(base: string, cookie: string, pages: Page[], opt
   return figures
 }
 
+/** The server's log lines without bound parameters, long lines cut (IN lists of 500 ids). */
+function planLines(lines: string[]): string[] {
+  return lines
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => !line.includes('Query Parameters:'))
+    .map((line) => (line.length > 300 ? `${line.slice(0, 300)} …` : line))
+}
+
 /** Each page once with auto_explain logging: the server log lines written during each request. */
 export async function planPass(base: string, cookie: string, pages: Page[], log: string[]): Promise<string> {
   const out: string[] = []
@@ -100,7 +108,7 @@ export async function planPass(base: string, cookie: string, pages: Page[], log:
     const ms = performance.now() - t0
     await new Promise((resolve) => setTimeout(resolve, 150))
     if (response.status !== 200) console.log(`  ${page.name}: HTTP ${response.status}`)
-    out.push(`==== ${page.name}   GET ${page.path}   (HTTP ${response.status}, ${ms.toFixed(1)} ms, one request)`, ...log.slice(start), '')
+    out.push(`==== ${page.name}   GET ${page.path}   (HTTP ${response.status}, ${ms.toFixed(1)} ms, one request)`, ...planLines(log.slice(start)), '')
   }
   return out.join('\n')
 }
