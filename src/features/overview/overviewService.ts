@@ -1,5 +1,6 @@
 // Overzicht: per organisation the admin manages, the number of linked users, and the active
-// means and mandates per level. Counted in SQL, scoped to the admin's organisations.
+// means and mandates per level, read from counters the database keeps (organisation_counters),
+// scoped to the admin's organisations: the page's cost does not grow with the organisations' size.
 import type { Level, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
@@ -17,7 +18,12 @@ export type OrganisationOverview = {
   meansByLevel: Record<Level, number>
   mandatesByLevel: Record<Level, number>
   expiringMandates: number
+  /** More than EXPIRING_SHOWN expire within two months (the page says "meer dan 1.000"). */
+  expiringMore: boolean
 }
+
+/** Expiring mandates are counted up to this number (and one more, to know there are more). */
+export const EXPIRING_SHOWN = 1000
 
 function emptyByLevel(): Record<Level, number> {
   return { EH2: 0, EH2_PLUS: 0, EH3: 0, EH4: 0 }
@@ -32,38 +38,35 @@ export class OverviewService {
     const today = todayUtc(now)
     const inTwoMonths = new Date(today)
     inTwoMonths.setUTCMonth(inTwoMonths.getUTCMonth() + 2)
-    const [users, means, mandates, expiring] = await Promise.all([
-      this.db.organisationLink.groupBy({ by: ['organisationId'], where: { organisationId: { in: ids } }, _count: { _all: true } }),
-      this.db.$queryRaw<{ organisation_id: string; level: string; count: bigint }[]>`
-        select l.organisation_id, m.level::text as level, count(distinct m.id) as count
-        from organisation_links l join means m on m.user_id = l.user_id and m.status = 'active'
-        where l.organisation_id = any(${ids}::uuid[])
-        group by l.organisation_id, m.level`,
-      this.db.mandate.groupBy({
-        by: ['organisationId', 'level'],
-        where: { organisationId: { in: ids }, kind: 'use', status: 'active' },
-        _count: { _all: true },
-      }),
-      this.db.mandate.groupBy({
-        by: ['organisationId'],
-        where: { organisationId: { in: ids }, status: 'active', validUntil: { gte: today, lte: inTwoMonths } },
-        _count: { _all: true },
-      }),
+    // Counters kept by triggers (organisation_counters), and the expiring mandates counted up to
+    // EXPIRING_SHOWN + 1 per organisation (a bounded index-only scan): no read grows with the organisation.
+    const [counters, expiring] = await Promise.all([
+      this.db.organisationCounter.findMany({ where: { organisationId: { in: ids } }, select: { organisationId: true, counter: true, n: true } }),
+      this.db.$queryRaw<{ id: string; n: number }[]>`
+        select o.id, (select count(*)::int from (
+          select 1 from mandates m where m.organisation_id = o.id and m.status = 'active' and m.valid_until >= ${today}::date and m.valid_until <= ${inTwoMonths}::date
+          limit ${EXPIRING_SHOWN + 1}) x) as n
+        from unnest(${ids}::uuid[]) as o(id)`,
     ])
+    const counts = new Map(ids.map((id) => [id, { users: 0, meansByLevel: emptyByLevel(), mandatesByLevel: emptyByLevel() }]))
+    for (const row of counters) {
+      const c = counts.get(row.organisationId)!
+      const [kind, level] = row.counter.split(':')
+      if (kind === 'users') c.users = Number(row.n)
+      else if (kind === 'means') c.meansByLevel[fromDbLevel(level!)] = Number(row.n)
+      else if (kind === 'mandates') c.mandatesByLevel[fromDbLevel(level!)] = Number(row.n)
+    }
+    const expiringBy = new Map(expiring.map((r) => [r.id, r.n]))
     return principal.adminOrganisations.map((org) => {
-      const meansByLevel = emptyByLevel()
-      for (const row of means.filter((r) => r.organisation_id === org.id)) meansByLevel[fromDbLevel(row.level)] = Number(row.count)
-      const mandatesByLevel = emptyByLevel()
-      for (const row of mandates.filter((r) => r.organisationId === org.id)) mandatesByLevel[row.level] = row._count._all
+      const expiringCount = expiringBy.get(org.id) ?? 0
       return {
         id: org.id,
         name: org.name,
         kvkNumber: org.kvkNumber,
         adminLevel: org.level,
-        users: users.find((r) => r.organisationId === org.id)?._count._all ?? 0,
-        meansByLevel,
-        mandatesByLevel,
-        expiringMandates: expiring.find((r) => r.organisationId === org.id)?._count._all ?? 0,
+        ...counts.get(org.id)!,
+        expiringMandates: Math.min(expiringCount, EXPIRING_SHOWN),
+        expiringMore: expiringCount > EXPIRING_SHOWN,
       }
     })
   }

@@ -1,0 +1,108 @@
+// The database of `npm run bench:scale`: an embedded PostgreSQL in .data/bench-scale (port
+// BENCH_PG_PORT, default EMBEDDED_PG_PORT + 3) or BENCH_DATABASE_URL, tuned once for a
+// ten-million-row database (ALTER SYSTEM, then a restart), with auto_explain loaded into every
+// session (off until the plan pass turns it on). Seeded once per SEED_VERSION; `--reseed` starts over.
+import { appendFileSync } from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import { startEmbeddedPostgres } from '../../src/db/embedded.ts'
+import { applyMigrations, projectRoot } from '../../src/db/migrations.ts'
+import { poolConfigFromUrl } from '../../src/db/poolConfig.ts'
+
+export const DATA_DIR = process.env.BENCH_DATA_DIR ?? path.join(projectRoot, '.data/bench-scale')
+const DATABASE = 'bench_scale'
+
+const SETTINGS: Record<string, string> = {
+  shared_buffers: '2GB',
+  effective_cache_size: '8GB',
+  max_wal_size: '2GB', // the data dir stays near the database's size (8 GB of WAL doubled it to 15 GB)
+  checkpoint_timeout: '20min',
+  random_page_cost: '1.1',
+  session_preload_libraries: 'auto_explain',
+  'auto_explain.log_min_duration': process.env.BENCH_EXPLAIN_MS ?? '-1',
+  'auto_explain.log_nested_statements': 'on',
+  'auto_explain.log_analyze': 'on',
+  'auto_explain.log_buffers': 'on',
+  'auto_explain.log_timing': 'on',
+}
+
+export type ScaleDatabase = { url: string; stop: () => Promise<void>; log: string[] }
+
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(poolConfigFromUrl(url))
+  await client.connect()
+  try {
+    return await fn(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/** Applies SETTINGS with ALTER SYSTEM; true when one needs a restart (shared_buffers, preload). */
+async function tune(url: string): Promise<boolean> {
+  return withClient(url, async (client) => {
+    await client.query(`load 'auto_explain'`)
+    let restart = false
+    for (const [name, value] of Object.entries(SETTINGS)) {
+      const { rows } = await client.query<{ setting: string | null }>(`select current_setting($1, true) as setting`, [name])
+      const current = rows[0]?.setting
+      if (current === value || (name === 'shared_buffers' && current === '2GB')) continue
+      await client.query(`alter system set ${name} = '${value}'`)
+      if (name === 'shared_buffers' || name === 'session_preload_libraries') restart = true
+    }
+    await client.query('select pg_reload_conf()')
+    return restart
+  })
+}
+
+/** Starts (and tunes) the bench database; the server's log lines are kept in `log` (the plan pass reads them). */
+export async function startScaleDatabase(port: number): Promise<ScaleDatabase> {
+  const log: string[] = []
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => {}, log }
+  const start = () =>
+    startEmbeddedPostgres({
+      dir: DATA_DIR,
+      port,
+      database: DATABASE,
+      log: (line) => {
+        log.push(line)
+        appendFileSync(`${DATA_DIR}.log`, line + '\n')
+      },
+    })
+  let server = await start()
+  if (await tune(server.url)) {
+    await server.stop()
+    server = await start()
+  }
+  return { url: server.url, stop: server.stop, log }
+}
+
+/** Drops and creates the bench database (--reseed, or a seed that never finished). */
+export async function recreateDatabase(url: string): Promise<void> {
+  const admin = new URL(url)
+  admin.pathname = '/postgres'
+  await withClient(admin.toString(), async (client) => {
+    await client.query(`drop database if exists "${DATABASE}" with (force)`)
+    await client.query(`create database "${DATABASE}"`)
+  })
+}
+
+export async function migrate(url: string): Promise<void> {
+  await applyMigrations(url)
+}
+
+/** Turns auto_explain's logging of every statement (with ANALYZE) on or off, for all sessions. */
+export async function explainAll(url: string, on: boolean): Promise<void> {
+  await withClient(url, async (client) => {
+    await client.query(`alter system set auto_explain.log_min_duration = ${on ? 0 : -1}`)
+    await client.query('select pg_reload_conf()')
+  })
+  await new Promise((resolve) => setTimeout(resolve, 300))
+}
+
+export async function databaseSize(url: string): Promise<string> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ size: string }>(`select pg_size_pretty(pg_database_size(current_database())) as size`)
+    return rows[0]!.size
+  })
+}

@@ -1,0 +1,114 @@
+// The load part of `npm run bench:scale`: the app in its own process (RSS sampled from /proc), each
+// page in 2-second rounds taking turns with the floor route, and the plan pass (auto_explain).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { projectRoot } from '../../src/db/migrations.ts'
+import { FLOOR_PATH, loadRun, summarise, type Run, type Summary } from './harness.ts'
+import type { Page } from './scalePages.ts'
+
+export type AppProcess = { base: string; child: ChildProcess; errors: string[]; stop: () => Promise<void> }
+
+/** Starts scripts/bench/scaleServer.ts on the bench database; its stderr lines are the error log. */
+export async function startApp(databaseUrl: string): Promise<AppProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/bench/scaleServer.ts')], {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const errors: string[] = []
+  child.stderr.on('data', (chunk: Buffer) => errors.push(...chunk.toString().split('\n').filter(Boolean)))
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString().split('\n')[0]!) as { base: string }).base))
+    child.once('exit', (code) => reject(new Error(`the app exited (${code}): ${errors.join('\n')}`)))
+  })
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve())
+      child.kill('SIGTERM')
+    })
+  return { base, child, errors, stop }
+}
+
+/** The resident set of a process in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return match ? Number(match[1]) / 1024 : Number.NaN
+}
+
+/** Samples the app's RSS every 200 ms until stopped; returns the highest. */
+export function sampleRss(pid: number): { stop: () => number } {
+  let max = 0
+  const timer = setInterval(() => {
+    try {
+      max = Math.max(max, rssMb(pid))
+    } catch {
+      /* the process ended */
+    }
+  }, 200)
+  return {
+    stop: () => {
+      clearInterval(timer)
+      return max
+    },
+  }
+}
+
+export type PageFigure = { name: string; page: Summary; floor: Summary; status: number; rows: number }
+
+/** Each page once (its status and table rows), then under load against the floor. */
+export async function loadPages(base: string, cookie: string, pages: Page[], options: { duration: number; connections: number }): Promise<PageFigure[]> {
+  const rounds = Math.max(1, Math.round(options.duration / 2))
+  const run = (p: string, seconds: number) => loadRun(base + p, { seconds, connections: options.connections, cookie })
+  const figures: PageFigure[] = []
+  await run(FLOOR_PATH, 2)
+  for (const page of pages) {
+    const response = await fetch(base + page.path, { headers: { cookie }, redirect: 'manual' })
+    const html = await response.text()
+    const rows = (html.match(/<tr/g) ?? []).length
+    if (response.status !== 200) {
+      figures.push({
+        name: page.name,
+        page: { rps: 0, p95: Number.NaN, non2xx: 1 },
+        floor: { rps: 0, p95: Number.NaN, non2xx: 0 },
+        status: response.status,
+        rows,
+      })
+      continue
+    }
+    await run(page.path, 1)
+    const floorRuns: Run[] = []
+    const pageRuns: Run[] = []
+    for (let i = 0; i < rounds; i++) {
+      floorRuns.push(await run(FLOOR_PATH, options.duration / rounds))
+      pageRuns.push(await run(page.path, options.duration / rounds))
+    }
+    figures.push({ name: page.name, page: summarise(pageRuns), floor: summarise(floorRuns), status: 200, rows })
+  }
+  return figures
+}
+
+/** The server's log lines without bound parameters, long lines cut (IN lists of 500 ids). */
+function planLines(lines: string[]): string[] {
+  return lines
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => !line.includes('Query Parameters:'))
+    .map((line) => (line.length > 300 ? `${line.slice(0, 300)} …` : line))
+}
+
+/** Each page once with auto_explain logging: the server log lines written during each request. */
+export async function planPass(base: string, cookie: string, pages: Page[], log: string[]): Promise<string> {
+  const out: string[] = []
+  for (const page of pages) {
+    await fetch(base + page.path, { headers: { cookie } }) // warm (caches, prepared statements)
+    const start = log.length
+    const t0 = performance.now()
+    const response = await fetch(base + page.path, { headers: { cookie }, redirect: 'manual' })
+    await response.text()
+    const ms = performance.now() - t0
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    if (response.status !== 200) console.log(`  ${page.name}: HTTP ${response.status}`)
+    out.push(`==== ${page.name}   GET ${page.path}   (HTTP ${response.status}, ${ms.toFixed(1)} ms, one request)`, ...planLines(log.slice(start)), '')
+  }
+  return out.join('\n')
+}

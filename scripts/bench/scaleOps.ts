@@ -1,0 +1,112 @@
+// The set-based operations of `npm run bench:scale`, through the services the pages use: bulk
+// renewal, revoke and suspend of 10,000 mandates of the 1M-mandate organisation (the changed
+// mandates are put back afterwards, so the next run measures the same data), and the daily expiry
+// scan over every mandate (in a transaction that is rolled back, so runs repeat).
+import { performance } from 'node:perf_hooks'
+import pino from 'pino'
+import { addDays, isoDate, todayUtc } from '../../src/domain/dates.ts'
+import { AuthService } from '../../src/features/auth/authService.ts'
+import { runExpiryScan } from '../../src/features/expiry/expiryService.ts'
+import { createServices } from '../../src/services.ts'
+import { benchConfig } from './scaleConfig.ts'
+
+export const BULK = 10_000
+export type OpFigure = { name: string; ms: number; target: number; detail: string }
+
+type Services = ReturnType<typeof createServices>
+
+async function bulkOps(services: Services, adminEmail: string, organisationId: string): Promise<OpFigure[]> {
+  const db = services.db
+  const adminId = (await db.user.findFirstOrThrow({ where: { emailKey: adminEmail } })).id
+  const principal = (await new AuthService(db).loadPrincipal(adminId))!
+  const actor = { principal, label: principal.email, ipAddress: '127.0.0.1', requestId: 'bench-scale', locale: 'nl' as const }
+  const pick = async (n: number) =>
+    (
+      await db.$queryRaw<{ id: string }[]>`
+      select id from mandates where organisation_id = ${organisationId}::uuid and kind = 'use' and status = 'active'
+        and valid_until < current_date + interval '3 years' order by random() limit ${n}`
+    ).map((r) => r.id)
+  const figures: OpFigure[] = []
+  const renewIds = await pick(BULK)
+  console.log(`  renewing ${renewIds.length} …`)
+  const before = await db.$queryRaw<{ id: string; valid_until: Date }[]>`select id, valid_until from mandates where id = any(${renewIds}::uuid[])`
+  let t0 = performance.now()
+  const outcomes = await services.mandateLifecycleService.renew(actor, { ids: renewIds }, 1)
+  const renewMs = performance.now() - t0
+  figures.push({
+    name: `bulk renewal of ${BULK.toLocaleString('en')}`,
+    ms: renewMs,
+    target: 5000,
+    detail: `${outcomes.filter((o) => !o.refusal).length} renewed`,
+  })
+  await db.$executeRaw`update mandates m set valid_until = b.valid_until from unnest(${before.map((b) => b.id)}::uuid[], ${before.map((b) => b.valid_until)}::date[]) as b(id, valid_until) where m.id = b.id`
+  for (const action of ['revoke', 'suspend'] as const) {
+    const selection = { ids: await pick(BULK) }
+    console.log(`  ${action} ${selection.ids.length} …`)
+    t0 = performance.now()
+    const preview = (await services.mandateBulkService.preview(principal, action, selection))!
+    const t1 = performance.now()
+    const result = await services.mandateBulkService.run(actor, action, selection, preview.digest)
+    const runMs = performance.now() - t1
+    const done = result.status === 'done' ? result.outcomes.filter((o) => o.done).length : 0
+    figures.push({
+      name: `bulk ${action} of ${BULK.toLocaleString('en')}`,
+      ms: runMs,
+      target: 5000,
+      detail: `${done} changed; preview ${(t1 - t0).toFixed(0)} ms`,
+    })
+    await db.$executeRaw`update mandates set status = 'active', revoked_at = null where id = any(${selection.ids}::uuid[])`
+  }
+  return figures
+}
+
+/** The daily scan (today, after yesterday's ran: the catch-up over the fresh seed runs once, timed). */
+async function expiryScan(services: Services): Promise<OpFigure[]> {
+  const db = services.db
+  const figures: OpFigure[] = []
+  const [mails] = await db.$queryRaw<{ n: number }[]>`select count(*)::int as n from outgoing_mail`
+  if (mails!.n === 0) {
+    const t0 = performance.now()
+    const result = await db.$transaction((tx) => runExpiryScan(tx, isoDate(addDays(todayUtc(), -1))), { timeout: 1_800_000 })
+    figures.push({ name: 'catch-up scan (first run over the seed)', ms: performance.now() - t0, target: Number.NaN, detail: JSON.stringify(result) })
+  }
+  const rollback = new Error('rollback')
+  let result: unknown
+  const t0 = performance.now()
+  await db
+    .$transaction(
+      async (tx) => {
+        result = await runExpiryScan(tx, isoDate(todayUtc()))
+        throw rollback
+      },
+      { timeout: 600_000 },
+    )
+    .catch((error) => {
+      if (error !== rollback) throw error
+    })
+  figures.push({ name: 'daily expiry scan', ms: performance.now() - t0, target: 60_000, detail: JSON.stringify(result) })
+  return figures
+}
+
+/** An operation that failed (a transaction past its timeout on a loaded host) is a figure too. */
+async function orFailure(name: string, run: () => Promise<OpFigure[]>): Promise<OpFigure[]> {
+  const t0 = performance.now()
+  try {
+    return await run()
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n').filter(Boolean).pop()! : String(error)
+    return [{ name: `${name} FAILED`, ms: performance.now() - t0, target: 0, detail: message.slice(0, 200) }]
+  }
+}
+
+export async function runOps(databaseUrl: string, adminEmail: string, organisationId: string): Promise<OpFigure[]> {
+  const services = createServices(benchConfig(), databaseUrl, { logger: pino({ level: 'silent' }) })
+  try {
+    return [
+      ...(await orFailure('bulk operations', () => bulkOps(services, adminEmail, organisationId))),
+      ...(await orFailure('expiry scan', () => expiryScan(services))),
+    ]
+  } finally {
+    await services.close()
+  }
+}
