@@ -81,6 +81,12 @@ export const paths = {
     mandate: `${API}/mandates/:id`,
     mandateRevoke: `${API}/mandates/:id/revoke`,
     mandateRenew: `${API}/mandates/:id/renew`,
+    mandatesBatch: `${API}/mandates/batch`,
+    userMeans: `${API}/users/:id/means`,
+    userMeansUpgrade: `${API}/users/:id/means/upgrade`,
+    linkRequests: `${API}/link-requests`,
+    linkRequest: `${API}/link-requests/:id`,
+    linkRequestCancel: `${API}/link-requests/:id/cancel`,
   },
   /** SCIM 2.0 (RFC 7643/7644, src/features/scim): an API client's bearer token, no session, no CSRF. */
   scim: {
