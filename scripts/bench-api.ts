@@ -81,12 +81,12 @@ async function seed(services: Services) {
         select gen_random_uuid(), u.id, 'EH4', 'active', current_date - 100, current_date + 1000, now() from users u where u.email like 'api.user%@bench.example'`
       await tx.$executeRaw`
         insert into organisation_links (id, user_id, organisation_id)
-        select gen_random_uuid(), u.id, ${org!.id}::uuid from users u where u.email like 'api.user%@bench.example'`
+        select gen_random_uuid(), u.id, ${org.id}::uuid from users u where u.email like 'api.user%@bench.example'`
       await tx.$executeRaw`
         with s as (select id, required_level, row_number() over (order by id) - 1 as n, count(*) over () as total from services),
         u as (select id, row_number() over (order by email) as n from users where email like 'api.user%@bench.example')
         insert into mandates (id, kind, user_id, organisation_id, scope, service_id, level, valid_from, valid_until, status, updated_at)
-        select gen_random_uuid(), 'use', u.id, ${org!.id}::uuid, 'service', s.id, s.required_level, current_date - 300,
+        select gen_random_uuid(), 'use', u.id, ${org.id}::uuid, 'service', s.id, s.required_level, current_date - 300,
                current_date + 1 + ((u.n * 5 + k) * 7919 % 1450)::int, 'active', now()
         from u cross join generate_series(0, 4) k join s on s.n = (u.n + k * 3) % s.total`
     },

@@ -34,7 +34,7 @@ export const OPERATIONS: Operation[] = [
     id: 'token',
     summary: 'Access token (OAuth 2.0 client credentials)',
     body: S.TokenRequest,
-    responses: { 200: 'TokenResponse', 400: 'OAuthError', 401: 'OAuthError' },
+    responses: { 200: 'TokenResponse', 400: 'OAuthError', 401: 'OAuthError', 413: 'Problem' },
   },
   {
     method: 'get',

@@ -17,7 +17,7 @@ import { links } from '../../paths.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { assertGrantable, loadCatalogue, type DescribedScope } from './grantChecks.ts'
 import { scopeKeyOf, type GrantInput } from './model.ts'
-import { actingPrincipal, adminOrganisation } from './scoping.ts'
+import { actingPrincipal, adminOrganisation, isUniqueViolation } from './scoping.ts'
 
 type Holder = MailPerson & { id: string }
 
@@ -95,6 +95,21 @@ function grantMail(grant: CheckedGrantToWrite, created: WrittenMandate[]): Queue
   }
 }
 
+/** The set-based insert; a concurrent grant of the same scope (the unique live key) is a refusal, not an error. */
+async function insertMandates(tx: Tx, grantedById: string, rows: Record<string, unknown>[]): Promise<void> {
+  try {
+    await tx.$executeRaw`
+        insert into mandates (id, kind, user_id, organisation_id, scope, service_id, provider_id, level, branch_id, valid_from, valid_until, status, granted_by_id, updated_at)
+        select id, 'use', user_id, organisation_id, scope::"MandateScope", service_id, provider_id, level::"Level", branch_id, valid_from, valid_until,
+               status::"MandateStatus", ${grantedById}::uuid, now()
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, user_id uuid, organisation_id uuid, scope text, service_id uuid,
+          provider_id uuid, level text, branch_id uuid, valid_from date, valid_until date, status text)`
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new RuleViolation('mandates:errors.existsRace', 'service')
+    throw error
+  }
+}
+
 /** Writes checked grants (rule 14: audit entries and mails in the same transaction); the mandates per grant. */
 export async function writeGrants(tx: Tx, actor: Actor, grants: CheckedGrantToWrite[], now: Date): Promise<WrittenMandate[][]> {
   const principal = actingPrincipal(actor)
@@ -138,13 +153,7 @@ export async function writeGrants(tx: Tx, actor: Actor, grants: CheckedGrantToWr
   // One INSERT … SELECT from a JSON parameter (as recordAuditMany): Prisma's createMany binds 13
   // parameters a row, which for a batch of 1,000 costs seconds. The table's triggers still check
   // rules 1 and 5 and set the scope key for every row.
-  if (rows.length)
-    await tx.$executeRaw`
-      insert into mandates (id, kind, user_id, organisation_id, scope, service_id, provider_id, level, branch_id, valid_from, valid_until, status, granted_by_id, updated_at)
-      select id, 'use', user_id, organisation_id, scope::"MandateScope", service_id, provider_id, level::"Level", branch_id, valid_from, valid_until,
-             status::"MandateStatus", ${principal.id}::uuid, now()
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, user_id uuid, organisation_id uuid, scope text, service_id uuid,
-        provider_id uuid, level text, branch_id uuid, valid_from date, valid_until date, status text)`
+  if (rows.length) await insertMandates(tx, principal.id, rows)
   await recordAuditMany(
     tx,
     actor,

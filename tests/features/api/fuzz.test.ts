@@ -56,10 +56,10 @@ function bodyOf(fields: string[]) {
     ),
   })
   return fc.oneof(
-    inputOf(fields).map((b) => ({ kind: 'json' as const, body: b as unknown })),
-    fc.jsonValue().map((b) => ({ kind: 'json' as const, body: b as unknown })),
-    batch.map((b) => ({ kind: 'json' as const, body: b as unknown })),
-    printable(60).map((b) => ({ kind: 'text' as const, body: b as unknown })),
+    inputOf(fields).map((b) => ({ kind: 'json' as const, body: b })),
+    fc.jsonValue().map((b) => ({ kind: 'json' as const, body: b })),
+    batch.map((b) => ({ kind: 'json' as const, body: b })),
+    printable(60).map((b) => ({ kind: 'text' as const, body: b })),
   )
 }
 
