@@ -67,6 +67,7 @@ export const paths = {
     apiClients: API_CLIENTS,
     apiClientRotate: `${API_CLIENTS}/:id/nieuw-geheim`,
     apiClientRevoke: `${API_CLIENTS}/:id/intrekken`,
+    apiReference: `${API_CLIENTS}/referentie`,
   },
   /** The JSON API (src/features/api) and its token endpoint: bearer tokens, no session, no CSRF. */
   api: {
@@ -288,6 +289,7 @@ export const links = {
   apiClients: () => paths.beheer.apiClients,
   apiClientRotate: (id: string) => pathFor(paths.beheer.apiClientRotate, { id }),
   apiClientRevoke: (id: string) => pathFor(paths.beheer.apiClientRevoke, { id }),
+  apiReference: () => paths.beheer.apiReference,
   apiUser: (id: string) => pathFor(paths.api.user, { id }),
   apiMandate: (id: string) => pathFor(paths.api.mandate, { id }),
   apiMandates: (query?: Query) => withQuery(paths.api.mandates, query),

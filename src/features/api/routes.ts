@@ -13,6 +13,7 @@ import { meansApiRoutes } from './meansRoutes.ts'
 import { authorisationApiRoutes } from './authorisationRoutes.ts'
 import { mandateApiRoutes } from './mandateRoutes.ts'
 import { openApiDocument } from './openapi.ts'
+import { renderReference } from './reference.ts'
 import { tokenRoutes } from './tokenRoutes.ts'
 import { userApiRoutes } from './userRoutes.ts'
 
@@ -21,6 +22,7 @@ export function apiRoutes(services: Services): Router {
   router.get(paths.api.openapi, allow('anonymous'), (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').json(openApiDocument())
   })
+  router.get(paths.beheer.apiReference, allow('admin'), renderReference)
   router.use(tokenRoutes(services))
   router.use(API_ROOT, bearerAuth(services.apiTokens, services.rateLimits))
   router.use(
