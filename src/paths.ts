@@ -67,6 +67,7 @@ export const paths = {
     apiClients: API_CLIENTS,
     apiClientRotate: `${API_CLIENTS}/:id/nieuw-geheim`,
     apiClientRevoke: `${API_CLIENTS}/:id/intrekken`,
+    apiReference: `${API_CLIENTS}/referentie`,
   },
   /** The JSON API (src/features/api) and its token endpoint: bearer tokens, no session, no CSRF. */
   api: {
@@ -81,6 +82,12 @@ export const paths = {
     mandate: `${API}/mandates/:id`,
     mandateRevoke: `${API}/mandates/:id/revoke`,
     mandateRenew: `${API}/mandates/:id/renew`,
+    mandatesBatch: `${API}/mandates/batch`,
+    userMeans: `${API}/users/:id/means`,
+    userMeansUpgrade: `${API}/users/:id/means/upgrade`,
+    linkRequests: `${API}/link-requests`,
+    linkRequest: `${API}/link-requests/:id`,
+    linkRequestCancel: `${API}/link-requests/:id/cancel`,
   },
   /** SCIM 2.0 (RFC 7643/7644, src/features/scim): an API client's bearer token, no session, no CSRF. */
   scim: {
@@ -282,6 +289,7 @@ export const links = {
   apiClients: () => paths.beheer.apiClients,
   apiClientRotate: (id: string) => pathFor(paths.beheer.apiClientRotate, { id }),
   apiClientRevoke: (id: string) => pathFor(paths.beheer.apiClientRevoke, { id }),
+  apiReference: () => paths.beheer.apiReference,
   apiUser: (id: string) => pathFor(paths.api.user, { id }),
   apiMandate: (id: string) => pathFor(paths.api.mandate, { id }),
   apiMandates: (query?: Query) => withQuery(paths.api.mandates, query),

@@ -59,10 +59,10 @@ export type Run = { latencies: number[]; seconds: number; non2xx: number; errors
 export type Summary = { rps: number; p95: number; non2xx: number }
 
 /** autocannon for `seconds` in its own thread: in the server's event loop it would take the server's CPU time. */
-export function loadRun(url: string, options: { seconds: number; connections: number; cookie: string }): Promise<Run> {
+export function loadRun(url: string, options: { seconds: number; connections: number; cookie: string; headers?: Record<string, string> }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(projectRoot, 'scripts/bench/load-worker.mjs'), {
-      workerData: { url, connections: options.connections, duration: options.seconds, cookie: options.cookie },
+      workerData: { url, connections: options.connections, duration: options.seconds, cookie: options.cookie, headers: options.headers ?? {} },
     })
     worker.once('message', resolve)
     worker.once('error', reject)
@@ -89,19 +89,20 @@ export type PageResult = { name: string; page: Summary; floor: Summary }
  */
 export async function pagesAgainstFloor(
   base: string,
-  pages: { name: string; path: string }[],
+  pages: { name: string; path: string; headers?: Record<string, string> }[],
   options: { duration: number; connections: number; cookie: string },
 ): Promise<PageResult[]> {
   const rounds = Math.max(1, Math.round(options.duration / 2))
-  const run = (p: string, seconds: number) => loadRun(base + p, { seconds, connections: options.connections, cookie: options.cookie })
-  for (const p of [...pages.map((x) => x.path), FLOOR_PATH]) await run(p, 2)
+  const run = (p: string, seconds: number, headers?: Record<string, string>) =>
+    loadRun(base + p, { seconds, connections: options.connections, cookie: options.cookie, headers })
+  for (const p of [...pages, { path: FLOOR_PATH, headers: undefined }]) await run(p.path, 2, p.headers)
   const results: PageResult[] = []
   for (const page of pages) {
     const floorRuns: Run[] = []
     const pageRuns: Run[] = []
     for (let i = 0; i < rounds; i++) {
       floorRuns.push(await run(FLOOR_PATH, options.duration / rounds))
-      pageRuns.push(await run(page.path, options.duration / rounds))
+      pageRuns.push(await run(page.path, options.duration / rounds, page.headers))
     }
     results.push({ name: page.name, page: summarise(pageRuns), floor: summarise(floorRuns) })
   }

@@ -2,9 +2,9 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import autocannon from 'autocannon'
 
-const { url, connections, duration, cookie } = workerData
+const { url, connections, duration, cookie, headers = {} } = workerData
 const latencies = []
-const instance = autocannon({ url, connections, duration, headers: { cookie } })
+const instance = autocannon({ url, connections, duration, headers: { cookie, ...headers } })
 instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
 const result = await instance
 parentPort.postMessage({ latencies, seconds: duration, non2xx: result.non2xx, errors: result.errors })

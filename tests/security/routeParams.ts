@@ -119,6 +119,7 @@ export function routeParams(ids: DemoIds): Record<string, Record<string, string>
     '/beheer/api-koppelingen/:id': { id: ids.apiClientA },
     '/api/v1/users/:id': { id: ids.userA },
     '/api/v1/mandates/:id': { id: ids.mandateA },
+    '/api/v1/link-requests/:id': { id: ids.linkRequestA },
     '/scim/v2/Users/:id': { id: ids.userA },
     '/scim/v2/ResourceTypes/:name': { name: 'User' },
     '/scim/v2/Schemas/:name': { name: 'urn:ietf:params:scim:schemas:core:2.0:User' },

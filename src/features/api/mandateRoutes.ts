@@ -1,12 +1,13 @@
 // /api/v1/mandates: the Machtigingen list (the page's filters, keyset cursor), one mandate, grant,
 // revoke and renew, through the same services as the pages (rules 1, 2, 4, 5, 6, 9 applied there).
-import { Router } from 'express'
+import { Router, type Request } from 'express'
 import { allow } from '../../policy/access.ts'
 import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { isoDate } from '../../domain/dates.ts'
 import { apiActor, apiCaller, requireScope } from '../../web/apiAuth.ts'
 import { Problem } from '../../web/problem.ts'
+import { assertIfMatch, sendTagged } from './etag.ts'
 import { idempotent } from './idempotency.ts'
 import { idOf, jsonBody, parseInput } from './parse.ts'
 import { mandateJson } from './present.ts'
@@ -39,9 +40,10 @@ export function mandateApiRoutes(services: Services): Router {
     res.json({ data: page.rows.map(mandateJson), next: page.next ? `${page.next.date}_${page.next.id}` : null })
   })
 
-  router.get(paths.api.mandate, allow('anonymous'), read, async (req, res) => {
-    const m = await mandateListService.getForAdmin(apiCaller(req).principal, idOf(req))
-    res.json({
+  /** One mandate as GET returns it (and as its ETag is computed). */
+  async function detail(req: Request, id: string) {
+    const m = await mandateListService.getForAdmin(apiCaller(req).principal, id)
+    return {
       id: m.id,
       userId: m.userId,
       userName: m.userName,
@@ -56,7 +58,11 @@ export function mandateApiRoutes(services: Services): Router {
       validFrom: isoDate(m.validFrom),
       validUntil: isoDate(m.validUntil),
       status: m.status,
-    })
+    }
+  }
+
+  router.get(paths.api.mandate, allow('anonymous'), read, async (req, res) => {
+    sendTagged(res, await detail(req, idOf(req)))
   })
 
   router.post(paths.api.mandates, allow('anonymous'), write, async (req, res) => {
@@ -71,6 +77,7 @@ export function mandateApiRoutes(services: Services): Router {
   router.post(paths.api.mandateRevoke, allow('anonymous'), write, async (req, res) => {
     const id = idOf(req)
     await idempotent(db, req, res, async () => {
+      await assertIfMatch(req, () => detail(req, id))
       await mandateLifecycleService.revoke(apiActor(req), id)
       return { status: 200, body: { id, status: 'revoked' } }
     })
@@ -80,6 +87,7 @@ export function mandateApiRoutes(services: Services): Router {
     const id = idOf(req)
     const input = parseInput(RenewRequest, jsonBody(req), req)
     await idempotent(db, req, res, async () => {
+      await assertIfMatch(req, () => detail(req, id))
       const [outcome] = await mandateLifecycleService.renew(apiActor(req), { ids: [id] }, input.termYears)
       if (!outcome) throw new Problem(404, 'common:errors.notFoundText')
       if (outcome.refusal) throw new Problem(422, `mandates:refusals.${outcome.refusal}`)

@@ -16,6 +16,10 @@ type Operation = {
   /** status → component name (a `.meta({ id })` of schemas.ts) */
   responses: Record<number, string>
   idempotent?: boolean
+  /** The change takes If-Match (412 when stale). */
+  ifMatch?: boolean
+  /** The 200 answer carries an ETag. */
+  etag?: boolean
   /** The 200 answer also as NDJSON (`Accept: application/x-ndjson`): one of this component per line. */
   ndjson?: string
 }
@@ -30,7 +34,7 @@ export const OPERATIONS: Operation[] = [
     id: 'token',
     summary: 'Access token (OAuth 2.0 client credentials)',
     body: S.TokenRequest,
-    responses: { 200: 'TokenResponse', 400: 'OAuthError', 401: 'OAuthError' },
+    responses: { 200: 'TokenResponse', 400: 'OAuthError', 401: 'OAuthError', 413: 'Problem' },
   },
   {
     method: 'get',
@@ -48,6 +52,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'One user',
     scope: 'users:read',
     responses: { 200: 'UserDetail', ...ERRORS_READ, 404: 'Problem' },
+    etag: true,
   },
   {
     method: 'get',
@@ -65,6 +70,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'One mandate',
     scope: 'mandates:read',
     responses: { 200: 'Mandate', ...ERRORS_READ, 404: 'Problem' },
+    etag: true,
   },
   {
     method: 'post',
@@ -84,6 +90,7 @@ export const OPERATIONS: Operation[] = [
     scope: 'mandates:write',
     responses: { 200: 'RevokeResult', ...ERRORS_WRITE },
     idempotent: true,
+    ifMatch: true,
   },
   {
     method: 'post',
@@ -93,6 +100,18 @@ export const OPERATIONS: Operation[] = [
     scope: 'mandates:write',
     body: S.RenewRequest,
     responses: { 200: 'RenewResult', ...ERRORS_WRITE },
+    idempotent: true,
+    ifMatch: true,
+  },
+  {
+    method: 'post',
+    path: paths.api.mandatesBatch,
+    id: 'batchMandates',
+    summary:
+      'Up to 1,000 grants and revokes in one transaction: all or nothing (422 naming each failing operation), or with "atomic": false a result per operation',
+    scope: 'mandates:write',
+    body: S.BatchRequest,
+    responses: { 200: 'BatchResult', ...ERRORS_WRITE },
     idempotent: true,
   },
   {
@@ -113,6 +132,72 @@ export const OPERATIONS: Operation[] = [
     scope: 'users:write',
     responses: { 200: 'OffboardResult', ...ERRORS_WRITE },
     idempotent: true,
+    ifMatch: true,
+  },
+  {
+    method: 'get',
+    path: paths.api.userMeans,
+    id: 'listMeans',
+    summary: "The person's eHerkenning means",
+    scope: 'users:read',
+    responses: { 200: 'MeansList', ...ERRORS_READ, 404: 'Problem' },
+  },
+  {
+    method: 'post',
+    path: paths.api.userMeans,
+    id: 'requestMeans',
+    summary: 'Nieuw Middel Aanvragen: a signed application for a linked person without a working means (EH3/EH4 wait for the identity check)',
+    scope: 'users:write',
+    body: S.MeansRequest,
+    responses: { 201: 'MeansApplicationResult', ...ERRORS_WRITE },
+    idempotent: true,
+  },
+  {
+    method: 'post',
+    path: paths.api.userMeansUpgrade,
+    id: 'upgradeMeans',
+    summary: "Middel upgraden: the person's active means to a higher level (mandates stay)",
+    scope: 'users:write',
+    body: S.MeansUpgradeRequest,
+    responses: { 201: 'MeansApplicationResult', ...ERRORS_WRITE },
+    idempotent: true,
+  },
+  {
+    method: 'get',
+    path: paths.api.linkRequests,
+    id: 'listLinkRequests',
+    summary: 'Link requests (verzoeken) of the organisations, newest first',
+    scope: 'users:read',
+    responses: { 200: 'LinkRequestList', ...ERRORS_READ },
+  },
+  {
+    method: 'get',
+    path: paths.api.linkRequest,
+    id: 'getLinkRequest',
+    summary: 'One link request',
+    scope: 'users:read',
+    responses: { 200: 'LinkRequest', ...ERRORS_READ, 404: 'Problem' },
+    etag: true,
+  },
+  {
+    method: 'post',
+    path: paths.api.linkRequests,
+    id: 'createLinkRequest',
+    summary: 'Nieuw verzoek: ask a person (by e-mail address) to link to the organisation (rule 8)',
+    scope: 'users:write',
+    body: S.NewLinkRequest,
+    responses: { 201: 'LinkRequest', ...ERRORS_WRITE },
+    idempotent: true,
+  },
+  {
+    method: 'post',
+    path: paths.api.linkRequestCancel,
+    id: 'cancelLinkRequest',
+    summary: 'Cancel an open link request',
+    scope: 'users:write',
+    responses: { 200: 'LinkRequest', ...ERRORS_WRITE },
+    idempotent: true,
+    ifMatch: true,
   },
   {
     method: 'get',
@@ -159,6 +244,14 @@ function parameters(op: Operation) {
     for (const [name, property] of Object.entries(schema.properties ?? {}))
       list.push({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: property })
   }
+  if (op.ifMatch)
+    list.push({
+      name: 'If-Match',
+      in: 'header',
+      required: false,
+      schema: { type: 'string' },
+      description: 'The ETag of the GET; 412 when it is no longer current',
+    })
   if (op.idempotent) list.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } })
   return list
 }
@@ -179,6 +272,8 @@ function operation(op: Operation) {
     const type = name === 'Problem' ? 'application/problem+json' : 'application/json'
     responses[status] = { description: name, content: { [type]: { schema: { $ref: `#/components/schemas/${name}` } } } }
   }
+  if (op.ifMatch) responses[412] = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
+  if (op.etag) (responses[200] as Record<string, unknown>).headers = { ETag: { schema: { type: 'string' } } }
   if (op.ndjson) {
     const ok = responses[200] as { content: Record<string, unknown> }
     ok.content['application/x-ndjson'] = { schema: { $ref: `#/components/schemas/${op.ndjson}` } }

@@ -120,6 +120,47 @@ export const RenewResult = z
 
 export const RevokeResult = z.object({ id: z.string(), status: z.literal('revoked') }).meta({ id: 'RevokeResult' })
 
+/** At most this many operations in one batch (a larger one is refused with 413). */
+export const MAX_BATCH = 1000
+
+export const BatchRequest = z
+  .object({
+    atomic: z.boolean('api:errors.batchAtomic').optional().meta({
+      description:
+        'true (default): all or nothing, a failing operation fails the batch with 422. false: what can be done is done, each result says what happened.',
+    }),
+    operations: z
+      .array(
+        z.discriminatedUnion(
+          'op',
+          [GrantRequest.extend({ op: z.literal('grant') }).strict(), z.object({ op: z.literal('revoke'), id: uuid('common:errors.notFoundText') }).strict()],
+          'api:errors.batchOp',
+        ),
+        'api:errors.batchSize',
+      )
+      .min(1, 'api:errors.batchSize')
+      .max(MAX_BATCH, 'api:errors.batchSize'),
+  })
+  .strict()
+  .meta({ id: 'BatchRequest' })
+
+export const BatchResult = z
+  .object({
+    atomic: z.boolean(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    results: z.array(
+      z.object({
+        index: z.number().int(),
+        op: z.enum(['grant', 'revoke']),
+        outcome: z.enum(['granted', 'revoked', 'failed']),
+        mandates: z.array(z.object({ id: z.string(), status: MandateStatus, validUntil: isoDate })),
+        error: z.object({ status: z.number().int(), detail: z.string() }).nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'BatchResult' })
+
 // -------------------------------------------------------------------------------------------
 // Users
 
@@ -254,3 +295,55 @@ export const AuthorisationResult = z
   .meta({ id: 'AuthorisationResult' })
 
 export const Scopes = z.enum(API_SCOPES)
+
+// -------------------------------------------------------------------------------------------
+// Means (of a user; scopes users:read / users:write) and link requests (verzoeken, rule 8)
+
+const Term = z.union([z.literal(1), z.literal(3), z.literal(5)], 'mandates:errors.term')
+
+export const MeansList = z
+  .object({ data: z.array(z.object({ id: z.string(), level: Level, status: z.string(), validFrom: isoDate, validUntil: isoDate })) })
+  .meta({ id: 'MeansList' })
+
+/** "Nieuw Middel Aanvragen" for a linked person without a working means. */
+export const MeansRequest = z
+  .object({
+    organisationId: uuid('users:import.errors.organisationRequired').optional(),
+    level: Level,
+    termYears: Term,
+  })
+  .strict()
+  .meta({ id: 'MeansRequest' })
+
+/** "Middel upgraden": the person's active means to a higher level. */
+export const MeansUpgradeRequest = z
+  .object({ organisationId: uuid('users:import.errors.organisationRequired').optional(), level: Level })
+  .strict()
+  .meta({ id: 'MeansUpgradeRequest' })
+
+export const MeansApplicationResult = z
+  .object({ userId: z.string(), level: Level, outcome: z.string().meta({ description: "The application's status after signing" }) })
+  .meta({ id: 'MeansApplicationResult' })
+
+export const LinkRequest = z
+  .object({
+    id: z.string(),
+    organisationId: z.string(),
+    organisationName: z.string(),
+    email: z.string(),
+    name: z.string().nullable().meta({ description: 'Only once the person has accepted' }),
+    status: z.enum(['pending', 'accepted', 'rejected', 'lapsed', 'cancelled']),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+  })
+  .meta({ id: 'LinkRequest' })
+
+export const LinkRequestList = z.object({ data: z.array(LinkRequest) }).meta({ id: 'LinkRequestList' })
+
+export const NewLinkRequest = z
+  .object({
+    organisationId: uuid('requests:errors.organisation').optional(),
+    email: z.string('requests:errors.email').max(254, 'requests:errors.email'),
+  })
+  .strict()
+  .meta({ id: 'NewLinkRequest' })

@@ -1,7 +1,7 @@
 // /api/v1/users: the Gebruikers list (filters, keyset cursor) and one user, through UsersService;
 // adding a person is "Gebruikers toevoegen" for one row (ImportService.addOne, as SCIM does), and
 // offboarding is afmelden (src/shared/workflows/offboarding.ts, as SCIM's DELETE).
-import { Router } from 'express'
+import { Router, type Request } from 'express'
 import { allow } from '../../policy/access.ts'
 import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
@@ -11,6 +11,7 @@ import { offboard } from '../../shared/workflows/offboarding.ts'
 import { translator } from '../../i18n/index.ts'
 import { apiActor, apiCaller, requireScope } from '../../web/apiAuth.ts'
 import { Problem, apiLocale } from '../../web/problem.ts'
+import { assertIfMatch, sendTagged } from './etag.ts'
 import { idempotent } from './idempotency.ts'
 import { idOf, jsonBody, parseInput } from './parse.ts'
 import { userJson } from './present.ts'
@@ -38,9 +39,10 @@ export function userApiRoutes({ usersService, importService, db }: Services): Ro
     res.json({ data: page.rows.map(userJson), next: page.next })
   })
 
-  router.get(paths.api.user, allow('anonymous'), read, async (req, res) => {
-    const { user } = await usersService.detail(apiCaller(req).principal, idOf(req))
-    res.json({
+  /** One user as GET returns it (and as its ETag is computed). */
+  async function detail(req: Request, id: string) {
+    const { user } = await usersService.detail(apiCaller(req).principal, id)
+    return {
       id: user.id,
       firstName: user.firstName,
       lastNamePrefix: user.lastNamePrefix,
@@ -48,7 +50,11 @@ export function userApiRoutes({ usersService, importService, db }: Services): Ro
       email: user.email,
       organisations: user.links.map((l) => ({ id: l.organisation.id, name: l.organisation.name })),
       means: user.means.map((m) => ({ id: m.id, level: m.level, status: m.status, validUntil: isoDate(m.validUntil) })),
-    })
+    }
+  }
+
+  router.get(paths.api.user, allow('anonymous'), read, async (req, res) => {
+    sendTagged(res, await detail(req, idOf(req)))
   })
 
   router.post(paths.api.users, allow('anonymous'), write, async (req, res) => {
@@ -79,6 +85,7 @@ export function userApiRoutes({ usersService, importService, db }: Services): Ro
     const id = idOf(req)
     const organisationId = apiCaller(req).client.organisationId
     await idempotent(db, req, res, async () => {
+      await assertIfMatch(req, () => detail(req, id))
       const done = await offboard(db, apiActor(req), { userId: id, organisationId })
       return { status: 200, body: { id, organisationId, revokedMandates: done.revokedMandates, endedAssignments: done.endedAssignments } }
     })

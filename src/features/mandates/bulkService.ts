@@ -92,23 +92,40 @@ export class MandateBulkService {
       if (current.total === 0 && 'ids' in selection) throw new NotFoundError()
       if (current.digest !== digest) return { status: 'changed' as const }
       if (action === 'renew') return { status: 'renewed' as const, outcomes: await renewMandates(tx, actor, principal, target, termYears!, today) }
-      const rows = await tx.$queryRaw<AppliedRow[]>(applySql(principal, action, target, today))
-      const done = rows.filter((r) => r.done)
-      await recordAuditMany(
-        tx,
-        actor,
-        done.map((r) => ({
-          action: AUDIT_ACTION[action],
-          organisationId: r.organisation_id,
-          subjectType: 'mandate',
-          subjectId: r.id,
-          before: { status: r.old_status },
-          after: { status: STATUS_AFTER[action], ...(action === 'revoke' ? { revokedAt: now } : {}), bulk: true },
-        })),
-      )
-      await queueMails(tx, holderMails(done, action))
+      const rows = await this.apply(tx, actor, principal, action, target, today, now)
       return { status: 'done' as const, action, outcomes: rows.map(toOutcome) }
     })
+  }
+
+  /** Revoke or suspend the target in the caller's transaction: one audit entry per change, one mail per holder. */
+  private async apply(tx: Tx, actor: Actor, principal: Principal, action: 'revoke' | 'suspend', target: Prisma.Sql, today: string, now: Date) {
+    const rows = await tx.$queryRaw<AppliedRow[]>(applySql(principal, action, target, today))
+    const done = rows.filter((r) => r.done)
+    await recordAuditMany(
+      tx,
+      actor,
+      done.map((r) => ({
+        action: AUDIT_ACTION[action],
+        organisationId: r.organisation_id,
+        subjectType: 'mandate',
+        subjectId: r.id,
+        before: { status: r.old_status },
+        after: { status: STATUS_AFTER[action], ...(action === 'revoke' ? { revokedAt: now } : {}), bulk: true },
+      })),
+    )
+    await queueMails(tx, holderMails(done, action))
+    return rows
+  }
+
+  /**
+   * Revokes these mandates in the caller's transaction (the API's batch), with the refusals of the
+   * bulk mechanism; the outcome per mandate of the admin's organisations (missing ids: not found).
+   */
+  async revokeIds(tx: Tx, actor: Actor, ids: string[], now = new Date()): Promise<BulkOutcome[]> {
+    const principal = actingPrincipal(actor)
+    const target = selectionTarget(principal, { ids })
+    if (!target) return []
+    return (await this.apply(tx, actor, principal, 'revoke', target, isoDate(todayUtc(now)), now)).map(toOutcome)
   }
 }
 

@@ -72,5 +72,7 @@ export function filterConditions(
 }
 
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false
+  // P2002 from a model call; a raw statement (the set-based grant insert) reports PostgreSQL's 23505.
+  return error.code === 'P2002' || (error.code === 'P2010' && /23505|unique/i.test(JSON.stringify(error.meta ?? {}) + error.message))
 }

@@ -5,32 +5,21 @@ import { Prisma } from '../../generated/prisma/client.ts'
 import type { Level, MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Tx } from '../../db/tx.ts'
-import { addMonths, isoDate, todayUtc } from '../../domain/dates.ts'
-import { LEVELS, fromDbLevel, highestLevel, levelLabel } from '../../domain/levels.ts'
+import { todayUtc } from '../../domain/dates.ts'
+import { LEVELS, fromDbLevel, highestLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
-import { assertLevelCoversService, assertMeansCoversLevel, assertWithinAdminLevel, meansCoversLevel, withinAdminLevel } from '../../domain/rules.ts'
-import { LINK_REQUEST_MONTHS, addYearsClamped, isTerm } from '../../domain/terms.ts'
+import { assertLevelCoversService, meansCoversLevel, withinAdminLevel } from '../../domain/rules.ts'
+import { addYearsClamped } from '../../domain/terms.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { recordAudit, recordAuditMany } from '../../shared/audit.ts'
-import { queueMailToPerson } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { escapeLike, userMatches } from '../../shared/userSearch.ts'
-import { links } from '../../paths.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { scopeKeyOf, type GrantInput, type ScopeItem } from './model.ts'
+import { assertGrantable, describeScope, loadCatalogue, type DescribedScope } from './grantChecks.ts'
+import { grantMany, writeGrants } from './grantMany.ts'
 import { actingPrincipal, adminOrganisation, isUniqueViolation } from './scoping.ts'
 
-/** A chosen scope with its names, its required level (rule 5) and whether it refuses a branch (rule 6). */
-export type DescribedScope = {
-  item: ScopeItem
-  key: string
-  serviceName: string | null
-  providerName: string | null
-  requiredLevel: Level | null
-  refusesBranchRestriction: boolean
-}
-
-type CheckedGrant = Awaited<ReturnType<MandateWizardService['checkGrant']>>
+export type { DescribedScope } from './grantChecks.ts'
 
 /** Users per page of the wizard's user step. */
 export const CANDIDATE_PAGE = 25
@@ -102,33 +91,6 @@ export class MandateWizardService {
     return { linked: holder.linked, linkRequestNeeded: !holder.linked && !holder.linkRequested }
   }
 
-  /** The link request of a grant to an unlinked user, in the grant's transaction (rule 8). */
-  private async createLinkRequest(tx: Tx, actor: Actor, org: { id: string; name: string }, holder: CheckedGrant['holder'], now: Date) {
-    const principal = actingPrincipal(actor)
-    const expiresAt = addMonths(now, LINK_REQUEST_MONTHS)
-    const request = await tx.linkRequest.create({
-      data: { userId: holder.user.id, organisationId: org.id, requestedById: principal.id, status: 'pending', createdAt: now, expiresAt },
-    })
-    await recordAudit(tx, actor, {
-      action: 'link_request.created',
-      organisationId: org.id,
-      subjectType: 'link_request',
-      subjectId: request.id,
-      after: { userId: holder.user.id, organisationId: org.id, status: 'pending', expiresAt },
-    })
-    await queueMailToPerson(tx, holder.user, {
-      idempotencyKey: `link-request:${request.id}`,
-      template: 'link-request',
-      data: {
-        linkRequestId: request.id,
-        organisationName: org.name,
-        requestedByName: principal.name,
-        requestPath: links.mine(),
-        expiresAt: isoDate(expiresAt),
-      },
-    })
-  }
-
   /** Rules 1 and 2: the levels on offer, and why the others are not. */
   async levelChoices(principal: Principal, organisationId: string, userId: string, now = new Date()) {
     const org = adminOrganisation(principal, organisationId)
@@ -187,37 +149,8 @@ export class MandateWizardService {
 
   /** Names for the chosen scopes, or a RuleViolation for an unknown service or provider (rule 5). */
   async describeScopes(items: ScopeItem[]): Promise<DescribedScope[]> {
-    const serviceIds = items.flatMap((i) => (i.scope === 'service' ? [i.serviceId] : []))
-    const providerIds = items.flatMap((i) => (i.scope === 'provider' ? [i.providerId] : []))
-    const [services, providers] = await Promise.all([
-      this.db.service.findMany({
-        where: { id: { in: serviceIds } },
-        select: { id: true, name: true, requiredLevel: true, refusesBranchRestriction: true, provider: { select: { name: true } } },
-      }),
-      this.db.serviceProvider.findMany({
-        where: { id: { in: providerIds } },
-        select: { id: true, name: true, services: { where: { refusesBranchRestriction: true }, select: { id: true }, take: 1 } },
-      }),
-    ])
-    return items.map((item) => {
-      if (item.scope === 'all') return { item, key: 'all', serviceName: null, providerName: null, requiredLevel: null, refusesBranchRestriction: false }
-      if (item.scope === 'provider') {
-        const provider = providers.find((p) => p.id === item.providerId)
-        if (!provider) throw new RuleViolation('mandates:errors.unknownService', 'service')
-        const refuses = provider.services.length > 0
-        return { item, key: scopeKeyOf(item), serviceName: null, providerName: provider.name, requiredLevel: null, refusesBranchRestriction: refuses }
-      }
-      const service = services.find((s) => s.id === item.serviceId)
-      if (!service) throw new RuleViolation('mandates:errors.unknownService', 'service')
-      return {
-        item,
-        key: scopeKeyOf(item),
-        serviceName: service.name,
-        providerName: service.provider.name,
-        requiredLevel: service.requiredLevel,
-        refusesBranchRestriction: service.refusesBranchRestriction,
-      }
-    })
+    const catalogue = await loadCatalogue(this.db, items)
+    return items.map((item) => describeScope(item, catalogue))
   }
 
   async branches(principal: Principal, organisationId: string) {
@@ -232,79 +165,46 @@ export class MandateWizardService {
   async checkGrant(principal: Principal, input: GrantInput, now = new Date(), db: PrismaClient | Tx = this.db) {
     const org = adminOrganisation(principal, input.organisationId)
     const holder = await this.holderStatus(db, principal, input.organisationId, input.userId, now)
-    if (!isTerm(input.termYears)) throw new RuleViolation('mandates:errors.term', 'termYears')
-    assertWithinAdminLevel(org.level, input.level, { field: 'level' })
-    assertMeansCoversLevel(holder.meansLevel ? [holder.meansLevel] : [], input.level, { field: 'level' })
-    if (input.items.length === 0) throw new RuleViolation('mandates:errors.noServices', 'service')
-    const scopes = await this.describeScopes(input.items)
-    const seen = new Set<string>()
-    for (const s of scopes) {
-      if (seen.has(s.key)) throw new RuleViolation('mandates:errors.duplicateItem', 'service', { name: s.serviceName ?? s.providerName ?? 'alle' })
-      seen.add(s.key)
-      assertLevelCoversService(s, input.level, { field: 'service' })
-    }
-    if (input.branchId) {
-      const branch = await db.branch.findFirst({ where: { id: input.branchId, organisationId: input.organisationId }, select: { id: true } })
-      if (!branch) throw new RuleViolation('mandates:errors.branch', 'branchId')
-    }
+    const catalogue = await loadCatalogue(db, input.items)
+    const branch = input.branchId
+      ? await db.branch.findFirst({ where: { id: input.branchId, organisationId: input.organisationId }, select: { id: true } })
+      : null
     const existing = await db.mandate.findMany({
-      where: { userId: input.userId, organisationId: input.organisationId, kind: 'use', live: true, scopeKey: { in: [...seen] } },
+      where: { userId: input.userId, organisationId: input.organisationId, kind: 'use', live: true, scopeKey: { in: input.items.map(scopeKeyOf) } },
       select: { scopeKey: true },
     })
-    if (existing.length) {
-      const s = scopes.find((x) => x.key === existing[0]!.scopeKey)
-      throw new RuleViolation('mandates:errors.exists', 'service', { name: s?.serviceName ?? s?.providerName ?? 'Alle diensten' })
-    }
+    const live = new Set(existing.map((m) => m.scopeKey))
+    const scopes = assertGrantable(input, { adminLevel: org.level, meansLevel: holder.meansLevel, catalogue, branchOk: !!branch, live: (key) => live.has(key) })
     return { org, holder, scopes, status: (holder.linked ? 'active' : 'pending') as MandateStatus }
+  }
+
+  /** Many grants in the caller's transaction (the API's batch): see grantMany.ts. */
+  grantMany(tx: Tx, actor: Actor, inputs: GrantInput[], now = new Date()) {
+    return grantMany(tx, actor, inputs, now)
   }
 
   /** Grants one mandate per scope, in one transaction with its audit entries and one mail (rule 14). */
   async grant(actor: Actor, input: GrantInput, now = new Date()) {
     const principal = actingPrincipal(actor)
-    const today = todayUtc(now)
     try {
       return await this.db.$transaction(async (tx) => {
         const checked = await this.checkGrant(principal, input, now, tx)
-        const linkRequestCreated = !checked.holder.linked && !checked.holder.linkRequested
-        if (linkRequestCreated) await this.createLinkRequest(tx, actor, checked.org, checked.holder, now)
-        const validUntil = addYearsClamped(today, input.termYears)
-        const created = await tx.mandate.createManyAndReturn({
-          data: checked.scopes.map((s) => ({
-            kind: 'use' as const,
-            userId: input.userId,
-            organisationId: input.organisationId,
-            scope: s.item.scope,
-            serviceId: s.item.scope === 'service' ? s.item.serviceId : null,
-            providerId: s.item.scope === 'provider' ? s.item.providerId : null,
-            level: input.level,
-            branchId: input.branchId,
-            validFrom: today,
-            validUntil,
-            status: checked.status,
-            grantedById: principal.id,
-          })),
-          select: { id: true, scope: true, serviceId: true, providerId: true, level: true, validFrom: true, validUntil: true, status: true, branchId: true },
-        })
-        await recordAuditMany(
+        const linkRequestNeeded = !checked.holder.linked && !checked.holder.linkRequested
+        const holder = checked.holder.user
+        const [created] = await writeGrants(
           tx,
           actor,
-          created.map((m) => ({
-            action: 'mandate.granted',
-            organisationId: input.organisationId,
-            subjectType: 'mandate',
-            subjectId: m.id,
-            after: { ...m, userId: input.userId },
-          })),
+          [{ input, scopes: checked.scopes, status: checked.status, org: checked.org, holder, linkRequestNeeded }],
+          now,
         )
-        await queueGrantMail(tx, checked, input, created, validUntil)
         return {
-          mandates: created,
+          mandates: created!,
           status: checked.status,
           scopes: checked.scopes,
-          validUntil,
+          validUntil: addYearsClamped(todayUtc(now), input.termYears),
           organisationName: checked.org.name,
-          userName: personName(checked.holder.user),
-          linkRequestCreated,
+          userName: personName(holder),
+          linkRequestCreated: linkRequestNeeded,
         }
       })
     } catch (error) {
@@ -326,23 +226,4 @@ function candidateSelect(organisationId: string, now: Date) {
     links: { where: { organisationId }, select: { id: true } },
     linkRequests: { where: { organisationId, status: 'pending', expiresAt: { gt: now } }, select: { id: true } },
   } as const satisfies Prisma.UserSelect
-}
-
-/** The holder's one mail about the mandates just granted ("mandates-granted"). */
-async function queueGrantMail(tx: Tx, checked: CheckedGrant, input: GrantInput, created: { id: string }[], validUntil: Date): Promise<void> {
-  await queueMailToPerson(tx, checked.holder.user, {
-    idempotencyKey: `mandates-granted:${created.map((m) => m.id).sort()[0]}`,
-    template: 'mandates-granted',
-    data: {
-      organisationName: checked.org.name,
-      pending: checked.status === 'pending',
-      mandates: checked.scopes.map((s) => ({
-        scope: s.item.scope,
-        serviceName: s.serviceName ?? undefined,
-        providerName: s.providerName ?? undefined,
-        level: levelLabel(input.level),
-        validUntil: isoDate(validUntil),
-      })),
-    },
-  })
 }
