@@ -99,10 +99,14 @@ export class ApplicationsService {
     })
   }
 
-  /** Nobody signs it as admin: the legal representatives get a signing link each. */
-  async sendToRepresentatives(principal: Principal, actor: Actor, applicationId: string): Promise<number> {
+  /**
+   * Nobody signs it as admin: the legal representatives get a signing link each (again, when sent
+   * before). `beforeSend` runs once the application is known to be the admin's and open (the resend limit).
+   */
+  async sendToRepresentatives(principal: Principal, actor: Actor, applicationId: string, beforeSend?: () => Promise<void>): Promise<number> {
     const app = await this.openApplication(principal, applicationId)
     if (app.status !== 'awaiting_signature') throw new RuleViolation('applications:errors.notOpen')
+    await beforeSend?.()
     return this.db.$transaction(async (tx) => {
       const count = await requestRepresentativeSignatures(tx, app.id, actor, this.config.baseUrl)
       if (count === 0) throw new RuleViolation('applications:errors.noRepresentatives')

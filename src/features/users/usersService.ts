@@ -162,6 +162,7 @@ export class UsersService {
         dateOfBirth: true,
         email: true,
         mobile: true,
+        locale: true,
         means: { orderBy: { validUntil: 'desc' } },
         links: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },
         formerLinks: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },
