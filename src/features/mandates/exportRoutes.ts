@@ -1,5 +1,5 @@
 // Beheer → Machtigingen → "Exporteren als CSV": the list with its current filter, every page of it,
-// streamed through the shared CSV writer. One page of EXPORT_PAGE_SIZE rows is in memory at a time
+// streamed through the shared CSV writer, a page of EXPORT_PAGE_SIZE rows as one chunk at a time
 // and the next is read only when the response has taken the last (back-pressure), so a million rows
 // stream in constant memory. A filter on an organisation the admin does not administer is a 404.
 import { Router, type Request, type Response } from 'express'
