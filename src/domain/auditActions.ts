@@ -77,6 +77,7 @@ export const AUDIT_ACTIONS = [
   'organisation.blocked',
   'organisation.unblocked',
   'organisation.kvk_refreshed',
+  'organisation.representative_mail_locale_changed',
   'registration.created',
   'registration.resent',
   'registration.signed',

@@ -63,7 +63,7 @@ describe('help screenshots', () => {
         .poll(
           () =>
             page.evaluate<number>(`(() => { const i = document.querySelector('figure.bm-screenshot img'); return i && i.complete ? i.naturalWidth : 0 })()`),
-          slug,
+          { message: slug },
         )
         .toBe(1024)
     }

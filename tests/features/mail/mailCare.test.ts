@@ -82,6 +82,29 @@ describe('mail language', () => {
     expect(Object.fromEntries(mails.map((m) => [m.toAddress, m.locale]))).toEqual({ 'anja.bakker@demo.example': 'en', 'kees.verbeek@demo.example': 'nl' })
   })
 
+  it('When the back office sets a legal representative to English on the customer page, then it is stored and audited; a representative of another organisation is 404', async () => {
+    const bakker = await org('Bakker Installatietechniek B.V.')
+    const kees = await db().legalRepresentative.findFirstOrThrow({ where: { organisationId: bakker.id, email: 'kees.verbeek@demo.example' } })
+    const backoffice = await t.loginAs('backoffice')
+    const page = await backoffice.get(links.backofficeOrganisation(bakker.id))
+    expect(page.text).toContain(`id="rep-locale-${kees.id}"`)
+    const ok = await postForm(backoffice, links.backofficeOrganisation(bakker.id), links.backofficeRepresentativeLocale(bakker.id), {
+      representativeId: kees.id,
+      mailLocale: 'en',
+    })
+    expect(ok.status).toBe(303)
+    expect((await db().legalRepresentative.findUniqueOrThrow({ where: { id: kees.id } })).locale).toBe('en')
+    expect(await db().auditEvent.count({ where: { action: 'organisation.representative_mail_locale_changed', organisationId: bakker.id } })).toBe(1)
+    const other = await org('Bakkerij De Vries B.V.')
+    const wrong = await postForm(backoffice, links.backofficeOrganisation(other.id), links.backofficeRepresentativeLocale(other.id), {
+      representativeId: kees.id,
+      mailLocale: 'nl',
+    })
+    expect(wrong.status).toBe(404)
+    expect((await db().legalRepresentative.findUniqueOrThrow({ where: { id: kees.id } })).locale).toBe('en')
+    await db().legalRepresentative.update({ where: { id: kees.id }, data: { locale: 'nl' } })
+  })
+
   it('When a locale other than nl or en is written to the database, then it is refused', async () => {
     await expect(db().user.updateMany({ where: { emailKey: 'jan.smit@demo.example' }, data: { locale: 'de' } })).rejects.toThrow(/users_locale_check/)
     await expect(db().legalRepresentative.updateMany({ data: { locale: 'fr' } })).rejects.toThrow(/legal_representatives_locale_check/)
