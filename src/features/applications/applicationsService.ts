@@ -43,6 +43,17 @@ export class ApplicationsService {
     })
   }
 
+  /** Which of these applications have had signing links sent (their button then reads "Opnieuw versturen"). */
+  async signingSent(applicationIds: string[]): Promise<Set<string>> {
+    if (applicationIds.length === 0) return new Set()
+    const events = await this.db.auditEvent.findMany({
+      where: { subjectType: 'application', subjectId: { in: applicationIds }, action: 'application.signing_requested' },
+      select: { subjectId: true },
+      distinct: ['subjectId'],
+    })
+    return new Set(events.map((e) => e.subjectId ?? ''))
+  }
+
   private async openApplication(principal: Principal, applicationId: string) {
     const ids = adminOrganisationIds(principal)
     if (!/^[0-9a-f-]{36}$/i.test(applicationId)) throw new NotFoundError()

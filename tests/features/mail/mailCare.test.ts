@@ -140,6 +140,7 @@ describe('Opnieuw versturen', () => {
     const linda = await user('linda.degroot@demo.example')
     const app = await db().application.findFirstOrThrow({ where: { subjectUserId: linda.id, status: 'awaiting_signature' } })
     const pieter = await t.loginAs('pieter')
+    expect((await pieter.get(links.applicationDetail(app.id))).text).toContain('Opnieuw versturen naar bevoegd vertegenwoordigers')
     await flood(pieter, links.applications(), links.applicationToRepresentatives(app.id), 1)
   })
 
