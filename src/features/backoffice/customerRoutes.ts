@@ -1,7 +1,7 @@
 // Back office → Klanten: search, an organisation's page (read only), "KvK-gegevens verversen",
 // blokkeren / deblokkeren (rule 24). Everything is audited in the service.
 import { Router, type Request, type Response } from 'express'
-import { NotFoundError, RuleViolation } from '../../errors.ts'
+import { RuleViolation } from '../../errors.ts'
 import { allow } from '../../policy/access.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import { links, paths } from '../../paths.ts'
@@ -60,8 +60,8 @@ export function backofficeCustomerRoutes({ customersService, db }: Services): Ro
     const { id } = parseParams(idParam, req.params)
     const representativeId = formText(req.body, 'representativeId')
     const locale = parseMailLocale(formText(req.body, 'mailLocale'))
-    if (!/^[0-9a-f-]{36}$/i.test(representativeId)) throw new NotFoundError()
-    if (!locale) flash(req, 'error', req.t('common:mailLocale.invalid'))
+    // A form without a representative or a language (a forged one): said so, nothing changed.
+    if (!locale || !/^[0-9a-f-]{36}$/i.test(representativeId)) flash(req, 'error', req.t('common:mailLocale.invalid'))
     else {
       const changed = await setRepresentativeMailLocale(db, actorFrom(req), id, representativeId, locale)
       flash(req, 'success', req.t(changed ? 'common:mailLocale.done' : 'common:mailLocale.unchanged'))
