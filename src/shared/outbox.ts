@@ -34,7 +34,7 @@ export type QueuedMail = {
   idempotencyKey: string
   to: string
   template: MailTemplate
-  /** 'nl' or 'en'; anything else is sent in Dutch. */
+  /** 'nl' or 'en'; anything else is sent in Dutch. A person with an account gets their own mail language instead. */
   locale?: string
   data: Record<string, unknown>
 }
@@ -55,6 +55,8 @@ export async function queueMailToPerson(tx: Tx, person: MailPerson, mail: Omit<Q
 export async function queueMails(tx: Tx, mails: QueuedMail[]): Promise<number> {
   if (mails.length === 0) return 0
   // One INSERT … SELECT from a JSON parameter, whatever the batch size (bulk renewal queues thousands).
+  // A mail to the address of a person with an account is written in that person's mail language
+  // (users.locale, set on Mijn gegevens or by an admin), whatever language the caller passed.
   const rows = mails.map((mail) => ({
     idempotency_key: mail.idempotencyKey,
     to_address: mail.to,
@@ -64,8 +66,9 @@ export async function queueMails(tx: Tx, mails: QueuedMail[]): Promise<number> {
   }))
   const count = await tx.$executeRaw`
     insert into outgoing_mail (id, idempotency_key, to_address, template, locale, data)
-    select gen_random_uuid(), idempotency_key, to_address, template, locale, data
+    select gen_random_uuid(), x.idempotency_key, x.to_address, x.template, coalesce(u.locale, x.locale), x.data
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(idempotency_key varchar, to_address varchar, template varchar, locale varchar, data jsonb)
+    left join users u on u.email_key = lower(x.to_address)
     on conflict (idempotency_key) do nothing`
   // Wakes the mail worker once the transaction commits (NOTIFY is delivered at commit, dropped on rollback).
   if (count > 0) await wakeMailWorker(tx)

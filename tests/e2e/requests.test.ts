@@ -12,6 +12,36 @@ afterAll(async () => {
 })
 
 describe('Verzoeken, Aanvragen, Mijn gegevens, Backoffice', () => {
+  it('When the admin clicks "Opnieuw versturen" on an open request, then the mail goes again; the fourth time within the hour a Dutch message says nothing was sent', async () => {
+    const db = e2e.t.database.db
+    const holding = await db.organisation.findFirstOrThrow({ where: { name: 'De Vries Holding B.V.' } })
+    const sanne = await db.user.findFirstOrThrow({ where: { emailKey: 'sanne.devries@demo.example' } })
+    const sophie = await db.user.findFirstOrThrow({ where: { emailKey: 'sophie.kramer@demo.example' } })
+    const request = await db.linkRequest.create({
+      data: { userId: sophie.id, email: sophie.email, organisationId: holding.id, requestedById: sanne.id, expiresAt: new Date(Date.now() + 30 * 86_400_000) },
+    })
+    const mails = () => db.outgoingMail.count({ where: { template: 'link-request', toAddress: sophie.email } })
+    const { context, page } = await signedIn(e2e, 'sanne')
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Beheer' }).click()
+    await page.getByRole('navigation', { name: 'Beheer' }).getByRole('link', { name: 'Verzoeken' }).click()
+    expect(await page.locator('tbody').innerText()).toContain(sophie.email)
+    const resend = page.locator('tr', { hasText: sophie.email }).getByRole('button', { name: /^Opnieuw versturen/ })
+    for (let i = 1; i <= 3; i++) {
+      await resend.click()
+      await expect.poll(() => page.locator('.bm-alert').innerText()).toContain('Het verzoek is opnieuw verstuurd.')
+      expect(await mails()).toBe(i)
+    }
+    await checkPage(page)
+    await resend.click()
+    await expect
+      .poll(() => page.locator('.bm-alert').innerText())
+      .toContain('Deze e-mail is het afgelopen uur al 3 keer opnieuw verstuurd. Er is niets verstuurd')
+    expect(await mails()).toBe(3)
+    expect(await db.auditEvent.count({ where: { action: 'link_request.resent', subjectId: request.id } })).toBe(3)
+    await checkPage(page)
+    await context.close()
+  })
+
   it('When the admin sends a "Nieuw verzoek" for a user of his other organisation, then a bad e-mail address is pointed out first and then the request is listed', async () => {
     const { context, page } = await signedIn(e2e, 'sanne')
     await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Beheer' }).click()

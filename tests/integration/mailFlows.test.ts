@@ -7,6 +7,9 @@ import { DEMO_PASSWORD } from '../../src/features/demo/seedDemo.ts'
 import { allowTotpAgain, createTestApp, csrfFrom, postForm, type Agent, type TestApp } from '../helpers/app.ts'
 import { startSmtpServer, type ReceivedMail, type TestSmtp } from '../helpers/smtp.ts'
 import { demo, mandateOf } from '../features/mandates/helpers.ts'
+import { MAIL_TEMPLATES, renderMail } from '../../src/features/mail/render.ts'
+import { links as portalLinks } from '../../src/paths.ts'
+import type { MailTemplate } from '../../src/shared/outbox.ts'
 
 const BASE_URL = 'https://portaal.example.nl'
 const LIST = '/beheer/machtigingen'
@@ -371,3 +374,73 @@ describe('password reset', () => {
     expect(again.text).not.toContain('name="passwordRepeat"')
   })
 })
+
+// Every mail template (#18), in Dutch and in English: a plain-text part beside the HTML, and every
+// link in either resolves against the app (no 404, no 5xx; a page behind login may send to /inloggen).
+// The data is what the flows above really queued (their token links carry tokens the app made); a
+// template none of them sends is filled in FALLBACK_DATA below, with ids of the demo.
+describe('every mail', () => {
+  it('When each template is rendered in nl and en, then it has a plain-text part and none of its links is broken', async () => {
+    const sanneUser = await db().user.findFirstOrThrow({ where: { emailKey: 'sanne.devries@demo.example' } })
+    const fallback = FALLBACK_DATA({ userId: sanneUser.id })
+    const checked: string[] = []
+    for (const template of MAIL_TEMPLATES) {
+      const row = await db().outgoingMail.findFirst({ where: { template }, orderBy: { createdAt: 'desc' } })
+      const data = (row?.data as Record<string, unknown> | undefined) ?? fallback[template]
+      expect(data, `no flow queues "${template}": add it to FALLBACK_DATA`).toBeDefined()
+      for (const locale of ['nl', 'en']) {
+        const mail = await renderMail(template, locale, data!, { brandName: 'Beheermodule', baseUrl: BASE_URL })
+        const where = `${template} (${locale})`
+        expect(mail.text.trim().length, where).toBeGreaterThan(20)
+        expect(mail.text, where).not.toMatch(/<[a-z][^>]*>/i)
+        expect(mail.html, where).toMatch(/<html/i)
+        for (const body of [mail.subject, mail.text, mail.html]) expect(body, where).not.toMatch(/undefined|\[object Object\]|\{\{/)
+        for (const link of links({ ...mail, envelopeTo: [] } as unknown as ReceivedMail)) {
+          expect(link.startsWith(`${BASE_URL}/`), `${where}: ${link}`).toBe(true)
+          const response = await t.agent().get(link.slice(BASE_URL.length))
+          expect(response.status, `${where}: ${link}`).not.toBe(404)
+          expect(response.status, `${where}: ${link}`).toBeLessThan(500)
+          if (response.status === 302 || response.status === 303) expect(response.headers.location, `${where}: ${link}`).toMatch(/^\/inloggen/)
+        }
+        checked.push(where)
+      }
+    }
+    expect(checked).toHaveLength(MAIL_TEMPLATES.length * 2)
+  })
+})
+
+/** Data for the templates no flow in this file sends, in the shape their senders queue. */
+function FALLBACK_DATA(ids: { userId: string }): Partial<Record<MailTemplate, Record<string, unknown>>> {
+  const day = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)
+  const base = {
+    name: 'Jan Smit',
+    organisationName: 'Bakkerij De Vries B.V.',
+    clientName: 'Bakkerij De Vries B.V.',
+    intermediaryName: 'Administratiekantoor Van Dijk & Partners B.V.',
+    scope: 'all',
+    level: 'EH3',
+    validUntil: day,
+    revokedAt: day,
+    expiresAt: day,
+  }
+  return {
+    'means-active': { ...base, overviewPath: '/' },
+    'chain-given': { ...base, clientKvk: '12345678', intermediaryKvk: '87654321', role: 'client' },
+    'chain-revoked': base,
+    'chain-renewed': base,
+    'chain-expiry-notice': { ...base, role: 'client', threshold: '1m', path: portalLinks.chains() },
+    'means-changed': { ...base, event: 'suspended', context: 'suspended', holderName: 'Jan Smit', date: day, userId: ids.userId },
+    'mandate-status': { ...base, event: 'suspended', context: 'suspended' },
+    'mandates-changed': {
+      ...base,
+      event: 'suspended',
+      context: 'suspended',
+      count: 1,
+      mandates: [{ scope: 'all', level: 'EH3', organisationName: 'Bakkerij De Vries B.V.' }],
+    },
+    offboarded: { ...base, count: 2 },
+    'registration-status': { ...base, managePath: '/eherkenning-aanvragen' },
+    'registration-signing': { ...base, adminName: 'Sanne de Vries', kvkNumber: '12345678', signPath: '/eherkenning-aanvragen' },
+    'registration-done': { ...base, adminName: 'Sanne de Vries', kvkNumber: '12345678', meansActive: true },
+  }
+}

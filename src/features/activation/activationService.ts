@@ -60,7 +60,8 @@ export class ActivationService {
   }
 
   /** Beheer → Gebruikers: the admin sends a user of his organisations a new activation link. */
-  async resend(principal: Principal, actor: Actor, userId: string, now = new Date()): Promise<void> {
+  /** `beforeSend` runs once the person is known to be the admin's and not yet active (the resend limit). */
+  async resend(principal: Principal, actor: Actor, userId: string, now = new Date(), beforeSend?: () => Promise<void>): Promise<void> {
     const orgIds = adminOrganisationIds(principal)
     if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new NotFoundError()
     const user = await this.db.user.findFirst({
@@ -69,6 +70,7 @@ export class ActivationService {
     })
     if (!user) throw new NotFoundError()
     if (user.passwordHash) throw new RuleViolation('activation:errors.alreadyActive')
+    await beforeSend?.()
     await this.db.$transaction((tx) => sendActivation(tx, actor, user.id, { organisationName: user.links[0]?.organisation.name }, now))
   }
 

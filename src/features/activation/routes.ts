@@ -14,6 +14,7 @@ import { fromFieldMessages, parseForm } from '../../web/forms.ts'
 import { principal } from '../../web/principal.ts'
 import type { TokenProblem } from '../../shared/workflows/actionTokens.ts'
 import { passwordSchema, tokenParams } from './schemas.ts'
+import { assertResendAllowed } from '../../web/resendLimit.ts'
 
 export function activationRoutes(services: Services): Router {
   const { activationService, authService, rateLimits } = services
@@ -64,7 +65,7 @@ export function activationRoutes(services: Services): Router {
   router.post(paths.beheer.userActivation, allow('admin'), async (req, res) => {
     const { id } = parseParams(idParam, req.params)
     try {
-      await activationService.resend(principal(req), actorFrom(req), id)
+      await activationService.resend(principal(req), actorFrom(req), id, undefined, () => assertResendAllowed(rateLimits, req, 'activation', id))
       flash(req, 'success', req.t('activation:resent'))
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error

@@ -43,6 +43,17 @@ export class ApplicationsService {
     })
   }
 
+  /** Which of these applications have had signing links sent (their button then reads "Opnieuw versturen"). */
+  async signingSent(applicationIds: string[]): Promise<Set<string>> {
+    if (applicationIds.length === 0) return new Set()
+    const events = await this.db.auditEvent.findMany({
+      where: { subjectType: 'application', subjectId: { in: applicationIds }, action: 'application.signing_requested' },
+      select: { subjectId: true },
+      distinct: ['subjectId'],
+    })
+    return new Set(events.map((e) => e.subjectId ?? ''))
+  }
+
   private async openApplication(principal: Principal, applicationId: string) {
     const ids = adminOrganisationIds(principal)
     if (!/^[0-9a-f-]{36}$/i.test(applicationId)) throw new NotFoundError()
@@ -99,10 +110,14 @@ export class ApplicationsService {
     })
   }
 
-  /** Nobody signs it as admin: the legal representatives get a signing link each. */
-  async sendToRepresentatives(principal: Principal, actor: Actor, applicationId: string): Promise<number> {
+  /**
+   * Nobody signs it as admin: the legal representatives get a signing link each (again, when sent
+   * before). `beforeSend` runs once the application is known to be the admin's and open (the resend limit).
+   */
+  async sendToRepresentatives(principal: Principal, actor: Actor, applicationId: string, beforeSend?: () => Promise<void>): Promise<number> {
     const app = await this.openApplication(principal, applicationId)
     if (app.status !== 'awaiting_signature') throw new RuleViolation('applications:errors.notOpen')
+    await beforeSend?.()
     return this.db.$transaction(async (tx) => {
       const count = await requestRepresentativeSignatures(tx, app.id, actor, this.config.baseUrl)
       if (count === 0) throw new RuleViolation('applications:errors.noRepresentatives')

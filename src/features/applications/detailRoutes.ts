@@ -38,6 +38,7 @@ async function showDetail(service: ApplicationsService, req: Request, res: Respo
     subsection: 'applications',
     breadcrumbs: beheerCrumbs(req, 'applications', { label: req.t(`applications:type.${detail.app.type}`) }),
     detail,
+    signingSent: (await service.signingSent([id])).has(id),
     items: detail.items.map((item) => itemFacts(req, item)),
     who,
     stale,

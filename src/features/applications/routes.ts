@@ -3,6 +3,7 @@
 import { Router, type Request, type Response } from 'express'
 import { z } from 'zod'
 import { flashOutcome } from '../../web/flash.ts'
+import { assertResendAllowed, type ResendLimiter } from '../../web/resendLimit.ts'
 import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { principal } from '../../web/principal.ts'
@@ -33,6 +34,7 @@ async function showList(applicationsService: ApplicationsService, req: Request, 
     subsection: 'applications',
     breadcrumbs: beheerCrumbs(req, 'applications'),
     applications,
+    signingSent: await applicationsService.signingSent(applications.map((a) => a.id)),
     statuses: STATUSES,
     status,
     openStatuses: OPEN_STATUSES,
@@ -42,7 +44,7 @@ async function showList(applicationsService: ApplicationsService, req: Request, 
 }
 
 /** The actions of a row of the list: each answers with a message and goes back to the list. */
-function rowActions(service: ApplicationsService): [string, (req: Request, id: string) => Promise<string>][] {
+function rowActions(service: ApplicationsService, limiter: ResendLimiter): [string, (req: Request, id: string) => Promise<string>][] {
   return [
     [
       paths.beheer.applicationCancel,
@@ -53,15 +55,19 @@ function rowActions(service: ApplicationsService): [string, (req: Request, id: s
     ],
     [
       paths.beheer.applicationToRepresentatives,
-      async (req, id) => req.t('applications:list.sent', { count: await service.sendToRepresentatives(principal(req), actorFrom(req), id) }),
+      // Sending the signing mails again is limited per application per hour.
+      async (req, id) => {
+        const count = await service.sendToRepresentatives(principal(req), actorFrom(req), id, () => assertResendAllowed(limiter, req, 'signing', id))
+        return req.t('applications:list.sent', { count })
+      },
     ],
   ]
 }
 
-export function applicationRoutes({ applicationsService }: Services): Router {
+export function applicationRoutes({ applicationsService, rateLimits }: Services): Router {
   const router = Router()
   router.get(paths.beheer.applications, allow('admin'), (req, res) => showList(applicationsService, req, res))
-  for (const [path, run] of rowActions(applicationsService)) {
+  for (const [path, run] of rowActions(applicationsService, rateLimits)) {
     router.post(path, allow('admin'), async (req, res) => {
       await flashOutcome(req, () => run(req, parseParams(idParam, req.params).id))
       res.redirect(303, links.applications())

@@ -11,8 +11,10 @@ import { KvkError } from '../../shared/kvk/register.ts'
 import { personName } from '../../domain/names.ts'
 import { flash } from '../../web/flash.ts'
 import type { Change } from './customersService.ts'
+import { parseMailLocale, setRepresentativeMailLocale } from '../../shared/mailLocale.ts'
+import { formText } from '../../web/forms.ts'
 
-export function backofficeCustomerRoutes({ customersService }: Services): Router {
+export function backofficeCustomerRoutes({ customersService, db }: Services): Router {
   const router = Router()
 
   router.get(paths.backofficeOrganisations, allow('backoffice'), async (req, res) => {
@@ -51,6 +53,20 @@ export function backofficeCustomerRoutes({ customersService }: Services): Router
       flash(req, 'error', req.t(`registration:kvk.${error.kind}`))
       res.redirect(303, links.backofficeOrganisation(id))
     }
+  })
+
+  // A legal representative's mail language (the signing mails to him): the form names him in its body.
+  router.post(paths.backofficeRepresentativeLocale, allow('backoffice'), async (req, res) => {
+    const { id } = parseParams(idParam, req.params)
+    const representativeId = formText(req.body, 'representativeId')
+    const locale = parseMailLocale(formText(req.body, 'mailLocale'))
+    // A form without a representative or a language (a forged one): said so, nothing changed.
+    if (!locale || !/^[0-9a-f-]{36}$/i.test(representativeId)) flash(req, 'error', req.t('common:mailLocale.invalid'))
+    else {
+      const changed = await setRepresentativeMailLocale(db, actorFrom(req), id, representativeId, locale)
+      flash(req, 'success', req.t(changed ? 'common:mailLocale.done' : 'common:mailLocale.unchanged'))
+    }
+    res.redirect(303, links.backofficeOrganisation(id))
   })
 
   for (const [path, blocked] of [

@@ -1,13 +1,32 @@
 // The help guides and the statements, read from the `help` catalogue (src/i18n/locales/<lng>/help.json):
 // the texts are content, kept per language beside the other texts. A guide's slug is the same in every
 // language, so a link to /hulp/<slug> works whatever language the reader chose.
+import { existsSync } from 'node:fs'
+import path from 'node:path'
 import { getI18n, type Locale } from '../../i18n/index.ts'
+import { projectRoot } from '../../db/migrations.ts'
 
 export type Guide = { slug: string; title: string; summary: string; steps: string[]; notes: string[] }
 export type StatementSection = { heading: string; paragraphs?: string[]; items?: string[] }
 export type Statement = { title: string; intro: string; sections: StatementSection[] }
 
 type HelpCatalogue = { guides: Guide[]; privacy: Statement; accessibility: Statement }
+
+/**
+ * A guide's screenshot: public/help/screenshots/<slug>.png, written by the browser test
+ * tests/e2e/helpScreenshots.test.ts (with UPDATE_SCREENSHOTS=1) from the page the guide explains,
+ * served under /assets. Null when the guide has none. Looked up once per slug.
+ */
+const SCREENSHOT_DIR = path.join(projectRoot, 'public/help/screenshots')
+const screenshots = new Map<string, string | null>()
+export function screenshotOf(slug: string): string | null {
+  let found = screenshots.get(slug)
+  if (found === undefined) {
+    found = existsSync(path.join(SCREENSHOT_DIR, `${slug}.png`)) ? `/assets/help/screenshots/${slug}.png` : null
+    screenshots.set(slug, found)
+  }
+  return found
+}
 
 /** The longest help search accepted; a longer one gets a message and no search. */
 export const MAX_QUERY_LENGTH = 100

@@ -9,7 +9,7 @@ import { allow } from '../../policy/access.ts'
 import { parseParams } from '../../policy/params.ts'
 import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
-import { guide, guides, MAX_QUERY_LENGTH, searchGuides, statement } from './content.ts'
+import { guide, guides, MAX_QUERY_LENGTH, screenshotOf, searchGuides, statement } from './content.ts'
 
 const guideParams = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,60}$/) })
 
@@ -47,6 +47,7 @@ export function helpRoutes({ config }: Services): Router {
     res.render('pages/help/guide', {
       title: found.title,
       guide: found,
+      screenshot: screenshotOf(found.slug),
       breadcrumbs: [{ label: req.t('help:index.title'), href: paths.help.index }],
     })
   })

@@ -28,8 +28,13 @@ type RawRow = HolderColumns & {
   status: MandateStatus
 }
 
-/** Rows a page of the CSV export reads (a fourth known limit beside PAGE_SIZES; see pageSql). */
-export const EXPORT_PAGE_SIZE = 1000
+/**
+ * Rows a page of the CSV export reads (a fourth known limit beside PAGE_SIZES; see pageSql). Small on
+ * purpose: a page is alive while its rows arrive and are written, and on a loaded machine that spans
+ * several young-generation collections, so V8 promotes it to the old generation and grows the heap
+ * (1,000-row pages: RSS +74…185 MB over three downloads of 100,000 rows; 250: +5 MB; see README).
+ */
+export const EXPORT_PAGE_SIZE = 250
 
 export type MandatePage = { rows: MandateRow[]; next: Cursor | null; previous: Cursor | null }
 

@@ -173,7 +173,7 @@ export class RenewalService {
         idempotencyKey: `application:${application.id}:legal-representative:${rep.id}`,
         to: rep.email,
         template: 'legal-representative-notification' as const,
-        locale: 'nl',
+        locale: rep.locale,
         data: {
           name: rep.name,
           organisationName: organisation.name,

@@ -9,7 +9,8 @@ import { recordAudit, recordAuditMany } from '../../shared/audit.ts'
 import { endMandatesOfRejectedRequest } from '../../shared/workflows/linkRequests.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
-import { queueMailToPerson } from '../../shared/outbox.ts'
+import { queueMailToPerson, type MailPerson } from '../../shared/outbox.ts'
+import type { Tx } from '../../db/tx.ts'
 import { levelsAtOrBelow } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
 import { EMAIL_PATTERN } from '../../domain/contact.ts'
@@ -106,19 +107,35 @@ export class RequestsService {
         subjectId: request.id,
         after: { email, organisationId: organisation.id, expiresAt },
       })
-      if (user) {
-        await queueMailToPerson(tx, user, {
-          idempotencyKey: `link-request:${request.id}`,
-          template: 'link-request',
-          data: {
-            organisationName: organisation.name,
-            requestedByName: principal.name,
-            expiresAt: isoDate(expiresAt),
-            requestPath: links.mine(),
-          },
-        })
-      }
+      if (user) await queueLinkRequestMail(tx, user, { id: request.id, organisationName: organisation.name, requestedByName: principal.name, expiresAt }, '')
       return request.id
+    })
+  }
+
+  /**
+   * "Opnieuw versturen": the mail of an open request once more; `beforeSend` (the resend limit) runs
+   * once the request is known to be the admin's and open. Audited
+   * the same whether or not the address has an account, as `create` is: only a person with one gets mail.
+   */
+  async resend(principal: Principal, actor: Actor, requestId: string, beforeSend?: () => Promise<void>, now = new Date()): Promise<void> {
+    const ids = adminOrganisationIds(principal)
+    await this.db.$transaction(async (tx) => {
+      const request = await tx.linkRequest.findFirst({
+        where: { id: requestId, organisationId: { in: ids } },
+        include: {
+          organisation: { select: { name: true } },
+          user: { select: { id: true, email: true, locale: true, firstName: true, lastNamePrefix: true, lastName: true } },
+        },
+      })
+      if (!request) throw new NotFoundError()
+      if (shownStatus(request, now) !== 'pending') throw new RuleViolation('requests:errors.notPending')
+      await beforeSend?.()
+      const subject = { subjectType: 'link_request', subjectId: request.id, organisationId: request.organisationId } as const
+      await recordAudit(tx, actor, { action: 'link_request.resent', ...subject, after: { email: request.email } })
+      if (request.user) {
+        const mail = { id: request.id, organisationName: request.organisation.name, requestedByName: principal.name, expiresAt: request.expiresAt }
+        await queueLinkRequestMail(tx, request.user, mail, `:resent:${now.getTime()}`)
+      }
     })
   }
 
@@ -214,4 +231,23 @@ export class RequestsService {
       return { activated }
     })
   }
+}
+
+/** The link-request mail to the person asked; `keySuffix` tells a resend from the first mail. */
+async function queueLinkRequestMail(
+  tx: Tx,
+  user: MailPerson,
+  request: { id: string; organisationName: string; requestedByName: string; expiresAt: Date },
+  keySuffix: string,
+): Promise<void> {
+  await queueMailToPerson(tx, user, {
+    idempotencyKey: `link-request:${request.id}${keySuffix}`,
+    template: 'link-request',
+    data: {
+      organisationName: request.organisationName,
+      requestedByName: request.requestedByName,
+      expiresAt: isoDate(request.expiresAt),
+      requestPath: links.mine(),
+    },
+  })
 }

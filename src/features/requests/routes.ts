@@ -1,4 +1,5 @@
-// Beheer → Verzoeken: the admin's link requests, a new one, and cancelling an open one.
+// Beheer → Verzoeken: the admin's link requests, a new one, sending an open one's mail again
+// ("Opnieuw versturen", limited per request per hour), and cancelling an open one.
 import { Router } from 'express'
 import { z } from 'zod'
 import { flashOutcome } from '../../web/flash.ts'
@@ -10,13 +11,14 @@ import { organisationForm } from '../../web/organisationForm.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import { beheerCrumbs } from '../../web/breadcrumbs.ts'
+import { assertResendAllowed } from '../../web/resendLimit.ts'
 
 const newRequestSchema = z.object({
   organisationId: z.uuid('requests:errors.organisation'),
   email: z.string().trim().min(1, 'requests:errors.emailRequired').max(254, 'requests:errors.email'),
 })
 
-export function requestRoutes({ requestsService }: Services): Router {
+export function requestRoutes({ requestsService, rateLimits }: Services): Router {
   const router = Router()
 
   router.get(paths.beheer.requests, allow('admin'), async (req, res) => {
@@ -45,6 +47,15 @@ export function requestRoutes({ requestsService }: Services): Router {
   })
   router.get(paths.beheer.requestsNew, allow('admin'), newRequest.show)
   router.post(paths.beheer.requestsNew, allow('admin'), newRequest.post)
+
+  router.post(paths.beheer.requestResend, allow('admin'), async (req, res) => {
+    await flashOutcome(req, async () => {
+      const id = parseParams(idParam, req.params).id
+      await requestsService.resend(principal(req), actorFrom(req), id, () => assertResendAllowed(rateLimits, req, 'link-request', id))
+      return req.t('requests:list.resent')
+    })
+    res.redirect(303, links.requests())
+  })
 
   router.post(paths.beheer.requestCancel, allow('admin'), async (req, res) => {
     await flashOutcome(req, async () => {

@@ -10,11 +10,14 @@
 //   registration  20 look-ups or requests per KvK number, 60 per address, per hour (the public
 //                 "eHerkenning aanvragen" pages; every attempt counts, the "account" key is the KvK number)
 //   api          600 requests per API client per minute (every request counts; RateLimit-* headers)
+//   resend         3 "Opnieuw versturen" per item per hour (account key `<kind>:<item id>`: a link
+//                 request, an application's signing mails, a person's activation link), 30 per admin
+//                 per hour (the "address" key is the admin's id); every attempt counts
 // Only failures count for login and second factor; a success clears the account's counter.
 import type pg from 'pg'
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible'
 
-export type LimitKind = 'login' | 'secondFactor' | 'reset' | 'linkRequest' | 'addressInUse' | 'registration' | 'api'
+export type LimitKind = 'login' | 'secondFactor' | 'reset' | 'linkRequest' | 'addressInUse' | 'registration' | 'api' | 'resend'
 
 type Rule = { points: number; duration: number }
 export const LIMITS: Record<LimitKind, { account: Rule; address: Rule }> = {
@@ -25,6 +28,7 @@ export const LIMITS: Record<LimitKind, { account: Rule; address: Rule }> = {
   addressInUse: { account: { points: 50, duration: 60 * 60 }, address: { points: 500, duration: 60 * 60 } },
   registration: { account: { points: 20, duration: 60 * 60 }, address: { points: 60, duration: 60 * 60 } },
   api: { account: { points: 600, duration: 60 }, address: { points: 6000, duration: 60 } },
+  resend: { account: { points: 3, duration: 60 * 60 }, address: { points: 30, duration: 60 * 60 } },
 }
 
 /** What a counted request leaves: for the RateLimit-* headers of the API. */

@@ -5,11 +5,12 @@ import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { principal } from '../../web/principal.ts'
 import type { Services } from '../../services.ts'
-import { formText, ruleErrors } from '../../web/forms.ts'
+import { formText, fromFieldMessages, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { personName } from '../../domain/names.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import { meansCancelRoutes } from './meansCancelRoutes.ts'
+import { parseMailLocale, setMailLocale } from '../../shared/mailLocale.ts'
 
 export function selfRoutes(services: Services): Router {
   const { selfService, requestsService } = services
@@ -42,6 +43,14 @@ export function selfRoutes(services: Services): Router {
       if (!(error instanceof RuleViolation)) throw error
       await render(req, res, 422, { errors: ruleErrors(error, req.t), values: { mobile } })
     }
+  })
+
+  router.post(paths.mineMailLocale, allow('user'), async (req, res) => {
+    const mailLocale = parseMailLocale(formText(req.body, 'mailLocale'))
+    if (!mailLocale) return render(req, res, 422, { errors: fromFieldMessages({ mailLocale: req.t('common:mailLocale.invalid') }) })
+    const changed = await setMailLocale(services.db, actorFrom(req), principal(req).id, mailLocale)
+    flash(req, 'success', req.t(changed ? 'common:mailLocale.done' : 'common:mailLocale.unchanged'))
+    res.redirect(303, links.mine())
   })
 
   router.post(paths.mineEmail, allow('user'), async (req, res) => {

@@ -21,7 +21,7 @@ export class SelfService {
     const [user, means, mandates] = await Promise.all([
       this.db.user.findUniqueOrThrow({
         where: { id: principal.id },
-        select: { firstName: true, lastNamePrefix: true, lastName: true, email: true, mobile: true, dateOfBirth: true },
+        select: { firstName: true, lastNamePrefix: true, lastName: true, email: true, mobile: true, dateOfBirth: true, locale: true },
       }),
       this.db.means.findMany({ where: { userId: principal.id }, orderBy: { validUntil: 'desc' } }),
       this.db.mandate.findMany({

@@ -17,8 +17,11 @@ import { personName } from '../../domain/names.ts'
 import { formatDate } from '../../web/format.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import type { UsersService } from './usersService.ts'
+import type { Db } from '../../db/tx.ts'
+import { parseMailLocale, setMailLocale } from '../../shared/mailLocale.ts'
 
 type Deps = {
+  db: Db
   usersService: UsersService
   activationService: { isActivated(userId: string): Promise<boolean> }
   meansRequestService: MeansRequestService
@@ -159,11 +162,24 @@ async function postMeansRequest(deps: Deps, req: Request, res: Response, kind: '
   }
 }
 
+/** "Taal van e-mails" on the user page: the admin sets the language of every mail to this person. */
+async function postMailLocale(deps: Deps, req: Request, res: Response) {
+  const userId = parseParams(idParam, req.params).id
+  // 404 unless the admin administers this person (the same check as the page itself).
+  await deps.usersService.detail(principal(req), userId)
+  const mailLocale = parseMailLocale(formText(req.body, 'mailLocale'))
+  if (!mailLocale) return renderDetail(deps, req, res, 422, { errors: fromFieldMessages({ mailLocale: req.t('common:mailLocale.invalid') }) })
+  const changed = await setMailLocale(deps.db, actorFrom(req), userId, mailLocale)
+  flash(req, 'success', req.t(changed ? 'common:mailLocale.done' : 'common:mailLocale.unchanged'))
+  res.redirect(303, links.userDetail(userId))
+}
+
 export function userDetailRoutes(deps: Deps): Router {
   const router = Router()
   router.get(paths.beheer.userDetail, allow('admin'), (req, res) => renderDetail(deps, req, res, 200))
   router.post(paths.beheer.userUpgrade, allow('admin'), (req, res) => postUpgrade(deps, req, res))
   router.post(paths.beheer.userMeansRenew, allow('admin'), (req, res) => postMeansRequest(deps, req, res, 'renew'))
   router.post(paths.beheer.userMeansNew, allow('admin'), (req, res) => postMeansRequest(deps, req, res, 'new'))
+  router.post(paths.beheer.userMailLocale, allow('admin'), (req, res) => postMailLocale(deps, req, res))
   return router
 }

@@ -157,6 +157,7 @@ export class UsersService {
       where: { id: userId, OR: [{ links: { some: { organisationId: { in: orgIds } } } }, { formerLinks: { some: { organisationId: { in: orgIds } } } }] },
       select: {
         ...PERSON_DATA_SELECT,
+        locale: true,
         means: { orderBy: { validUntil: 'desc' } },
         links: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },
         formerLinks: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },

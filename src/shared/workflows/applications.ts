@@ -178,8 +178,8 @@ export async function requestRepresentativeSignatures(
       idempotencyKey: template === 'signing-request' ? `signing-request:${app.id}:${rep.id}:${now.getTime()}` : `lr-notification:${app.id}:${rep.id}`,
       to: rep.email,
       template,
-      // Legal representatives have no account and no language setting: the KvK extract is Dutch.
-      locale: 'nl',
+      // The representative's mail language (Dutch unless the back office or an admin set English).
+      locale: rep.locale,
       data: {
         name: rep.name,
         organisationName: app.organisation.name,

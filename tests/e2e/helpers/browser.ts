@@ -76,7 +76,7 @@ export async function newPage(
 
 /** Axe (WCAG 2.0/2.1 A and AA) must report no violation on the page as it is now. Needs JavaScript on in the context. */
 export async function expectAccessible(page: Page): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()
   const violations = result.violations.map((v) => ({
     id: v.id,
     impact: v.impact,
@@ -115,7 +115,7 @@ export async function expectNoRawKeys(page: Page): Promise<void> {
   expect(text.match(/\b[a-z]+:[a-zA-Z]+\.[\w.]+\b/g) ?? []).toEqual([])
 }
 
-/** The checks every visited page gets: axe (WCAG 2.1 A/AA) and no raw catalogue keys. */
+/** The checks every visited page gets: axe (WCAG 2.0, 2.1 and 2.2 A/AA) and no raw catalogue keys. */
 export async function checkPage(page: Page): Promise<void> {
   await expectNoRawKeys(page)
   await expectAccessible(page)
