@@ -96,7 +96,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     mandateLifecycleService: new MandateLifecycleService(db),
     mandateBulkService: new MandateBulkService(db),
     chainService: new ChainService(db),
-    assignmentService: new AssignmentService(db),
+    assignmentService: new AssignmentService(db, pageReads),
     whoService: new WhoService(db),
     apiClientsService: new ApiClientsService(db),
     apiTokens: new ApiTokens(db, (userId, now) => authService.loadPrincipal(userId, now)),
