@@ -170,6 +170,7 @@ export class AssignmentService {
     try {
       return await this.db.$transaction(async (tx) => {
         const chain = await lockHeld(tx, principal, chainId)
+        if (chain.status === 'suspended') throw new RuleViolation('chains:errors.chainSuspended')
         if (chain.status !== 'active' || chain.valid_until < today) throw new RuleViolation('chains:errors.chainEnded')
         const admin = principal.adminOrganisations.find((o) => o.id === chain.intermediary_organisation_id)!
         const holder = await tx.user.findFirst({
