@@ -32,6 +32,7 @@ import { RateLimits } from './features/security/rateLimits.ts'
 import { SecurityService } from './features/security/securityService.ts'
 import { RetentionService } from './features/retention/retentionService.ts'
 import { ChainService } from './features/chains/chainService.ts'
+import { ChainStatusService } from './features/chains/chainStatusService.ts'
 import { AssignmentService } from './features/chains/assignmentService.ts'
 import { WhoService } from './features/chains/whoService.ts'
 import { createKvkRegister } from './shared/kvk/index.ts'
@@ -96,7 +97,8 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     mandateLifecycleService: new MandateLifecycleService(db),
     mandateBulkService: new MandateBulkService(db),
     chainService: new ChainService(db),
-    assignmentService: new AssignmentService(db),
+    chainStatusService: new ChainStatusService(db),
+    assignmentService: new AssignmentService(db, pageReads),
     whoService: new WhoService(db),
     apiClientsService: new ApiClientsService(db),
     apiTokens: new ApiTokens(db, (userId, now) => authService.loadPrincipal(userId, now)),

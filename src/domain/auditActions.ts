@@ -57,6 +57,8 @@ export const AUDIT_ACTIONS = [
   'chain.given',
   'chain.renewed',
   'chain.revoked',
+  'chain.suspended',
+  'chain.suspension_lifted',
   'chain-assignment.granted',
   'chain-assignment.revoked',
   'chain.expired',

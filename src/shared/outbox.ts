@@ -19,6 +19,7 @@ export type MailTemplate =
   | 'chain-given'
   | 'chain-revoked'
   | 'chain-renewed'
+  | 'chain-status'
   | 'means-changed'
   | 'mandate-status'
   | 'chain-expiry-notice'

@@ -3,8 +3,8 @@
 // change: one transaction, audited on both organisations' Logboek, with its mails.
 import { Prisma } from '../../generated/prisma/client.ts'
 import type { Level, MandateScope, PrismaClient } from '../../generated/prisma/client.ts'
-import { NotFoundError, RuleViolation } from '../../errors.ts'
-import type { Tx } from '../../db/tx.ts'
+import { ConflictError, NotFoundError, RuleViolation } from '../../errors.ts'
+import type { Db, Tx } from '../../db/tx.ts'
 import { isoDate, todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel, toDbLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
@@ -12,10 +12,12 @@ import { assertChainLevel, assertLevelCoversService, assertNotOwnChain, assertWi
 import { addYearsClamped, isTerm, latestEnd, renewalBase } from '../../domain/terms.ts'
 import { adminOrganisationIds, assertAdministers } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { recordAuditForEach, recordAuditMany, subjectEntry } from '../../shared/audit.ts'
+import { recordAuditForEach, subjectEntry } from '../../shared/audit.ts'
 import { queueMails, type QueuedMail } from '../../shared/outbox.ts'
+import { searchCatalogue } from '../../shared/catalogueSearch.ts'
+import { confirmationDigest } from '../../shared/confirmation.ts'
 import type { Principal } from '../../shared/principal.ts'
-import { activeAdmins, chainScopeData, isUniqueViolation, principalOf } from './common.ts'
+import { activeAdmins, chainScopeData, isUniqueViolation, mailBothSides, principalOf } from './common.ts'
 
 export type GiveInput = {
   organisationId: string
@@ -28,7 +30,28 @@ export type GiveInput = {
   termYears: number
 }
 
-const CHAIN_VIEW = {
+/** What the admin signs on the confirmation page of "Nieuwe ketenmachtiging", and its digest. */
+export type GivePreview = {
+  organisationId: string
+  clientName: string
+  clientKvk: string
+  intermediaryKvk: string
+  intermediaryName: string
+  intermediaryKnown: boolean
+  intermediaryIsCustomer: boolean
+  scope: MandateScope
+  serviceId: string | null
+  providerId: string | null
+  serviceName: string | null
+  providerName: string | null
+  level: Level
+  termYears: number
+  validFrom: string
+  validUntil: string
+  digest: string
+}
+
+export const CHAIN_VIEW = {
   id: true,
   scope: true,
   level: true,
@@ -64,26 +87,79 @@ export class ChainService {
     return { providers, services }
   }
 
+  /** The providers to choose an "all services of one provider" scope from. */
+  providers() {
+    return this.db.serviceProvider.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } })
+  }
+
+  /** A per-dienst scope: the machtigingen wizard's catalogue search (src/shared/catalogueSearch.ts), one page. */
+  searchServices(query: string, page: number, pageSize: number) {
+    return searchCatalogue(this.db, query, { page, pageSize })
+  }
+
+  /** The service chosen on the form (kept when a new search does not find it), or null. */
+  async chosenService(id: string) {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null
+    const s = await this.db.service.findUnique({ where: { id }, select: { id: true, name: true, requiredLevel: true, provider: { select: { name: true } } } })
+    return s ? { id: s.id, name: s.name, requiredLevel: s.requiredLevel, providerName: s.provider.name } : null
+  }
+
   async catalogueNames() {
     const { providers, services } = await this.catalogue()
     return { providers: new Map(providers.map((p) => [p.id, p.name])), services: new Map(services.map((s) => [s.id, s.name])) }
   }
 
-  /** Gives a ketenmachtiging: checked (rule 20, rule 2, rule 5), active at once, with its mails. */
-  async give(actor: Actor, input: GiveInput, now = new Date()) {
-    const principal = principalOf(actor)
+  /**
+   * "Nieuwe ketenmachtiging" before signing: every check of `give`, nothing written. What the
+   * confirmation page shows (the admin signs exactly this) and its digest.
+   */
+  async preview(actor: Actor, input: GiveInput, now = new Date()): Promise<GivePreview> {
+    return (await this.describe(this.db, principalOf(actor), input, now)).preview
+  }
+
+  private async describe(db: Db | Tx, principal: Principal, input: GiveInput, now: Date) {
     assertAdministers(principal, input.organisationId)
-    const client = principal.adminOrganisations.find((o) => o.id === input.organisationId)!
-    assertNotOwnChain(client.kvkNumber, input.kvkNumber, { field: 'kvkNumber' })
+    const chosen = principal.adminOrganisations.find((o) => o.id === input.organisationId)!
+    assertNotOwnChain(chosen.kvkNumber, input.kvkNumber, { field: 'kvkNumber' })
     assertChainLevel(input.level, { field: 'level' })
-    assertWithinAdminLevel(client.level, input.level, { field: 'level' })
+    assertWithinAdminLevel(chosen.level, input.level, { field: 'level' })
     if (!isTerm(input.termYears)) throw new RuleViolation('chains:errors.term', 'termYears')
-    const target = await this.scopeTarget(input)
+    const target = await this.scopeTarget(db, input)
     const today = todayUtc(now)
     const validUntil = addYearsClamped(today, input.termYears)
+    const known = await db.organisation.findUnique({ where: { kvkNumber: input.kvkNumber }, select: { id: true, name: true, kvkNumber: true } })
+    const name = known?.name ?? input.intermediaryName.trim()
+    if (!name) throw new RuleViolation('chains:errors.nameNeeded', 'intermediaryName')
+    const scopeKey = input.scope === 'all' ? 'all' : input.scope === 'provider' ? `provider:${target.providerId}` : `service:${target.serviceId}`
+    if (known && (await db.chainMandate.count({ where: { organisationId: chosen.id, intermediaryOrganisationId: known.id, scopeKey, live: true } })))
+      throw new RuleViolation('chains:errors.duplicate', 'kvkNumber')
+    const client = { organisationId: chosen.id, clientName: chosen.name, clientKvk: chosen.kvkNumber }
+    const intermediaryIsCustomer = known ? (await activeAdmins(db, known.id)).length > 0 : false
+    const intermediary = { intermediaryKvk: input.kvkNumber, intermediaryName: name, intermediaryKnown: Boolean(known), intermediaryIsCustomer }
+    const scope = { scope: input.scope, ...target, serviceName: target.serviceName ?? null, providerName: target.providerName ?? null }
+    const term = { level: input.level, termYears: input.termYears, validFrom: isoDate(today), validUntil: isoDate(validUntil) }
+    const shown = { ...client, ...intermediary, ...scope, ...term }
+    const digest = confirmationDigest('chain-give', principal.id, [{ id: JSON.stringify(shown), version: shown.validUntil }])
+    return { preview: { ...shown, digest }, client: chosen, known, target, today, validUntil }
+  }
+
+  /**
+   * Gives (signs) a ketenmachtiging: checked again (rule 20, rule 2, rule 5) and bound to the
+   * confirmation page it was signed on (a different digest: ConflictError, nothing written); active
+   * at once, with its mails.
+   */
+  async give(actor: Actor, input: GiveInput, digest: string, now = new Date()) {
+    const principal = principalOf(actor)
     try {
       return await this.db.$transaction(async (tx) => {
-        const intermediary = await this.intermediary(tx, input)
+        const { preview, client, known, target, today, validUntil } = await this.describe(tx, principal, input, now)
+        if (preview.digest !== digest) throw new ConflictError('chains:confirm.changed')
+        const intermediary =
+          known ??
+          (await tx.organisation.create({
+            data: { kvkNumber: input.kvkNumber, name: preview.intermediaryName },
+            select: { id: true, name: true, kvkNumber: true },
+          }))
         const chain = await tx.chainMandate.create({
           data: {
             organisationId: client.id,
@@ -138,60 +214,19 @@ export class ChainService {
   }
 
   /** The scope's service or provider, checked against the catalogue and the level (rule 5). */
-  private async scopeTarget(input: GiveInput) {
+  private async scopeTarget(db: Db | Tx, input: GiveInput) {
     if (input.scope === 'all') return { serviceId: null, providerId: null, serviceName: undefined, providerName: undefined }
     if (input.scope === 'provider') {
-      const provider = input.providerId ? await this.db.serviceProvider.findUnique({ where: { id: input.providerId }, select: { id: true, name: true } }) : null
+      const provider = input.providerId ? await db.serviceProvider.findUnique({ where: { id: input.providerId }, select: { id: true, name: true } }) : null
       if (!provider) throw new RuleViolation('chains:errors.providerRequired', 'providerId')
       return { serviceId: null, providerId: provider.id, serviceName: undefined, providerName: provider.name }
     }
     const service = input.serviceId
-      ? await this.db.service.findUnique({ where: { id: input.serviceId }, select: { id: true, name: true, requiredLevel: true } })
+      ? await db.service.findUnique({ where: { id: input.serviceId }, select: { id: true, name: true, requiredLevel: true } })
       : null
     if (!service) throw new RuleViolation('chains:errors.serviceRequired', 'serviceId')
     assertLevelCoversService({ requiredLevel: service.requiredLevel, serviceName: service.name }, input.level, { field: 'level' })
     return { serviceId: service.id, providerId: null, serviceName: service.name, providerName: undefined }
-  }
-
-  /**
-   * The intermediary by KvK number: the organisation known here, or (when it is not a customer) a new
-   * organisation row with the number and the name typed, as the Handelsregister port is not there yet.
-   */
-  private async intermediary(tx: Tx, input: GiveInput) {
-    const known = await tx.organisation.findUnique({ where: { kvkNumber: input.kvkNumber }, select: { id: true, name: true, kvkNumber: true } })
-    if (known) return known
-    const name = input.intermediaryName.trim()
-    if (!name) throw new RuleViolation('chains:errors.nameNeeded', 'intermediaryName')
-    return tx.organisation.create({ data: { kvkNumber: input.kvkNumber, name }, select: { id: true, name: true, kvkNumber: true } })
-  }
-
-  /** Revokes a ketenmachtiging (rule 9: at once); every live assignment under it ends with it. */
-  async revoke(actor: Actor, id: string, now = new Date()) {
-    const principal = principalOf(actor)
-    return this.db.$transaction(async (tx) => {
-      const chain = await lockGiven(tx, principal, id)
-      if (chain.status === 'revoked') throw new RuleViolation('chains:errors.alreadyRevoked')
-      await tx.chainMandate.update({ where: { id }, data: { status: 'revoked', revokedAt: now } })
-      const ended = await tx.$queryRaw<{ id: string; user_id: string }[]>`
-        update chain_assignments set status = 'revoked', revoked_at = ${now}, updated_at = now()
-        where chain_mandate_id = ${id}::uuid and status in ('active', 'pending', 'suspended') returning id::text, user_id::text`
-      const after = { status: 'revoked', revokedAt: now, assignmentsEnded: ended.length }
-      const sides = [chain.organisation_id, chain.intermediary_organisation_id]
-      await recordAuditForEach(tx, actor, sides, subjectEntry('chain.revoked', 'chain_mandate', { id }, { before: { status: chain.status }, after }))
-      await recordAuditMany(
-        tx,
-        actor,
-        ended.map((a) => ({
-          action: 'chain-assignment.revoked',
-          organisationId: chain.intermediary_organisation_id,
-          subjectType: 'chain_assignment',
-          subjectId: a.id,
-          after: { status: 'revoked', because: 'chain.revoked' },
-        })),
-      )
-      await this.mailBothSides(tx, chain, 'chain-revoked', { revokedAt: isoDate(now) })
-      return { id, ended: ended.length }
-    })
   }
 
   /** Renews from the current end (or today when expired), within 5 years; live assignments follow (rule 4). */
@@ -207,40 +242,23 @@ export class ChainService {
       const validUntil = addYearsClamped(renewalBase(chain.valid_until, today), termYears)
       if (validUntil > latestEnd(today)) throw new RuleViolation('chains:errors.tooLong', 'termYears')
       const validFrom = chain.valid_until < today ? today : chain.valid_from
-      await tx.chainMandate.update({ where: { id }, data: { status: 'active', validFrom, validUntil } })
+      // A suspended chain stays suspended (rule 18: suspension and term are separate); an expired one is active again.
+      const status = chain.status === 'suspended' ? 'suspended' : 'active'
+      await tx.chainMandate.update({ where: { id }, data: { status, validFrom, validUntil } })
       const followed = await tx.$executeRaw`
         update chain_assignments set valid_until = ${validUntil}::date, status = 'active', updated_at = now()
         where chain_mandate_id = ${id}::uuid and (status = 'active' or (status = 'expired' and valid_until = ${chain.valid_until}::date))`
-      const after = { status: 'active', validUntil, assignmentsFollowed: followed }
+      const after = { status, validUntil, assignmentsFollowed: followed }
       const before = { status: chain.status, validUntil: chain.valid_until }
       const sides = [chain.organisation_id, chain.intermediary_organisation_id]
       await recordAuditForEach(tx, actor, sides, subjectEntry('chain.renewed', 'chain_mandate', { id }, { before, after }))
-      await this.mailBothSides(tx, chain, 'chain-renewed', { validUntil: isoDate(validUntil) })
+      await mailBothSides(tx, chain, 'chain-renewed', { validUntil: isoDate(validUntil) })
       return { id, validUntil }
     })
   }
-
-  private async mailBothSides(tx: Tx, chain: LockedChain, template: 'chain-revoked' | 'chain-renewed', extra: Record<string, unknown>) {
-    const [client, intermediary] = await Promise.all([
-      tx.organisation.findUniqueOrThrow({ where: { id: chain.organisation_id }, select: { name: true } }),
-      tx.organisation.findUniqueOrThrow({ where: { id: chain.intermediary_organisation_id }, select: { name: true } }),
-    ])
-    const admins = [...(await activeAdmins(tx, chain.organisation_id)), ...(await activeAdmins(tx, chain.intermediary_organisation_id))]
-    const stamp = String(extra.revokedAt ?? extra.validUntil)
-    await queueMails(
-      tx,
-      admins.map((a) => ({
-        idempotencyKey: `${template}:${chain.id}:${stamp}:${a.id}`,
-        to: a.email,
-        template,
-        locale: a.locale,
-        data: { name: personName(a), clientName: client.name, intermediaryName: intermediary.name, ...extra },
-      })),
-    )
-  }
 }
 
-type LockedChain = {
+export type LockedChain = {
   id: string
   organisation_id: string
   intermediary_organisation_id: string
@@ -248,13 +266,14 @@ type LockedChain = {
   level: string
   valid_from: Date
   valid_until: Date
+  updated_at: Date
 }
 
-/** Locks a ketenmachtiging one of the admin's organisations gave; anything else is 404 (rule 7). */
-async function lockGiven(tx: Tx, principal: Principal, id: string): Promise<LockedChain> {
+/** Locks (unless `lock` is false) a ketenmachtiging one of the admin's organisations gave; anything else is 404 (rule 7). */
+export async function lockGiven(tx: Tx, principal: Principal, id: string, options: { lock?: boolean } = {}): Promise<LockedChain> {
   const rows = await tx.$queryRaw<LockedChain[]>(Prisma.sql`
-    select id::text, organisation_id::text, intermediary_organisation_id::text, status::text, level::text as level, valid_from, valid_until
-    from chain_mandates where id = ${id}::uuid and organisation_id = any(${adminOrganisationIds(principal)}::uuid[]) for update`)
+    select id::text, organisation_id::text, intermediary_organisation_id::text, status::text, level::text as level, valid_from, valid_until, updated_at
+    from chain_mandates where id = ${id}::uuid and organisation_id = any(${adminOrganisationIds(principal)}::uuid[]) ${options.lock === false ? Prisma.empty : Prisma.sql`for update`}`)
   if (!rows[0]) throw new NotFoundError()
   return { ...rows[0], level: fromDbLevel(rows[0].level) }
 }

@@ -4,6 +4,8 @@ import { Prisma } from '../../generated/prisma/client.ts'
 import type { MandateScope } from '../../generated/prisma/client.ts'
 import { NotFoundError } from '../../errors.ts'
 import type { Db, Tx } from '../../db/tx.ts'
+import { personName } from '../../domain/names.ts'
+import { queueMails } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 
 /** The principal of a call; without one, nothing exists (404). */
@@ -46,4 +48,33 @@ export function parseScopeKey(value: string): { scope: MandateScope; serviceId?:
   if (!match) return null
   const id = match[2]!.toLowerCase()
   return match[1] === 'provider' ? { scope: 'provider', providerId: id } : { scope: 'service', serviceId: id }
+}
+
+/**
+ * A change of a ketenmachtiging on the client's side, to the admins of both organisations (the
+ * intermediary's only when it is a customer here, that is: has admins). `stamp` keeps the mails of
+ * one change apart from the next change's.
+ */
+export async function mailBothSides(
+  tx: Tx,
+  chain: { id: string; organisation_id: string; intermediary_organisation_id: string },
+  template: 'chain-revoked' | 'chain-renewed' | 'chain-status',
+  extra: Record<string, unknown>,
+  stamp = String(extra.revokedAt ?? extra.validUntil),
+) {
+  const [client, intermediary] = await Promise.all([
+    tx.organisation.findUniqueOrThrow({ where: { id: chain.organisation_id }, select: { name: true } }),
+    tx.organisation.findUniqueOrThrow({ where: { id: chain.intermediary_organisation_id }, select: { name: true } }),
+  ])
+  const admins = [...(await activeAdmins(tx, chain.organisation_id)), ...(await activeAdmins(tx, chain.intermediary_organisation_id))]
+  await queueMails(
+    tx,
+    admins.map((a) => ({
+      idempotencyKey: `${template}:${chain.id}:${stamp}:${a.id}`,
+      to: a.email,
+      template,
+      locale: a.locale,
+      data: { name: personName(a), clientName: client.name, intermediaryName: intermediary.name, ...extra },
+    })),
+  )
 }

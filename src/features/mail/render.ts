@@ -27,6 +27,7 @@ export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'chain-given',
   'chain-revoked',
   'chain-renewed',
+  'chain-status',
   'means-changed',
   'mandate-status',
   'chain-expiry-notice',

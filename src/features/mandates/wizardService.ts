@@ -6,13 +6,14 @@ import type { Level, MandateStatus, PrismaClient } from '../../generated/prisma/
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Tx } from '../../db/tx.ts'
 import { todayUtc } from '../../domain/dates.ts'
-import { LEVELS, fromDbLevel, highestLevel } from '../../domain/levels.ts'
+import { LEVELS, highestLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
 import { assertLevelCoversService, meansCoversLevel, withinAdminLevel } from '../../domain/rules.ts'
 import { addYearsClamped } from '../../domain/terms.ts'
 import type { Actor } from '../../shared/actor.ts'
 import type { Principal } from '../../shared/principal.ts'
-import { escapeLike, userMatches } from '../../shared/userSearch.ts'
+import { searchCatalogue } from '../../shared/catalogueSearch.ts'
+import { userMatches } from '../../shared/userSearch.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { scopeKeyOf, type GrantInput, type ScopeItem } from './model.ts'
 import { assertGrantable, describeScope, loadCatalogue, type DescribedScope } from './grantChecks.ts'
@@ -105,35 +106,9 @@ export class MandateWizardService {
     return { choices, adminLevel: org.level, meansLevel: holder.meansLevel, userName: personName(holder.user), linked: holder.linked }
   }
 
-  /** The catalogue search: "alle" offers all services; a provider's name offers all of that provider. */
-  async searchCatalogue(query: string) {
-    const q = query.trim()
-    const pattern = `%${escapeLike(q)}%`
-    const offerAll = q === '' || 'alle diensten'.startsWith(q.toLowerCase()) || q.toLowerCase().startsWith('alle')
-    const providers = await this.db.serviceProvider.findMany({
-      where: q ? { OR: [{ name: { contains: q, mode: 'insensitive' } }, { services: { some: { name: { contains: q, mode: 'insensitive' } } } }] } : {},
-      orderBy: { name: 'asc' },
-      select: { id: true, name: true },
-      take: 50,
-    })
-    const services = await this.db.$queryRaw<
-      { id: string; name: string; required_level: string; provider_name: string; refuses_branch_restriction: boolean }[]
-    >`
-      select s.id, s.name, s.required_level::text as required_level, p.name as provider_name, s.refuses_branch_restriction
-      from services s join service_providers p on p.id = s.provider_id
-      where ${q === '' || offerAll ? Prisma.sql`true` : Prisma.sql`(s.name ilike ${pattern} or p.name ilike ${pattern})`}
-      order by s.name limit 100`
-    return {
-      offerAll,
-      providers,
-      services: services.map((s) => ({
-        id: s.id,
-        name: s.name,
-        requiredLevel: fromDbLevel(s.required_level),
-        providerName: s.provider_name,
-        refusesBranchRestriction: s.refuses_branch_restriction,
-      })),
-    }
+  /** The catalogue search: "alle" offers all services; a provider's name offers all of that provider (src/shared/catalogueSearch.ts). */
+  searchCatalogue(query: string) {
+    return searchCatalogue(this.db, query)
   }
 
   /**

@@ -38,6 +38,24 @@ const give = (fields: Record<string, string>) =>
     ...fields,
   })
 
+/** The digest of a confirmation page. */
+const digestOf = (html: string) => /name="digest" value="([A-Za-z0-9_-]{43})"/.exec(html)?.[1] ?? ''
+
+/** "Controleren", then "Ondertekenen" on the confirmation page it showed. */
+async function giveSigned(fields: Record<string, string>) {
+  const confirm = await give(fields)
+  expect(confirm.status).toBe(200)
+  return postForm(sanne, links.chainGive(), links.chainGiveSign(), { ...baseFields(), ...fields, digest: digestOf(confirm.text) })
+}
+
+const baseFields = () => ({ organisationId: ids.holding, kvkNumber: '81937204', intermediaryName: '', scope: 'all', level: 'EH3', termYears: '1' })
+
+/** A status page (intrekken, schorsen, opheffen) and its form posted with the digest it showed. */
+async function confirmStatus(agent: Agent, page: string, digest?: string) {
+  const shown = await agent.get(page)
+  return { shown, response: await postForm(agent, page, page, { digest: digest ?? digestOf(shown.text) }) }
+}
+
 describe('giving a ketenmachtiging (client admin)', () => {
   it.each([
     ['a KvK number of 7 digits', { kvkNumber: '8193720' }, 400, 'Een KvK-nummer bestaat uit 8 cijfers.'],
@@ -58,8 +76,64 @@ describe('giving a ketenmachtiging (client admin)', () => {
     expect((await give({ organisationId: ids.bakker })).status).toBe(404)
   })
 
+  it('When Sanne checks the form, then the confirmation page shows what she signs, and nothing is given before Ondertekenen', async () => {
+    const before = await t.database.db.chainMandate.count()
+
+    const confirm = await give({ level: 'EH3', termYears: '3' })
+
+    expect(confirm.status).toBe(200)
+    for (const text of [
+      'Controleren en ondertekenen',
+      'De Vries Holding B.V.',
+      '85124096',
+      'Administratiekantoor Van Dijk &amp; Partners B.V.',
+      '81937204',
+      'Alle diensten (algemene bevoegdheid)',
+      'EH3',
+      '3 jaar',
+      'Door te ondertekenen',
+      'Ondertekenen',
+    ])
+      expect(confirm.text).toContain(text)
+    expect(await t.database.db.chainMandate.count()).toBe(before)
+  })
+
+  it('When the confirmation signed is not what would be given now (another term, a forged digest), then it is refused with the new state and nothing is given', async () => {
+    const before = await t.database.db.chainMandate.count()
+    const confirm = await give({})
+
+    const response = await postForm(sanne, links.chainGive(), links.chainGiveSign(), { ...baseFields(), termYears: '5', digest: digestOf(confirm.text) })
+
+    expect(response.status).toBe(409)
+    expect(response.text).toContain('Er is iets veranderd sinds u deze pagina opende')
+    expect(response.text).toContain('5 jaar')
+    expect(await t.database.db.chainMandate.count()).toBe(before)
+  })
+
+  it('When Sanne searches a service for a per-dienst scope, then the results come from the catalogue search, paged, with what she typed kept', async () => {
+    const search = await postForm(sanne, links.chainGive(), links.chainGive(), {
+      ...baseFields(),
+      kvkNumber: '8193',
+      scope: 'service',
+      zoek: 'belasting',
+      action: 'search',
+    })
+
+    expect(search.status).toBe(200)
+    expect(search.text).toContain('Mijn Belastingdienst Zakelijk')
+    expect(search.text).toContain('value="8193"')
+    const all = await postForm(sanne, links.chainGive(), links.chainGive(), { ...baseFields(), scope: 'service', zoek: '', zoekpagina: '2' })
+    expect(all.status).toBe(200)
+    expect(all.text).toContain('Vorige diensten')
+    const none = await postForm(sanne, links.chainGive(), links.chainGive(), { ...baseFields(), scope: 'service', zoek: 'zzzz-niets', action: 'search' })
+    expect(none.text).toContain('Geen dienst gevonden')
+    const missing = await give({ scope: 'service', serviceId: '' })
+    expect(missing.status).toBe(422)
+    expect(missing.text).toContain('Kies de dienst.')
+  })
+
   it('When the demo intermediary (a customer here) is authorised, then it is active and both sides get a mail', async () => {
-    const response = await give({})
+    const response = await giveSigned({})
 
     expect(response.status).toBe(303)
     const chain = await t.database.db.chainMandate.findFirstOrThrow({ where: { organisationId: ids.holding, status: 'active' } })
@@ -68,10 +142,11 @@ describe('giving a ketenmachtiging (client admin)', () => {
     expect(mails.map((m) => m.toAddress)).toEqual(expect.arrayContaining(['sanne.devries@demo.example', 'johan.vandijk@demo.example']))
     expect(await t.database.db.auditEvent.count({ where: { action: 'chain.given', subjectId: chain.id } })).toBe(2)
     expect((await give({})).text).toContain('al een actieve ketenmachtiging')
+    expect((await postForm(sanne, links.chainGive(), links.chainGiveSign(), { ...baseFields(), organisationId: ids.bakker, digest: 'x' })).status).toBe(404)
   })
 
   it('When the intermediary is not a customer, then only the client admin gets the four facts', async () => {
-    const response = await give({ kvkNumber: '12345678', intermediaryName: 'Loonbureau Test B.V.', scope: 'service', serviceId: ids.service })
+    const response = await giveSigned({ kvkNumber: '12345678', intermediaryName: 'Loonbureau Test B.V.', scope: 'service', serviceId: ids.service })
 
     expect(response.status).toBe(303)
     const mail = await t.database.db.outgoingMail.findFirstOrThrow({
@@ -121,8 +196,47 @@ describe('Klanten and Medewerkers machtigen (intermediary admin)', () => {
     expect((await sanne.get(links.who({ organisatie: ids.bakker, dienst: ids.service }))).status).toBe(404)
   })
 
+  it('When Sanne suspends the chain, then check refuses (suspended), Wie mag wat drops Sophie, both sides are told, and assigning is refused; lifting restores her', async () => {
+    const { shown, response } = await confirmStatus(sanne, links.chainSuspend(ids.chain))
+    expect(shown.text).toContain('1 toegewezen medewerker van de intermediair kan dan niet meer handelen.')
+    expect(response.status).toBe(303)
+
+    expect(await check(t.database.db, ids.sophie, ids.holding, ids.service)).toEqual({ allowed: false, reason: 'suspended' })
+    expect((await sanne.get(links.who({ organisatie: ids.holding, dienst: ids.service }))).text).not.toContain('Sophie')
+    expect(await t.database.db.chainAssignment.count({ where: { chainMandateId: ids.chain, status: 'active' } })).toBe(1)
+    const audit = await t.database.db.auditEvent.findMany({ where: { action: 'chain.suspended', subjectId: ids.chain } })
+    expect(audit.map((a) => a.organisationId).sort()).toEqual(
+      [ids.holding, (await t.database.db.chainMandate.findUniqueOrThrow({ where: { id: ids.chain } })).intermediaryOrganisationId].sort(),
+    )
+    const mails = await t.database.db.outgoingMail.findMany({
+      where: { template: 'chain-status', idempotencyKey: { startsWith: `chain-status:${ids.chain}:suspended` } },
+    })
+    expect(mails.map((m) => m.toAddress)).toEqual(expect.arrayContaining(['sanne.devries@demo.example', 'johan.vandijk@demo.example']))
+    const refused = await assign({ userId: ids.sophie, level: 'EH3' })
+    expect(refused.status).toBe(422)
+    expect(refused.text).toContain('De klant heeft deze ketenmachtiging geschorst')
+    expect((await sanne.get(links.chainSuspend(ids.chain))).text).toContain('Deze ketenmachtiging is al geschorst.')
+
+    const lifted = await confirmStatus(sanne, links.chainLift(ids.chain))
+    expect(lifted.response.status).toBe(303)
+    expect(await check(t.database.db, ids.sophie, ids.holding, ids.service)).toMatchObject({ allowed: true, path: { via: 'chain' } })
+    expect(await t.database.db.auditEvent.count({ where: { action: 'chain.suspension_lifted', subjectId: ids.chain } })).toBe(2)
+  })
+
+  it('When a status confirmation is stale or forged, then nothing changes and the page shows the state now; another organisation answers 404', async () => {
+    const { response } = await confirmStatus(sanne, links.chainSuspend(ids.chain), 'A'.repeat(43))
+    expect(response.status).toBe(409)
+    expect(response.text).toContain('Er is niets gewijzigd')
+    expect((await t.database.db.chainMandate.findUniqueOrThrow({ where: { id: ids.chain } })).status).toBe('active')
+    for (const page of [links.chainSuspend(ids.chain), links.chainLift(ids.chain), links.chainRevoke(ids.chain)]) {
+      expect((await johan.get(page)).status).toBe(404)
+      expect((await postForm(johan, links.chainClients(), page, { digest: 'A'.repeat(43) })).status).toBe(404)
+    }
+  })
+
   it('When Sanne revokes the chain, then the assignment ends, and a stale assign form is refused', async () => {
-    const response = await postForm(sanne, links.chains(), links.chainRevoke(ids.chain), {})
+    const { shown, response } = await confirmStatus(sanne, links.chainRevoke(ids.chain))
+    expect(shown.text).toContain('1 toegewezen medewerker van de intermediair verliest daarmee de machtiging.')
 
     expect(response.status).toBe(303)
     expect(await check(t.database.db, ids.sophie, ids.holding, ids.service)).toEqual({ allowed: false, reason: 'revoked' })

@@ -113,6 +113,14 @@ const samples: Record<string, Record<string, unknown>> = {
   },
   'chain-revoked': { name: 'Sanne de Vries', clientName: 'Bakkerij De Vries B.V.', intermediaryName: 'Van Dijk & Partners', revokedAt: '2026-11-28' },
   'chain-renewed': { name: 'Sanne de Vries', clientName: 'Bakkerij De Vries B.V.', intermediaryName: 'Van Dijk & Partners', validUntil: '2029-11-28' },
+  'chain-status': {
+    name: 'Sanne de Vries',
+    clientName: 'Bakkerij De Vries B.V.',
+    intermediaryName: 'Van Dijk & Partners',
+    event: 'suspended',
+    context: 'suspended',
+    count: 2,
+  },
   'mandate-status': { name: 'Mark Visser', event: 'suspended', context: 'suspended', organisationName: 'Bakkerij De Vries B.V.', scope: 'all', level: 'EH2' },
   'means-changed': { name: 'Fatma Yilmaz', event: 'cancelScheduled', context: 'cancelScheduled', level: 'EH3', date: '2027-03-01' },
   'chain-expiry-notice': {
