@@ -98,6 +98,7 @@ export async function submitFormIn(
     }
   }
   let action = parsed.action
+  if (parsed.buttons.length === 0) throw new Error(`the form on ${pageUrl} has no submit button: a browser cannot send it`)
   if (options.button !== undefined) {
     const b = options.button
     const button = parsed.buttons.find((x) => x.value === b || x.formaction === b || x.text === b)

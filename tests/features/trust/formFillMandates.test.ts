@@ -95,7 +95,13 @@ describe('Machtigingen forms filled as rendered (issue 19)', () => {
       const ids = mayChange.slice(0, 2).map((m) => m.id)
       expect(ids).toHaveLength(2)
       const before = await db().mandate.findMany({ where: { organisationId: org.id } })
-      const preview = await submitForm(agent, listUrl, byAction(paths.mandates.bulkRenew, 'get'), { id: ids }, { button: path === paths.mandates.bulkRenew ? '' : path })
+      const preview = await submitForm(
+        agent,
+        listUrl,
+        byAction(paths.mandates.bulkRenew, 'get'),
+        { id: ids },
+        { button: path === paths.mandates.bulkRenew ? '' : path },
+      )
       expect(preview.status).toBe(200)
       expect(preview.text).toContain('2')
       const terms = offeredIn(preview.text, 'termYears')
