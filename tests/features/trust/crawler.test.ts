@@ -1,7 +1,7 @@
 // Issue 19 (g): a crawler logs in as the demo admin and as the back office, follows every link it can
 // reach (no logout, no state-changing forms; GET forms are submitted as rendered) and fails on any
 // answer of 400 or more; for a link that carries a filter, every listed row must match it.
-import * as cheerio from 'cheerio'
+import type * as cheerio from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { crawl } from '../../helpers/crawl.ts'

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { paths } from '../../../src/paths.ts'
 import { createTestApp, type AccountName, type TestApp } from '../../helpers/app.ts'
 import { crawl } from '../../helpers/crawl.ts'
-import { FORM_FILL_TESTS } from './formCoverage.ts'
+import { appRoutes } from '../../security/routes.ts'
+import { FORM_FILL_TESTS, NOT_FILLED } from './formCoverage.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -54,4 +55,11 @@ describe('form inventory (issue 19)', () => {
     const unnamed = Object.entries(FORM_FILL_TESTS).filter(([name, file]) => !readFileSync(new URL(file, import.meta.url), 'utf8').includes(`paths.${name}`))
     expect(unnamed).toEqual([])
   }, 600_000)
+
+  it('When every POST route of the portal is listed, then each has a form-fill test or is named as not filled, with the reason', () => {
+    const portal = appRoutes(t.app).filter((r) => r.method === 'POST' && !/^\/(api|scim|oauth|dev)\b/.test(r.path))
+    const names = [...new Set(portal.map((r) => nameOf(r.path.replace(/:(\w+)/g, 'x'))))]
+    expect(names.filter((n) => !(n in FORM_FILL_TESTS) && !(n in NOT_FILLED))).toEqual([])
+    expect(Object.keys(NOT_FILLED).filter((n) => n in FORM_FILL_TESTS)).toEqual([])
+  })
 })

@@ -1,7 +1,7 @@
 // Issue 19: every page the crawler reaches as the demo admin, the back office and a plain user, read in
 // English and in Dutch: no catalogue key, template placeholder, "undefined", agreement error ("1 rows"),
 // double full stop, and no Dutch interface words on an English page.
-import * as cheerio from 'cheerio'
+import type * as cheerio from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type AccountName, type TestApp } from '../../helpers/app.ts'
 import { crawl } from '../../helpers/crawl.ts'
