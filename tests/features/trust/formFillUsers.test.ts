@@ -163,6 +163,16 @@ describe('Gebruikers forms filled as rendered (issue 19)', () => {
     expect(done.status).toBeLessThan(400)
     expect(await db().organisationLink.count({ where: { userId: target } })).toBeLessThan(linksBefore)
   })
+
+  it('When an EH3 admin opens a user whose means is EH4, then "Renew means" is not offered (it was, and was then refused) and the page says why', async () => {
+    const agent = await t.loginAs('sanne')
+    const ingrid = await user('ingrid.mulder@demo.example')
+    const detail = pathFor(paths.beheer.userDetail, { id: ingrid.id })
+    const html = (await agent.get(detail)).text
+    const renew = pathFor(paths.beheer.userMeansRenew, { id: ingrid.id })
+    expect(html).not.toContain(`action="${renew}"`)
+    expect(html).toContain('Verlengen wordt niet aangeboden: het middel heeft niveau EH4')
+  })
 })
 
 /** The first user on Gebruikers whose page has a form posting to `route`. */
