@@ -1,7 +1,7 @@
 // Issue 19: every page the crawler reaches as the demo admin, the back office and a plain user, read in
 // English and in Dutch: no catalogue key, template placeholder, "undefined", agreement error ("1 rows"),
-// double full stop, and no Dutch interface words on an English page.
-import type * as cheerio from 'cheerio'
+// double full stop, and no Dutch interface words on an English page; the error pages too.
+import * as cheerio from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type AccountName, type TestApp } from '../../helpers/app.ts'
 import { crawl } from '../../helpers/crawl.ts'
@@ -23,7 +23,7 @@ const START: Partial<Record<AccountName, string[]>> = {
 
 /** Dutch interface words that no demo name, organisation or service contains. */
 const DUTCH =
-  /\b(machtiging(en)?|gebruikers?|aanvra(ag|gen)|niet|wordt|worden|terug|bevestig(en)?|opslaan|annuleren|verlengen|intrekken|ingetrokken|verlopen|geldig|bekijk|uw|jaar|maand|wacht|uitloggen|ingelogd|zoeken|alle|geen|kies|naar)\b/i
+  /\b(machtiging(en)?|gebruikers?|aanvra(ag|gen)|niet|wordt|worden|terug|bevestig(en)?|opslaan|annuleren|verlengen|intrekken|ingetrokken|verlopen|geldig|bekijk|uw|jaar|maand|wacht|uitloggen|ingelogd|zoeken|alle|geen|kies|naar|referentie|pagina)\b/i
 const EVERYWHERE: [string, RegExp][] = [
   ['catalogue key', /\b[a-z]+:[a-zA-Z]+\.[\w.]+\b/],
   ['placeholder', /\{\{|\}\}|\bundefined\b|\[object |\bNaN\b|Invalid Date/],
@@ -64,6 +64,11 @@ describe('every page in both languages (issue 19)', () => {
           seenShapes.add(shape)
           found.push(...problems(lang, url, $))
         })
+        // The error pages (not found, a malformed address) are reached by no link.
+        for (const bad of ['/bestaat-niet', '/beheer/gebruikers/%E0%A4%A']) {
+          const response = await agent.get(bad)
+          found.push(...problems(lang, new URL(bad, 'http://portal.test'), cheerio.load(response.text)))
+        }
       }
       expect([...new Set(found)]).toEqual([])
     }, 600_000)
