@@ -53,7 +53,8 @@ function read(source: Record<string, unknown>) {
 
 async function show(service: MeansRequestService, req: Request, res: Response) {
   const { ids, organisationId, level } = read(req.query)
-  if (ids.length === 0) return render(req, res, 400, { ids, organisationId, level })
+  // Nothing ticked: a page that says to choose first (as Afmelden), not a malformed request.
+  if (ids.length === 0) return render(req, res, 200, { ids, organisationId, level })
   const parsed = parseLevel(level)
   if (!organisationId || !parsed) return render(req, res, 200, { ids, organisationId, level })
   render(req, res, 200, { ids, organisationId, level, preview: await service.upgradePreview(principal(req), organisationId, ids, parsed) })
