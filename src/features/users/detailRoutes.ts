@@ -51,6 +51,8 @@ async function renderDetail(deps: Deps, req: Request, res: Response, status: num
   }))
   // "Middel verlengen": the latest active or expired means; "Nieuw Middel Aanvragen": no live means.
   const renewableMeans = user.means.find((m) => m.status === 'active' || m.status === 'expired')
+  // Offer the renewal only where it can succeed: a means above every level the admin has here is refused (rule 2).
+  const renewLevelAllowed = !renewableMeans || upgradeOrganisations.some((o) => levelAtLeast(o.level, renewableMeans.level))
   const canRequestNew = !user.means.some((m) => m.status === 'active' || m.status === 'requested' || m.status === 'suspended')
   res.status(status).render(
     'pages/users/detail',
@@ -61,6 +63,7 @@ async function renderDetail(deps: Deps, req: Request, res: Response, status: num
       audit: history,
       activeMeans,
       renewableMeans,
+      renewLevelAllowed,
       canRequestNew,
       terms: TERMS,
       isoDate,

@@ -7,7 +7,7 @@ import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { digestFrom } from '../../shared/confirmation.ts'
-import { LEVELS, levelLabel, parseLevel } from '../../domain/levels.ts'
+import { LEVELS, levelAtLeast, levelLabel, parseLevel, type Level } from '../../domain/levels.ts'
 import { RuleViolation } from '../../errors.ts'
 import { flash } from '../../web/flash.ts'
 import { ruleErrors, type FormErrors } from '../../web/forms.ts'
@@ -18,15 +18,27 @@ import { userIdsFrom, uuidFrom } from './schemas.ts'
 
 type Page = { ids: string[]; organisationId: string; level: string; preview?: UpgradePreview; changed?: boolean; errors?: FormErrors }
 
+/** Offer only levels an upgrade can reach: above EH2, at most the admin's highest level (rule 2); the rest with its reason. */
+function offeredLevels(req: Request) {
+  const own = principal(req).adminOrganisations.map((o) => o.level)
+  const adminLevel = own.reduce<Level | null>((best, l) => (!best || levelAtLeast(l, best) ? l : best), null)
+  const above = LEVELS.filter((l) => l !== 'EH2')
+  const levels = adminLevel ? above.filter((l) => levelAtLeast(adminLevel, l)) : []
+  return { levels, leftOut: above.filter((l) => !levels.includes(l)), adminLevel }
+}
+
 function render(req: Request, res: Response, status: number, page: Page) {
   const title = req.t('users:upgradeMany.title')
+  const { levels, leftOut, adminLevel } = offeredLevels(req)
   res.status(status).render(
     'pages/users/upgrade-many',
     usersPage({
       title,
       breadcrumbs: crumbs(req, { label: title }),
       organisations: principal(req).adminOrganisations,
-      levels: LEVELS,
+      levels,
+      leftOut,
+      adminLevel,
       levelLabel,
       changed: false,
       values: { organisatie: page.organisationId, niveau: page.level },
@@ -41,7 +53,8 @@ function read(source: Record<string, unknown>) {
 
 async function show(service: MeansRequestService, req: Request, res: Response) {
   const { ids, organisationId, level } = read(req.query)
-  if (ids.length === 0) return render(req, res, 400, { ids, organisationId, level })
+  // Nothing ticked: a page that says to choose first (as Afmelden), not a malformed request.
+  if (ids.length === 0) return render(req, res, 200, { ids, organisationId, level })
   const parsed = parseLevel(level)
   if (!organisationId || !parsed) return render(req, res, 200, { ids, organisationId, level })
   render(req, res, 200, { ids, organisationId, level, preview: await service.upgradePreview(principal(req), organisationId, ids, parsed) })
