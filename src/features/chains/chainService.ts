@@ -12,7 +12,7 @@ import { assertChainLevel, assertLevelCoversService, assertNotOwnChain, assertWi
 import { addYearsClamped, isTerm, latestEnd, renewalBase } from '../../domain/terms.ts'
 import { adminOrganisationIds, assertAdministers } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { recordAuditForEach, recordAuditMany, subjectEntry } from '../../shared/audit.ts'
+import { recordAuditForEach, recordAuditPerSubject, subjectEntry } from '../../shared/audit.ts'
 import { queueMails, type QueuedMail } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { activeAdmins, chainScopeData, isUniqueViolation, principalOf } from './common.ts'
@@ -178,17 +178,8 @@ export class ChainService {
       const after = { status: 'revoked', revokedAt: now, assignmentsEnded: ended.length }
       const sides = [chain.organisation_id, chain.intermediary_organisation_id]
       await recordAuditForEach(tx, actor, sides, subjectEntry('chain.revoked', 'chain_mandate', { id }, { before: { status: chain.status }, after }))
-      await recordAuditMany(
-        tx,
-        actor,
-        ended.map((a) => ({
-          action: 'chain-assignment.revoked',
-          organisationId: chain.intermediary_organisation_id,
-          subjectType: 'chain_assignment',
-          subjectId: a.id,
-          after: { status: 'revoked', because: 'chain.revoked' },
-        })),
-      )
+      const endedAt = { action: 'chain-assignment.revoked', subjectType: 'chain_assignment', organisationId: chain.intermediary_organisation_id } as const
+      await recordAuditPerSubject(tx, actor, endedAt, ended, () => ({ after: { status: 'revoked', because: 'chain.revoked' } }))
       await this.mailBothSides(tx, chain, 'chain-revoked', { revokedAt: isoDate(now) })
       return { id, ended: ended.length }
     })

@@ -11,7 +11,7 @@ import { personName } from '../../domain/names.ts'
 import { assertLevelCoversService, assertMeansCoversLevel, assertWithinAdminLevel, meansCoversLevel, withinAdminLevel } from '../../domain/rules.ts'
 import { LINK_REQUEST_MONTHS, addYearsClamped, isTerm } from '../../domain/terms.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { recordAudit, recordAuditMany } from '../../shared/audit.ts'
+import { recordAudit, recordAuditPerSubject } from '../../shared/audit.ts'
 import { queueMailToPerson } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { escapeLike, userMatches } from '../../shared/userSearch.ts'
@@ -285,17 +285,8 @@ export class MandateWizardService {
           })),
           select: { id: true, scope: true, serviceId: true, providerId: true, level: true, validFrom: true, validUntil: true, status: true, branchId: true },
         })
-        await recordAuditMany(
-          tx,
-          actor,
-          created.map((m) => ({
-            action: 'mandate.granted',
-            organisationId: input.organisationId,
-            subjectType: 'mandate',
-            subjectId: m.id,
-            after: { ...m, userId: input.userId },
-          })),
-        )
+        const grantedAt = { action: 'mandate.granted', subjectType: 'mandate', organisationId: input.organisationId } as const
+        await recordAuditPerSubject(tx, actor, grantedAt, created, (m) => ({ after: { ...m, userId: input.userId } }))
         await queueGrantMail(tx, checked, input, created, validUntil)
         return {
           mandates: created,
