@@ -1,7 +1,6 @@
 // Back office → Klanten: search, an organisation's page (read only), "KvK-gegevens verversen",
 // blokkeren / deblokkeren (rule 24). Everything is audited in the service.
 import { Router, type Request, type Response } from 'express'
-import { RuleViolation } from '../../errors.ts'
 import { allow } from '../../policy/access.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import { links, paths } from '../../paths.ts'
@@ -9,7 +8,7 @@ import type { Services } from '../../services.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { KvkError } from '../../shared/kvk/register.ts'
 import { personName } from '../../domain/names.ts'
-import { flash } from '../../web/flash.ts'
+import { flash, flashOutcome } from '../../web/flash.ts'
 import type { Change } from './customersService.ts'
 
 export function backofficeCustomerRoutes({ customersService }: Services): Router {
@@ -59,13 +58,10 @@ export function backofficeCustomerRoutes({ customersService }: Services): Router
   ] as const) {
     router.post(path, allow('backoffice'), async (req, res) => {
       const { id } = parseParams(idParam, req.params)
-      try {
+      await flashOutcome(req, async () => {
         await customersService.setBlocked(actorFrom(req), id, blocked)
-        flash(req, 'success', req.t(blocked ? 'backoffice:customers.blocked' : 'backoffice:customers.unblocked'))
-      } catch (error) {
-        if (!(error instanceof RuleViolation)) throw error
-        flash(req, 'error', req.t(error.messageKey))
-      }
+        return req.t(blocked ? 'backoffice:customers.blocked' : 'backoffice:customers.unblocked')
+      })
       res.redirect(303, links.backofficeOrganisation(id))
     })
   }

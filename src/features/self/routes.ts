@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express'
 import { RuleViolation } from '../../errors.ts'
-import { flash } from '../../web/flash.ts'
+import { flash, flashOutcome } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { principal } from '../../web/principal.ts'
@@ -79,13 +79,10 @@ export function selfRoutes(services: Services): Router {
       const { id } = parseParams(idParam, req.params)
       const requests = await requestsService.pendingForUser(principal(req))
       const organisation = requests.find((r) => r.id === id)?.organisation.name ?? ''
-      try {
+      await flashOutcome(req, async () => {
         await requestsService.decide(principal(req), actorFrom(req), id, accept)
-        flash(req, 'success', req.t(accept ? 'requests:mine.accepted' : 'requests:mine.rejected', { organisation }))
-      } catch (error) {
-        if (!(error instanceof RuleViolation)) throw error
-        flash(req, 'error', req.t(error.messageKey))
-      }
+        return req.t(accept ? 'requests:mine.accepted' : 'requests:mine.rejected', { organisation })
+      })
       res.redirect(303, links.mine())
     })
   }
