@@ -8,7 +8,7 @@ import type { Services } from '../../services.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { KvkError } from '../../shared/kvk/register.ts'
 import { personName } from '../../domain/names.ts'
-import { flash, flashOutcome } from '../../web/flash.ts'
+import { flash, rowAction } from '../../web/flash.ts'
 import type { Change } from './customersService.ts'
 
 export function backofficeCustomerRoutes({ customersService }: Services): Router {
@@ -56,14 +56,15 @@ export function backofficeCustomerRoutes({ customersService }: Services): Router
     [paths.backofficeOrganisationBlock, true],
     [paths.backofficeOrganisationUnblock, false],
   ] as const) {
-    router.post(path, allow('backoffice'), async (req, res) => {
-      const { id } = parseParams(idParam, req.params)
-      await flashOutcome(req, async () => {
-        await customersService.setBlocked(actorFrom(req), id, blocked)
-        return req.t(blocked ? 'backoffice:customers.blocked' : 'backoffice:customers.unblocked')
-      })
-      res.redirect(303, links.backofficeOrganisation(id))
-    })
+    const run = async (req: Request, id: string) => {
+      await customersService.setBlocked(actorFrom(req), id, blocked)
+      return req.t(blocked ? 'backoffice:customers.blocked' : 'backoffice:customers.unblocked')
+    }
+    router.post(
+      path,
+      allow('backoffice'),
+      rowAction(run, (id) => links.backofficeOrganisation(id)),
+    )
   }
 
   return router
