@@ -9,6 +9,7 @@ import { idParam, parseParams } from '../../policy/params.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { flash } from '../../web/flash.ts'
 import { keepValues, refusalOf, ruleErrors } from '../../web/forms.ts'
+import { confirmationPages } from '../../web/confirmationPages.ts'
 import { cancelDateFrom, meansActionLocals, type MeansFormState } from '../../web/meansCancelForm.ts'
 import { principal } from '../../web/principal.ts'
 import { formatDate } from '../../web/format.ts'
@@ -57,13 +58,10 @@ async function post(service: MeansService, req: Request, res: Response, mode: Mo
 
 export function meansRoutes({ meansService }: { meansService: MeansService }): Router {
   const router = Router()
-  for (const [mode, path] of [
-    ['suspend', paths.beheer.meansSuspend],
-    ['lift', paths.beheer.meansLift],
-    ['cancel', paths.beheer.meansCancel],
-  ] as const) {
-    router.get(path, allow('admin'), (req, res) => renderPage(meansService, req, res, mode))
-    router.post(path, allow('admin'), (req, res) => post(meansService, req, res, mode))
-  }
+  const modes = { suspend: paths.beheer.meansSuspend, lift: paths.beheer.meansLift, cancel: paths.beheer.meansCancel }
+  confirmationPages(router, allow('admin'), modes, {
+    show: (req, res, mode) => renderPage(meansService, req, res, mode),
+    act: (req, res, mode) => post(meansService, req, res, mode),
+  })
   return router
 }
