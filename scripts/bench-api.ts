@@ -14,16 +14,14 @@
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import pino from 'pino'
-import { loadConfig } from '../src/config.ts'
 import { startEmbeddedPostgres } from '../src/db/embedded.ts'
 import { applyMigrations, projectRoot } from '../src/db/migrations.ts'
 import { addYears, todayUtc } from '../src/domain/dates.ts'
 import { seedServiceCatalogue } from '../src/features/demo/seedDemo.ts'
 import { createServices } from '../src/services.ts'
 import { systemActor } from '../src/shared/actor.ts'
-import { hashPassword } from '../src/shared/passwords.ts'
 import { API_SCOPES } from '../src/shared/apiTokens.ts'
-import { logInForBench, machineLoad, pagesAgainstFloor, startBenchServer } from './bench/harness.ts'
+import { benchConfig, logInForBench, machineLoad, pagesAgainstFloor, seedBenchAdmin, startBenchServer } from './bench/harness.ts'
 
 const USERS = 10_000
 const KVK = '99887755'
@@ -33,16 +31,7 @@ const duration = Number(process.env.BENCH_DURATION ?? 20)
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
 const BATCH_TARGET_S = 10
 
-const config = loadConfig({
-  ...process.env,
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'silent',
-  SEED_DEMO: 'false',
-  SESSION_SECRET: 'bench-session-secret-bench-session-secret',
-  SMTP_URL: 'smtp://127.0.0.1:2525',
-  BASE_URL: 'http://127.0.0.1:3000',
-  COOKIE_SECURE: 'false',
-})
+const config = benchConfig('http://127.0.0.1:3000')
 type Services = ReturnType<typeof createServices>
 
 async function seed(services: Services) {
@@ -52,24 +41,7 @@ async function seed(services: Services) {
   const started = performance.now()
   console.log(`seeding ${USERS} users and ${USERS * 5} mandates …`)
   org = await db.organisation.create({ data: { kvkNumber: KVK, name: 'API Benchmark B.V.' } })
-  const today = todayUtc()
-  const until = addYears(today, 4)
-  const admin = await db.user.create({
-    data: {
-      firstName: 'Bram',
-      lastName: 'Beheerder',
-      dateOfBirth: new Date('1980-01-01'),
-      email: ADMIN.email,
-      passwordHash: await hashPassword(ADMIN.password),
-      totpSecret: ADMIN.totpSecret,
-      totpEnabledAt: new Date(),
-    },
-  })
-  await db.means.create({ data: { userId: admin.id, level: 'EH4', status: 'active', validFrom: today, validUntil: until } })
-  await db.organisationLink.create({ data: { userId: admin.id, organisationId: org.id } })
-  await db.mandate.create({
-    data: { kind: 'admin', userId: admin.id, organisationId: org.id, scope: 'all', level: 'EH4', validFrom: today, validUntil: until, status: 'active' },
-  })
+  await seedBenchAdmin(db, org.id, ADMIN, { firstName: 'Bram', lastName: 'Beheerder' })
   await db.$transaction(
     async (tx) => {
       await tx.$executeRaw`

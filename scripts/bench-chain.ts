@@ -14,18 +14,15 @@
 //      Prisma are printed for information.
 // BENCH_ONLY=klanten or BENCH_ONLY=check runs one part. The machine's load average is printed at the
 // start and the end: on a shared host, compare with the floor of the same run, not across runs.
-import path from 'node:path'
 import pg from 'pg'
 import pino from 'pino'
-import { loadConfig } from '../src/config.ts'
-import { startEmbeddedPostgres } from '../src/db/embedded.ts'
-import { applyMigrations, projectRoot } from '../src/db/migrations.ts'
+import { applyMigrations } from '../src/db/migrations.ts'
 import { poolConfigFromUrl } from '../src/db/poolConfig.ts'
 import { seedServiceCatalogue } from '../src/features/demo/seedDemo.ts'
 import { createServices } from '../src/services.ts'
 import { BENCH_CHAIN, seedChainBench } from './bench/chainSeed.ts'
 import { sampleQuestions, spread, timeCheck } from './bench/checkTiming.ts'
-import { logInForBench, machineLoad, pagesAgainstFloor, percentile, startBenchServer } from './bench/harness.ts'
+import { benchConfig, logInForBench, machineLoad, openBenchDatabase, pagesAgainstFloor, percentile, startBenchServer } from './bench/harness.ts'
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const duration = Number(process.env.BENCH_DURATION ?? 20)
@@ -34,17 +31,7 @@ const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
 const KLANTEN_P95_MS = 100
 const CHECK_P95_MS = 1
 
-// Production settings (view cache on), cookies over plain HTTP on localhost.
-const config = loadConfig({
-  ...process.env,
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'silent',
-  SEED_DEMO: 'false',
-  SESSION_SECRET: 'bench-session-secret-bench-session-secret',
-  SMTP_URL: 'smtp://127.0.0.1:2525',
-  BASE_URL: 'http://127.0.0.1:3000',
-  COOKIE_SECURE: 'false',
-})
+const config = benchConfig('http://127.0.0.1:3000')
 
 async function benchKlanten(services: ReturnType<typeof createServices>): Promise<boolean> {
   await services.db.user.updateMany({ where: { emailKey: BENCH_CHAIN.adminEmail }, data: { totpLastStep: null } })
@@ -94,13 +81,11 @@ async function benchCheck(client: pg.Client, services: ReturnType<typeof createS
   return ok
 }
 
-const embedded = process.env.BENCH_DATABASE_URL
-  ? { url: process.env.BENCH_DATABASE_URL, stop: async () => {} }
-  : await startEmbeddedPostgres({
-      dir: path.join(projectRoot, '.data/bench-chain'),
-      port: Number(process.env.BENCH_PG_PORT ?? config.embeddedPg.port + 2),
-      database: 'bench_chain',
-    })
+const embedded = await openBenchDatabase({
+  dir: '.data/bench-chain',
+  port: Number(process.env.BENCH_PG_PORT ?? config.embeddedPg.port + 2),
+  database: 'bench_chain',
+})
 let exitCode = 0
 try {
   await applyMigrations(embedded.url)

@@ -18,148 +18,22 @@
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
-import pino from 'pino'
-import { createApp } from '../src/app.ts'
-import { loadConfig } from '../src/config.ts'
-import { startEmbeddedPostgres } from '../src/db/embedded.ts'
-import { applyMigrations, projectRoot } from '../src/db/migrations.ts'
-import { hashPassword } from '../src/shared/passwords.ts'
-import { currentTotp } from '../src/shared/totp.ts'
-import { seedServiceCatalogue } from '../src/features/demo/seedDemo.ts'
+import { projectRoot } from '../src/db/migrations.ts'
 import { AuthService } from '../src/features/auth/authService.ts'
-import { allow } from '../src/policy/access.ts'
-import { createServices } from '../src/services.ts'
+import { startBenchSession } from './bench/harness.ts'
+import { BENCH_ADMIN, MANDATES_PER_USER, USERS, startMandatesBench } from './bench/mandatesSeed.ts'
 
-const USERS = 10_000
-const MANDATES_PER_USER = 10
-const KVK = '99887766'
-const ADMIN_EMAIL = 'bench.admin@bench.example'
-const PASSWORD = 'Bench-wachtwoord-2026'
-const TOTP = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const duration = Number(process.env.BENCH_DURATION ?? 20)
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
 
-// Production settings (view cache on) as a deployment would run, but cookies over plain HTTP on localhost.
-const config = loadConfig({
-  ...process.env,
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'silent',
-  SEED_DEMO: 'false',
-  SESSION_SECRET: 'bench-session-secret-bench-session-secret',
-  SMTP_URL: 'smtp://127.0.0.1:2525',
-  BASE_URL: `http://127.0.0.1:${process.env.PORT ?? 3000}`,
-  COOKIE_SECURE: 'false',
-})
-const embedded = process.env.BENCH_DATABASE_URL
-  ? { url: process.env.BENCH_DATABASE_URL, stop: async () => {} }
-  : await startEmbeddedPostgres({ dir: path.join(projectRoot, '.data/bench'), port: config.embeddedPg.port, database: 'bench' })
+const bench = await startMandatesBench()
 let exitCode = 0
 try {
-  await applyMigrations(embedded.url)
-  const services = createServices(config, embedded.url, { logger: pino({ level: 'silent' }) })
+  const { services, org } = bench
   const db = services.db
-  await seedServiceCatalogue(db)
-
-  // ------------------------------------------------------------------------------------------
-  // Seed (set-based: INSERT … SELECT generate_series), once
-  let org = await db.organisation.findUnique({ where: { kvkNumber: KVK } })
-  if (!org) {
-    const started = performance.now()
-    console.log(`seeding ${USERS} users and ${USERS * MANDATES_PER_USER} mandates …`)
-    org = await db.organisation.create({ data: { kvkNumber: KVK, name: 'Benchmark Groothandel B.V.' } })
-    const admin = await db.user.create({
-      data: {
-        firstName: 'Bea',
-        lastName: 'Beheerder',
-        dateOfBirth: new Date('1980-01-01'),
-        email: ADMIN_EMAIL,
-        passwordHash: await hashPassword(PASSWORD),
-        totpSecret: TOTP,
-        totpEnabledAt: new Date(),
-      },
-    })
-    const today = new Date(new Date().toISOString().slice(0, 10))
-    const until = new Date(today)
-    until.setUTCFullYear(until.getUTCFullYear() + 4)
-    await db.means.create({ data: { userId: admin.id, level: 'EH4', status: 'active', validFrom: today, validUntil: until } })
-    await db.organisationLink.create({ data: { userId: admin.id, organisationId: org.id } })
-    await db.mandate.create({
-      data: { kind: 'admin', userId: admin.id, organisationId: org.id, scope: 'all', level: 'EH4', validFrom: today, validUntil: until, status: 'active' },
-    })
-    await db.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`
-          insert into users (id, first_name, last_name, date_of_birth, email, updated_at)
-          select gen_random_uuid(), 'Gebruiker', 'Bench ' || lpad(g::text, 5, '0'), date '1970-01-01' + (g % 10000),
-                 'bench.user' || g || '@bench.example', now()
-          from generate_series(1, ${USERS}::int) g`
-        await tx.$executeRaw`
-          insert into means (id, user_id, level, status, valid_from, valid_until, updated_at)
-          select gen_random_uuid(), u.id, 'EH4', 'active', current_date - 100, current_date + 1000, now()
-          from users u where u.email like 'bench.user%@bench.example'`
-        await tx.$executeRaw`
-          insert into organisation_links (id, user_id, organisation_id)
-          select gen_random_uuid(), u.id, ${org!.id}::uuid from users u where u.email like 'bench.user%@bench.example'`
-        // Ten distinct services per user; statuses ~80% active, 5% pending, 10% expired, 5% revoked;
-        // end dates spread over the coming 4 years (expired ones in the past year).
-        await tx.$executeRaw`
-          with s as (select id, required_level, row_number() over (order by id) - 1 as n, count(*) over () as total from services),
-          u as (select id, row_number() over (order by email) as n from users where email like 'bench.user%@bench.example'),
-          g as (
-            select u.id as user_id, u.n as un, k, (u.n * 10 + k) as seq from u cross join generate_series(0, ${MANDATES_PER_USER - 1}::int) k
-          )
-          insert into mandates (id, kind, user_id, organisation_id, scope, service_id, level, valid_from, valid_until, status, updated_at)
-          select gen_random_uuid(), 'use', g.user_id, ${org!.id}::uuid, 'service', s.id, s.required_level,
-                 case when g.seq % 20 in (1, 2) then current_date - 400 + (g.seq % 300)::int else current_date - 300 end,
-                 case when g.seq % 20 in (1, 2) then current_date - 1 - (g.seq % 60)::int else current_date + 1 + ((g.seq * 7919) % 1450)::int end,
-                 (case when g.seq % 20 in (1, 2) then 'expired' when g.seq % 20 = 3 then 'revoked' when g.seq % 20 = 4 then 'pending' else 'active' end)::"MandateStatus",
-                 now()
-          from g join s on s.n = (g.un + g.k * 3) % s.total`
-      },
-      { timeout: 600_000 },
-    )
-    await db.$executeRaw`analyze`
-    console.log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-  }
-  const counts = await db.$queryRaw<{ users: bigint; mandates: bigint }[]>`
-    select (select count(*) from organisation_links where organisation_id = ${org.id}::uuid) as users,
-           (select count(*) from mandates where organisation_id = ${org.id}::uuid and kind = 'use') as mandates`
-  console.log(`organisation "${org.name}": ${counts[0]!.users} users, ${counts[0]!.mandates} mandates`)
-
-  // ------------------------------------------------------------------------------------------
-  // The app, with a floor route spliced in before the 404 handler (bench only)
-  const app = createApp(services)
-  app.get('/beheer/floor', allow('admin'), (_req, res) => {
-    res.render(path.join(projectRoot, 'scripts/bench/floor.ejs'), { title: 'Floor', section: 'beheer', subsection: 'mandates' })
-  })
-  const stack = (app as unknown as { router: { stack: unknown[] } }).router.stack
-  const floorLayer = stack.pop()!
-  stack.splice(stack.length - 2, 0, floorLayer) // before the 404 handler and the error handler
-  const server = app.listen(config.port, '127.0.0.1')
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-  const base = `http://127.0.0.1:${config.port}`
-
-  // Log in with password and TOTP, keep the session cookie.
-  const loginPage = await fetch(`${base}/inloggen`)
-  const cookie0 = loginPage.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ')
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!
-  // A TOTP code logs in once; a second run within the same 30 s would otherwise be refused.
-  await services.db.user.updateMany({ where: { emailKey: ADMIN_EMAIL.toLowerCase() }, data: { totpLastStep: null } })
-  const login = await fetch(`${base}/inloggen`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie0 },
-    body: new URLSearchParams({ _csrf: csrf, email: ADMIN_EMAIL, password: PASSWORD, code: currentTotp(TOTP) }).toString(),
-  })
-  if (login.status !== 303) throw new Error(`login failed: ${login.status}`)
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ')
+  const server = await startBenchSession(services, 'mandates', BENCH_ADMIN)
+  const { base, cookie } = server
 
   // A cursor about 90% into the default list (active and pending, by end date).
   const deepRow = await db.$queryRaw<{ valid_until: Date; id: string }[]>`
@@ -239,11 +113,10 @@ try {
     console.log(`${r.name.padEnd(52)} ${share.toFixed(0).padStart(4)}% of floor   p95 ${r.p95.toFixed(1)} ms   ${ok ? 'OK' : 'MISSED'}`)
   }
   server.close()
-  server.closeAllConnections()
 
   // ------------------------------------------------------------------------------------------
   // Bulk renewal of 1,000 mandates (one set-based UPDATE, one audit insert, one mail insert)
-  const adminId = (await db.user.findFirstOrThrow({ where: { email: ADMIN_EMAIL } })).id
+  const adminId = (await db.user.findFirstOrThrow({ where: { email: BENCH_ADMIN.email } })).id
   const principal = (await new AuthService(db).loadPrincipal(adminId))!
   const actor = { principal, label: principal.email, ipAddress: '127.0.0.1', requestId: 'bench', locale: 'nl' as const }
   const pick = (n: number) => db.$queryRaw<{ id: string }[]>`
@@ -319,6 +192,6 @@ try {
   if (offMs >= 1000 || revokedCount !== leaverMandates) exitCode = 1
   await services.close()
 } finally {
-  await embedded.stop()
+  await bench.embedded.stop()
 }
 process.exit(exitCode)

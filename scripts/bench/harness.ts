@@ -1,17 +1,69 @@
-// What an HTTP benchmark needs besides its own data (used by bench-chain.ts; bench-mandates.ts has the
-// same steps inline): the app with a floor route (session check + layout, nothing else), a logged-in
+// What an HTTP benchmark needs besides its own data (used by bench-chain.ts, bench-mandates.ts and
+// bench-mandates-export.ts): production settings, its database, the app with a floor route (session check + layout, nothing else), a logged-in
 // session cookie, autocannon in a worker thread, and rounds in which each page takes turns with the floor.
 import type { Server } from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { createApp } from '../../src/app.ts'
+import { loadConfig, type Config } from '../../src/config.ts'
+import { startEmbeddedPostgres } from '../../src/db/embedded.ts'
 import { projectRoot } from '../../src/db/migrations.ts'
 import { allow } from '../../src/policy/access.ts'
+import type { Db } from '../../src/db/tx.ts'
 import type { Services } from '../../src/services.ts'
+import { hashPassword } from '../../src/shared/passwords.ts'
 import { currentTotp } from '../../src/shared/totp.ts'
 
 export const FLOOR_PATH = '/beheer/floor'
+
+/** Production settings (view cache on) as a deployment would run, but cookies over plain HTTP on localhost. */
+export function benchConfig(baseUrl: string): Config {
+  return loadConfig({
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    SESSION_SECRET: 'bench-session-secret-bench-session-secret',
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+    BASE_URL: baseUrl,
+    COOKIE_SECURE: 'false',
+  })
+}
+
+/** A bench organisation's admin: EH4 means, linked, an admin mandate for everything (4 years), TOTP enrolled. */
+export async function seedBenchAdmin(
+  db: Db,
+  organisationId: string,
+  account: { email: string; password: string; totpSecret: string },
+  name: { firstName: string; lastName: string },
+) {
+  const today = new Date(new Date().toISOString().slice(0, 10))
+  const until = new Date(today)
+  until.setUTCFullYear(until.getUTCFullYear() + 4)
+  const admin = await db.user.create({
+    data: {
+      ...name,
+      dateOfBirth: new Date('1980-01-01'),
+      email: account.email,
+      passwordHash: await hashPassword(account.password),
+      totpSecret: account.totpSecret,
+      totpEnabledAt: new Date(),
+    },
+  })
+  await db.means.create({ data: { userId: admin.id, level: 'EH4', status: 'active', validFrom: today, validUntil: until } })
+  await db.organisationLink.create({ data: { userId: admin.id, organisationId } })
+  await db.mandate.create({
+    data: { kind: 'admin', userId: admin.id, organisationId, scope: 'all', level: 'EH4', validFrom: today, validUntil: until, status: 'active' },
+  })
+  return admin
+}
+
+/** BENCH_DATABASE_URL when given, else an embedded PostgreSQL of its own under .data/. */
+export async function openBenchDatabase(embedded: { dir: string; port: number; database: string }): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => {} }
+  return startEmbeddedPostgres({ ...embedded, dir: path.join(projectRoot, embedded.dir) })
+}
 
 /** The app on a free local port, with the floor route spliced in before the 404 handler (bench only). */
 export async function startBenchServer(services: Services, subsection: string): Promise<{ base: string; close: () => void }> {
@@ -53,6 +105,18 @@ export async function logInForBench(base: string, account: { email: string; pass
   })
   if (login.status !== 303) throw new Error(`login failed: ${login.status}`)
   return cookies(login)
+}
+
+/** The app with the floor route and a logged-in session of `account` (its TOTP replay marker cleared first). */
+export async function startBenchSession(
+  services: Services,
+  subsection: string,
+  account: { email: string; password: string; totpSecret: string },
+): Promise<{ base: string; close: () => void; cookie: string }> {
+  // A TOTP code logs in once; a second run within the same 30 s would otherwise be refused.
+  await services.db.user.updateMany({ where: { emailKey: account.email.toLowerCase() }, data: { totpLastStep: null } })
+  const server = await startBenchServer(services, subsection)
+  return { ...server, cookie: await logInForBench(server.base, account) }
 }
 
 export type Run = { latencies: number[]; seconds: number; non2xx: number; errors: number }

@@ -67,6 +67,12 @@ export function assertAdministers(principal: Principal | null | undefined, organ
   if (!organisationId || !adminOrganisationIds(principal).includes(organisationId)) throw new NotFoundError()
 }
 
+/** The organisation this principal administers (rule 7), else NotFoundError. */
+export function administeredOrganisation(principal: Principal, organisationId: string): Principal['adminOrganisations'][number] {
+  assertAdministers(principal, organisationId)
+  return principal.adminOrganisations.find((o) => o.id === organisationId)!
+}
+
 /**
  * The organisation scope of a list: `undefined` for the back office (everything), else the admin's
  * ids. Use as `where: scopeWhere(principal)` → `{ organisationId: { in: ids } }` or `{}`.

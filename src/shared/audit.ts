@@ -46,6 +46,32 @@ export function subjectEntry(
   return { action, organisationId: subject.organisationId ?? null, subjectType, subjectId: subject.id, ...change }
 }
 
+/** The entry of a status change of one subject: before `{ status: from }`, after `{ status: to }`. */
+export function statusEntry(
+  action: AuditAction,
+  subjectType: AuditSubjectType,
+  subject: { id: string; organisationId?: string | null },
+  from: string,
+  to: string,
+) {
+  return subjectEntry(action, subjectType, subject, { before: { status: from }, after: { status: to } })
+}
+
+/** One entry per row (a subject with an id) for the same change in one organisation: grants, activations, ends. */
+export async function recordAuditPerSubject<T extends { id: string }>(
+  tx: Tx,
+  actor: Actor,
+  at: { action: AuditAction; subjectType: AuditSubjectType; organisationId: string | null },
+  rows: readonly T[],
+  change: (row: T) => { before?: unknown; after?: unknown },
+): Promise<void> {
+  await recordAuditMany(
+    tx,
+    actor,
+    rows.map((row) => subjectEntry(at.action, at.subjectType, { id: row.id, organisationId: at.organisationId }, change(row))),
+  )
+}
+
 /** The same entry once for each organisation that sees the change (a ketenmachtiging: client and intermediary). */
 export async function recordAuditForEach(tx: Tx, actor: Actor, organisationIds: readonly string[], entry: AuditEntry): Promise<void> {
   await recordAuditMany(

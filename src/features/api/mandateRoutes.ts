@@ -5,6 +5,7 @@ import { allow } from '../../policy/access.ts'
 import { paths } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { isoDate } from '../../domain/dates.ts'
+import { mandateListFilter } from '../../shared/mandateFilters.ts'
 import { apiActor, apiCaller, requireScope } from '../../web/apiAuth.ts'
 import { Problem } from '../../web/problem.ts'
 import { assertIfMatch, sendTagged } from './etag.ts'
@@ -12,8 +13,6 @@ import { idempotent } from './idempotency.ts'
 import { idOf, jsonBody, parseInput } from './parse.ts'
 import { mandateJson } from './present.ts'
 import { GrantRequest, MandateListQuery, RenewRequest } from './schemas.ts'
-
-type ListFilter = Parameters<Services['mandateListService']['list']>[1]
 
 export function mandateApiRoutes(services: Services): Router {
   const { mandateListService, mandateWizardService, mandateLifecycleService, db } = services
@@ -23,16 +22,7 @@ export function mandateApiRoutes(services: Services): Router {
 
   router.get(paths.api.mandates, allow('anonymous'), read, async (req, res) => {
     const q = parseInput(MandateListQuery, req.query, req)
-    const filter: ListFilter = {
-      organisationId: q.organisationId,
-      user: q.user,
-      scope: q.scope?.toLowerCase(),
-      level: q.level,
-      status: q.status,
-      inactive: q.inactive === 'true',
-      sort: q.sort ?? 'end',
-      pageSize: q.limit ? Number(q.limit) : undefined,
-    }
+    const filter = mandateListFilter({ ...q, inactive: q.inactive === 'true', pageSize: q.limit })
     const [date, id] = q.cursor ? q.cursor.split('_') : []
     if (date && Number.isNaN(Date.parse(date))) throw new Problem(400, 'api:errors.cursor')
     const cursor = date && id ? { direction: 'after' as const, date, id } : null

@@ -173,13 +173,18 @@ export const UserListQuery = z
   })
   .strict()
 
+/** The person of a user, as both the list and the detail give it. */
+const personFields = {
+  id: z.string(),
+  firstName: z.string(),
+  lastNamePrefix: z.string().nullable(),
+  lastName: z.string(),
+  email: z.string(),
+}
+
 export const User = z
   .object({
-    id: z.string(),
-    firstName: z.string(),
-    lastNamePrefix: z.string().nullable(),
-    lastName: z.string(),
-    email: z.string(),
+    ...personFields,
     level: Level.nullable(),
     meansStatus: z.string().nullable(),
     meansValidUntil: isoDate.nullable(),
@@ -192,11 +197,7 @@ export const UserList = z.object({ data: z.array(User), next: z.string().nullabl
 
 export const UserDetail = z
   .object({
-    id: z.string(),
-    firstName: z.string(),
-    lastNamePrefix: z.string().nullable(),
-    lastName: z.string(),
-    email: z.string(),
+    ...personFields,
     organisations: z.array(z.object({ id: z.string(), name: z.string() })),
     means: z.array(z.object({ id: z.string(), level: Level, status: z.string(), validUntil: isoDate })),
   })

@@ -1,7 +1,6 @@
 // Back office → Klanten: search, an organisation's page (read only), "KvK-gegevens verversen",
 // blokkeren / deblokkeren (rule 24). Everything is audited in the service.
 import { Router, type Request, type Response } from 'express'
-import { RuleViolation } from '../../errors.ts'
 import { allow } from '../../policy/access.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import { links, paths } from '../../paths.ts'
@@ -9,7 +8,7 @@ import type { Services } from '../../services.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { KvkError } from '../../shared/kvk/register.ts'
 import { personName } from '../../domain/names.ts'
-import { flash } from '../../web/flash.ts'
+import { flash, rowAction } from '../../web/flash.ts'
 import type { Change } from './customersService.ts'
 import { parseMailLocale, setRepresentativeMailLocale } from '../../shared/mailLocale.ts'
 import { formText } from '../../web/forms.ts'
@@ -73,17 +72,15 @@ export function backofficeCustomerRoutes({ customersService, db }: Services): Ro
     [paths.backofficeOrganisationBlock, true],
     [paths.backofficeOrganisationUnblock, false],
   ] as const) {
-    router.post(path, allow('backoffice'), async (req, res) => {
-      const { id } = parseParams(idParam, req.params)
-      try {
-        await customersService.setBlocked(actorFrom(req), id, blocked)
-        flash(req, 'success', req.t(blocked ? 'backoffice:customers.blocked' : 'backoffice:customers.unblocked'))
-      } catch (error) {
-        if (!(error instanceof RuleViolation)) throw error
-        flash(req, 'error', req.t(error.messageKey))
-      }
-      res.redirect(303, links.backofficeOrganisation(id))
-    })
+    const run = async (req: Request, id: string) => {
+      await customersService.setBlocked(actorFrom(req), id, blocked)
+      return req.t(blocked ? 'backoffice:customers.blocked' : 'backoffice:customers.unblocked')
+    }
+    router.post(
+      path,
+      allow('backoffice'),
+      rowAction(run, (id) => links.backofficeOrganisation(id)),
+    )
   }
 
   return router

@@ -15,7 +15,7 @@ import { adminOrganisationIds } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { COVERAGE_SELECT, PERSON_SELECT } from '../../shared/selects.ts'
 import { recordAuditForEach, subjectEntry } from '../../shared/audit.ts'
-import { queueMail } from '../../shared/outbox.ts'
+import { queueMail, queueMailToPerson } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { isUniqueViolation, parseScopeKey, principalOf } from './common.ts'
 
@@ -208,13 +208,10 @@ export class AssignmentService {
         const sides = [chain.intermediary_organisation_id, chain.organisation_id]
         await recordAuditForEach(tx, actor, sides, subjectEntry('chain-assignment.granted', 'chain_assignment', assignment, { after }))
         const client = await tx.organisation.findUniqueOrThrow({ where: { id: chain.organisation_id }, select: { name: true } })
-        await queueMail(tx, {
+        await queueMailToPerson(tx, holder, {
           idempotencyKey: `chain-assignment:${assignment.id}`,
-          to: holder.email,
           template: 'mandates-granted',
-          locale: holder.locale,
           data: {
-            name: personName(holder),
             organisationName: client.name,
             mandates: [
               {

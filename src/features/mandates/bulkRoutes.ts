@@ -17,6 +17,7 @@ import { principal } from '../../web/principal.ts'
 import { fromFieldMessages, keepValues, parseForm, type FormErrors } from '../../web/forms.ts'
 import type { BulkOutcome, MandateBulkService } from './bulkService.ts'
 import { BULK_PAGE_SIZE, type BulkAction } from './bulkSql.ts'
+import { confirmationPages } from '../../web/confirmationPages.ts'
 import type { RenewOutcome, RenewSelection } from './model.ts'
 import { beheer, renderStoredResult } from './routeHelpers.ts'
 import { filterFromQuery, filterParams, idList, listQuerySchema } from './schemas.ts'
@@ -157,14 +158,11 @@ async function postConfirm(service: MandateBulkService, req: Request, res: Respo
 
 export function bulkRoutes({ mandateBulkService: service }: Deps): Router {
   const router = Router()
-  for (const [action, path] of [
-    ['renew', paths.mandates.bulkRenew],
-    ['revoke', paths.mandates.bulkRevoke],
-    ['suspend', paths.mandates.bulkSuspend],
-  ] as const) {
-    router.get(path, allow('admin'), (req, res) => renderConfirm(service, req, res, action, req.query as Record<string, unknown>))
-    router.post(path, allow('admin'), (req, res) => postConfirm(service, req, res, action))
-  }
+  const actions = { renew: paths.mandates.bulkRenew, revoke: paths.mandates.bulkRevoke, suspend: paths.mandates.bulkSuspend }
+  confirmationPages(router, allow('admin'), actions, {
+    show: (req, res, action) => renderConfirm(service, req, res, action, req.query as Record<string, unknown>),
+    act: (req, res, action) => postConfirm(service, req, res, action),
+  })
   router.get(paths.mandates.bulkRenewResult, allow('admin'), (req, res) =>
     renderStoredResult(req, res, req.session.mandateRenewResult, 'pages/mandates/renew-result', 'mandates:renew.resultTitle'),
   )

@@ -13,7 +13,8 @@ import { assertMeansCoversLevel, assertWithinAdminLevel } from '../../domain/rul
 import { addYearsClamped, isTerm } from '../../domain/terms.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
-import { queueMailToPerson } from '../../shared/outbox.ts'
+import { queueMail, queueMailToPerson } from '../../shared/outbox.ts'
+import { revokedMandateMail } from '../../shared/mandateMails.ts'
 import type { Principal } from '../../shared/principal.ts'
 import type { RenewOutcome, RenewSelection } from './model.ts'
 import { renewMandates } from './renewMandates.ts'
@@ -76,18 +77,7 @@ export class MandateLifecycleService {
         before: { status: before.status },
         after: { status: 'revoked', revokedAt: now },
       })
-      await queueMailToPerson(tx, updated.user, {
-        idempotencyKey: `mandate-revoked:${id}`,
-        template: 'mandate-revoked',
-        data: {
-          organisationName: updated.organisation.name,
-          scope: updated.scope,
-          serviceName: updated.service?.name ?? undefined,
-          providerName: updated.provider?.name ?? undefined,
-          level: toDbLevel(updated.level),
-          revokedAt: isoDate(now),
-        },
-      })
+      await queueMail(tx, revokedMandateMail(updated, now))
       return { id, userName: personName(updated.user) }
     })
   }

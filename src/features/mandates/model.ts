@@ -1,6 +1,7 @@
 // The shapes the Machtigingen services and pages share: scopes, list filter and rows, renewal outcomes.
 import type { Level, MandateStatus } from '../../generated/prisma/client.ts'
 import { personName } from '../../domain/names.ts'
+import type { MandateListFilter } from '../../shared/mandateFilters.ts'
 
 /** Rows a list page shows: 25 unless the admin chooses 50 or 100 ("Aantal per pagina"), as in Gebruikers. */
 export const PAGE_SIZES = [25, 50, 100] as const
@@ -15,18 +16,7 @@ export function scopeKeyOf(item: ScopeItem): string {
   return `service:${item.serviceId}`
 }
 
-export type ListFilter = {
-  organisationId?: string
-  user?: string
-  /** 'all' | 'provider:<uuid>' | 'service:<uuid>' */
-  scope?: string
-  level?: Level
-  status?: MandateStatus
-  inactive?: boolean
-  sort?: 'end' | 'end-desc'
-  /** One of PAGE_SIZES; DEFAULT_PAGE_SIZE when absent. */
-  pageSize?: number
-}
+export type ListFilter = MandateListFilter
 
 export type Cursor = { direction: 'after' | 'before'; date: string; id: string }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { LEVEL_VALUES } from '../../domain/levels.ts'
 import { MANDATE_STATUSES } from '../../domain/statuses.ts'
+import { mandateListFilter } from '../../shared/mandateFilters.ts'
 import type { Cursor, ListFilter, ScopeItem } from './model.ts'
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -31,16 +32,17 @@ export const listQuerySchema = z.object({
 export type ListQuery = z.infer<typeof listQuerySchema>
 
 export function filterFromQuery(q: ListQuery): ListFilter {
-  return {
-    organisationId: q.organisatie,
-    user: q.gebruiker,
-    scope: q.dienst?.toLowerCase(),
-    level: q.niveau,
-    status: q.status,
+  const { organisatie: organisationId, gebruiker: user, dienst: scope, niveau: level, status, per: pageSize } = q
+  return mandateListFilter({
+    organisationId,
+    user,
+    scope,
+    level,
+    status,
+    pageSize,
     inactive: q.inactief === '1',
     sort: q.sorteer === 'einddatum-aflopend' ? 'end-desc' : 'end',
-    pageSize: q.per ? Number(q.per) : undefined,
-  }
+  })
 }
 
 export function cursorFromQuery(q: ListQuery): Cursor | null {

@@ -7,7 +7,7 @@ import { addDays, isoDate, todayUtc } from '../../domain/dates.ts'
 import { parseDateOfBirth } from '../../domain/contact.ts'
 import { representativesSuffice } from '../../domain/rules.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { recordAudit } from '../../shared/audit.ts'
+import { recordAudit, statusEntry } from '../../shared/audit.ts'
 import type { Tx } from '../../db/tx.ts'
 import { queueMail, queueMails } from '../../shared/outbox.ts'
 import { createActionToken, findActionToken } from '../../shared/workflows/actionTokens.ts'
@@ -166,13 +166,7 @@ export class RegistrationService {
         where: { purpose: 'sign-registration', usedAt: null, subject: { path: ['registrationId'], equals: reg.id } },
         data: { usedAt: now },
       })
-      await recordAudit(tx, actor, {
-        action: 'registration.cancelled',
-        subjectType: 'registration',
-        subjectId: reg.id,
-        before: { status: 'awaiting_signature' },
-        after: { status: 'cancelled' },
-      })
+      await recordAudit(tx, actor, statusEntry('registration.cancelled', 'registration', { id: reg.id }, 'awaiting_signature', 'cancelled'))
     })
   }
 

@@ -5,7 +5,7 @@ import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { addMonths, isoDate } from '../../domain/dates.ts'
 import { links } from '../../paths.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { recordAudit, recordAuditMany } from '../../shared/audit.ts'
+import { recordAudit, recordAuditPerSubject } from '../../shared/audit.ts'
 import { endMandatesOfRejectedRequest } from '../../shared/workflows/linkRequests.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
@@ -205,18 +205,11 @@ export class RequestsService {
           })
           activated = rows.length
           // Rule 14: one entry per mandate activated, as for any other activation.
-          await recordAuditMany(
-            tx,
-            actor,
-            rows.map((m) => ({
-              action: 'mandate.activated',
-              organisationId: request.organisationId,
-              subjectType: 'mandate',
-              subjectId: m.id,
-              before: { status: 'pending' },
-              after: { status: 'active', validUntil: m.validUntil, reason: 'link_request_accepted', linkRequestId: request.id },
-            })),
-          )
+          const activatedAt = { action: 'mandate.activated', subjectType: 'mandate', organisationId: request.organisationId } as const
+          await recordAuditPerSubject(tx, actor, activatedAt, rows, (m) => ({
+            before: { status: 'pending' },
+            after: { status: 'active', validUntil: m.validUntil, reason: 'link_request_accepted', linkRequestId: request.id },
+          }))
         }
       }
       const ended = accept ? 0 : await endMandatesOfRejectedRequest(tx, actor, request.id)

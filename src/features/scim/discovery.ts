@@ -109,24 +109,15 @@ export function userResourceType() {
   }
 }
 
+/** One Schema resource (RFC 7643 §7), served at /Schemas/<id>. */
+function schemaDocument(id: string, name: string, description: string, attributes: unknown) {
+  return { schemas: [SCHEMA.schema], id, name, description, attributes, meta: { resourceType: 'Schema', location: `${paths.scim.schemas}/${id}` } }
+}
+
 export function schemaDocuments() {
   return [
-    {
-      schemas: [SCHEMA.schema],
-      id: SCHEMA.user,
-      name: 'User',
-      description: 'User account',
-      attributes: USER_ATTRIBUTES,
-      meta: { resourceType: 'Schema', location: `${paths.scim.schemas}/${SCHEMA.user}` },
-    },
-    {
-      schemas: [SCHEMA.schema],
-      id: SCHEMA.extension,
-      name: 'eHerkenning',
-      description: 'What an eHerkenning means needs beyond the core schema',
-      attributes: EXTENSION_ATTRIBUTES,
-      meta: { resourceType: 'Schema', location: `${paths.scim.schemas}/${SCHEMA.extension}` },
-    },
+    schemaDocument(SCHEMA.user, 'User', 'User account', USER_ATTRIBUTES),
+    schemaDocument(SCHEMA.extension, 'eHerkenning', 'What an eHerkenning means needs beyond the core schema', EXTENSION_ATTRIBUTES),
   ]
 }
 

@@ -7,7 +7,7 @@ import { isoDate } from '../../domain/dates.ts'
 import { levelLabel } from '../../domain/levels.ts'
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts'
 import { NotFoundError } from '../../errors.ts'
-import { assertAdministers } from '../../policy/access.ts'
+import { administeredOrganisation } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit, subjectEntry } from '../../shared/audit.ts'
 import { PERSON_DATA_SELECT } from '../../shared/selects.ts'
@@ -55,13 +55,8 @@ export class ScimUsersService {
     private readonly importService: Importer,
   ) {}
 
-  private organisation(principal: Principal, organisationId: string) {
-    assertAdministers(principal, organisationId)
-    return principal.adminOrganisations.find((o) => o.id === organisationId)!
-  }
-
   async get(principal: Principal, organisationId: string, userId: string): Promise<ScimUser> {
-    this.organisation(principal, organisationId)
+    administeredOrganisation(principal, organisationId)
     if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new NotFoundError()
     const link = await this.db.organisationLink.findUnique({
       where: { userId_organisationId: { userId, organisationId } },
@@ -72,7 +67,7 @@ export class ScimUsersService {
   }
 
   async list(principal: Principal, organisationId: string, filter: UserFilter | null, startIndex: number, count: number) {
-    this.organisation(principal, organisationId)
+    administeredOrganisation(principal, organisationId)
     const where: Prisma.OrganisationLinkWhereInput = { organisationId }
     if (filter && 'email' in filter) where.user = { emailKey: filter.email.toLowerCase() }
     if (filter && 'externalId' in filter) where.externalId = filter.externalId
@@ -94,7 +89,7 @@ export class ScimUsersService {
 
   /** POST /Users: the person is added to the organisation and a means is requested at the client's level. */
   async create(principal: Principal, actor: Actor, organisationId: string, input: ScimUserInput): Promise<ScimUser> {
-    const organisation = this.organisation(principal, organisationId)
+    const organisation = administeredOrganisation(principal, organisationId)
     if (input.active === false) throw new ScimError(400, 'invalidValue', 'api:errors.scimCreateInactive')
     // userName is the address: a client that finds people by `userName eq` must find this one.
     if (!sameText(input.userName, emailOf(input))) throw new ScimError(400, 'invalidValue', 'api:errors.scimUserName', {}, 'userName')

@@ -7,23 +7,15 @@ import { links, paths } from '../../paths.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import type { Services } from '../../services.ts'
 import { actorFrom } from '../../shared/actor.ts'
-import { isoDate, todayUtc } from '../../domain/dates.ts'
-import { levelLabel } from '../../domain/levels.ts'
 import { flash } from '../../web/flash.ts'
 import { formatDate } from '../../web/format.ts'
-import { keepValues, refusalOf, ruleErrors, type FormErrors } from '../../web/forms.ts'
-import { cancelDateFrom } from '../../web/meansCancelForm.ts'
+import { keepValues, refusalOf, ruleErrors } from '../../web/forms.ts'
+import { cancelDateFrom, meansActionLocals, type MeansFormState } from '../../web/meansCancelForm.ts'
 import { principal } from '../../web/principal.ts'
 
 type MeansPort = Pick<Services['meansService'], 'view' | 'cancel'>
 
-async function renderPage(
-  service: MeansPort,
-  req: Request,
-  res: Response,
-  status = 200,
-  extra: { errors?: FormErrors; values?: Record<string, unknown> } = {},
-) {
+async function renderPage(service: MeansPort, req: Request, res: Response, status = 200, extra: MeansFormState = {}) {
   const id = parseParams(idParam, req.params).id
   const view = await service.view(principal(req), id, true)
   const title = req.t('self:meansCancelTitle')
@@ -32,13 +24,7 @@ async function renderPage(
     section: 'mine',
     breadcrumbs: [{ label: req.t('self:title'), href: links.mine() }, { label: title }],
     mode: 'cancel',
-    view,
-    levelLabel,
-    action: links.mineMeansCancel(id),
-    backHref: links.mine(),
-    today: isoDate(todayUtc()),
-    values: { when: 'today', ...extra.values },
-    ...(extra.errors ? { errors: extra.errors } : {}),
+    ...meansActionLocals(view, links.mineMeansCancel(id), links.mine(), extra),
   })
 }
 

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express'
 import { RuleViolation } from '../../errors.ts'
-import { flash } from '../../web/flash.ts'
+import { flash, rowAction } from '../../web/flash.ts'
 import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { principal } from '../../web/principal.ts'
@@ -8,7 +8,6 @@ import type { Services } from '../../services.ts'
 import { formText, fromFieldMessages, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { personName } from '../../domain/names.ts'
-import { idParam, parseParams } from '../../policy/params.ts'
 import { meansCancelRoutes } from './meansCancelRoutes.ts'
 import { parseMailLocale, setMailLocale } from '../../shared/mailLocale.ts'
 
@@ -84,19 +83,17 @@ export function selfRoutes(services: Services): Router {
     [paths.mineRequestAccept, true],
     [paths.mineRequestReject, false],
   ] as const) {
-    router.post(path, allow('user'), async (req, res) => {
-      const { id } = parseParams(idParam, req.params)
+    const decide = async (req: Request, id: string) => {
       const requests = await requestsService.pendingForUser(principal(req))
       const organisation = requests.find((r) => r.id === id)?.organisation.name ?? ''
-      try {
-        await requestsService.decide(principal(req), actorFrom(req), id, accept)
-        flash(req, 'success', req.t(accept ? 'requests:mine.accepted' : 'requests:mine.rejected', { organisation }))
-      } catch (error) {
-        if (!(error instanceof RuleViolation)) throw error
-        flash(req, 'error', req.t(error.messageKey))
-      }
-      res.redirect(303, links.mine())
-    })
+      await requestsService.decide(principal(req), actorFrom(req), id, accept)
+      return req.t(accept ? 'requests:mine.accepted' : 'requests:mine.rejected', { organisation })
+    }
+    router.post(
+      path,
+      allow('user'),
+      rowAction(decide, () => links.mine()),
+    )
   }
 
   return router

@@ -16,7 +16,7 @@ import { assertWithinAdminLevel } from '../../domain/rules.ts'
 import { isOpenApplication } from '../../domain/statuses.ts'
 import { isTerm } from '../../domain/terms.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
-import { adminOrganisationIds, assertAdministers } from '../../policy/access.ts'
+import { adminOrganisationIds, administeredOrganisation } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import { confirmationDigest } from '../../shared/confirmation.ts'
@@ -42,11 +42,6 @@ export class MeansRequestService {
     private readonly config: Config,
   ) {}
 
-  private organisation(principal: Principal, organisationId: string) {
-    assertAdministers(principal, organisationId)
-    return principal.adminOrganisations.find((o) => o.id === organisationId)!
-  }
-
   /** Locks the user (one request at a time per person) and checks the link to the organisation; else 404. */
   private async lockLinkedUser(tx: Tx, userId: string, organisationId: string) {
     const rows = await tx.$queryRaw<{ id: string }[]>`
@@ -61,7 +56,7 @@ export class MeansRequestService {
    * `seenUntil`: the end date the page showed; a different one means it was renewed meanwhile.
    */
   async renew(principal: Principal, actor: Actor, input: Input & { meansId: string; termYears: number; seenUntil: string }): Promise<{ validUntil: Date }> {
-    const organisation = this.organisation(principal, input.organisationId)
+    const organisation = administeredOrganisation(principal, input.organisationId)
     if (!isTerm(input.termYears)) throw new RuleViolation('mandates:errors.term', 'termYears')
     return this.db.$transaction(async (tx) => {
       await this.lockLinkedUser(tx, input.userId, organisation.id)
@@ -87,7 +82,7 @@ export class MeansRequestService {
 
   /** "Nieuw Middel Aanvragen" for a known person without a live means: EH2/EH2+ at once, EH3/EH4 after the identity check. */
   async requestNew(principal: Principal, actor: Actor, input: Input & { level: Level; termYears: number }): Promise<string> {
-    const organisation = this.organisation(principal, input.organisationId)
+    const organisation = administeredOrganisation(principal, input.organisationId)
     if (!isTerm(input.termYears)) throw new RuleViolation('mandates:errors.term', 'termYears')
     assertWithinAdminLevel(organisation.level, input.level, { key: 'users:upgrade.errors.aboveAdmin', field: 'level' })
     return this.db.$transaction(async (tx) => {
@@ -118,7 +113,7 @@ export class MeansRequestService {
     level: Level,
     db: PrismaClient | Tx = this.db,
   ): Promise<UpgradePreview> {
-    this.organisation(principal, organisationId)
+    administeredOrganisation(principal, organisationId)
     const users = await db.user.findMany({
       where: { id: { in: userIds }, links: { some: { organisationId: { in: adminOrganisationIds(principal) } } } },
       select: {
@@ -153,7 +148,7 @@ export class MeansRequestService {
 
   /** Upgrades as confirmed: one signed upgrade application per allowed user, in one transaction; 'changed' when the set differs. */
   async upgradeMany(principal: Principal, actor: Actor, organisationId: string, userIds: string[], level: Level, digest: string) {
-    const organisation = this.organisation(principal, organisationId)
+    const organisation = administeredOrganisation(principal, organisationId)
     assertWithinAdminLevel(organisation.level, level, { key: 'users:upgrade.errors.aboveAdmin', field: 'level' })
     return this.db.$transaction(async (tx) => {
       await tx.$queryRaw`select id from means where user_id = any(${userIds}::uuid[]) and status = 'active' order by id for update`

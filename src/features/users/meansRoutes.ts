@@ -7,11 +7,10 @@ import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import { actorFrom } from '../../shared/actor.ts'
-import { isoDate, todayUtc } from '../../domain/dates.ts'
-import { levelLabel } from '../../domain/levels.ts'
 import { flash } from '../../web/flash.ts'
-import { keepValues, refusalOf, ruleErrors, type FormErrors } from '../../web/forms.ts'
-import { cancelDateFrom } from '../../web/meansCancelForm.ts'
+import { keepValues, refusalOf, ruleErrors } from '../../web/forms.ts'
+import { confirmationPages } from '../../web/confirmationPages.ts'
+import { cancelDateFrom, meansActionLocals, type MeansFormState } from '../../web/meansCancelForm.ts'
 import { principal } from '../../web/principal.ts'
 import { formatDate } from '../../web/format.ts'
 import type { MeansService } from './meansService.ts'
@@ -20,14 +19,7 @@ import { crumbs, usersPage } from './pageLocals.ts'
 type Mode = 'suspend' | 'lift' | 'cancel'
 const ACTION = { suspend: links.meansSuspend, lift: links.meansLift, cancel: links.meansCancel }
 
-async function renderPage(
-  service: MeansService,
-  req: Request,
-  res: Response,
-  mode: Mode,
-  status = 200,
-  extra: { errors?: FormErrors; values?: Record<string, unknown> } = {},
-) {
+async function renderPage(service: MeansService, req: Request, res: Response, mode: Mode, status = 200, extra: MeansFormState = {}) {
   const id = parseParams(idParam, req.params).id
   const view = await service.view(principal(req), id)
   const title = req.t(`users:means.${mode}.title`)
@@ -37,13 +29,7 @@ async function renderPage(
       title,
       breadcrumbs: crumbs(req, { label: view.holderName, href: links.userDetail(view.means.userId) }, { label: title }),
       mode,
-      view,
-      levelLabel,
-      action: ACTION[mode](id),
-      backHref: links.userDetail(view.means.userId),
-      today: isoDate(todayUtc()),
-      values: { when: 'today', ...extra.values },
-      ...(extra.errors ? { errors: extra.errors } : {}),
+      ...meansActionLocals(view, ACTION[mode](id), links.userDetail(view.means.userId), extra),
     }),
   )
 }
@@ -72,13 +58,10 @@ async function post(service: MeansService, req: Request, res: Response, mode: Mo
 
 export function meansRoutes({ meansService }: { meansService: MeansService }): Router {
   const router = Router()
-  for (const [mode, path] of [
-    ['suspend', paths.beheer.meansSuspend],
-    ['lift', paths.beheer.meansLift],
-    ['cancel', paths.beheer.meansCancel],
-  ] as const) {
-    router.get(path, allow('admin'), (req, res) => renderPage(meansService, req, res, mode))
-    router.post(path, allow('admin'), (req, res) => post(meansService, req, res, mode))
-  }
+  const modes = { suspend: paths.beheer.meansSuspend, lift: paths.beheer.meansLift, cancel: paths.beheer.meansCancel }
+  confirmationPages(router, allow('admin'), modes, {
+    show: (req, res, mode) => renderPage(meansService, req, res, mode),
+    act: (req, res, mode) => post(meansService, req, res, mode),
+  })
   return router
 }

@@ -7,7 +7,7 @@
 // 1 and 3 follow at once (meansEnded.ts); on a later date (within a year) the means gets ends_on and
 // the daily scan ends it then (`endScheduledMeans`).
 import type { Actor } from '../actor.ts'
-import { auditActorParams, subjectAuditInsert, recordAudit } from '../audit.ts'
+import { auditActorParams, subjectAuditInsert, recordAudit, statusEntry } from '../audit.ts'
 import { queueMails, queueMailToPerson } from '../outbox.ts'
 import { personName } from '../../domain/names.ts'
 import type { Tx } from '../../db/tx.ts'
@@ -122,13 +122,7 @@ export async function suspendMeans(tx: Tx, actor: Actor, m: LockedMeans, now = n
   if (m.status === 'suspended') throw new RuleViolation('users:means.errors.alreadySuspended')
   if (m.status !== 'active') throw new RuleViolation('users:means.errors.notActive')
   await tx.means.update({ where: { id: m.id }, data: { status: 'suspended' } })
-  await recordAudit(tx, actor, {
-    action: 'means.suspended',
-    subjectType: 'means',
-    subjectId: m.id,
-    before: { status: 'active' },
-    after: { status: 'suspended' },
-  })
+  await recordAudit(tx, actor, statusEntry('means.suspended', 'means', { id: m.id }, 'active', 'suspended'))
   const rows = await tx.$queryRawUnsafe<{ n: number }[]>(SUSPEND_MANDATES_SQL, ...auditActorParams(actor), m.id, m.user_id)
   await mailHolder(tx, m, 'suspended', now.toISOString())
   return { mandates: Number(rows[0]?.n ?? 0) }

@@ -7,14 +7,13 @@
 // after its confirmation), SCIM (DELETE, active=false) and POST /api/v1/users/{id}/offboard.
 // Set-based: one statement revokes all the mandates with their audit entries, however many.
 import type { Db, Tx } from '../../db/tx.ts'
-import { isoDate } from '../../domain/dates.ts'
-import { toDbLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { assertAdministers } from '../../policy/access.ts'
 import type { Actor } from '../actor.ts'
 import { auditActorParams, subjectAuditInsert, recordAuditMany } from '../audit.ts'
 import { queueMails, type QueuedMail } from '../outbox.ts'
+import { REVOKED_MAIL_SELECT, revokedMandateMail } from '../mandateMails.ts'
 
 export const OFFBOARDED = 'offboarded'
 
@@ -100,31 +99,9 @@ export async function offboardPeople(
 async function mandateMails(tx: Tx, organisationId: string, userIds: string[], now: Date): Promise<QueuedMail[]> {
   const mandates = await tx.mandate.findMany({
     where: { userId: { in: userIds }, organisationId, status: { not: 'revoked' } },
-    select: {
-      id: true,
-      level: true,
-      scope: true,
-      organisation: { select: { name: true } },
-      service: { select: { name: true } },
-      provider: { select: { name: true } },
-      user: { select: { email: true, locale: true, firstName: true, lastNamePrefix: true, lastName: true } },
-    },
+    select: REVOKED_MAIL_SELECT,
   })
-  return mandates.map((m) => ({
-    idempotencyKey: `mandate-revoked:${m.id}`,
-    to: m.user.email,
-    template: 'mandate-revoked',
-    locale: m.user.locale,
-    data: {
-      name: personName(m.user),
-      organisationName: m.organisation.name,
-      scope: m.scope,
-      serviceName: m.service?.name ?? undefined,
-      providerName: m.provider?.name ?? undefined,
-      level: toDbLevel(m.level),
-      revokedAt: isoDate(now),
-    },
-  }))
+  return mandates.map((m) => revokedMandateMail(m, now))
 }
 
 /** One mail per person afgemeld: the organisation and how many mandates ended. */
