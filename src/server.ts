@@ -56,7 +56,7 @@ async function main() {
     const result = await seedDemo(services.db)
     if (result.seeded) logger.info('seeded the demo data (see README for the demo accounts)')
   }
-  await services.mailWorker.start()
+  await services.mailWorker.start({ catchUp: true })
   logger.info({ transport: services.mailDelivery.transport }, 'mail worker started')
   const app = createApp(services)
   const server = app.listen(config.port, config.host, () => {
