@@ -72,6 +72,9 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
+    // Connections already waiting in the listen backlog (sent before the signal, not yet accepted
+    // while the loop was busy) would be reset by close(): one more turn of the loop accepts them.
+    await new Promise((resolve) => setTimeout(resolve, 20))
     const drained = new Promise<void>((resolve) => server.close(() => resolve()))
     logger.info({ signal }, `stopping (${signal})`) // after close(): from this line on, no new connections
     // close() closes the idle keep-alive connections once; one that finishes its request later would

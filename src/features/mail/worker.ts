@@ -35,6 +35,20 @@ export type ExpiryScanner = {
 }
 export type RetentionJob = { run: () => Promise<unknown> }
 
+/** Instances starting together on a fresh database race to create the queues (a deadlock or a
+ * duplicate in pg-boss's create_queue): the loser looks again. */
+async function ensureQueue(boss: PgBoss, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: 'stately', retryLimit: 3, retryDelay: 30 })
+      return
+    } catch (error) {
+      if (attempt >= 5 || !['40P01', '23505'].includes(String((error as { code?: string }).code))) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+    }
+  }
+}
+
 export class MailWorker {
   private boss: PgBoss | null = null
   private listener: pg.Client | null = null
@@ -60,9 +74,7 @@ export class MailWorker {
     const boss = new PgBoss({ ...(pool as PgBoss.DatabaseOptions), schema: 'pgboss', application_name: 'beheermodule-jobs' })
     boss.on('error', logConnectionError(this.logger, 'pg-boss error'))
     await boss.start()
-    for (const name of [MAIL_QUEUE, EXPIRY_QUEUE, RETENTION_QUEUE]) {
-      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: 'stately', retryLimit: 3, retryDelay: 30 })
-    }
+    for (const name of [MAIL_QUEUE, EXPIRY_QUEUE, RETENTION_QUEUE]) await ensureQueue(boss, name)
     if (this.options.schedules !== false) {
       await boss.schedule(MAIL_QUEUE, '* * * * *')
       await boss.schedule(EXPIRY_QUEUE, EXPIRY_CRON, {}, { tz: 'Europe/Amsterdam' })

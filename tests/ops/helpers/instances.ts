@@ -5,6 +5,7 @@
 //   const s = new Session(); await s.get(a, '/inloggen'); await s.post(b, '/inloggen', { ... })
 //   await a.stop('SIGTERM')   // → exit code
 import { spawn, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
 
@@ -116,15 +117,30 @@ export class Session {
     })
   }
 
-  private async send(instance: Instance, url: string, init: { method: string; body?: string; headers?: Record<string, string> }): Promise<Reply> {
+  /** A new connection per request (no keep-alive): a stopping instance closes idle kept-alive
+   * sockets, and a request written onto one just then would be reset before it was ever in flight. */
+  private send(instance: Instance, url: string, init: { method: string; body?: string; headers?: Record<string, string> }): Promise<Reply> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-    const response = await fetch(instance.base + url, { ...init, redirect: 'manual', headers: { ...init.headers, ...(cookie ? { cookie } : {}) } })
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';')
-      const at = pair!.indexOf('=')
-      this.cookies.set(pair!.slice(0, at).trim(), pair!.slice(at + 1).trim())
-    }
-    return { status: response.status, text: await response.text(), location: response.headers.get('location') }
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        instance.base + url,
+        { method: init.method, agent: false, headers: { ...init.headers, ...(cookie ? { cookie } : {}) } },
+        (res) => {
+          for (const line of res.headers['set-cookie'] ?? []) {
+            const [pair = ''] = line.split(';')
+            const at = pair.indexOf('=')
+            this.cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim())
+          }
+          let text = ''
+          res.setEncoding('utf8')
+          res.on('data', (chunk: string) => (text += chunk))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text, location: res.headers.location ?? null }))
+          res.on('error', reject)
+        },
+      )
+      req.on('error', reject)
+      req.end(init.body)
+    })
   }
 }
 
