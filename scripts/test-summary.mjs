@@ -23,27 +23,23 @@ function hasE2eTests(dir = path.join(root, 'tests/e2e')) {
   )
 }
 
-/** The database and HTTP tests the real-server runs repeat: the database itself, the mail and job
- * flows, several instances, every route (security) and the busiest features. */
+/** The database and HTTP tests the real-server runs repeat (a subset, to keep CI short): the schema
+ * and its constraints, the mail and job flows end to end, two instances, login and the list pages. */
 const SERVER_TESTS = [
   'tests/db',
   'tests/integration',
-  'tests/ops',
-  'tests/security',
+  'tests/ops/twoInstances.test.ts',
   'tests/features/mail',
   'tests/features/expiry',
-  'tests/features/mandates',
   'tests/features/auth',
-  'tests/features/lifecycle',
+  'tests/features/mandates/routes.test.ts',
 ]
 const POOLER_TESTS = [
   'tests/db',
   'tests/integration',
-  'tests/ops',
-  'tests/features/mail',
-  'tests/features/expiry',
-  'tests/features/auth',
-  'tests/features/mandates',
+  'tests/ops/twoInstances.test.ts',
+  'tests/features/mail/delivery.test.ts',
+  'tests/features/expiry/expiryService.test.ts',
 ]
 
 const runs = [{ name: 'unit', config: 'vitest.config.ts', args: extraArgs, env: {} }]
