@@ -106,7 +106,7 @@ describe('two instances on one database', () => {
     // Load on A: pages, and password-reset requests that each queue a mail; then SIGTERM mid-way.
     const emails = [ACCOUNTS.sanne.email, ACCOUNTS.johan.email, ACCOUNTS.backoffice.email]
     const load = [
-      ...Array.from({ length: 40 }, (_, i) => browser.get(a, i % 2 ? links.overview() : links.mandates())),
+      ...Array.from({ length: 16 }, (_, i) => browser.get(a, i % 2 ? links.overview() : links.mandates())),
       ...emails.map((email) => forgot.post(a, links.forgotPassword(), { email, _csrf: csrfIn(forgotPage.text) })),
     ]
     await new Promise((resolve) => setTimeout(resolve, 300)) // every request is on the wire, most not answered yet
