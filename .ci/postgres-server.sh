@@ -51,7 +51,7 @@ pool_mode = session
 max_client_conn = 1000
 default_pool_size = 100
 max_db_connections = 250
-ignore_startup_parameters = extra_float_digits,options
+ignore_startup_parameters = extra_float_digits
 logfile = $CI_PG_DIR/pgbouncer.log
 pidfile = $CI_PG_DIR/pgbouncer.pid
 EOF
