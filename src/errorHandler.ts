@@ -5,8 +5,9 @@ import { redactUrl } from './web/redact.ts'
 import { sendProblem } from './web/problem.ts'
 import { isApiPath, isScimPath } from './paths.ts'
 import { sendScimError } from './web/scimError.ts'
+import { databaseUnavailableReason } from './db/unavailable.ts'
 
-type Kind = 'notFound' | 'forbidden' | 'csrf' | 'badRequest' | 'tooMany' | 'server'
+type Kind = 'notFound' | 'forbidden' | 'csrf' | 'badRequest' | 'tooMany' | 'server' | 'unavailable'
 
 function classify(error: unknown): { status: number; kind: Kind } {
   const e = error as { status?: number; statusCode?: number; code?: string; type?: string }
@@ -36,8 +37,11 @@ function badRequestReason(error: unknown): string {
 /** One handler for every error: a Dutch page, never a stack trace outside development. */
 export function errorHandler(logger: Logger, production: boolean): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const { status, kind } = classify(error)
-    if (status >= 500) logger.error({ err: error, requestId: req.id, url: redactUrl(req.originalUrl) }, 'request failed')
+    // The database away (a restart): 503, one log line, no stack; the pools reconnect by themselves.
+    const unavailable = databaseUnavailableReason(error)
+    const { status, kind } = unavailable ? { status: 503, kind: 'unavailable' as const } : classify(error)
+    if (unavailable) logger.warn({ requestId: req.id, url: redactUrl(req.originalUrl), reason: unavailable }, 'database unavailable')
+    else if (status >= 500) logger.error({ err: error, requestId: req.id, url: redactUrl(req.originalUrl) }, 'request failed')
     if (res.headersSent) return
     // The API, SCIM and the token endpoint answer with RFC 9457 problem documents, never a page.
     // SCIM answers with its own error document (RFC 7644 §3.12).
@@ -45,12 +49,13 @@ export function errorHandler(logger: Logger, production: boolean): ErrorRequestH
     if (isApiPath(req.path)) return sendProblem(res, req, error)
     const t = req.t
     res.status(status)
+    if (unavailable) res.set('Retry-After', '30')
     if (!t) return res.type('text/plain').send(String(status))
     res.render('pages/error', {
       title: t(`common:errors.${kind}Title`),
       kind,
       message: kind === 'badRequest' ? t(`common:errors.badRequestReason.${badRequestReason(error)}`) : t(`common:errors.${kind}Text`),
-      stack: !production && status >= 500 ? String((error as Error)?.stack ?? error) : null,
+      stack: !production && !unavailable && status >= 500 ? String((error as Error)?.stack ?? error) : null,
       requestId: req.id,
     })
   }

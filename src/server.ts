@@ -3,6 +3,7 @@
 import net from 'node:net'
 import pino from 'pino'
 import { createApp } from './app.ts'
+import { drainer } from './httpDrain.ts'
 import { ConfigError, loadConfig, loadEnvFile } from './config.ts'
 import { openDatabase } from './db/database.ts'
 import { DatabaseInUseError, releaseSignalHandlers } from './db/embedded.ts'
@@ -56,7 +57,7 @@ async function main() {
     const result = await seedDemo(services.db)
     if (result.seeded) logger.info('seeded the demo data (see README for the demo accounts)')
   }
-  await services.mailWorker.start()
+  await services.mailWorker.start({ catchUp: true })
   logger.info({ transport: services.mailDelivery.transport }, 'mail worker started')
   const app = createApp(services)
   const server = app.listen(config.port, config.host, () => {
@@ -68,19 +69,13 @@ async function main() {
   // Stop: no new connections, let requests in flight finish (at most DRAIN_TIMEOUT_MS), stop the
   // mail worker and pg-boss, close the pools, then stop the embedded PostgreSQL. One line each way.
   releaseSignalHandlers()
+  const drain = drainer(server)
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    const drained = new Promise<void>((resolve) => server.close(() => resolve()))
-    logger.info({ signal }, `stopping (${signal})`) // after close(): from this line on, no new connections
-    // close() closes the idle keep-alive connections once; one that finishes its request later would
-    // otherwise stay open for the keep-alive timeout.
-    const idle = setInterval(() => server.closeIdleConnections(), 100)
-    const timeout = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS)
-    await drained
-    clearInterval(idle)
-    clearTimeout(timeout)
+    // From the `stopping` line on, no new connections (httpDrain.ts).
+    await drain.stop(DRAIN_TIMEOUT_MS, () => logger.info({ signal }, `stopping (${signal})`))
     await services.close().catch((error) => logger.warn({ err: error }, 'closing the services failed'))
     await database.stop().catch((error) => logger.warn({ err: error }, 'stopping the database failed'))
     logger.info('stopped')

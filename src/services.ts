@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino'
 import type { Config } from './config.ts'
 import { poolConfigFromUrl } from './db/poolConfig.ts'
 import { createPrismaClient } from './db/prisma.ts'
+import { logConnectionError } from './db/unavailable.ts'
 import { PgPageReads } from './db/pageReads.ts'
 import type { PrismaClient } from './generated/prisma/client.ts'
 import { AuthService } from './features/auth/authService.ts'
@@ -23,6 +24,7 @@ import { MailDelivery } from './features/mail/delivery.ts'
 import { MailService } from './features/mail/mailService.ts'
 import { MailWorker } from './features/mail/worker.ts'
 import { ExpiryService } from './features/expiry/expiryService.ts'
+import { DailyExpiry } from './features/expiry/dailyRun.ts'
 import { RenewalService } from './features/renewal/renewalService.ts'
 import { MandateListService } from './features/mandates/listService.ts'
 import { MandateWizardService } from './features/mandates/wizardService.ts'
@@ -49,14 +51,14 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   const logger = options.logger ?? pino({ level: config.logLevel })
   const db = options.db ?? createPrismaClient(databaseUrl)
   // The read queries every page runs (who is logged in, the Machtigingen list): see src/db/pageReads.ts.
-  const pageReads = PgPageReads.connect(databaseUrl).on('error', (error) => logger.error({ err: error }, 'idle database connection failed'))
+  const pageReads = PgPageReads.connect(databaseUrl).on('error', logConnectionError(logger, 'idle database connection failed'))
   const pool = new pg.Pool(poolConfigFromUrl(databaseUrl, { max: 5 }))
-  pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'))
+  pool.on('error', logConnectionError(logger, 'idle database connection failed'))
   const mailDelivery = new MailDelivery(db, config, logger)
   const expiryService = new ExpiryService(db)
   const retentionService = new RetentionService(db, config.retention)
   // Not started here: src/server.ts starts it (tests start their own when they need it).
-  const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, expiryService, { retention: retentionService })
+  const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, new DailyExpiry(db, expiryService), { retention: retentionService })
   const securityService = new SecurityService(db)
   const rateLimits = new RateLimits(pool)
   const kvkRegister = options.kvkRegister ?? createKvkRegister(config, logger)

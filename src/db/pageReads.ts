@@ -43,13 +43,28 @@ export class PgPageReads implements PageReads {
    * (the benchmark's load) queued for a connection often enough to cost a tenth of the throughput.
    */
   static connect(databaseUrl: string, size = 8): PgPageReads {
-    return new PgPageReads(new pg.Pool(poolConfigFromUrl(databaseUrl, { max: size, options: '-c plan_cache_mode=force_generic_plan' })))
+    return new PgPageReads(new pg.Pool(poolConfigFromUrl(databaseUrl, { max: size })))
   }
+
+  /** Connections already set to generic plans. A SET, not the startup `options`: PgBouncer does not
+   * pass those on (README, DATABASE_URL). */
+  private readonly generic = new WeakSet<pg.PoolClient>()
 
   async rows<T>(query: Prisma.Sql): Promise<T[]> {
     const text = query.text
-    const result = await this.pool.query({ name: this.name({ sql: text }), text, values: query.values, types })
-    return result.rows as T[]
+    const client = await this.pool.connect()
+    try {
+      if (!this.generic.has(client)) {
+        await client.query('SET plan_cache_mode = force_generic_plan')
+        this.generic.add(client)
+      }
+      const result = await client.query({ name: this.name({ sql: text }), text, values: query.values, types })
+      client.release()
+      return result.rows as T[]
+    } catch (error) {
+      client.release(error as Error)
+      throw error
+    }
   }
 
   on(event: 'error', listener: (error: Error) => void): this {

@@ -1,6 +1,6 @@
 import { Router } from 'express'
 import { pinoHttp } from 'pino-http'
-import type { Logger } from 'pino'
+import pino, { type Logger } from 'pino'
 import { LOG_REDACT_PATHS, redactUrl } from '../web/redact.ts'
 
 export function setUpLogging(logger: Logger): Router {
@@ -12,10 +12,13 @@ export function setUpLogging(logger: Logger): Router {
       // would log every response header, Set-Cookie with the session id among them).
       logger: logger.child({}, { redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } }),
       genReqId: (req) => req.id,
+      // 503 is the database being away (src/db/unavailable.ts): a warning without a stack, one line.
+      customLogLevel: (_req, res, error) => (res.statusCode === 503 ? 'warn' : error || res.statusCode >= 500 ? 'error' : 'info'),
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/assets/') || req.url === '/health' },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: (error: Error) => (/status code 503$/.test(error?.message ?? '') ? { message: error.message } : pino.stdSerializers.err(error)),
       },
     }),
   )

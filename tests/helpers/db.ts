@@ -50,7 +50,7 @@ export async function createTestDatabase(options: { poolSize?: number; demo?: bo
       await admin.query('select pg_advisory_unlock($1)', [CREATE_LOCK])
     }
   })
-  const url = withDatabase(inject('testAdminUrl'), name)
+  const url = withDatabase(inject('testClientUrl'), name)
   const db = createPrismaClient(url, options.poolSize ?? 4)
   let dropped = false
   return {

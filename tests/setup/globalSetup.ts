@@ -1,5 +1,6 @@
 // Runs once per vitest run, in the main process: a PostgreSQL server for the tests (TEST_DATABASE_URL,
-// else an embedded one in a fresh temp dir) with a template database holding the migrated schema.
+// else an embedded one in a fresh temp dir; TEST_POOLER_URL: tests reach their databases through that
+// PgBouncer, while creating and dropping them goes to the server itself) with a template database holding the migrated schema.
 // Test files clone the template (tests/helpers/db.ts), which takes milliseconds.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
@@ -17,6 +18,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** URL of the test server's `postgres` database, for CREATE/DROP DATABASE. */
     testAdminUrl: string
+    /** Where tests reach their databases: the same server, or a pooler in front of it (TEST_POOLER_URL). */
+    testClientUrl: string
     /** Migrated database that test databases are cloned from. */
     testTemplateDatabase: string
     /** The same plus the demo data, for HTTP and browser tests. */
@@ -132,6 +135,7 @@ export default async function setup(project: TestProject) {
   }
 
   project.provide('testAdminUrl', adminUrl)
+  project.provide('testClientUrl', process.env.TEST_POOLER_URL || adminUrl)
   project.provide('testTemplateDatabase', TEMPLATE_DATABASE)
   project.provide('testDemoTemplateDatabase', DEMO_TEMPLATE_DATABASE)
   if (process.env.TEST_SETUP_VERBOSE) console.log(`test database ready in ${Date.now() - started} ms`)

@@ -7,6 +7,10 @@
 //       (queueMail does NOTIFY outgoing_mail inside the transaction, delivered at commit), and one
 //       at the next retry time after a temporary failure.
 //   queue 'expiry-scan'   (cron daily 06:00 Europe/Amsterdam): marks expired items, queues notices.
+//                         Each day once (expiry/dailyRun.ts records it in job_runs); with
+//                         `start({ catchUp: true })` (src/server.ts) a day whose 06:00 run was missed
+//                         is queued at start. The queue is stately: one job runs at a time across
+//                         instances, so instances starting together scan once.
 //   queue 'retention'     (cron daily 03:30 Europe/Amsterdam): removes or pseudonymises personal data
 //                         past its time (src/features/retention, passed in by src/services.ts).
 import pg from 'pg'
@@ -14,6 +18,7 @@ import PgBoss from 'pg-boss'
 import type { Logger } from 'pino'
 import type { Db } from '../../db/tx.ts'
 import { poolConfigFromUrl } from '../../db/poolConfig.ts'
+import { databaseUnavailableReason, logConnectionError } from '../../db/unavailable.ts'
 import type { MailDelivery } from './delivery.ts'
 
 export const MAIL_QUEUE = 'mail-deliver'
@@ -23,8 +28,26 @@ export const EXPIRY_CRON = '0 6 * * *'
 export const RETENTION_QUEUE = 'retention'
 export const RETENTION_CRON = '30 3 * * *'
 
-export type ExpiryScanner = { scan: (options?: { today?: Date }) => Promise<unknown> }
+export type ExpiryScanner = {
+  runToday: () => Promise<unknown>
+  runDay: (day: string) => Promise<unknown>
+  missedDay: (now?: Date) => Promise<string | null>
+}
 export type RetentionJob = { run: () => Promise<unknown> }
+
+/** Instances starting together on a fresh database race to create the queues (a deadlock or a
+ * duplicate in pg-boss's create_queue): the loser looks again. */
+async function ensureQueue(boss: PgBoss, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: 'stately', retryLimit: 3, retryDelay: 30 })
+      return
+    } catch (error) {
+      if (attempt >= 5 || !['40P01', '23505'].includes(String((error as { code?: string }).code))) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+    }
+  }
+}
 
 export class MailWorker {
   private boss: PgBoss | null = null
@@ -44,16 +67,14 @@ export class MailWorker {
     return this.boss !== null
   }
 
-  async start(): Promise<void> {
+  async start(options: { catchUp?: boolean } = {}): Promise<void> {
     if (this.boss) return
     this.stopping = false
     const pool = poolConfigFromUrl(this.databaseUrl, { max: 3 })
     const boss = new PgBoss({ ...(pool as PgBoss.DatabaseOptions), schema: 'pgboss', application_name: 'beheermodule-jobs' })
-    boss.on('error', (error) => this.logger.error({ err: error }, 'pg-boss error'))
+    boss.on('error', logConnectionError(this.logger, 'pg-boss error'))
     await boss.start()
-    for (const name of [MAIL_QUEUE, EXPIRY_QUEUE, RETENTION_QUEUE]) {
-      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: 'stately', retryLimit: 3, retryDelay: 30 })
-    }
+    for (const name of [MAIL_QUEUE, EXPIRY_QUEUE, RETENTION_QUEUE]) await ensureQueue(boss, name)
     if (this.options.schedules !== false) {
       await boss.schedule(MAIL_QUEUE, '* * * * *')
       await boss.schedule(EXPIRY_QUEUE, EXPIRY_CRON, {}, { tz: 'Europe/Amsterdam' })
@@ -67,11 +88,17 @@ export class MailWorker {
     })
     if (this.expiry) {
       const expiry = this.expiry
-      await boss.work(EXPIRY_QUEUE, polling, async () => {
-        const result = await expiry.scan()
-        this.logger.info({ result }, 'expiry scan done')
+      await boss.work<{ day?: string }>(EXPIRY_QUEUE, polling, async ([job]) => {
+        const day = job?.data?.day
+        const result = day ? await expiry.runDay(day) : await expiry.runToday()
+        if (result === null) this.logger.info({ day }, 'expiry scan already done for the day')
+        else this.logger.info({ day, result }, 'expiry scan done')
         await boss.send(MAIL_QUEUE, {})
       })
+      if (options.catchUp) {
+        const day = await expiry.missedDay()
+        if (day && (await boss.send(EXPIRY_QUEUE, { day }))) this.logger.info({ day }, 'expiry scan queued: the run for the day was missed')
+      }
     }
     if (this.options.retention) {
       const retention = this.options.retention
@@ -113,7 +140,7 @@ export class MailWorker {
     if (this.stopping) return
     const client = new pg.Client(poolConfigFromUrl(this.databaseUrl))
     client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'outbox listener lost its connection')
+      this.logger.warn({ reason: databaseUnavailableReason(error) ?? String(error) }, 'outbox listener lost its connection')
       if (this.listener === client) {
         this.listener = null
         setTimeout(() => void this.listen().catch(() => {}), 5_000).unref()
