@@ -7,7 +7,7 @@
 // per holder; the outcome per mandate goes to the result page.
 import { randomUUID } from 'node:crypto'
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts'
-import type { Tx } from '../../db/tx.ts'
+import { BULK_TRANSACTION, type Tx } from '../../db/tx.ts'
 import { isoDate, todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel } from '../../domain/levels.ts'
 import { isTerm } from '../../domain/terms.ts'
@@ -94,7 +94,7 @@ export class MandateBulkService {
       if (action === 'renew') return { status: 'renewed' as const, outcomes: await renewMandates(tx, actor, principal, target, termYears!, today) }
       const rows = await this.apply(tx, actor, principal, action, target, today, now)
       return { status: 'done' as const, action, outcomes: rows.map(toOutcome) }
-    })
+    }, BULK_TRANSACTION)
   }
 
   /** Revoke or suspend the target in the caller's transaction: one audit entry per change, one mail per holder. */

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
-import type { Tx } from '../../db/tx.ts'
+import { BULK_TRANSACTION, type Tx } from '../../db/tx.ts'
 import { isoDate, todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel, toDbLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
@@ -216,6 +216,6 @@ export class MandateLifecycleService {
     if (!isTerm(termYears)) throw new RuleViolation('mandates:errors.term', 'termYears')
     const target = selectionTarget(principal, selection)
     if (!target) return []
-    return this.db.$transaction((tx) => renewMandates(tx, actor, principal, target, termYears, isoDate(todayUtc(now))))
+    return this.db.$transaction((tx) => renewMandates(tx, actor, principal, target, termYears, isoDate(todayUtc(now))), BULK_TRANSACTION)
   }
 }

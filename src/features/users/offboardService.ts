@@ -7,7 +7,7 @@
 // organisations is 404 (rule 7). The afmelden itself is the one workflow src/shared/workflows/offboarding.ts
 // (also used by SCIM and the API): mandates, chain assignments, the link, audit and mail.
 import type { Level, MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
-import type { Db, Tx } from '../../db/tx.ts'
+import { BULK_TRANSACTION, type Db, type Tx } from '../../db/tx.ts'
 import { NotFoundError } from '../../errors.ts'
 import { levelRank } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
@@ -129,6 +129,6 @@ export class OffboardService {
       if (preview.digest !== digest || going.length === 0) return { status: 'changed' as const, preview }
       const done = await offboardPeople(tx, actor, { organisationId, userIds: going.map((p) => p.userId), notice: 'summary' })
       return { status: 'done' as const, people: going.length, mandates: done.reduce((n, p) => n + p.revokedMandates, 0) }
-    })
+    }, BULK_TRANSACTION)
   }
 }
