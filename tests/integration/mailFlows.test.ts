@@ -428,6 +428,7 @@ function FALLBACK_DATA(ids: { userId: string }): Partial<Record<MailTemplate, Re
     'chain-given': { ...base, clientKvk: '12345678', intermediaryKvk: '87654321', role: 'client' },
     'chain-revoked': base,
     'chain-renewed': base,
+    'chain-status': { ...base, event: 'suspended', context: 'suspended', count: 1 },
     'chain-expiry-notice': { ...base, role: 'client', threshold: '1m', path: portalLinks.chains() },
     'means-changed': { ...base, event: 'suspended', context: 'suspended', holderName: 'Jan Smit', date: day, userId: ids.userId },
     'mandate-status': { ...base, event: 'suspended', context: 'suspended' },

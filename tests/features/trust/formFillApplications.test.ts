@@ -1,9 +1,10 @@
 // Issue 19 (g): the forms of Verzoeken, Aanvragen, API-koppelingen and the back office filled through
-// their rendered fields (tests/helpers/forms.ts), each asserting its effect in the database.
+// their rendered fields (tests/helpers/forms.ts), each asserting its effect in the database: among
+// them Opnieuw versturen of a link request and a legal representative's mail language.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pathFor, paths } from '../../../src/paths.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
-import { submitForm, submitFormIn } from '../../helpers/forms.ts'
+import { submitForm, submitFormIn, type FormPick } from '../../helpers/forms.ts'
 import { byAction, offeredIn } from '../../helpers/formFill.ts'
 
 let t: TestApp
@@ -37,6 +38,22 @@ describe('Verzoeken and Aanvragen forms filled as rendered (issue 19)', () => {
     expect(list).toContain(`action="${cancel}"`)
     expect((await submitFormIn(agent, list, paths.beheer.requests, byAction(cancel))).status).toBe(303)
     expect((await db().linkRequest.findUniqueOrThrow({ where: { id: request.id } })).status).not.toBe(request.status)
+  })
+
+  it('When an admin sends an open link request again through Verzoeken, then its mail is queued once more and audited', async () => {
+    const agent = await t.loginAs('pieter')
+    const installer = await db().organisation.findFirstOrThrow({ where: { name: 'Bakker Installatietechniek B.V.' } })
+    const jan = await db().user.findFirstOrThrow({ where: { emailKey: 'jan.smit@demo.example' } })
+    const made = await submitForm(agent, paths.beheer.requestsNew, byAction(paths.beheer.requestsNew), { organisationId: installer.id, email: jan.email })
+    expect(made.status).toBe(303)
+    const request = await db().linkRequest.findFirstOrThrow({ where: { organisationId: installer.id, email: jan.email, status: 'pending' } })
+    const mails = () => db().outgoingMail.count({ where: { template: 'link-request', toAddress: jan.email } })
+    const audits = () => db().auditEvent.count({ where: { action: 'link_request.resent', subjectId: request.id } })
+    const [mailsBefore, auditsBefore] = [await mails(), await audits()]
+    const resend = pathFor(paths.beheer.requestResend, { id: request.id })
+    expect((await submitForm(agent, paths.beheer.requests, byAction(resend))).status).toBe(303)
+    expect(await mails()).toBe(mailsBefore + 1)
+    expect(await audits()).toBe(auditsBefore + 1)
   })
 
   it('When an admin appoints an administrator through its form, then an admin appointment application exists', async () => {
@@ -139,5 +156,20 @@ describe('back office forms filled as rendered (issue 19)', () => {
     const unblock = pathFor(paths.backofficeOrganisationUnblock, { id: org.id })
     expect((await submitForm(agent, page, byAction(unblock))).status).toBeLessThan(400)
     expect((await db().organisation.findUniqueOrThrow({ where: { id: org.id } })).blockedAt).toBeNull()
+  })
+
+  it("When the back office sets a legal representative's mail language on the customer page, then his locale is stored", async () => {
+    const agent = await t.loginAs('backoffice')
+    const rep = await db().legalRepresentative.findFirstOrThrow({ orderBy: { name: 'asc' } })
+    const page = pathFor(paths.backofficeOrganisation, { id: rep.organisationId })
+    const action = pathFor(paths.backofficeRepresentativeLocale, { id: rep.organisationId })
+    const other = rep.locale === 'en' ? 'nl' : 'en'
+    const audits = () => db().auditEvent.count({ where: { action: 'organisation.representative_mail_locale_changed', subjectId: rep.organisationId } })
+    const auditsBefore = await audits()
+    const pick = (form: Parameters<FormPick>[0], $: Parameters<FormPick>[1]) =>
+      byAction(action)(form, $) && form.find(`input[name="representativeId"][value="${rep.id}"]`).length > 0
+    expect((await submitForm(agent, page, pick, { mailLocale: other })).status).toBe(303)
+    expect((await db().legalRepresentative.findUniqueOrThrow({ where: { id: rep.id } })).locale).toBe(other)
+    expect(await audits()).toBe(auditsBefore + 1)
   })
 })

@@ -1,6 +1,7 @@
 // Issue 19 (g): the Ketenmachtigingen forms filled through their rendered fields (tests/helpers/forms.ts):
-// give, renew and revoke a chain mandate (the client's admin), and assign and withdraw a person for a
-// client (the intermediary's admin). Each asserts its effect in the database.
+// give (Controleren, then Ondertekenen on the confirmation page), renew, suspend, lift and revoke a
+// chain mandate (the client's admin, the last three through their confirmation pages), and assign and
+// withdraw a person for a client (the intermediary's admin). Each asserts its effect in the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pathFor, paths } from '../../../src/paths.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
@@ -17,7 +18,7 @@ afterAll(async () => {
 const db = () => t.database.db
 
 describe('Ketenmachtigingen forms filled as rendered (issue 19)', () => {
-  it('When a client admin gives a chain mandate, renews it and revokes it through the forms, then each is stored', async () => {
+  it('When a client admin gives a chain mandate, signs it, renews, suspends, lifts and revokes it through the forms, then each is stored', async () => {
     const agent = await t.loginAs('sanne')
     const page = (await agent.get(paths.chains.give)).text
     const intermediary = await db().organisation.findFirstOrThrow({ where: { name: 'Bakker Installatietechniek B.V.' } })
@@ -30,7 +31,10 @@ describe('Ketenmachtigingen forms filled as rendered (issue 19)', () => {
       level: offeredIn(page, 'level')[0]!,
       termYears: offeredIn(page, 'termYears')[0]!,
     })
-    expect(given.status).toBeLessThan(400)
+    expect(given.status).toBe(200)
+    expect(await db().chainMandate.count({ where: { intermediaryOrganisationId: intermediary.id, status: 'active' } })).toBe(0)
+    const signed = await submitFormIn(agent, given.text, paths.chains.give, byAction(paths.chains.giveSign))
+    expect(signed.status).toBe(303)
     const chain = await db().chainMandate.findFirstOrThrow({ where: { intermediaryOrganisationId: intermediary.id, status: 'active' } })
     const list = (await agent.get(paths.chains.list)).text
     const renew = pathFor(paths.chains.renew, { id: chain.id })
@@ -38,8 +42,14 @@ describe('Ketenmachtigingen forms filled as rendered (issue 19)', () => {
     const renewed = await submitFormIn(agent, list, paths.chains.list, byAction(renew), terms.length ? { termYears: terms[0]! } : {})
     expect(renewed.status).toBeLessThan(400)
     expect((await db().chainMandate.findUniqueOrThrow({ where: { id: chain.id } })).validUntil.getTime()).toBeGreaterThan(chain.validUntil.getTime())
+    const suspend = pathFor(paths.chains.suspend, { id: chain.id })
+    expect((await submitForm(agent, suspend, byAction(suspend))).status).toBe(303)
+    expect((await db().chainMandate.findUniqueOrThrow({ where: { id: chain.id } })).status).toBe('suspended')
+    const lift = pathFor(paths.chains.lift, { id: chain.id })
+    expect((await submitForm(agent, lift, byAction(lift))).status).toBe(303)
+    expect((await db().chainMandate.findUniqueOrThrow({ where: { id: chain.id } })).status).toBe('active')
     const revoke = pathFor(paths.chains.revoke, { id: chain.id })
-    expect((await submitForm(agent, paths.chains.list, byAction(revoke))).status).toBeLessThan(400)
+    expect((await submitForm(agent, revoke, byAction(revoke))).status).toBe(303)
     expect((await db().chainMandate.findUniqueOrThrow({ where: { id: chain.id } })).status).toBe('revoked')
   })
 

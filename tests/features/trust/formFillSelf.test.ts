@@ -1,7 +1,7 @@
 // Issue 19 (g): the forms a person fills for himself, through their rendered fields
 // (tests/helpers/forms.ts): log in, language, stay logged in, log out, Mijn gegevens (mobile, e-mail
 // and its confirmation, password, second factor and its enrolment, cancelling the means, accepting and
-// refusing a link request), forgotten password and its reset. Each asserts its effect.
+// refusing a link request, Taal van e-mails), forgotten password and its reset. Each asserts its effect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pathFor, paths } from '../../../src/paths.ts'
 import { DEMO_PASSWORD } from '../../../src/features/demo/seedDemo.ts'
@@ -55,6 +55,18 @@ describe('forms a person fills for himself, as rendered (issue 19)', () => {
     expect((await submitForm(t.agent(), confirmPage, byAction(confirm))).status).toBe(303)
     expect((await db().user.findUniqueOrThrow({ where: { id: jan.id } })).emailKey).toBe('jan.formulier@demo.example')
     await db().user.update({ where: { id: jan.id }, data: { email: 'jan.smit@demo.example' } })
+  })
+
+  it('When a user sets the language of his e-mails through Mijn gegevens, then his locale is stored and audited', async () => {
+    const agent = await t.loginAs('jan')
+    const jan = await db().user.findFirstOrThrow({ where: { emailKey: 'jan.smit@demo.example' } })
+    const other = offeredIn((await agent.get(paths.mine)).text, 'mailLocale').find((l) => l !== jan.locale)!
+    const audits = () => db().auditEvent.count({ where: { action: 'user.mail_locale_changed', subjectId: jan.id } })
+    const auditsBefore = await audits()
+    expect((await submitForm(agent, paths.mine, byAction(paths.mineMailLocale), { mailLocale: other })).status).toBe(303)
+    expect((await db().user.findUniqueOrThrow({ where: { id: jan.id } })).locale).toBe(other)
+    expect(await audits()).toBe(auditsBefore + 1)
+    await db().user.update({ where: { id: jan.id }, data: { locale: jan.locale } })
   })
 
   it('When a user accepts one link request and refuses another through Mijn gegevens, then the first links him and the second is refused', async () => {

@@ -1,6 +1,7 @@
 // Issue 19 (g): the Gebruikers forms filled through their rendered fields (tests/helpers/forms.ts):
 // add (a row, a CSV file) and its confirmation, afmelden, Middel upgraden for one and for several,
-// the activation link, Middel verlengen, Nieuw middel, and a means' suspend, lift and cancel.
+// the activation link, Middel verlengen, Nieuw middel, a means' suspend, lift and cancel, and the
+// person's Taal van e-mails.
 import * as cheerio from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pathFor, paths } from '../../../src/paths.ts'
@@ -162,6 +163,20 @@ describe('Gebruikers forms filled as rendered (issue 19)', () => {
     const done = await submitFormIn(agent, offboard.text, paths.beheer.usersOffboard, byAction(paths.beheer.usersOffboard))
     expect(done.status).toBeLessThan(400)
     expect(await db().organisationLink.count({ where: { userId: target } })).toBeLessThan(linksBefore)
+  })
+
+  it("When an admin sets the mail language on the user page through its form, then the person's locale is stored and audited", async () => {
+    const agent = await t.loginAs('sanne')
+    const { id, html } = await firstUserPageWith(agent, paths.beheer.userMailLocale)
+    const before = await db().user.findUniqueOrThrow({ where: { id } })
+    const audits = () => db().auditEvent.count({ where: { action: 'user.mail_locale_changed', subjectId: id } })
+    const auditsBefore = await audits()
+    const other = offeredIn(html, 'mailLocale').find((l) => l !== before.locale)!
+    const action = pathFor(paths.beheer.userMailLocale, { id })
+    const response = await submitFormIn(agent, html, pathFor(paths.beheer.userDetail, { id }), byAction(action), { mailLocale: other })
+    expect(response.status).toBe(303)
+    expect((await db().user.findUniqueOrThrow({ where: { id } })).locale).toBe(other)
+    expect(await audits()).toBe(auditsBefore + 1)
   })
 
   it('When an EH3 admin opens a user whose means is EH4, then "Renew means" is not offered (it was, and was then refused) and the page says why', async () => {
