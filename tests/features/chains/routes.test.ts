@@ -57,6 +57,13 @@ async function confirmStatus(agent: Agent, page: string, digest?: string) {
 }
 
 describe('giving a ketenmachtiging (client admin)', () => {
+  it('When an EH3 admin opens "Nieuwe ketenmachtiging", then EH3 is offered and EH4 (above his own level, rule 2) is not', async () => {
+    const page = await sanne.get(links.chainGive())
+    expect(page.status).toBe(200)
+    expect(page.text).toMatch(/name="level"[^>]*value="EH3"|value="EH3"[^>]*name="level"/)
+    expect(page.text).not.toMatch(/name="level"[^>]*value="EH4"|value="EH4"[^>]*name="level"/)
+  })
+
   it.each([
     ['a KvK number of 7 digits', { kvkNumber: '8193720' }, 400, 'Een KvK-nummer bestaat uit 8 cijfers.'],
     ["the client's own number", { kvkNumber: '85124096' }, 422, 'Een organisatie kan zichzelf geen ketenmachtiging geven.'],
