@@ -6,9 +6,16 @@ import type { Level, MandateScope, PrismaClient } from '../../generated/prisma/c
 import { ConflictError, NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Db, Tx } from '../../db/tx.ts'
 import { isoDate, todayUtc } from '../../domain/dates.ts'
-import { fromDbLevel, toDbLevel } from '../../domain/levels.ts'
+import { ADMIN_LEVELS, fromDbLevel, highestLevel, toDbLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
-import { assertChainLevel, assertLevelCoversService, assertNotOwnChain, assertWithinAdminLevel } from '../../domain/rules.ts'
+import {
+  assertChainLevel,
+  assertLevelCoversService,
+  assertNotOwnChain,
+  assertWithinAdminLevel,
+  chainLevelAllowed,
+  withinAdminLevel,
+} from '../../domain/rules.ts'
 import { addYearsClamped, isTerm, latestEnd, renewalBase } from '../../domain/terms.ts'
 import { adminOrganisationIds, assertAdministers } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
@@ -65,6 +72,12 @@ export const CHAIN_VIEW = {
 
 export class ChainService {
   constructor(private readonly db: PrismaClient) {}
+
+  /** The levels the give form offers: a ketenmachtiging's (EH3 or higher) that this admin may give (rule 2: at most his own). */
+  offeredLevels(principal: Principal): Level[] {
+    const own = highestLevel(principal.adminOrganisations.map((o) => o.level))
+    return ADMIN_LEVELS.filter((level) => chainLevelAllowed(level) && own !== null && withinAdminLevel(own, level))
+  }
 
   /** The ketenmachtigingen the admin's organisations gave (live first, then ended ones). */
   async given(principal: Principal) {

@@ -4,8 +4,6 @@
 // and lift are in statusRoutes.ts.
 import { Router, type Request, type Response } from 'express'
 import { ConflictError, RuleViolation } from '../../errors.ts'
-import { ADMIN_LEVELS, highestLevel } from '../../domain/levels.ts'
-import { chainLevelAllowed, withinAdminLevel } from '../../domain/rules.ts'
 import { TERMS } from '../../domain/terms.ts'
 import { links, paths } from '../../paths.ts'
 import { allow } from '../../policy/access.ts'
@@ -50,7 +48,7 @@ export function giveRoutes(deps: { chainService: ChainService }): Router {
       chosen: chosen && !results.services.some((s) => s.id === chosen.id) ? chosen : null,
       search,
       page,
-      levels: offeredLevels(p.adminOrganisations),
+      levels: service.offeredLevels(p),
       terms: TERMS,
       ...extra,
       values,
@@ -126,10 +124,4 @@ export function giveRoutes(deps: { chainService: ChainService }): Router {
   })
 
   return router
-}
-
-/** The levels a ketenmachtiging may have (EH3 or higher) that this admin may also give (rule 2: at most his own). */
-function offeredLevels(organisations: { level: Parameters<typeof withinAdminLevel>[0] }[]) {
-  const own = highestLevel(organisations.map((o) => o.level))
-  return ADMIN_LEVELS.filter((level) => chainLevelAllowed(level) && own !== null && withinAdminLevel(own, level))
 }
