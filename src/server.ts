@@ -18,6 +18,8 @@ function fail(message: string): never {
 
 /** How long a stop waits for requests in flight before it closes their connections. */
 const DRAIN_TIMEOUT_MS = 10_000
+/** How long a whole stop may take (drain, mail worker's running job, pools, embedded PostgreSQL). */
+const STOP_DEADLINE_MS = 45_000
 
 function portInUse(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -75,8 +77,17 @@ async function main() {
     if (stopping) return
     stopping = true
     // From the `stopping` line on, no new connections (httpDrain.ts).
+    // A stop that hangs (a pool waiting for a connection that is never released) must not keep the
+    // process alive for ever: after STOP_DEADLINE_MS it says which step it was in and exits with 1.
+    let step = 'draining HTTP'
+    setTimeout(() => {
+      logger.error({ step }, 'stop timed out')
+      process.exit(1)
+    }, STOP_DEADLINE_MS)
     await drain.stop(DRAIN_TIMEOUT_MS, () => logger.info({ signal }, `stopping (${signal})`))
+    step = 'closing the services'
     await services.close().catch((error) => logger.warn({ err: error }, 'closing the services failed'))
+    step = 'stopping the database'
     await database.stop().catch((error) => logger.warn({ err: error }, 'stopping the database failed'))
     logger.info('stopped')
     process.exit(0)

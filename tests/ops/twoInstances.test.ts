@@ -4,7 +4,7 @@
 // outbox is claimed row by row, so: a login on one is valid on the other, a token from one is accepted
 // by the other, failures count across both, the missed scan runs once, every mail arrives once, and
 // a SIGTERM to one under load finishes its requests and leaves no mail behind.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { DEMO_PASSWORD } from '../../src/features/demo/seedDemo.ts'
 import { dueDay } from '../../src/features/expiry/dailyRun.ts'
 import { links } from '../../src/paths.ts'
@@ -90,6 +90,14 @@ describe('two instances on one database', () => {
   })
 
   it('finishes in-flight requests on SIGTERM and loses no queued mail', async () => {
+    const t0 = Date.now()
+    const marks: string[] = []
+    const mark = (what: string) => marks.push(`${Date.now() - t0} ms ${what}`)
+    onTestFailed(() => {
+      console.error(
+        `SIGTERM test phases:\n${marks.join('\n')}\n--- A stdout:\n${a.stdout()}\n--- A stderr:\n${a.stderr()}\n--- B stdout (tail):\n${b.stdout().slice(-4000)}`,
+      )
+    })
     const browser = new Session()
     const loginPage = await browser.get(a, links.login())
     await t.db.user.updateMany({ where: { emailKey: ACCOUNTS.pieter.email }, data: { totpLastStep: null } })
@@ -110,23 +118,27 @@ describe('two instances on one database', () => {
       ...emails.map((email) => forgot.post(a, links.forgotPassword(), { email, _csrf: csrfIn(forgotPage.text) })),
     ]
     await new Promise((resolve) => setTimeout(resolve, 300)) // every request is on the wire, most not answered yet
+    mark('load sent')
     const exit = a.stop('SIGTERM')
     const settled = await Promise.allSettled(load)
+    mark('load settled')
     expect(settled.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).toEqual([])
     const replies = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
     expect(replies).toHaveLength(load.length)
     expect(replies.map((r) => r.status).filter((s) => s !== 200 && s !== 303)).toEqual([])
     expect(await exit).toBe(0)
+    mark('A exited')
     expect(a.logged('stopped')).toHaveLength(1)
     const queued = (await t.db.outgoingMail.count()) - mailsBefore
     expect(queued).toBe(emails.length)
     // B delivers what A did not: nothing stays pending, every queued mail arrives once.
     await until(async () => (await pendingMail()) === 0, 90_000)
+    mark('outbox empty')
     const sent = await t.db.outgoingMail.count({ where: { status: 'sent' } })
     await smtp.waitFor(sent)
     const ids = smtp.messages.map((m) => m.messageId)
     expect(new Set(ids).size).toBe(ids.length)
     expect(ids.length).toBe(sent)
     expect(b.stderr()).toBe('')
-  })
+  }, 150_000) // a stop may take the drain (10 s) and a running mail job (15 s); the outbox wait is 90 s
 })
