@@ -46,6 +46,7 @@ const schema = z.object({
   SEED_DEMO: boolish.default(true),
   RETENTION_MAIL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RETENTION_LINK_REQUEST_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(600),
   KVK_API_URL: z.url().optional(),
   KVK_API_KEY: z.string().min(1).optional(),
   KVK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
@@ -75,6 +76,8 @@ export type Config = {
   retention: { mailDays: number; linkRequestDays: number }
   /** The Handelsregister: KvK's APIs when apiUrl and apiKey are set, else prisma/seed/kvk.json. */
   kvk: { apiUrl: string | undefined; apiKey: string | undefined; timeoutMs: number; officersPath: string | undefined }
+  /** Requests per API client per minute (the API and SCIM; RateLimit-* headers). */
+  api: { requestsPerMinute: number }
 }
 
 export class ConfigError extends Error {
@@ -117,5 +120,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.LOG_LEVEL,
     retention: { mailDays: c.RETENTION_MAIL_DAYS, linkRequestDays: c.RETENTION_LINK_REQUEST_DAYS },
     kvk: { apiUrl: c.KVK_API_URL, apiKey: c.KVK_API_KEY, timeoutMs: c.KVK_TIMEOUT_MS, officersPath: c.KVK_OFFICERS_PATH },
+    api: { requestsPerMinute: c.API_REQUESTS_PER_MINUTE },
   }
 }

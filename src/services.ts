@@ -60,7 +60,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   // Not started here: src/server.ts starts it (tests start their own when they need it).
   const mailWorker = new MailWorker(databaseUrl, db, mailDelivery, logger, new DailyExpiry(db, expiryService), { retention: retentionService })
   const securityService = new SecurityService(db)
-  const rateLimits = new RateLimits(pool)
+  const rateLimits = new RateLimits(pool, { apiPerMinute: config.api.requestsPerMinute })
   const kvkRegister = options.kvkRegister ?? createKvkRegister(config, logger)
   const authService = new AuthService(db, (userId, code) => securityService.useRecoveryCode(userId, code), pageReads)
   return {

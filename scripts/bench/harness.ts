@@ -18,9 +18,10 @@ import { currentTotp } from '../../src/shared/totp.ts'
 export const FLOOR_PATH = '/beheer/floor'
 
 /** Production settings (view cache on) as a deployment would run, but cookies over plain HTTP on localhost. */
-export function benchConfig(baseUrl: string): Config {
+export function benchConfig(baseUrl: string, env: Record<string, string> = {}): Config {
   return loadConfig({
     ...process.env,
+    ...env,
     NODE_ENV: 'production',
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'false',

@@ -9,7 +9,8 @@
 //                 the Gebruikers toevoegen preview; over it, every preview is refused for the hour
 //   registration  20 look-ups or requests per KvK number, 60 per address, per hour (the public
 //                 "eHerkenning aanvragen" pages; every attempt counts, the "account" key is the KvK number)
-//   api          600 requests per API client per minute (every request counts; RateLimit-* headers)
+//   api          600 requests per API client per minute (every request counts; RateLimit-* headers;
+//                the setting API_REQUESTS_PER_MINUTE changes it)
 //   resend         3 "Opnieuw versturen" per item per hour (account key `<kind>:<item id>`: a link
 //                 request, an application's signing mails, a person's activation link), 30 per admin
 //                 per hour (the "address" key is the admin's id); every attempt counts
@@ -38,11 +39,15 @@ export type LimitKeys = { account?: string | null; address?: string | null }
 
 export class RateLimits {
   private readonly limiters = new Map<string, RateLimiterPostgres>()
+  private readonly rules: Record<LimitKind, { account: Rule; address: Rule }>
 
-  constructor(pool: pg.Pool) {
-    for (const kind of Object.keys(LIMITS) as LimitKind[]) {
+  /** `apiPerMinute`: an API client's requests per minute (API_REQUESTS_PER_MINUTE), else LIMITS.api. */
+  constructor(pool: pg.Pool, options: { apiPerMinute?: number } = {}) {
+    const api = options.apiPerMinute ? { ...LIMITS.api, account: { ...LIMITS.api.account, points: options.apiPerMinute } } : LIMITS.api
+    this.rules = { ...LIMITS, api }
+    for (const kind of Object.keys(this.rules) as LimitKind[]) {
       for (const scope of ['account', 'address'] as const) {
-        const rule = LIMITS[kind][scope]
+        const rule = this.rules[kind][scope]
         this.limiters.set(
           `${kind}:${scope}`,
           new RateLimiterPostgres({
@@ -66,7 +71,7 @@ export class RateLimits {
     for (const scope of ['account', 'address'] as const) {
       const key = keys[scope]
       if (!key) continue
-      list.push({ limiter: this.limiters.get(`${kind}:${scope}`)!, key: normaliseKey(key), points: LIMITS[kind][scope].points })
+      list.push({ limiter: this.limiters.get(`${kind}:${scope}`)!, key: normaliseKey(key), points: this.rules[kind][scope].points })
     }
     return list
   }
@@ -97,7 +102,7 @@ export class RateLimits {
   /** Counts one request of an account (an API client) and says what is left. */
   async take(kind: LimitKind, account: string): Promise<LimitState> {
     const limiter = this.limiters.get(`${kind}:account`)!
-    const limit = LIMITS[kind].account.points
+    const limit = this.rules[kind].account.points
     try {
       const res = await limiter.consume(normaliseKey(account))
       return { blocked: false, limit, remaining: res.remainingPoints, resetSeconds: Math.ceil(res.msBeforeNext / 1000) }
