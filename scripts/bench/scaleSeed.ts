@@ -60,8 +60,10 @@ function steps(adminHash: string): Step[] {
     },
     {
       name: 'memberships',
-      sql: `insert into organisation_links (id, user_id, organisation_id, created_at)
-        select gen_random_uuid(), p.id, o.id, now() from bench_person p join bench_org o on o.n = ${orgOf('p.n')}`,
+      // The member names the triggers would copy (they are off during the seed).
+      sql: `insert into organisation_links (id, user_id, organisation_id, last_name, first_name, created_at)
+        select gen_random_uuid(), p.id, o.id, 'Persoon ' || lpad(p.n::text, 7, '0'), (array['Anna','Bram','Carla','Daan','Eva','Finn','Greet','Hugo','Iris','Joost'])[1 + p.n % 10], now()
+        from bench_person p join bench_org o on o.n = ${orgOf('p.n')}`,
     },
     {
       // 10 distinct services per person; most active mandates end beyond the two-month notice window
@@ -97,7 +99,8 @@ function steps(adminHash: string): Step[] {
         insert into means (id, user_id, level, status, valid_from, valid_until, issued_at, created_at, updated_at)
           select gen_random_uuid(), u.id, 'EH4', 'active', current_date - 300, current_date + 1200, now(), now(), now()
           from users u where u.email_key like 'beheerder%' or u.email_key in ('${BIG_ADMIN.email}', '${ACCOUNTANT.email}');
-        insert into organisation_links (id, user_id, organisation_id, created_at) select gen_random_uuid(), a.user_id, a.org_id, now() from bench_admin a;
+        insert into organisation_links (id, user_id, organisation_id, last_name, first_name, created_at)
+          select gen_random_uuid(), a.user_id, a.org_id, u.last_name, u.first_name, now() from bench_admin a join users u on u.id = a.user_id;
         insert into mandates (id, kind, user_id, organisation_id, scope, level, valid_from, valid_until, status, scope_key, live, created_at, updated_at)
           select gen_random_uuid(), 'admin', a.user_id, a.org_id, 'all', 'EH4', current_date - 300, current_date + 1200, 'active', 'all', true, now(), now() from bench_admin a`,
     },

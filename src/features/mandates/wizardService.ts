@@ -1,7 +1,7 @@
 // Machtigingen: "Nieuwe Machtigingen Aanvragen", the wizard's choices (users, levels, catalogue,
 // branches) and the grant itself. Rules 1, 2, 4, 5, 6 and 8 are checked through src/domain/rules.ts;
 // every query is scoped to the actor's admin organisations (rule 7).
-import { Prisma } from '../../generated/prisma/client.ts'
+import type { Prisma } from '../../generated/prisma/client.ts'
 import type { Level, MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Tx } from '../../db/tx.ts'
@@ -13,6 +13,7 @@ import { addYearsClamped } from '../../domain/terms.ts'
 import type { Actor } from '../../shared/actor.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { searchCatalogue } from '../../shared/catalogueSearch.ts'
+import { membersInNameOrder } from '../../shared/members.ts'
 import { userMatches } from '../../shared/userSearch.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { scopeKeyOf, type GrantInput, type ScopeItem } from './model.ts'
@@ -43,12 +44,16 @@ export class MandateWizardService {
   async candidateUsers(principal: Principal, organisationId: string, includeUnlinked: boolean, query = '', page = 0) {
     adminOrganisation(principal, organisationId)
     const orgs = includeUnlinked ? adminOrganisationIds(principal) : [organisationId]
-    const search = query.trim() ? Prisma.sql`and ${userMatches(query)}` : Prisma.empty
-    const found = await this.db.$queryRaw<{ id: string }[]>`
-      select u.id from users u
-      where exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgs}::uuid[])) ${search}
-      order by u.last_name, u.first_name, u.id
-      limit ${CANDIDATE_PAGE + 1} offset ${page * CANDIDATE_PAGE}`
+    // Without a search: the members in name order from the links' name index (bounded per
+    // organisation); with one: the trigram search over users, tested for membership.
+    const found = query.trim()
+      ? await this.db.$queryRaw<{ id: string }[]>`
+          select u.id from users u
+          where exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgs}::uuid[])) and ${userMatches(query)}
+          order by u.last_name, u.first_name, u.id
+          limit ${CANDIDATE_PAGE + 1} offset ${page * CANDIDATE_PAGE}`
+      : await this.db.$queryRaw<{ id: string }[]>`
+          select m.user_id as id from (${membersInNameOrder({ organisationIds: orgs, limit: CANDIDATE_PAGE + 1, offset: page * CANDIDATE_PAGE })}) m`
     const ids = found.slice(0, CANDIDATE_PAGE).map((r) => r.id)
     const users = await this.db.user.findMany({
       where: { id: { in: ids } },

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import type { TFunction } from 'i18next'
 import { storedSubjectTypes } from '../../domain/auditActions.ts'
 import { auditNames, type AuditNames, type AuditRef } from '../../shared/auditSubjects.ts'
+import { membersInNameOrder } from '../../shared/members.ts'
 import { userMatches } from '../../shared/userSearch.ts'
 import { Prisma, type Level, type MeansStatus, type PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
@@ -49,6 +50,25 @@ export type UserRow = {
 
 type Cursor = { l: string; f: string; i: string }
 
+/** Which of a person's means the list shows: the active one, else the requested one, else the latest. */
+const PRIMARY_MEANS_ORDER = Prisma.sql`(status = 'active') desc, (status = 'requested') desc, valid_until desc`
+
+/** The level and means-status filters on a means row of alias `m`. */
+function meansTests(filter: UserFilter, m: 'm' | 'pm'): Prisma.Sql[] {
+  const tests: Prisma.Sql[] = []
+  if (filter.level) tests.push(Prisma.sql`${Prisma.raw(m)}.level = ${toDbLevel(filter.level)}::"Level"`)
+  if (filter.meansStatus) tests.push(Prisma.sql`${Prisma.raw(m)}.status = ${filter.meansStatus}::"MeansStatus"`)
+  return tests
+}
+
+/** The same filters on the shown means of member `l.user_id` (inside the members scan); null without them. */
+function memberMeansCondition(filter: UserFilter): Prisma.Sql | undefined {
+  const tests = meansTests(filter, 'pm')
+  if (!tests.length) return undefined
+  return Prisma.sql`exists (select 1 from (select level, status from means where user_id = l.user_id order by ${PRIMARY_MEANS_ORDER} limit 1) pm
+    where ${Prisma.join(tests, ' and ')})`
+}
+
 export function encodeCursor(row: { lastName: string; firstName: string; id: string }): string {
   return Buffer.from(JSON.stringify({ l: row.lastName, f: row.firstName, i: row.id })).toString('base64url')
 }
@@ -76,22 +96,39 @@ export class UsersService {
     return ids
   }
 
+  /**
+   * The users of the page: without a search, the organisations' members in name order from the
+   * links' name index (src/shared/members.ts, bounded per organisation); with one, the trigram search
+   * over users, tested for membership.
+   */
   private async query(principal: Principal, filter: UserFilter, after: Cursor | null, limit: number): Promise<UserRow[]> {
     const orgIds = this.scope(principal, filter)
     const allIds = adminOrganisationIds(principal)
     if (orgIds.length === 0) return []
-    const linked = Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[]))`
-    const conditions: Prisma.Sql[] = [
-      filter.inactief
-        ? Prisma.sql`(${linked} or exists (select 1 from former_links f where f.user_id = u.id and f.organisation_id = any(${orgIds}::uuid[])))`
-        : linked,
-    ]
+    let source: Prisma.Sql
+    const conditions: Prisma.Sql[] = []
     if (filter.q) {
-      conditions.push(userMatches(filter.q))
+      const linked = Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[]))`
+      conditions.push(
+        filter.inactief
+          ? Prisma.sql`(${linked} or exists (select 1 from former_links f where f.user_id = u.id and f.organisation_id = any(${orgIds}::uuid[])))`
+          : linked,
+        userMatches(filter.q),
+      )
+      conditions.push(...meansTests(filter, 'm'))
+      if (after) conditions.push(Prisma.sql`(u.last_name, u.first_name, u.id) > (${after.l}, ${after.f}, ${after.i}::uuid)`)
+      source = Prisma.sql`users u`
+    } else {
+      const members = membersInNameOrder({
+        organisationIds: orgIds,
+        former: filter.inactief === '1',
+        after: after && { lastName: after.l, firstName: after.f, userId: after.i },
+        condition: memberMeansCondition(filter),
+        limit,
+      })
+      source = Prisma.sql`(${members}) c join users u on u.id = c.user_id`
     }
-    if (filter.level) conditions.push(Prisma.sql`m.level = ${toDbLevel(filter.level)}::"Level"`)
-    if (filter.meansStatus) conditions.push(Prisma.sql`m.status = ${filter.meansStatus}::"MeansStatus"`)
-    if (after) conditions.push(Prisma.sql`(u.last_name, u.first_name, u.id) > (${after.l}, ${after.f}, ${after.i}::uuid)`)
+    const where = conditions.length ? Prisma.sql`where ${Prisma.join(conditions, ' and ')}` : Prisma.empty
     const rows = await this.db.$queryRaw<
       {
         id: string
@@ -114,12 +151,12 @@ export class UsersService {
              array(select o.name from organisation_links l join organisations o on o.id = l.organisation_id
                    where l.user_id = u.id and l.organisation_id = any(${allIds}::uuid[]) order by o.name) as organisations,
              not exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${allIds}::uuid[])) as former_only
-      from users u
+      from ${source}
       left join lateral (
         select level, status, valid_until from means where user_id = u.id
-        order by (status = 'active') desc, (status = 'requested') desc, valid_until desc limit 1
+        order by ${PRIMARY_MEANS_ORDER} limit 1
       ) m on true
-      where ${Prisma.join(conditions, ' and ')}
+      ${where}
       order by u.last_name, u.first_name, u.id
       limit ${limit}`
     return rows.map((r) => ({
