@@ -42,7 +42,7 @@ beforeAll(async () => {
     for (const organisationId of orgs) await db.organisationLink.create({ data: { userId: user.id, organisationId } })
     if (i % 4 === 0)
       await db.means.create({
-        data: { userId: user.id, level: toDbLevel('EH3'), status: 'active', validFrom: todayUtc(), validUntil: addYears(todayUtc(), 3) },
+        data: { userId: user.id, level: 'EH3', status: 'active', validFrom: todayUtc(), validUntil: addYears(todayUtc(), 3) },
       })
   }
   // One person afgemeld from the first organisation (link gone, former link kept), one renamed.

@@ -1,0 +1,96 @@
+// Logboek over several organisations reads one bounded index scan per organisation, merged
+// (auditLogService.ids). Paged to the end, with each filter the page offers, it must list exactly the
+// entries of the admin's organisations, newest first, that a plain scan of all entries would; the back
+// office sees everything, and with an organisation filter only that organisation.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AUDIT_ACTIONS, storedActions } from '../../../src/domain/auditActions.ts'
+import type { AuditFilter } from '../../../src/features/audit/auditLogService.ts'
+import type { Principal } from '../../../src/shared/principal.ts'
+import { ACCOUNTS, createTestApp, type TestApp } from '../../helpers/app.ts'
+
+let t: TestApp
+let sanne: Principal
+let backoffice: Principal
+let orgIds: string[]
+let otherOrgId: string
+
+async function principalOf(email: string): Promise<Principal> {
+  const user = await t.database.db.user.findFirstOrThrow({ where: { emailKey: email } })
+  return (await t.services.authService.loadPrincipal(user.id))!
+}
+
+beforeAll(async () => {
+  t = await createTestApp()
+  sanne = await principalOf(ACCOUNTS.sanne.email)
+  backoffice = await principalOf(ACCOUNTS.backoffice.email)
+  orgIds = sanne.adminOrganisations.map((o) => o.id)
+  otherOrgId = (await t.database.db.organisation.findFirstOrThrow({ where: { id: { notIn: orgIds } } })).id
+  // 300 entries interleaved over her organisations, another one and none, with actions the app writes.
+  const organisations = [...orgIds, otherOrgId, null]
+  const actions = AUDIT_ACTIONS.slice(0, 5).map((a) => storedActions(a)[0]!)
+  await t.database.db.auditEvent.createMany({
+    data: Array.from({ length: 300 }, (_, i) => ({
+      actorLabel: i % 2 ? 'piet.precies@voorbeeld.example' : 'Anna_100%@voorbeeld.example',
+      action: actions[i % actions.length]!,
+      organisationId: organisations[i % organisations.length],
+      subjectType: 'user',
+      at: new Date(Date.UTC(2026, 10, 1 + (i % 28))),
+    })),
+  })
+}, 120_000)
+
+afterAll(async () => {
+  await t?.close()
+})
+
+async function everyPage(principal: Principal, filter: AuditFilter): Promise<string[]> {
+  const ids: string[] = []
+  let cursor: bigint | undefined
+  for (let i = 0; i < 100; i++) {
+    const page = await t.services.auditLogService.page(principal, filter, cursor)
+    ids.push(...page.rows.map((r) => r.id))
+    if (!page.next) return ids
+    cursor = BigInt(page.next)
+  }
+  throw new Error('more than 100 pages')
+}
+
+async function reference(organisations: string[] | null, filter: AuditFilter): Promise<string[]> {
+  const rows = await t.database.db.auditEvent.findMany({
+    where: {
+      ...(organisations ? { organisationId: { in: organisations } } : {}),
+      ...(filter.user ? { actorLabel: { contains: filter.user, mode: 'insensitive' } } : {}),
+      ...(filter.action ? { action: { in: storedActions(filter.action) } } : {}),
+      ...(filter.from || filter.until ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.until ? { lt: filter.until } : {}) } } : {}),
+    },
+    orderBy: { id: 'desc' },
+    select: { id: true },
+  })
+  return rows.map((r) => r.id.toString())
+}
+
+describe('Logboek over several organisations', () => {
+  it('When an admin of several organisations pages through the Logboek, with each filter, then he gets exactly his organisations’ entries newest first', async () => {
+    const options = await t.services.auditLogService.filterOptions(sanne)
+    const cases: AuditFilter[] = [
+      {},
+      { organisationId: options.organisations[0]!.id },
+      { action: options.actions[1]! },
+      { user: 'anna_100%' },
+      { user: 'PIET' },
+      { from: new Date(Date.UTC(2026, 10, 10)), until: new Date(Date.UTC(2026, 10, 20)) },
+    ]
+    for (const filter of cases) {
+      const scope = filter.organisationId ? [filter.organisationId] : orgIds
+      const expected = await reference(scope, filter)
+      expect(expected.length, JSON.stringify(filter)).toBeGreaterThan(0)
+      expect(await everyPage(sanne, filter), JSON.stringify(filter)).toEqual(expected)
+    }
+    expect(await everyPage(sanne, { organisationId: otherOrgId })).toEqual([])
+  })
+
+  it('When the back office pages through the Logboek, then it sees every entry, and with an organisation filter only that organisation’s', async () => {
+    expect(await everyPage(backoffice, {})).toEqual(await reference(null, {}))
+    expect(await everyPage(backoffice, { organisationId: otherOrgId })).toEqual(await reference([otherOrgId], {}))
+  })
+})
