@@ -1,5 +1,5 @@
 // An organisation's members in name order, read from the index (organisation_id, last_name,
-// first_name, user_id) on organisation_links (and former_links for afgemelde people), where triggers
+// first_name) INCLUDE (user_id) on organisation_links (and former_links for afgemelde people), where triggers
 // keep the person's names (migration *_member_names). For several organisations (an accountant's
 // 500) each is one bounded index scan of at most `offset + limit` rows, merged: the first N distinct
 // members of the union are among the first N of each organisation, so nothing grows with the size of
@@ -22,8 +22,11 @@ export type MemberQuery = {
 }
 
 function scan(table: 'organisation_links' | 'former_links', q: MemberQuery, take: number): Prisma.Sql {
+  // The index is (organisation_id, last_name, first_name) INCLUDE (user_id): the first comparison is
+  // its range condition, the second the exact keyset (ties on both names, by user id).
   const after = q.after
-    ? Prisma.sql`and (l.last_name, l.first_name, l.user_id) > (${q.after.lastName}, ${q.after.firstName}, ${q.after.userId}::uuid)`
+    ? Prisma.sql`and (l.last_name, l.first_name) >= (${q.after.lastName}, ${q.after.firstName})
+        and (l.last_name, l.first_name, l.user_id) > (${q.after.lastName}, ${q.after.firstName}, ${q.after.userId}::uuid)`
     : Prisma.empty
   const condition = q.condition ? Prisma.sql`and ${q.condition}` : Prisma.empty
   return Prisma.sql`select x.user_id, x.last_name, x.first_name

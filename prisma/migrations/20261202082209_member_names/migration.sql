@@ -36,8 +36,9 @@ CREATE TRIGGER "users_member_names" AFTER UPDATE OF "last_name", "first_name" ON
   FOR EACH ROW WHEN (OLD."last_name" IS DISTINCT FROM NEW."last_name" OR OLD."first_name" IS DISTINCT FROM NEW."first_name")
   EXECUTE FUNCTION "users_copy_member_names"();
 
--- CreateIndex
-CREATE INDEX "former_links_organisation_id_last_name_first_name_user_id_idx" ON "former_links"("organisation_id", "last_name", "first_name", "user_id");
-
--- CreateIndex
-CREATE INDEX "organisation_links_organisation_id_last_name_first_name_use_idx" ON "organisation_links"("organisation_id", "last_name", "first_name", "user_id");
+-- The members in name order, user_id only INCLUDEd (for the index-only scan and the tie-break): as a
+-- key column, PostgreSQL 18's skip scan chose this index for "user_id IN (…) AND organisation_id IN
+-- (500 ids)" look-ups (100 ms instead of 1 ms on the unique (user_id, organisation_id) index).
+-- Prisma's schema cannot state INCLUDE: src/db/migrations.ts SQL_ONLY_INDEXES.
+CREATE INDEX "organisation_links_members_by_name_idx" ON "organisation_links"("organisation_id", "last_name", "first_name") INCLUDE ("user_id");
+CREATE INDEX "former_links_members_by_name_idx" ON "former_links"("organisation_id", "last_name", "first_name") INCLUDE ("user_id");
