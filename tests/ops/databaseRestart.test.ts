@@ -1,7 +1,9 @@
 // PostgreSQL restarted under a running app (its own embedded server in a temp folder, stopped and
 // started again): requests while it is away get the styled Dutch 503 page, a form posted then changes
 // nothing, the app reconnects by itself (the session survives: it is in the database), and the log
-// has one warning line per failed request and no stack.
+// has one warning line per failed request and no stack. Then the same under load: pages and
+// revocations (each one transaction with its audit entry and mail) running while PostgreSQL restarts:
+// every answer is a page or the 503 page, and every revocation is whole or absent.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,6 +18,8 @@ import { DEMO_PASSWORD, seedDemo } from '../../src/features/demo/seedDemo.ts'
 import { createServices, type Services } from '../../src/services.ts'
 import { currentTotp } from '../../src/shared/totp.ts'
 import { links } from '../../src/paths.ts'
+import { systemActor } from '../../src/shared/actor.ts'
+import { databaseUnavailableReason } from '../../src/db/unavailable.ts'
 import { ACCOUNTS, csrfFrom, type Agent } from '../helpers/app.ts'
 import { captureLog, type LogCapture } from '../helpers/logCapture.ts'
 import { pickPort } from './helpers/instances.ts'
@@ -91,4 +95,58 @@ describe('PostgreSQL restarted under the app', () => {
     const unavailable = lines.filter((l) => l.msg === 'database unavailable')
     expect(unavailable).toHaveLength(2)
   })
+
+  it('under load, answers every request with a page or the 503 page, and leaves every revocation whole or absent', async () => {
+    const sanne = await db.user.findFirstOrThrow({ where: { emailKey: ACCOUNTS.sanne.email } })
+    const principal = (await services.authService.loadPrincipal(sanne.id))!
+    const actor = { ...systemActor(), principal }
+    const targets = await db.mandate.findMany({
+      where: { organisationId: { in: principal.adminOrganisations.map((o) => o.id) }, kind: 'use', status: 'active' },
+      select: { id: true },
+    })
+    expect(targets.length).toBeGreaterThan(5)
+    const auditBefore = await db.auditEvent.count({ where: { action: 'mandate.revoked' } })
+    const mailBefore = await db.outgoingMail.count({ where: { template: 'mandate-revoked' } })
+    const statuses: number[] = []
+    const otherErrors: string[] = []
+    let running = true
+    const pages = [links.overview(), links.mandates(), links.users(), links.auditLog()]
+    const browse = async (i: number) => {
+      for (let n = i; running; n++) statuses.push((await agent.get(pages[n % pages.length]!)).status)
+    }
+    const revoke = async () => {
+      for (const { id } of targets) {
+        if (!running) return
+        await services.mandateLifecycleService.revoke(actor, id).catch((error: unknown) => {
+          if (!databaseUnavailableReason(error)) otherErrors.push(String(error))
+        })
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+    const load = Promise.all([browse(0), browse(1), browse(2), revoke()])
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    await server.stop()
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    server = await start()
+    await new Promise((resolve) => setTimeout(resolve, 3_000))
+    running = false
+    await load
+
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([])
+    expect(statuses).toContain(503)
+    expect(otherErrors).toEqual([])
+    expect((await agent.get(links.overview())).status).toBe(200)
+    // Whole or absent: each revoked mandate has its one audit entry and its one mail, nothing else does.
+    const revoked = await db.mandate.findMany({ where: { id: { in: targets.map((t) => t.id) }, status: 'revoked' }, select: { id: true } })
+    const audited = await db.auditEvent.findMany({ where: { action: 'mandate.revoked' }, select: { subjectId: true }, skip: auditBefore })
+    expect(audited.map((a) => a.subjectId).sort()).toEqual(revoked.map((m) => m.id).sort())
+    expect((await db.outgoingMail.count({ where: { template: 'mandate-revoked' } })) - mailBefore).toBe(revoked.length)
+    expect(revoked.length).toBeGreaterThan(0)
+    const lines = log
+      .text()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { level: number })
+    expect(lines.filter((l) => l.level >= 50)).toEqual([])
+  }, 120_000)
 })
