@@ -79,7 +79,7 @@ export class ApiClientsService {
   async revoke(principal: Principal, actor: Actor, id: string, now = new Date()) {
     return this.db.$transaction(async (tx) => {
       const before = await this.live(tx, principal, id)
-      const updated = await tx.apiClient.update({ where: { id }, data: { revokedAt: now, scimTokenHash: null }, select: PUBLIC })
+      const updated = await tx.apiClient.update({ where: { id }, data: { revokedAt: now, scimTokenHash: null, scimTokenIssuedAt: null }, select: PUBLIC })
       await tx.apiToken.deleteMany({ where: { clientId: id } })
       await recordAudit(tx, actor, subjectEntry('api_client.revoked', 'api_client', before, { after: { revokedAt: now } }))
       return updated
