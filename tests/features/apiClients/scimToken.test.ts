@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RuleViolation, NotFoundError } from '../../../src/errors.ts'
 import type { PrismaClient } from '../../../src/generated/prisma/client.ts'
 import { addDays } from '../../../src/domain/dates.ts'
-import { links, paths } from '../../../src/paths.ts'
+import { links, pathFor, paths } from '../../../src/paths.ts'
 import { systemActor } from '../../../src/shared/actor.ts'
 import { ApiTokens, sha256 } from '../../../src/shared/apiTokens.ts'
 import { createTestApp, csrfFrom, type Agent, type TestApp } from '../../helpers/app.ts'
@@ -99,7 +99,7 @@ describe('issuing the SCIM token', () => {
 
   it('When the client lacks users:write, then issuing is refused with a message that says why, and nothing changes', async () => {
     const { client } = await makeClient(t, ['users:read', 'mandates:write'], 'Alleen lezen')
-    const page = await press(sanne, links.apiClientScimToken(client.id))
+    const page = await press(sanne, pathFor(paths.beheer.apiClientScimToken, { id: client.id }))
     expect(alerts(page)).toContain('users:write')
     expect((await db().apiClient.findUniqueOrThrow({ where: { id: client.id } })).scimTokenHash).toBeNull()
     expect(await db().auditEvent.count({ where: { subjectId: client.id, action: 'api_client.scim_token_issued' } })).toBe(0)
@@ -126,7 +126,7 @@ describe('ending the SCIM token', () => {
     const { client } = await makeClient(t, ['users:read', 'users:write'], 'Intrekken')
     const { token } = await scimTokenFromPage(sanne, client.id)
     scimAnswer(await listUsers(token), 200)
-    const page = await press(sanne, links.apiClientScimTokenRevoke(client.id))
+    const page = await press(sanne, pathFor(paths.beheer.apiClientScimTokenRevoke, { id: client.id }))
     expect(alerts(page)).toContain('Het SCIM-token van Intrekken is ingetrokken')
     const body = JSON.parse(scimAnswer(await listUsers(token), 401).text) as Record<string, unknown>
     expect(body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401' })
