@@ -47,7 +47,7 @@ describe('SCIM token in Chromium', () => {
     expect(await shown.getByRole('heading', { name: 'In Microsoft Entra ID' }).count()).toBe(1)
     await page.getByRole('button', { name: 'Kopiëren' }).click()
     await expect.poll(() => page.locator('[data-copy-status="scim-token"]').textContent()).toBe('Het token is gekopieerd')
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token)
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(token)
     await checkPage(page)
 
     const scimUsers = () => request(e2e.t.app).get(paths.scim.users).set('Authorization', `Bearer ${token}`)
