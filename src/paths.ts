@@ -69,6 +69,8 @@ export const paths = {
     apiClients: API_CLIENTS,
     apiClientRotate: `${API_CLIENTS}/:id/nieuw-geheim`,
     apiClientRevoke: `${API_CLIENTS}/:id/intrekken`,
+    apiClientScimToken: `${API_CLIENTS}/:id/scim-token`,
+    apiClientScimTokenRevoke: `${API_CLIENTS}/:id/scim-token/intrekken`,
     apiReference: `${API_CLIENTS}/referentie`,
   },
   /** The JSON API (src/features/api) and its token endpoint: bearer tokens, no session, no CSRF. */
@@ -301,6 +303,8 @@ export const links = {
   apiClients: () => paths.beheer.apiClients,
   apiClientRotate: (id: string) => pathFor(paths.beheer.apiClientRotate, { id }),
   apiClientRevoke: (id: string) => pathFor(paths.beheer.apiClientRevoke, { id }),
+  apiClientScimToken: (id: string) => pathFor(paths.beheer.apiClientScimToken, { id }),
+  apiClientScimTokenRevoke: (id: string) => pathFor(paths.beheer.apiClientScimTokenRevoke, { id }),
   apiReference: () => paths.beheer.apiReference,
   apiUser: (id: string) => pathFor(paths.api.user, { id }),
   apiMandate: (id: string) => pathFor(paths.api.mandate, { id }),

@@ -28,7 +28,9 @@ document.addEventListener('DOMContentLoaded', () => {
     label.textContent = th.getAttribute('data-select-all')
     th.replaceChildren(box, label)
     box.addEventListener('change', () => {
-      boxes().forEach((b) => { b.checked = box.checked })
+      boxes().forEach((b) => {
+        b.checked = box.checked
+      })
     })
     form.addEventListener('change', (event) => {
       if (event.target === box) return
@@ -62,6 +64,19 @@ document.addEventListener('DOMContentLoaded', () => {
         })
         status.textContent = (form.getAttribute('data-suggest-count') || '').replace('{n}', String(shown))
       }, 150)
+    })
+  })
+
+  // A credential shown once (API-koppelingen: SCIM token): a "Kopiëren" button where the clipboard can be written.
+  document.querySelectorAll('[data-copy]').forEach((button) => {
+    const id = button.getAttribute('data-copy')
+    const source = document.getElementById(id)
+    const status = document.querySelector(`[data-copy-status="${id}"]`)
+    if (!source || !navigator.clipboard) return
+    button.hidden = false
+    button.addEventListener('click', async () => {
+      await navigator.clipboard.writeText(source.textContent.trim())
+      if (status) status.textContent = button.getAttribute('data-copied') || ''
     })
   })
 })

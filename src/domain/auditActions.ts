@@ -88,6 +88,8 @@ export const AUDIT_ACTIONS = [
   'api_client.created',
   'api_client.rotated',
   'api_client.revoked',
+  'api_client.scim_token_issued',
+  'api_client.scim_token_revoked',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

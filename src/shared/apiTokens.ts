@@ -3,7 +3,7 @@
 // principal is rebuilt from that admin's own principal on every request, so when the admin loses
 // (or lowers) his admin mandate, the client does too.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { PrismaClient } from '../generated/prisma/client.ts'
+import type { ApiClient, PrismaClient } from '../generated/prisma/client.ts'
 import { LEVELS, levelRank, type Level } from '../domain/levels.ts'
 import { todayUtc } from '../domain/dates.ts'
 import type { Principal } from './principal.ts'
@@ -13,6 +13,15 @@ export type ApiScope = (typeof API_SCOPES)[number]
 
 /** Bearer tokens live 15 minutes (OAuth 2.0 client credentials: the client asks again). */
 export const TOKEN_SECONDS = 15 * 60
+
+/**
+ * A client's long-lived SCIM token (Okta's "HTTP Header", Entra's "Secret Token") starts with this,
+ * so that `resolve` knows which table to read (one query either way) and refuses it off /scim/v2.
+ */
+export const SCIM_TOKEN_PREFIX = 'bmst_'
+
+/** The scopes a SCIM token carries: those of its client that SCIM uses. */
+export const SCIM_SCOPES: readonly ApiScope[] = ['users:read', 'users:write']
 
 export type ApiCaller = {
   client: { id: string; name: string; organisationId: string }
@@ -62,11 +71,29 @@ export class ApiTokens {
     return { token, scopes, expiresIn: TOKEN_SECONDS }
   }
 
-  /** A bearer token → who calls, or null when it is unknown, expired, or its client no longer may act. */
-  async resolve(token: string, now = new Date()): Promise<ApiCaller | null> {
+  /**
+   * A bearer token → who calls, or null when it is unknown, expired, or its client no longer may act.
+   * A SCIM token is only taken where `scim` says so (/scim/v2); each kind costs one indexed lookup.
+   */
+  async resolve(token: string, now = new Date(), { scim = false } = {}): Promise<ApiCaller | null> {
+    if (token.startsWith(SCIM_TOKEN_PREFIX)) {
+      if (!scim) return null
+      const client = await this.db.apiClient.findUnique({ where: { scimTokenHash: sha256(token) } })
+      return client
+        ? this.callerOf(
+            client,
+            client.scopes.filter((s) => SCIM_SCOPES.includes(s as ApiScope)),
+            now,
+          )
+        : null
+    }
     const row = await this.db.apiToken.findUnique({ where: { tokenHash: sha256(token) }, include: { client: true } })
     if (!row || row.expiresAt <= now) return null
-    const client = row.client
+    return this.callerOf(row.client, row.scopes, now)
+  }
+
+  /** The caller a token of this client stands for, or null when the client (or its admin) may no longer act. */
+  private async callerOf(client: ApiClient, scopes: string[], now: Date): Promise<ApiCaller | null> {
     if (client.revokedAt || client.validUntil < todayUtc(now)) return null
     const admin = await this.loadPrincipal(client.createdById, now)
     const organisation = admin?.adminOrganisations.find((o) => o.id === client.organisationId)
@@ -81,7 +108,7 @@ export class ApiTokens {
     }
     return {
       client: { id: client.id, name: client.name, organisationId: client.organisationId },
-      scopes: row.scopes.filter(isApiScope),
+      scopes: scopes.filter(isApiScope),
       principal,
     }
   }

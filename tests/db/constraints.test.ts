@@ -714,3 +714,23 @@ describe('chain mandates and assignments', () => {
     expect((await t.db.chainMandate.findUniqueOrThrow({ where: { id: chain.id } })).clientName).toBe('Hernoemd B.V.')
   })
 })
+
+// ---- API clients' SCIM tokens ---------------------------------------------------------------
+
+describe('API client SCIM token', () => {
+  it('When a SCIM token lacks its issue time, or a revoked client keeps one, then it is refused', async () => {
+    const organisation = await makeOrganisation()
+    const admin = await makeUser()
+    const base = { organisationId: organisation.id, name: 'Okta', scopes: ['users:write'], level: 'EH2' as const, secretHash: '0'.repeat(64) }
+    const client = await t.db.apiClient.create({ data: { ...base, validUntil: day({ years: 1 }), createdById: admin.id } })
+    const where = { id: client.id }
+
+    await expect(t.db.apiClient.update({ where, data: { scimTokenHash: 'a'.repeat(64) } })).rejects.toThrow(/api_clients_scim_token_issued/)
+    await expect(t.db.apiClient.update({ where, data: { scimTokenIssuedAt: new Date() } })).rejects.toThrow(/api_clients_scim_token_issued/)
+    const issued = { scimTokenHash: 'a'.repeat(64), scimTokenIssuedAt: new Date() }
+    await expect(t.db.apiClient.update({ where, data: issued })).resolves.toMatchObject(issued)
+    await expect(t.db.apiClient.update({ where, data: { revokedAt: new Date() } })).rejects.toThrow(/api_clients_scim_token_not_revoked/)
+    const revoked = { revokedAt: new Date(), scimTokenHash: null, scimTokenIssuedAt: null }
+    await expect(t.db.apiClient.update({ where, data: revoked })).resolves.toMatchObject({ scimTokenHash: null })
+  })
+})

@@ -29,6 +29,10 @@ const MAY_CHANGE = new Set<string>([
   'POST /beheer/middelen/:id/schorsing-opheffen',
   'POST /backoffice/:id/goedkeuren',
   'POST /backoffice/mail/:id/opnieuw',
+  // A SCIM token takes no input either: the route matrix's client (users:read, no token) is refused both,
+  // but a client with users:write would get one (a wanted change).
+  'POST /beheer/api-koppelingen/:id/scim-token',
+  'POST /beheer/api-koppelingen/:id/scim-token/intrekken',
 ])
 /** Not fuzzed: ends the session the test uses. */
 // Rotating or revoking an API client takes no input: every post is a (wanted) change. The JSON API is

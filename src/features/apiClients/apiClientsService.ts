@@ -1,5 +1,7 @@
 // Beheer → API-koppelingen: an organisation's API clients (rule 25). The secret is shown once and
 // stored as a SHA-256 of 256 random bits; rotate replaces it, revoke ends the client and its tokens.
+// A client with users:write may also have one long-lived SCIM token (for Okta and Entra ID), likewise
+// shown once and kept as a hash; it works only on /scim/v2 and ends with the client.
 import type { Level, PrismaClient } from '../../generated/prisma/client.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Tx } from '../../db/tx.ts'
@@ -8,7 +10,7 @@ import { assertWithinAdminLevel } from '../../domain/rules.ts'
 import { adminOrganisationIds, assertAdministers } from '../../policy/access.ts'
 import { recordAudit, subjectEntry } from '../../shared/audit.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { newSecret, type ApiScope } from '../../shared/apiTokens.ts'
+import { newSecret, SCIM_TOKEN_PREFIX, type ApiScope } from '../../shared/apiTokens.ts'
 import type { Principal } from '../../shared/principal.ts'
 
 /** A client runs at most two years; then the admin makes a new one. */
@@ -25,6 +27,7 @@ const PUBLIC = {
   validUntil: true,
   rotatedAt: true,
   revokedAt: true,
+  scimTokenIssuedAt: true,
   createdAt: true,
 } as const
 
@@ -76,9 +79,39 @@ export class ApiClientsService {
   async revoke(principal: Principal, actor: Actor, id: string, now = new Date()) {
     return this.db.$transaction(async (tx) => {
       const before = await this.live(tx, principal, id)
-      const updated = await tx.apiClient.update({ where: { id }, data: { revokedAt: now }, select: PUBLIC })
+      const updated = await tx.apiClient.update({ where: { id }, data: { revokedAt: now, scimTokenHash: null, scimTokenIssuedAt: null }, select: PUBLIC })
       await tx.apiToken.deleteMany({ where: { clientId: id } })
       await recordAudit(tx, actor, subjectEntry('api_client.revoked', 'api_client', before, { after: { revokedAt: now } }))
+      return updated
+    })
+  }
+
+  /**
+   * Issues the client's long-lived SCIM token (Okta's "HTTP Header", Entra's "Secret Token"), replacing
+   * any earlier one; returns it once. Refused for a client without users:write or past its end date.
+   */
+  async issueScimToken(principal: Principal, actor: Actor, id: string, now = new Date()) {
+    const { secret, hash } = newSecret(SCIM_TOKEN_PREFIX)
+    const client = await this.db.$transaction(async (tx) => {
+      const before = await this.live(tx, principal, id)
+      if (!before.scopes.includes('users:write')) throw new RuleViolation('apiClients:errors.scimScope')
+      if (before.validUntil < todayUtc(now)) throw new RuleViolation('apiClients:errors.ended')
+      const updated = await tx.apiClient.update({ where: { id }, data: { scimTokenHash: hash, scimTokenIssuedAt: now }, select: PUBLIC })
+      const change = { before: { scimTokenIssuedAt: before.scimTokenIssuedAt }, after: { scimTokenIssuedAt: now, validUntil: before.validUntil } }
+      await recordAudit(tx, actor, subjectEntry('api_client.scim_token_issued', 'api_client', before, change))
+      return updated
+    })
+    return { client, token: secret }
+  }
+
+  /** Ends the client's SCIM token at once (the provisioning system gets 401 from then on). */
+  async revokeScimToken(principal: Principal, actor: Actor, id: string) {
+    return this.db.$transaction(async (tx) => {
+      const before = await this.live(tx, principal, id)
+      if (!before.scimTokenIssuedAt) throw new RuleViolation('apiClients:errors.noScimToken')
+      const updated = await tx.apiClient.update({ where: { id }, data: { scimTokenHash: null, scimTokenIssuedAt: null }, select: PUBLIC })
+      const change = { before: { scimTokenIssuedAt: before.scimTokenIssuedAt }, after: { scimTokenIssuedAt: null } }
+      await recordAudit(tx, actor, subjectEntry('api_client.scim_token_revoked', 'api_client', before, change))
       return updated
     })
   }

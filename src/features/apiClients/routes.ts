@@ -1,24 +1,25 @@
 // Beheer → API-koppelingen: the organisation's API clients, a new one (its secret shown once, on the
-// answer to the POST, never stored in the session), rotating the secret and revoking a client.
+// answer to the POST, never stored in the session), rotating the secret and revoking a client, and a
+// client's long-lived SCIM token for Okta and Entra ID (shown the same way once; revoked in one click).
 import type { Request, Response } from 'express'
 import { Router } from 'express'
 import { RuleViolation } from '../../errors.ts'
 import { allow } from '../../policy/access.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
-import { links, paths } from '../../paths.ts'
+import { links, paths, SCIM_ROOT } from '../../paths.ts'
 import type { Services } from '../../services.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { API_SCOPES } from '../../shared/apiTokens.ts'
 import { ADMIN_LEVELS } from '../../domain/levels.ts'
 import { addYears, isoDate, todayUtc } from '../../domain/dates.ts'
-import { flash, flashOutcome } from '../../web/flash.ts'
+import { flash, flashOutcome, rowAction } from '../../web/flash.ts'
 import { parseForm, ruleErrors } from '../../web/forms.ts'
 import { principal } from '../../web/principal.ts'
 import { newClientSchema } from './schemas.ts'
 
 const ORDER = ['organisationId', 'name', 'scopes', 'level', 'validUntil']
 
-export function apiClientRoutes({ apiClientsService }: Services): Router {
+export function apiClientRoutes({ apiClientsService, config }: Services): Router {
   const router = Router()
 
   async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
@@ -38,6 +39,7 @@ export function apiClientRoutes({ apiClientsService }: Services): Router {
         validUntil: isoDate(addYears(todayUtc(), 1)),
       },
       created: null,
+      scimToken: null,
       ...extra,
     })
   }
@@ -57,17 +59,25 @@ export function apiClientRoutes({ apiClientsService }: Services): Router {
     }
   })
 
-  router.post(paths.beheer.apiClientRotate, allow('admin'), async (req, res) => {
-    const { id } = parseParams(idParam, req.params)
-    try {
-      const { client, secret } = await apiClientsService.rotate(principal(req), actorFrom(req), id)
-      await render(req, res, 200, { created: { id: client.id, name: client.name, secret } })
-    } catch (error) {
-      if (!(error instanceof RuleViolation)) throw error
-      flash(req, 'error', req.t(error.messageKey, error.params))
-      res.redirect(303, links.apiClients())
+  /** A POST on one client whose answer shows a new credential once (never stored, never redirected to); a refusal is flashed. */
+  function shownOnce(run: (req: Request, id: string) => Promise<Record<string, unknown>>) {
+    return async (req: Request, res: Response) => {
+      const { id } = parseParams(idParam, req.params)
+      try {
+        await render(req, res, 200, await run(req, id))
+      } catch (error) {
+        if (!(error instanceof RuleViolation)) throw error
+        flash(req, 'error', req.t(error.messageKey, error.params))
+        res.redirect(303, links.apiClients())
+      }
     }
-  })
+  }
+
+  async function rotate(req: Request, id: string) {
+    const { client, secret } = await apiClientsService.rotate(principal(req), actorFrom(req), id)
+    return { created: { id: client.id, name: client.name, secret } }
+  }
+  router.post(paths.beheer.apiClientRotate, allow('admin'), shownOnce(rotate))
 
   router.post(paths.beheer.apiClientRevoke, allow('admin'), async (req, res) => {
     const { id } = parseParams(idParam, req.params)
@@ -77,6 +87,23 @@ export function apiClientRoutes({ apiClientsService }: Services): Router {
     })
     res.redirect(303, links.apiClients())
   })
+
+  /** The SCIM token for Okta ("HTTP Header") and Entra ID ("Secret Token"), with the URL they ask for beside it. */
+  async function issueScimToken(req: Request, id: string) {
+    const { client, token } = await apiClientsService.issueScimToken(principal(req), actorFrom(req), id)
+    const baseUrl = `${config.baseUrl.replace(/\/$/, '')}${SCIM_ROOT}`
+    return { scimToken: { name: client.name, token, validUntil: client.validUntil, baseUrl } }
+  }
+  router.post(paths.beheer.apiClientScimToken, allow('admin'), shownOnce(issueScimToken))
+
+  router.post(
+    paths.beheer.apiClientScimTokenRevoke,
+    allow('admin'),
+    rowAction(async (req, id) => {
+      const client = await apiClientsService.revokeScimToken(principal(req), actorFrom(req), id)
+      return req.t('apiClients:scimToken.revoked', { name: client.name })
+    }, links.apiClients),
+  )
 
   return router
 }

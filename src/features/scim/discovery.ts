@@ -91,6 +91,14 @@ export function serviceProviderConfig() {
         specUri: 'https://www.rfc-editor.org/rfc/rfc6750',
         primary: true,
       },
+      {
+        type: 'oauthbearertoken',
+        name: 'SCIM token',
+        description:
+          'A long-lived token of an API client (Beheer → API-koppelingen → SCIM-token aanmaken), sent as "Authorization: Bearer <token>" (Okta HTTP Header, Entra Secret Token); only valid here, until the client ends or is revoked.',
+        specUri: 'https://www.rfc-editor.org/rfc/rfc6750',
+        primary: false,
+      },
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: paths.scim.serviceProviderConfig },
   }

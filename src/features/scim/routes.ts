@@ -1,6 +1,6 @@
 // SCIM 2.0 at /scim/v2 (RFC 7643/7644) for an organisation's HR or identity system (Entra ID, Okta):
-// an API client's bearer token (src/web/apiAuth.ts: rule 25, RateLimit headers), no session, no CSRF;
-// errors as SCIM error documents (src/web/scimError.ts, via the one error handler).
+// an API client's bearer token or its long-lived SCIM token (src/web/apiAuth.ts: rule 25, RateLimit headers),
+// no session, no CSRF; errors as SCIM error documents (src/web/scimError.ts, via the one error handler).
 import { Router, type Request, type Response } from 'express'
 import type { ZodType, z } from 'zod'
 import { allow } from '../../policy/access.ts'
@@ -58,7 +58,7 @@ export function scimRoutes(services: Services): Router {
   const write = scoped('users:write')
   const caller = (req: Request) => ({ principal: apiCaller(req).principal, organisationId: apiCaller(req).client.organisationId })
 
-  router.use(SCIM_ROOT, bearerAuth(services.apiTokens, services.rateLimits, 'scim'))
+  router.use(SCIM_ROOT, bearerAuth(services.apiTokens, services.rateLimits, 'scim', { scim: true }))
 
   router.get(paths.scim.serviceProviderConfig, allow('anonymous'), (_req, res) => send(res, 200, serviceProviderConfig()))
   router.get(paths.scim.resourceTypes, allow('anonymous'), (_req, res) => send(res, 200, listOf([userResourceType()])))

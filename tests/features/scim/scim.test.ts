@@ -6,21 +6,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import request from 'supertest'
 import { createTestApp, type Agent, type TestApp } from '../../helpers/app.ts'
 import { paths, pathFor } from '../../../src/paths.ts'
-import { EXTENSION, PATCH_OP, json, scim, scimAnswer, scimClient } from './scimHelpers.ts'
+import { EXTENSION, PATCH_OP, json, oktaUserBody, portal, scim, scimAnswer, scimClient } from './scimHelpers.ts'
 
 let t: TestApp
 let token: string
-let clientName: string
 let organisationId: string
 let sanne: Agent
+let checks: ReturnType<typeof portal>
 
 beforeAll(async () => {
   t = await createTestApp()
   const made = await scimClient(t)
   token = made.token
-  clientName = made.client.name
   organisationId = made.organisation.id
   sanne = await t.loginAs('sanne')
+  checks = portal(t, sanne, { organisationId, clientName: made.client.name, apiToken: token })
 })
 afterAll(async () => {
   await t.close()
@@ -28,36 +28,6 @@ afterAll(async () => {
 
 const userPath = (id: string) => pathFor(paths.scim.user, { id })
 const search = (filter: string) => `${paths.scim.users}?filter=${encodeURIComponent(filter)}`
-
-/** What the Gebruikers page shows when searching for this text. */
-async function gebruikersPage(text: string): Promise<string> {
-  const page = await sanne.get(`${paths.beheer.users}?q=${encodeURIComponent(text)}`)
-  expect(page.status).toBe(200)
-  return page.text
-}
-
-/** Grants the person a mandate for a service at EH2/EH2+ through the JSON API (mandates:write). */
-async function grantOne(userId: string): Promise<string> {
-  const service = await t.database.db.service.findFirstOrThrow({ where: { requiredLevel: { in: ['EH2', 'EH2_PLUS'] } } })
-  const body = { organisationId, userId, level: 'EH2_PLUS', termYears: 1, items: [{ scope: 'service', serviceId: service.id }] }
-  const granted = await request(t.app).post(paths.api.mandates).set('Authorization', `Bearer ${token}`).send(body)
-  expect(granted.status, granted.text).toBe(201)
-  return granted.body.data[0].id as string
-}
-
-async function expectOffboarded(userId: string, mandateId: string) {
-  const db = t.database.db
-  expect(await db.organisationLink.count({ where: { userId, organisationId } })).toBe(0)
-  expect((await db.mandate.findUniqueOrThrow({ where: { id: mandateId } })).status).toBe('revoked')
-  // Nothing else is deleted: the account and the (personal) means stay.
-  expect(await db.user.count({ where: { id: userId } })).toBe(1)
-  expect(await db.means.count({ where: { userId, status: 'active' } })).toBe(1)
-  const audit = await db.auditEvent.findMany({ where: { OR: [{ subjectId: userId }, { subjectId: mandateId }] }, orderBy: { id: 'asc' } })
-  expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['user.created', 'mandate.granted', 'mandate.revoked', 'user.offboarded']))
-  expect(audit.every((a) => a.actorLabel === `api:${clientName}` && a.actorId === null)).toBe(true)
-  const mail = await db.outgoingMail.count({ where: { idempotencyKey: `mandate-revoked:${mandateId}` } })
-  expect(mail).toBe(1)
-}
 
 describe('Entra ID', () => {
   const email = 'femke.entra@bakkerij-devries.example'
@@ -86,7 +56,7 @@ describe('Entra ID', () => {
     expect(created.headers.location).toBe(`${t.config.baseUrl}${userPath(user.id)}`)
     expect(user).toMatchObject({ userName: email, active: true, externalId: entraUser.externalId })
     expect(user[EXTENSION]).toMatchObject({ level: 'EH2+', meansStatus: 'active' })
-    expect(await gebruikersPage('Femke')).toContain(email)
+    expect(await checks.gebruikersPage('Femke')).toContain(email)
 
     // Found again by each filter Entra uses.
     for (const filter of [`userName eq "${email.toUpperCase()}"`, `externalId eq "${entraUser.externalId}"`, `emails[type eq "work"].value eq "${email}"`]) {
@@ -109,12 +79,12 @@ describe('Entra ID', () => {
     scimAnswer(rename, 400, 'mutability')
     expect((await t.database.db.user.findUniqueOrThrow({ where: { id: user.id } })).lastName).toBe('Jansen')
 
-    const mandateId = await grantOne(user.id)
+    const mandateId = await checks.grantOne(user.id)
     // Entra disables with the string "False".
     const disabled = await client.patch(userPath(user.id), { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] })
     expect(json(scimAnswer(disabled, 200))).toMatchObject({ id: user.id, active: false })
-    await expectOffboarded(user.id, mandateId)
-    expect(await gebruikersPage('Femke')).not.toContain(email)
+    await checks.expectOffboarded(user.id, mandateId)
+    expect(await checks.gebruikersPage('Femke')).not.toContain(email)
     scimAnswer(await client.get(userPath(user.id)), 404)
     expect(json(scimAnswer(await client.get(search(`userName eq "${email}"`)), 200))).toMatchObject({ totalResults: 0 })
   })
@@ -130,29 +100,16 @@ describe('Entra ID', () => {
       name: { givenName: 'Gijs', familyName: 'de Wit' },
     }
     const user = json<{ id: string }>(scimAnswer(await client.post(paths.scim.users, body), 201))
-    const mandateId = await grantOne(user.id)
+    const mandateId = await checks.grantOne(user.id)
     scimAnswer(await client.delete(userPath(user.id)), 204)
-    await expectOffboarded(user.id, mandateId)
+    await checks.expectOffboarded(user.id, mandateId)
     scimAnswer(await client.delete(userPath(user.id)), 404)
   })
 })
 
 describe('Okta', () => {
   const email = 'okke.okta@bakkerij-devries.example'
-  const oktaUser = {
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', EXTENSION],
-    userName: email,
-    name: { givenName: 'Okke', familyName: 'Visser' },
-    emails: [{ primary: true, value: email, type: 'work' }],
-    phoneNumbers: [{ primary: true, value: '+31687654321', type: 'mobile' }],
-    displayName: 'Okke Visser',
-    locale: 'en-US',
-    externalId: '00ujl29u0le5T6Aj10h7',
-    groups: [],
-    password: 'not-kept-1a2b3c4d',
-    active: true,
-    [EXTENSION]: { dateOfBirth: '02-11-1979', lastNamePrefix: '', termYears: 5 },
-  }
+  const oktaUser = oktaUserBody(email, { givenName: 'Okke', familyName: 'Visser' }, '00ujl29u0le5T6Aj10h7')
 
   it('When Okta tests the connection, provisions, replaces and deactivates a user, then the portal shows each step', async () => {
     const client = scim(t, token)
@@ -162,7 +119,7 @@ describe('Okta', () => {
     expect(json(scimAnswer(await client.get(`${search(`userName eq "${email}"`)}&startIndex=1&count=100`), 200))).toMatchObject({ totalResults: 0 })
 
     const user = json<{ id: string }>(scimAnswer(await client.post(paths.scim.users, oktaUser), 201))
-    expect(await gebruikersPage('Okke')).toContain(email)
+    expect(await checks.gebruikersPage('Okke')).toContain(email)
     const means = await t.database.db.means.findFirstOrThrow({ where: { userId: user.id } })
     expect(means.level).toBe('EH2_PLUS')
     expect(means.validUntil.getUTCFullYear() - means.validFrom.getUTCFullYear()).toBe(5)
@@ -171,12 +128,12 @@ describe('Okta', () => {
     const put = await client.put(userPath(user.id), { ...oktaUser, id: user.id })
     expect(json(scimAnswer(put, 200))).toMatchObject({ id: user.id, active: true, externalId: oktaUser.externalId })
 
-    const mandateId = await grantOne(user.id)
+    const mandateId = await checks.grantOne(user.id)
     // Okta deactivates with a value object and no path.
     const off = await client.patch(userPath(user.id), { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: false } }] })
     expect(json(scimAnswer(off, 200))).toMatchObject({ active: false })
-    await expectOffboarded(user.id, mandateId)
-    expect(await gebruikersPage('Okke')).not.toContain(email)
+    await checks.expectOffboarded(user.id, mandateId)
+    expect(await checks.gebruikersPage('Okke')).not.toContain(email)
   })
 })
 

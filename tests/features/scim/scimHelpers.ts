@@ -1,5 +1,6 @@
 // A SCIM connection as an organisation's admin sets one up: an API client of sanne's Bakkerij De Vries
-// (bv 1) at EH2+ (so a new person's means is active at once, rule 10) and its bearer token.
+// (bv 1) at EH2+ (so a new person's means is active at once, rule 10) and its bearer token, or the
+// client's long-lived SCIM token issued on API-koppelingen; and what the portal shows of the result.
 import request from 'supertest'
 import { expect } from 'vitest'
 import type { Response } from 'supertest'
@@ -7,7 +8,10 @@ import { systemActor } from '../../../src/shared/actor.ts'
 import { addYears, todayUtc } from '../../../src/domain/dates.ts'
 import type { ApiScope } from '../../../src/shared/apiTokens.ts'
 import type { Level } from '../../../src/domain/levels.ts'
-import type { TestApp } from '../../helpers/app.ts'
+import * as cheerio from 'cheerio'
+import type { Agent, TestApp } from '../../helpers/app.ts'
+import { submitForm } from '../../helpers/forms.ts'
+import { links, paths } from '../../../src/paths.ts'
 import { sanneAndOrganisation, tokenFor } from '../api/apiHelpers.ts'
 
 export const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error'
@@ -46,8 +50,9 @@ export function scimAnswer(response: Response, status: number, scimType?: string
   return response
 }
 
-export function scim(t: TestApp, token: string) {
-  const auth = { Authorization: `Bearer ${token}`, Accept: 'application/scim+json' }
+/** A SCIM client sending `Authorization: Bearer <token>` (or `authorization` as given: Okta's "Header" mode sends the bare token). */
+export function scim(t: TestApp, token: string, authorization = `Bearer ${token}`) {
+  const auth = { Authorization: authorization, Accept: 'application/scim+json' }
   const json = (r: request.Test, body: unknown) => r.set(auth).set('Content-Type', 'application/scim+json').send(JSON.stringify(body))
   return {
     get: (path: string) => request(t.app).get(path).set(auth),
@@ -61,4 +66,72 @@ export function scim(t: TestApp, token: string) {
 /** Parsed JSON of a SCIM answer (supertest does not parse application/scim+json). */
 export function json<T = Record<string, unknown>>(response: Response): T {
   return JSON.parse(response.text) as T
+}
+
+/** Sanne presses "SCIM-token aanmaken" (or "Nieuw SCIM-token") for this client on API-koppelingen; the token shown once. */
+export async function scimTokenFromPage(sanne: Agent, clientId: string): Promise<{ token: string; html: string }> {
+  const action = links.apiClientScimToken(clientId)
+  const response = await submitForm(sanne, links.apiClients(), (form) => form.attr('action') === action)
+  expect(response.status, response.text.slice(0, 300)).toBe(200)
+  const token = cheerio.load(response.text)('#scim-token').text().trim()
+  expect(token).toMatch(/^bmst_[A-Za-z0-9_-]{43}$/)
+  return { token, html: response.text }
+}
+
+/**
+ * The portal side of a provisioning run for one client of sanne's organisation: the Gebruikers page as
+ * sanne sees it, a mandate granted through the JSON API (an OAuth token with mandates:write), and the
+ * checks that a person was offboarded (mandate revoked with its mail, link ended, account and means
+ * kept, every change audited with the client as actor).
+ */
+export function portal(t: TestApp, sanne: Agent, connection: { organisationId: string; clientName: string; apiToken: string }) {
+  const { organisationId, clientName, apiToken } = connection
+  return {
+    async gebruikersPage(text: string): Promise<string> {
+      const page = await sanne.get(`${paths.beheer.users}?q=${encodeURIComponent(text)}`)
+      expect(page.status).toBe(200)
+      return page.text
+    },
+
+    /** Grants the person a mandate for a service at EH2/EH2+ through the JSON API (mandates:write). */
+    async grantOne(userId: string): Promise<string> {
+      const service = await t.database.db.service.findFirstOrThrow({ where: { requiredLevel: { in: ['EH2', 'EH2_PLUS'] } } })
+      const body = { organisationId, userId, level: 'EH2_PLUS', termYears: 1, items: [{ scope: 'service', serviceId: service.id }] }
+      const granted = await request(t.app).post(paths.api.mandates).set('Authorization', `Bearer ${apiToken}`).send(body)
+      expect(granted.status, granted.text).toBe(201)
+      return granted.body.data[0].id as string
+    },
+
+    async expectOffboarded(userId: string, mandateId: string) {
+      const db = t.database.db
+      expect(await db.organisationLink.count({ where: { userId, organisationId } })).toBe(0)
+      expect((await db.mandate.findUniqueOrThrow({ where: { id: mandateId } })).status).toBe('revoked')
+      // Nothing else is deleted: the account and the (personal) means stay.
+      expect(await db.user.count({ where: { id: userId } })).toBe(1)
+      expect(await db.means.count({ where: { userId, status: 'active' } })).toBe(1)
+      const audit = await db.auditEvent.findMany({ where: { OR: [{ subjectId: userId }, { subjectId: mandateId }] }, orderBy: { id: 'asc' } })
+      expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['user.created', 'mandate.granted', 'mandate.revoked', 'user.offboarded']))
+      expect(audit.every((a) => a.actorLabel === `api:${clientName}` && a.actorId === null)).toBe(true)
+      const mail = await db.outgoingMail.count({ where: { idempotencyKey: `mandate-revoked:${mandateId}` } })
+      expect(mail).toBe(1)
+    },
+  }
+}
+
+/** A user as Okta's SCIM 2.0 client POSTs (and PUTs back) one: the core schema plus what Okta always adds. */
+export function oktaUserBody(email: string, name: { givenName: string; familyName: string }, externalId: string) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', EXTENSION],
+    userName: email,
+    name,
+    emails: [{ primary: true, value: email, type: 'work' }],
+    phoneNumbers: [{ primary: true, value: '+31687654321', type: 'mobile' }],
+    displayName: `${name.givenName} ${name.familyName}`,
+    locale: 'en-US',
+    externalId,
+    groups: [],
+    password: 'not-kept-1a2b3c4d',
+    active: true,
+    [EXTENSION]: { dateOfBirth: '02-11-1979', lastNamePrefix: '', termYears: 5 },
+  }
 }

@@ -40,6 +40,8 @@ export const FORM_FILL_TESTS: Record<string, string> = {
   'beheer.apiClients': './formFillApplications.test.ts',
   'beheer.apiClientRotate': './formFillApplications.test.ts',
   'beheer.apiClientRevoke': './formFillApplications.test.ts',
+  'beheer.apiClientScimToken': '../apiClients/scimToken.test.ts',
+  'beheer.apiClientScimTokenRevoke': '../apiClients/scimToken.test.ts',
   backofficeApprove: './formFillApplications.test.ts',
   backofficeReject: './formFillApplications.test.ts',
   backofficeMailResend: './formFillApplications.test.ts',
