@@ -1,7 +1,6 @@
 // What an HTTP benchmark needs besides its own data (used by bench-chain.ts, bench-mandates.ts and
 // bench-mandates-export.ts): production settings, its database, the app with a floor route (session check + layout, nothing else), a logged-in
 // session cookie, autocannon in a worker thread, and rounds in which each page takes turns with the floor.
-import type { Server } from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -14,8 +13,9 @@ import type { Db } from '../../src/db/tx.ts'
 import type { Services } from '../../src/services.ts'
 import { hashPassword } from '../../src/shared/passwords.ts'
 import { currentTotp } from '../../src/shared/totp.ts'
+import { FLOOR_PATH, serveWithFloor } from './floorServer.ts'
 
-export const FLOOR_PATH = '/beheer/floor'
+export { FLOOR_PATH } from './floorServer.ts'
 
 /** Production settings (view cache on) as a deployment would run, but cookies over plain HTTP on localhost. */
 export function benchConfig(baseUrl: string, env: Record<string, string> = {}): Config {
@@ -67,26 +67,8 @@ export async function openBenchDatabase(embedded: { dir: string; port: number; d
 }
 
 /** The app on a free local port, with the floor route spliced in before the 404 handler (bench only). */
-export async function startBenchServer(services: Services, subsection: string): Promise<{ base: string; close: () => void }> {
-  const app = createApp(services)
-  app.get(FLOOR_PATH, allow('admin'), (_req, res) => {
-    res.render(path.join(projectRoot, 'scripts/bench/floor.ejs'), { title: 'Floor', section: 'beheer', subsection })
-  })
-  const stack = (app as unknown as { router: { stack: unknown[] } }).router.stack
-  const floorLayer = stack.pop()!
-  stack.splice(stack.length - 2, 0, floorLayer) // before the 404 handler and the error handler
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : 0
-  return {
-    base: `http://127.0.0.1:${port}`,
-    close: () => {
-      server.close()
-      server.closeAllConnections()
-    },
-  }
+export function startBenchServer(services: Services, subsection: string): Promise<{ base: string; close: () => void }> {
+  return serveWithFloor(createApp(services), allow('admin'), projectRoot, subsection)
 }
 
 /** Logs in with password and TOTP; returns the session cookie. Clear the account's TOTP replay marker first. */

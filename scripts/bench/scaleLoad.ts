@@ -9,7 +9,7 @@ import type { Page } from './scalePages.ts'
 
 export type AppProcess = { base: string; child: ChildProcess; errors: string[]; stop: () => Promise<void> }
 
-/** Starts scripts/bench/scaleServer.ts on the bench database; its stderr lines are the error log. */
+/** Starts scripts/bench/scaleServer.ts on the bench database (BENCH_APP=dist: the built app); its stderr lines are the error log. */
 export async function startApp(databaseUrl: string): Promise<AppProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/bench/scaleServer.ts')], {
     cwd: projectRoot,
@@ -19,7 +19,11 @@ export async function startApp(databaseUrl: string): Promise<AppProcess> {
   const errors: string[] = []
   child.stderr.on('data', (chunk: Buffer) => errors.push(...chunk.toString().split('\n').filter(Boolean)))
   const base = await new Promise<string>((resolve, reject) => {
-    child.stdout.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString().split('\n')[0]!) as { base: string }).base))
+    child.stdout.once('data', (chunk: Buffer) => {
+      const started = JSON.parse(chunk.toString().split('\n')[0]!) as { base: string; app: string }
+      console.log(`app process: ${started.app === 'dist' ? 'the built app (dist/, npm run build)' : 'src/ through tsx'}, pid ${child.pid}`)
+      resolve(started.base)
+    })
     child.once('exit', (code) => reject(new Error(`the app exited (${code}): ${errors.join('\n')}`)))
   })
   const stop = () =>
