@@ -10,7 +10,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { recordAudit, statusEntry } from '../../shared/audit.ts'
 import type { Tx } from '../../db/tx.ts'
 import { queueMail, queueMails } from '../../shared/outbox.ts'
-import { createActionToken, findActionToken } from '../../shared/workflows/actionTokens.ts'
+import { createActionToken, findActionToken, supersedeActionTokens } from '../../shared/workflows/actionTokens.ts'
 import type { KvkProfile, KvkRegister } from '../../shared/kvk/register.ts'
 import { links } from '../../paths.ts'
 import { officersForRule, readRegistration, REGISTRATION_DAYS, type ChosenRepresentative, type RegistrationView } from './model.ts'
@@ -115,10 +115,7 @@ export class RegistrationService {
   private async mailSigners(tx: Tx, reg: RegistrationView, reps: ChosenRepresentative[], now: Date): Promise<void> {
     const mails = []
     for (const rep of reps) {
-      await tx.actionToken.updateMany({
-        where: { purpose: 'sign-registration', usedAt: null, subject: { equals: { registrationId: reg.id, representativeId: rep.id } } },
-        data: { usedAt: now },
-      })
+      await supersedeActionTokens(tx, 'sign-registration', { registrationId: reg.id, representativeId: rep.id }, now)
       const token = await createActionToken(tx, 'sign-registration', { registrationId: reg.id, representativeId: rep.id }, reg.expiresAt)
       mails.push({
         idempotencyKey: `registration-signing:${reg.id}:${rep.id}:${now.getTime()}`,
