@@ -7,6 +7,7 @@ import { poolConfigFromUrl } from './db/poolConfig.ts'
 import { createPrismaClient } from './db/prisma.ts'
 import { logConnectionError } from './db/unavailable.ts'
 import { PgPageReads } from './db/pageReads.ts'
+import { PgCursorReads } from './db/cursorReads.ts'
 import type { PrismaClient } from './generated/prisma/client.ts'
 import { AuthService } from './features/auth/authService.ts'
 import { OverviewService } from './features/overview/overviewService.ts'
@@ -27,6 +28,7 @@ import { ExpiryService } from './features/expiry/expiryService.ts'
 import { DailyExpiry } from './features/expiry/dailyRun.ts'
 import { RenewalService } from './features/renewal/renewalService.ts'
 import { MandateListService } from './features/mandates/listService.ts'
+import { MandateExportService } from './features/mandates/exportService.ts'
 import { MandateWizardService } from './features/mandates/wizardService.ts'
 import { MandateLifecycleService } from './features/mandates/lifecycleService.ts'
 import { AuditLogService } from './features/audit/auditLogService.ts'
@@ -52,6 +54,8 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   const db = options.db ?? createPrismaClient(databaseUrl)
   // The read queries every page runs (who is logged in, the Machtigingen list): see src/db/pageReads.ts.
   const pageReads = PgPageReads.connect(databaseUrl).on('error', logConnectionError(logger, 'idle database connection failed'))
+  // The CSV export's reads, each holding a connection while it streams: see src/db/cursorReads.ts.
+  const cursorReads = PgCursorReads.connect(databaseUrl).on('error', logConnectionError(logger, 'idle database connection failed'))
   const pool = new pg.Pool(poolConfigFromUrl(databaseUrl, { max: 5 }))
   pool.on('error', logConnectionError(logger, 'idle database connection failed'))
   const mailDelivery = new MailDelivery(db, config, logger)
@@ -95,6 +99,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     retentionService,
     renewalService: new RenewalService(db),
     mandateListService: new MandateListService(db, pageReads),
+    mandateExportService: new MandateExportService(cursorReads),
     mandateWizardService: new MandateWizardService(db),
     mandateLifecycleService: new MandateLifecycleService(db),
     mandateBulkService: new MandateBulkService(db),
@@ -110,6 +115,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
       await pool.end()
       await db.$disconnect()
       await pageReads.end()
+      await cursorReads.end()
     },
   }
 }

@@ -50,39 +50,68 @@ export function csvStream(options: CsvOptions): { stream: Stringifier; write: (r
 }
 
 /**
- * The streaming writer for the largest exports (Machtigingen): a page of rows becomes one chunk of
- * text written straight to `out`, waiting for 'drain' whenever `out` says its buffer is full, so at
- * most one page is in memory, whatever the reader's speed. Compared with `csvStream` (a stream
- * transform, one chunk per row) this makes about a thousand times fewer chunks and short-lived objects.
- * The BOM and the header are written at once, before the first page has been read.
+ * One record as csv-stringify writes it, ending in a newline: each cell through `csvCell`, quoted when it
+ * holds the delimiter, a double quote, CR or LF, with its double quotes doubled (tests/web/csv.test.ts
+ * holds the two to the same bytes). A string, not an array of records, so an export makes no objects
+ * per row beyond its cells.
  */
-export function csvPageWriter(out: Writable, options: CsvOptions): { writePage: (rows: readonly (readonly unknown[])[]) => Promise<void> } {
+export function csvRecord(cells: readonly unknown[], delimiter = ','): string {
+  let record = ''
+  for (let i = 0; i < cells.length; i++) {
+    if (i > 0) record += delimiter
+    const text = csvCell(cells[i])
+    if (text.includes('"')) record += `"${text.replaceAll('"', '""')}"`
+    else if (text.includes(delimiter) || text.includes('\n') || text.includes('\r')) record += `"${text}"`
+    else record += text
+  }
+  return record + '\n'
+}
+
+/** How long a reader may take nothing before the download is cut off (its database snapshot let go). */
+export const DRAIN_TIMEOUT_MS = 120_000
+
+/**
+ * The streaming writer for the largest exports (Machtigingen): `record(cells)` appends a line to the
+ * current chunk; `flush()` writes the chunk to `out` and, when `out` says its buffer is full, waits for
+ * 'drain', so at most one chunk is in memory whatever the reader's speed. It resolves false when the
+ * reader has gone (or took nothing for DRAIN_TIMEOUT_MS: then the response is destroyed). The BOM and
+ * the header are written at once, before the first row has been read.
+ */
+export function csvChunkWriter(
+  out: Writable,
+  options: CsvOptions & { drainTimeoutMs?: number },
+): { record: (cells: readonly unknown[]) => void; flush: () => Promise<boolean> } {
   const delimiter = options.delimiter ?? ','
-  out.write(stringifySync([options.header.map(csvCell)], { bom: true, delimiter }))
+  out.write('\uFEFF' + csvRecord(options.header, delimiter))
+  let chunk = ''
   return {
-    writePage: async (rows) => {
-      if (rows.length === 0 || out.destroyed) return
-      if (
-        !out.write(
-          stringifySync(
-            rows.map((row) => row.map(csvCell)),
-            { delimiter },
-          ),
-        )
-      )
-        await drainedOrClosed(out)
+    record: (cells) => {
+      chunk += csvRecord(cells, delimiter)
+    },
+    flush: async () => {
+      if (out.destroyed) return false
+      if (chunk === '') return true
+      const full = !out.write(chunk)
+      chunk = ''
+      if (full) await drainedOrClosed(out, options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS)
+      return !out.destroyed
     },
   }
 }
 
-/** Resolves when `out` can take more, or is gone; leaves no listener behind. */
-function drainedOrClosed(out: Writable): Promise<void> {
+/** Resolves when `out` can take more, or is gone, or after `timeoutMs` (then `out` is destroyed); leaves no listener behind. */
+function drainedOrClosed(out: Writable, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
+      clearTimeout(timer)
       out.off('drain', done)
       out.off('close', done)
       resolve()
     }
+    const timer = setTimeout(() => {
+      out.destroy()
+      done()
+    }, timeoutMs)
     out.on('drain', done)
     out.on('close', done)
   })

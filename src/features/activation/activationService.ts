@@ -44,7 +44,7 @@ export class ActivationService {
   async newLink(token: string, actor: Actor, now = new Date()): Promise<void> {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return
     const row = await this.db.actionToken.findUnique({ where: { tokenHash: hashToken(token) } })
-    if (!row || row.purpose !== ACTIVATION_PURPOSE || row.usedAt || row.expiresAt > now) return
+    if (!row || row.purpose !== ACTIVATION_PURPOSE || row.usedAt || row.supersededAt || row.expiresAt > now) return
     const userId = (row.subject as { userId?: string }).userId
     if (!userId) return
     await this.db.$transaction(async (tx) => {

@@ -18,7 +18,7 @@ export const LIST_LIMIT = 100
 export const OPEN_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed']
 const ALL_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed', 'awaiting_identity_check', 'issued', 'rejected', 'cancelled']
 
-export type SigningProblem = 'invalid' | 'used' | 'expired' | 'closed' | 'alreadySigned'
+export type SigningProblem = 'invalid' | 'used' | 'expired' | 'superseded' | 'closed' | 'alreadySigned'
 
 export class ApplicationsService {
   constructor(

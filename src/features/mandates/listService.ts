@@ -28,14 +28,6 @@ type RawRow = HolderColumns & {
   status: MandateStatus
 }
 
-/**
- * Rows a page of the CSV export reads (a fourth known limit beside PAGE_SIZES; see pageSql). Small on
- * purpose: a page is alive while its rows arrive and are written, and on a loaded machine that spans
- * several young-generation collections, so V8 promotes it to the old generation and grows the heap
- * (1,000-row pages: RSS +74…185 MB over three downloads of 100,000 rows; 250: +5 MB; see README).
- */
-export const EXPORT_PAGE_SIZE = 250
-
 export type MandatePage = { rows: MandateRow[]; next: Cursor | null; previous: Cursor | null }
 
 /** The page query's parts that depend on the filter, the sort and the cursor. */
@@ -148,7 +140,7 @@ export class MandateListService {
    * One page, keyset-paginated on (valid_until, id). Per organisation (and status) a LATERAL index
    * scan takes at most one page, so a page costs the same at the start and deep in a list of 100,000.
    */
-  async list(principal: Principal, filter: ListFilter, cursor: Cursor | null, now = new Date(), options: { exportPage?: boolean } = {}): Promise<MandatePage> {
+  async list(principal: Principal, filter: ListFilter, cursor: Cursor | null, now = new Date()): Promise<MandatePage> {
     // All statuses ("Toon ook inactieve machtigingen"): one scan per organisation, of
     // mandates(organisation_id, level, valid_until, id) when filtered on level, else of
     // mandates(organisation_id, valid_until, id). Fewer statuses: a scan of mandates(organisation_id,
@@ -169,7 +161,7 @@ export class MandateListService {
           : Prisma.sql`(m.valid_until, m.id) < (${cursor.date}::date, ${cursor.id}::uuid)`,
       )
     }
-    const pageSize = options.exportPage ? EXPORT_PAGE_SIZE : (PAGE_SIZES.find((size) => size === filter.pageSize) ?? DEFAULT_PAGE_SIZE)
+    const pageSize = PAGE_SIZES.find((size) => size === filter.pageSize) ?? DEFAULT_PAGE_SIZE
     const raw = await this.pageReads.rows<RawRow>(pageSql({ orgIds: scoped.orgIds, statuses: scoped.statuses, allStatuses, conditions, ascending, pageSize }))
     const more = raw.length > pageSize
     const pageRows = raw.slice(0, pageSize)
@@ -185,20 +177,6 @@ export class MandateListService {
     const adminLevels = new Map(principal.adminOrganisations.map((o) => [o.id, o.level]))
     const rows = pageRows.map((r) => toMandateRow(r, organisationNames, names, today, twoMonths, adminLevels))
     return { rows, ...pageCursors(rows, more, cursor, reverse) }
-  }
-
-  /**
-   * Every mandate the filter selects, page after page of EXPORT_PAGE_SIZE on the list's own keyset
-   * cursor: the list's statement and scoping, one page in memory at a time (the CSV export).
-   */
-  async *allPages(principal: Principal, filter: ListFilter, now = new Date()): AsyncGenerator<MandateRow[]> {
-    let cursor: Cursor | null = null
-    for (;;) {
-      const page = await this.list(principal, filter, cursor, now, { exportPage: true })
-      if (page.rows.length) yield page.rows
-      if (!page.next) return
-      cursor = page.next
-    }
   }
 
   /** One mandate of the actor's organisations, for the confirmation pages; else 404. */

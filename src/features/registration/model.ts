@@ -2,11 +2,12 @@
 import type { Registration } from '../../generated/prisma/client.ts'
 import type { KvkProfile } from '../../shared/kvk/register.ts'
 import type { Representative } from '../../domain/rules.ts'
+import type { Locale } from '../../i18n/index.ts'
 
 export const REGISTRATION_DAYS = 30
 
-/** A chosen representative: `id` is `r<index in the profile's officers>`. */
-export type ChosenRepresentative = { id: string; name: string; authority: 'sole' | 'joint' | 'limited'; email: string; signedAt: string | null }
+/** A chosen representative: `id` is `r<index in the profile's officers>`; `locale` the language of every mail to them. */
+export type ChosenRepresentative = { id: string; name: string; authority: 'sole' | 'joint' | 'limited'; email: string; locale: Locale; signedAt: string | null }
 export type AdminDetails = { firstName: string; lastNamePrefix: string; lastName: string; dateOfBirth: string; email: string; mobile: string }
 
 export type RegistrationView = {
@@ -31,7 +32,8 @@ export function readRegistration(row: Registration, now = new Date()): Registrat
     profile: row.profile as KvkProfile,
     admin: row.admin as AdminDetails,
     level: row.level,
-    representatives: row.representatives as ChosenRepresentative[],
+    // Requests stored before the mail language was asked have none: Nederlands.
+    representatives: (row.representatives as ChosenRepresentative[]).map((r) => ({ ...r, locale: r.locale ?? 'nl' })),
     expiresAt: row.expiresAt,
   }
 }

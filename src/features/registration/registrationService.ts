@@ -10,11 +10,11 @@ import type { Actor } from '../../shared/actor.ts'
 import { recordAudit, statusEntry } from '../../shared/audit.ts'
 import type { Tx } from '../../db/tx.ts'
 import { queueMail, queueMails } from '../../shared/outbox.ts'
-import { createActionToken, findActionToken } from '../../shared/workflows/actionTokens.ts'
+import { createActionToken, findActionToken, supersedeActionTokens } from '../../shared/workflows/actionTokens.ts'
 import type { KvkProfile, KvkRegister } from '../../shared/kvk/register.ts'
 import { links } from '../../paths.ts'
 import { officersForRule, readRegistration, REGISTRATION_DAYS, type ChosenRepresentative, type RegistrationView } from './model.ts'
-import type { AdminInput } from './schemas.ts'
+import type { AdminInput, ChosenSigner } from './schemas.ts'
 
 /** What the KvK number leads to: a new customer, an admin for a customer without one, or a stop. */
 export type Lookup =
@@ -42,14 +42,14 @@ export class RegistrationService {
   }
 
   /** Stores the request and mails the chosen representatives; returns the registration id. */
-  async create(input: AdminInput, chosen: { index: number; email: string }[], actor: Actor, now = new Date()): Promise<string> {
+  async create(input: AdminInput, chosen: ChosenSigner[], actor: Actor, now = new Date()): Promise<string> {
     const found = await this.lookup(input.kvkNumber, now)
     if (found.outcome === 'alreadyCustomer') throw new RuleViolation('registration:errors.alreadyCustomer', 'kvkNumber')
     if (found.outcome === 'pending') throw new RuleViolation('registration:errors.pending', 'kvkNumber')
     const { profile } = found
-    const representatives: ChosenRepresentative[] = chosen.flatMap(({ index, email }) => {
+    const representatives: ChosenRepresentative[] = chosen.flatMap(({ index, email, locale }) => {
       const officer = profile.officers[index]
-      return officer ? [{ id: `r${index}`, name: officer.name, authority: officer.authority, email, signedAt: null }] : []
+      return officer ? [{ id: `r${index}`, name: officer.name, authority: officer.authority, email, locale, signedAt: null }] : []
     })
     if (representatives.length === 0) throw new RuleViolation('registration:errors.noSigner', 'sign_0')
     // Rule 11: the chosen ones must be able to sign enough together (joint: all of them; limited: as the level asks).
@@ -83,7 +83,14 @@ export class RegistrationService {
         organisationId: found.organisationId,
         subjectType: 'registration',
         subjectId: row.id,
-        after: { kvkNumber: input.kvkNumber, kind: row.kind, level: input.level, admin: admin.email, representatives: representatives.map((r) => r.name) },
+        after: {
+          kvkNumber: input.kvkNumber,
+          kind: row.kind,
+          level: input.level,
+          admin: admin.email,
+          representatives: representatives.map((r) => r.name),
+          mailLocales: representatives.map((r) => r.locale),
+        },
       })
       const reg = readRegistration(row, now)
       await this.mailSigners(tx, reg, representatives, now)
@@ -108,16 +115,13 @@ export class RegistrationService {
   private async mailSigners(tx: Tx, reg: RegistrationView, reps: ChosenRepresentative[], now: Date): Promise<void> {
     const mails = []
     for (const rep of reps) {
-      await tx.actionToken.updateMany({
-        where: { purpose: 'sign-registration', usedAt: null, subject: { equals: { registrationId: reg.id, representativeId: rep.id } } },
-        data: { usedAt: now },
-      })
+      await supersedeActionTokens(tx, 'sign-registration', { registrationId: reg.id, representativeId: rep.id }, now)
       const token = await createActionToken(tx, 'sign-registration', { registrationId: reg.id, representativeId: rep.id }, reg.expiresAt)
       mails.push({
         idempotencyKey: `registration-signing:${reg.id}:${rep.id}:${now.getTime()}`,
         to: rep.email,
         template: 'registration-signing' as const,
-        locale: 'nl',
+        locale: rep.locale,
         data: {
           name: rep.name,
           organisationName: reg.profile.name,

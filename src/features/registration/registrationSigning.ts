@@ -81,7 +81,11 @@ export class RegistrationSigning {
         ...r,
         dbId:
           existing?.id ??
-          (await tx.legalRepresentative.create({ data: { organisationId: organisation.id, name: r.name, email: r.email, authority: r.authority } })).id,
+          (
+            await tx.legalRepresentative.create({
+              data: { organisationId: organisation.id, name: r.name, email: r.email, authority: r.authority, locale: r.locale },
+            })
+          ).id,
       })
     }
     const a = reg.admin
@@ -149,7 +153,7 @@ export class RegistrationSigning {
         idempotencyKey: `registration-done:${reg.id}:${r.id}`,
         to: r.email,
         template: 'registration-done' as const,
-        locale: 'nl',
+        locale: r.locale,
         data: { ...data, name: r.name },
       })),
       ...(user.passwordHash

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { EMAIL_PATTERN, normaliseMobile, parseDateOfBirth } from '../../domain/contact.ts'
 import { ADMIN_LEVELS, LEVEL_VALUES } from '../../domain/levels.ts'
+import type { Locale } from '../../i18n/index.ts'
+import { parseMailLocale } from '../../shared/mailLocale.ts'
 
 export const kvkSchema = z.object({
   kvkNumber: z
@@ -33,18 +35,22 @@ export const adminSchema = z.object({
 })
 export type AdminInput = z.infer<typeof adminSchema>
 
-/** Representative i is chosen when `sign_<i>` is ticked; then `repEmail_<i>` is required. */
-export function chosenRepresentatives(
-  body: Record<string, unknown>,
-  count: number,
-): { chosen: { index: number; email: string }[]; errors: Record<string, string> } {
-  const chosen: { index: number; email: string }[] = []
+export type ChosenSigner = { index: number; email: string; locale: Locale }
+
+/**
+ * Representative i is chosen when `sign_<i>` is ticked; then `repEmail_<i>` is required, and
+ * `repLocale_<i>` is the language of every mail to them (Nederlands when the form sends none).
+ */
+export function chosenRepresentatives(body: Record<string, unknown>, count: number): { chosen: ChosenSigner[]; errors: Record<string, string> } {
+  const chosen: ChosenSigner[] = []
   const errors: Record<string, string> = {}
   for (let i = 0; i < count; i++) {
     if (body[`sign_${i}`] !== '1') continue
     const value = typeof body[`repEmail_${i}`] === 'string' ? (body[`repEmail_${i}`] as string).trim() : ''
+    const locale = body[`repLocale_${i}`] === undefined || body[`repLocale_${i}`] === '' ? 'nl' : parseMailLocale(body[`repLocale_${i}`])
     if (!EMAIL_PATTERN.test(value) || value.length > 254) errors[`repEmail_${i}`] = 'registration:errors.repEmail'
-    else chosen.push({ index: i, email: value })
+    if (!locale) errors[`repLocale_${i}`] = 'common:mailLocale.invalid'
+    if (!errors[`repEmail_${i}`] && locale) chosen.push({ index: i, email: value, locale })
   }
   return { chosen, errors }
 }

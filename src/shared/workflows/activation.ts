@@ -9,7 +9,7 @@ import { links } from '../../paths.ts'
 import type { Actor } from '../actor.ts'
 import { recordAudit } from '../audit.ts'
 import { queueMail, type QueuedMail } from '../outbox.ts'
-import { hashToken } from './actionTokens.ts'
+import { hashToken, supersedeActionTokens } from './actionTokens.ts'
 
 export const ACTIVATION_DAYS = 7
 export const ACTIVATION_PURPOSE = 'activation'
@@ -40,10 +40,7 @@ export async function sendActivation(tx: Tx, actor: Actor, userId: string, conte
     where: { id: userId },
     select: { id: true, email: true, firstName: true, lastNamePrefix: true, lastName: true, locale: true },
   })
-  await tx.actionToken.updateMany({
-    where: { purpose: ACTIVATION_PURPOSE, usedAt: null, subject: { path: ['userId'], equals: userId } },
-    data: { usedAt: now },
-  })
+  await supersedeActionTokens(tx, ACTIVATION_PURPOSE, { userId }, now)
   const { raw, token, mail } = newActivation(person, context, now)
   await tx.actionToken.create({ data: token })
   await recordAudit(tx, actor, { action: 'user.activation_sent', subjectType: 'user', subjectId: userId, after: { expiresAt: isoDate(token.expiresAt) } })

@@ -7,7 +7,7 @@ import type { Actor } from '../actor.ts'
 import { recordAudit } from '../audit.ts'
 import type { Tx } from '../../db/tx.ts'
 import { queueMailToPerson, queueMails } from '../outbox.ts'
-import { createActionToken } from './actionTokens.ts'
+import { createActionToken, supersedeActionTokens } from './actionTokens.ts'
 import { levelAtLeast, needsIdentityCheck } from '../../domain/levels.ts'
 import { carryOutRenewalApplication } from './renewals.ts'
 import { carryAdminMandatesWithMeans } from './adminMandates.ts'
@@ -173,6 +173,8 @@ export async function requestRepresentativeSignatures(
   const expiresAt = addDays(now, SIGNING_LINK_DAYS)
   const mails = []
   for (const rep of reps) {
+    // Mailed again: the link of the earlier mail stops working, only this newest one works.
+    await supersedeActionTokens(tx, 'sign-application', { applicationId: app.id, legalRepresentativeId: rep.id }, now)
     const token = await createActionToken(tx, 'sign-application', { applicationId: app.id, legalRepresentativeId: rep.id }, expiresAt)
     mails.push({
       idempotencyKey: template === 'signing-request' ? `signing-request:${app.id}:${rep.id}:${now.getTime()}` : `lr-notification:${app.id}:${rep.id}`,
