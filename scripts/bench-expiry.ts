@@ -86,7 +86,7 @@ async function main() {
   let stop = async () => {}
   if (!url) {
     const server = await startEmbeddedPostgres({
-      dir: path.join(projectRoot, '.data/bench-expiry'),
+      dir: process.env.BENCH_PG_DIR ?? path.join(projectRoot, '.data/bench-expiry'),
       port: Number(process.env.BENCH_PG_PORT ?? config.embeddedPg.port + 1),
       database: 'bench_expiry',
       log: (line) => {
@@ -101,6 +101,10 @@ async function main() {
     const client = new pg.Client(poolConfigFromUrl(url))
     await client.connect()
     await seed(client)
+    if (process.argv.includes('--seed-only')) {
+      await client.end()
+      return
+    }
     const counts = (await client.query(`SELECT (SELECT count(*) FROM mandates)::int AS mandates, (SELECT count(*) FROM means)::int AS means`)).rows[0]
     const today = isoDate(todayUtc())
     const db = createPrismaClient(url, 2)
