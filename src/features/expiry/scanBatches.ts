@@ -1,8 +1,10 @@
 // The expiry scan in batches (issue 17): each batch is one transaction holding its changes, their audit
 // entries, their notices and the marks that make a rerun skip them, so no transaction grows with the
 // database and a scan that stopped anywhere goes on where it was. The steps, in order:
-//   expire          ended mandates and means, `sizes.expire` of each a batch, then rules 1 and 3 for the
-//                   holders of those means (workflows/meansEnded.ts); repeated until none are left;
+//   expire          ended mandates, `sizes.expire` a batch, until none are left;
+//   expire-means    then ended means, `sizes.means` a batch, each batch with rules 1 and 3 for their
+//                   holders (workflows/meansEnded.ts: their mandates above the means left end too);
+//                   mandates first, so one that ended by date is expired as such, as in one large run;
 //   others          one batch: means opgezegd for today (rule 17), lapsed verzoeken (rule 8) and the
 //                   ketenmachtigingen (chainExpiry.ts) — each a small set a day;
 //   notices         the notices of mandates, then of means, `sizes.notices` candidates a batch in
@@ -20,7 +22,7 @@ import { lapseLinkRequests } from '../../shared/workflows/linkRequests.ts'
 import { applyMeansEnded } from '../../shared/workflows/meansEnded.ts'
 import { endScheduledMeans } from '../../shared/workflows/meansLifecycle.ts'
 import { runChainExpiry, type ChainExpiryResult } from './chainExpiry.ts'
-import { DIGEST_BATCH_SQL, EXPIRE_BATCH_SQL, noticeBatchSql, type NoticeKind } from './scanSql.ts'
+import { DIGEST_BATCH_SQL, EXPIRE_MANDATES_SQL, EXPIRE_MEANS_SQL, noticeBatchSql, type NoticeKind } from './scanSql.ts'
 
 export type ExpiryScanResult = {
   expiredMandates: number
@@ -41,6 +43,7 @@ export type ExpiryScanResult = {
 
 export type ScanCursor =
   | { step: 'expire' }
+  | { step: 'expire-means' }
   | { step: 'others' }
   | { step: 'notices'; kind: NoticeKind; after?: { validUntil: string; id: string } }
   | { step: 'digests' }
@@ -48,9 +51,9 @@ export type ScanCursor =
 
 export type ScanProgress = { cursor: ScanCursor; totals: ExpiryScanResult }
 
-/** Rows (expire), candidates (notices) and organisations (digests) a batch. See README, bench:expiry. */
-export type BatchSizes = { expire: number; notices: number; digests: number }
-export const DEFAULT_BATCH_SIZES: BatchSizes = { expire: 5_000, notices: 10_000, digests: 500 }
+/** Mandates (expire), means (means), candidates (notices) and organisations (digests) a batch. See README, bench:expiry. */
+export type BatchSizes = { expire: number; means: number; notices: number; digests: number }
+export const DEFAULT_BATCH_SIZES: BatchSizes = { expire: 5_000, means: 1_000, notices: 10_000, digests: 500 }
 
 export const RENEWAL_LINK_GRACE_DAYS = 30
 const ACTOR_LABEL = 'systeem (verloopcontrole)'
@@ -83,19 +86,19 @@ function add(totals: ExpiryScanResult, part: Partial<ExpiryScanResult>): ExpiryS
 type BatchOutcome = { next: ScanCursor; result: Partial<ExpiryScanResult> }
 
 async function expireBatch(tx: Tx, today: string, sizes: BatchSizes): Promise<BatchOutcome> {
-  type Row = { picked_mandates: number; picked_means: number; mandates: number; means: number; means_holders: string[] }
-  const [row] = await tx.$queryRawUnsafe<Row[]>(EXPIRE_BATCH_SQL, today, ACTOR_LABEL, sizes.expire)
-  // Rule 3 and rule 1 for the holders of the means just expired: a later statement, so it sees their new status.
-  const ended = await applyMeansEnded(tx, systemActor(ACTOR_LABEL), row?.means_holders ?? [])
-  const more = Number(row?.picked_mandates) >= sizes.expire || Number(row?.picked_means) >= sizes.expire
+  const [row] = await tx.$queryRawUnsafe<{ picked: number; expired: number }[]>(EXPIRE_MANDATES_SQL, today, ACTOR_LABEL, sizes.expire)
+  const more = Number(row?.picked ?? 0) >= sizes.expire
+  return { next: more ? { step: 'expire' } : { step: 'expire-means' }, result: { expiredMandates: Number(row?.expired ?? 0) } }
+}
+
+async function expireMeansBatch(tx: Tx, today: string, sizes: BatchSizes): Promise<BatchOutcome> {
+  const [row] = await tx.$queryRawUnsafe<{ picked: number; expired: number; holders: string[] }[]>(EXPIRE_MEANS_SQL, today, ACTOR_LABEL, sizes.means)
+  // Rules 1 and 3 for the holders of the means just expired: a later statement, so it sees their new status.
+  const ended = await applyMeansEnded(tx, systemActor(ACTOR_LABEL), row?.holders ?? [])
+  const more = Number(row?.picked ?? 0) >= sizes.means
   return {
-    next: more ? { step: 'expire' } : { step: 'others' },
-    result: {
-      expiredMandates: Number(row?.mandates ?? 0),
-      expiredMeans: Number(row?.means ?? 0),
-      endedAdminMandates: ended.adminMandates,
-      endedUseMandates: ended.useMandates,
-    },
+    next: more ? { step: 'expire-means' } : { step: 'others' },
+    result: { expiredMeans: Number(row?.expired ?? 0), endedAdminMandates: ended.adminMandates, endedUseMandates: ended.useMandates },
   }
 }
 
@@ -146,6 +149,7 @@ export async function runBatch(tx: Tx, today: string, progress: ScanProgress, si
   const cursor = progress.cursor
   let outcome: BatchOutcome
   if (cursor.step === 'expire') outcome = await expireBatch(tx, today, sizes)
+  else if (cursor.step === 'expire-means') outcome = await expireMeansBatch(tx, today, sizes)
   else if (cursor.step === 'others') outcome = await othersBatch(tx, today)
   else if (cursor.step === 'notices') outcome = await noticeBatch(tx, today, cursor, sizes)
   else if (cursor.step === 'digests') outcome = await digestBatch(tx, today, sizes)

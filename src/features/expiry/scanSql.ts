@@ -1,7 +1,7 @@
 // The statements of the expiry scan's batches (scanBatches.ts runs them, each in its batch's transaction).
 // Each reads a bounded slice by index and leaves marks that make a rerun skip what it did:
-//   EXPIRE_BATCH_SQL    up to $3 ended mandates and up to $3 ended means (index (status, valid_until)) become
-//                       'expired' with an audit entry; the status is the mark.
+//   EXPIRE_MANDATES_SQL up to $3 ended mandates (index (status, valid_until)) become 'expired' with an
+//                       audit entry; the status is the mark. EXPIRE_MEANS_SQL the same for means.
 //   noticeBatchSql(k)   the next $3 candidates of kind k (active, ending within two months) after the cursor
 //                       ($4, $5) in (valid_until, id) order (index (status, valid_until)); queues the notice
 //                       at the most urgent threshold reached unless its key is queued already (the outbox key
@@ -23,37 +23,38 @@ export const LIST_PATH_PREFIX = `${links.mandates()}?organisatie=`
 const ENDED_MANDATE = `status IN ('active', 'pending', 'suspended') AND valid_until < $1::date`
 const ENDED_MEANS = `status IN ('active', 'suspended') AND valid_until < $1::date`
 
-export const EXPIRE_BATCH_SQL = `
-WITH picked_mandates AS MATERIALIZED (
-  SELECT id FROM mandates WHERE ${ENDED_MANDATE} LIMIT $3
-), picked_means AS MATERIALIZED (
-  SELECT id FROM means WHERE ${ENDED_MEANS} LIMIT $3
-), expired_mandates AS (
-  UPDATE mandates SET status = 'expired', updated_at = now()
-  WHERE id IN (SELECT id FROM picked_mandates) AND ${ENDED_MANDATE}
-  RETURNING id, organisation_id, valid_until
-), expired_means AS (
-  UPDATE means SET status = 'expired', updated_at = now()
-  WHERE id IN (SELECT id FROM picked_means) AND ${ENDED_MEANS}
-  RETURNING id, user_id, valid_until
+/** Up to $3 rows of `table` matching `ended` ($1 today) become 'expired', each with an audit entry ($2 the actor label). */
+function expireSql(table: string, kind: string, ended: string, returning: string, organisationId: string, select = ''): string {
+  return `
+WITH picked AS MATERIALIZED (
+  SELECT id FROM ${table} WHERE ${ended} LIMIT $3
+), expired AS (
+  UPDATE ${table} SET status = 'expired', updated_at = now()
+  WHERE id IN (SELECT id FROM picked) AND ${ended}
+  RETURNING id, valid_until, ${returning}
 ), audit AS (
-  ${auditInsertFrom(
-    `(SELECT 'mandate.expired' AS action, organisation_id, 'mandate' AS subject_type, id, valid_until FROM expired_mandates
-      UNION ALL
-      SELECT 'means.expired', NULL, 'means', id, valid_until FROM expired_means) x`,
-    {
-      actorLabel: '$2',
-      action: 'x.action',
-      organisationId: 'x.organisation_id',
-      subjectType: 'x.subject_type',
-      subjectId: 'x.id::text',
-      after: "jsonb_build_object('status', 'expired', 'validUntil', x.valid_until)",
-    },
-  )}
+  ${auditInsertFrom('expired x', {
+    actorLabel: '$2',
+    action: `'${kind}.expired'`,
+    organisationId,
+    subjectType: `'${kind}'`,
+    subjectId: 'x.id::text',
+    after: "jsonb_build_object('status', 'expired', 'validUntil', x.valid_until)",
+  })}
 )
-SELECT (SELECT count(*) FROM picked_mandates)::int AS picked_mandates, (SELECT count(*) FROM picked_means)::int AS picked_means,
-       (SELECT count(*) FROM expired_mandates)::int AS mandates, (SELECT count(*) FROM expired_means)::int AS means,
-       (SELECT coalesce(array_agg(DISTINCT user_id::text), '{}') FROM expired_means) AS means_holders`
+SELECT (SELECT count(*) FROM picked)::int AS picked, (SELECT count(*) FROM expired)::int AS expired${select}`
+}
+
+export const EXPIRE_MANDATES_SQL = expireSql('mandates', 'mandate', ENDED_MANDATE, 'organisation_id', 'x.organisation_id')
+/** Also returns the holders, for rules 1 and 3. */
+export const EXPIRE_MEANS_SQL = expireSql(
+  'means',
+  'means',
+  ENDED_MEANS,
+  'user_id',
+  'NULL',
+  `,\n       (SELECT coalesce(array_agg(DISTINCT user_id::text), '{}') FROM expired) AS holders`,
+)
 
 export type NoticeKind = 'mandate' | 'means'
 
@@ -155,9 +156,9 @@ WITH orgs AS MATERIALIZED (
   SELECT DISTINCT organisation_id FROM expiry_digest_items ORDER BY organisation_id LIMIT $2
 ), taken AS (
   DELETE FROM expiry_digest_items d USING orgs WHERE d.organisation_id = orgs.organisation_id
-  RETURNING d.organisation_id, d.valid_until, d.holder_name, d.item
+  RETURNING d.organisation_id, d.notice_key, d.valid_until, d.holder_name, d.item
 ), per_org AS (
-  SELECT t.organisation_id AS org_id, jsonb_agg(t.item ORDER BY t.valid_until, t.holder_name) AS items
+  SELECT t.organisation_id AS org_id, jsonb_agg(t.item ORDER BY t.valid_until, t.holder_name, t.notice_key) AS items
   FROM taken t
   GROUP BY t.organisation_id
 ), admins AS (
