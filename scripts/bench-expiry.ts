@@ -6,7 +6,6 @@
 // The timed scan is the daily one (yesterday's scan has run); the one-off catch-up scan over the
 // fresh seed is timed and printed once as well.
 // Goal: scan < 10 s and ≤ 3 × the bare select.
-import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { loadConfig } from '../src/config.ts'
@@ -14,10 +13,8 @@ import { startEmbeddedPostgres } from '../src/db/embedded.ts'
 import { applyMigrations, projectRoot } from '../src/db/migrations.ts'
 import { poolConfigFromUrl } from '../src/db/poolConfig.ts'
 import { createPrismaClient } from '../src/db/prisma.ts'
-import type { Db } from '../src/db/tx.ts'
-import { DailyExpiry } from '../src/features/expiry/dailyRun.ts'
-import { ExpiryService } from '../src/features/expiry/expiryService.ts'
 import { DEFAULT_BATCH_SIZES, type BatchSizes } from '../src/features/expiry/scanBatches.ts'
+import { nextUnscannedDay, summary, timedRun, type TimedRun } from './bench/expiryRun.ts'
 import { addDays, isoDate, todayUtc } from '../src/domain/dates.ts'
 
 const USERS = 200_000
@@ -84,7 +81,7 @@ async function seed(client: pg.Client) {
   return true
 }
 
-/** BENCH_BATCH_SIZES=expire=5000,means=1000,notices=10000,digests=500 (any of them; the rest default). */
+/** BENCH_BATCH_SIZES=expire=1000,means=200,notices=5000,digests=200 (any of them; the rest default). */
 function batchSizes(): Partial<BatchSizes> {
   const sizes: Partial<BatchSizes> = {}
   for (const part of (process.env.BENCH_BATCH_SIZES ?? '').split(',').filter(Boolean)) {
@@ -95,31 +92,14 @@ function batchSizes(): Partial<BatchSizes> {
   return sizes
 }
 
-type TimedRun = { ms: number; batches: { step: string; ms: number }[]; load: number[]; result: unknown }
-
-/** The daily run of `day` (job_runs, batches committed), each batch's transaction timed. */
-async function timedRun(db: Db, day: string, sizes: Partial<BatchSizes>): Promise<TimedRun> {
-  const batches: { step: string; ms: number }[] = []
-  const load = [os.loadavg()[0]!]
-  const service = new ExpiryService(db, { sizes, onBatch: (batch) => void batches.push({ step: batch.step, ms: batch.ms }) })
-  const t0 = performance.now()
-  const result = await new DailyExpiry(db, service).runDay(day)
-  const ms = performance.now() - t0
-  load.push(os.loadavg()[0]!)
-  return { ms, batches, load, result }
-}
-
 /** Prints a run: total, the longest transaction, and per step the batches, their sum and longest. */
 function report(label: string, run: TimedRun): { longest: number } {
+  const { longest, steps } = summary(run)
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
-  const longest = Math.max(0, ...run.batches.map((b) => b.ms))
   console.log(
     `${label}: ${s(run.ms)} in ${run.batches.length} batches, longest transaction ${s(longest)}, load average ${run.load.map((l) => l.toFixed(1)).join(' → ')}`,
   )
-  for (const step of [...new Set(run.batches.map((b) => b.step))]) {
-    const mine = run.batches.filter((b) => b.step === step).map((b) => b.ms)
-    console.log(`  ${step.padEnd(12)} ${String(mine.length).padStart(4)} batches  sum ${s(mine.reduce((a, b) => a + b, 0))}  longest ${s(Math.max(...mine))}`)
-  }
+  for (const step of steps) console.log(`  ${step}`)
   console.log(`  ${JSON.stringify(run.result)}`)
   return { longest }
 }
@@ -161,11 +141,7 @@ async function main() {
     }
     // The daily scan in steady state: the first day from today on that has not been scanned (each run
     // commits, so a second bench run scans the day after).
-    const { rows: next } = await client.query<{ day: string }>(
-      `SELECT to_char(d, 'YYYY-MM-DD') AS day FROM generate_series(current_date, current_date + 60, interval '1 day') d
-       WHERE NOT EXISTS (SELECT 1 FROM job_runs WHERE job = 'expiry' AND day = d::date AND finished_at IS NOT NULL) ORDER BY d LIMIT 1`,
-    )
-    const day = next[0]!.day
+    const day = await nextUnscannedDay(db)
     const t0 = performance.now()
     const bare = await client.query(BARE_SELECT, [day])
     const select = performance.now() - t0

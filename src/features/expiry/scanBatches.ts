@@ -53,7 +53,7 @@ export type ScanProgress = { cursor: ScanCursor; totals: ExpiryScanResult }
 
 /** Mandates (expire), means (means), candidates (notices) and organisations (digests) a batch. See README, bench:expiry. */
 export type BatchSizes = { expire: number; means: number; notices: number; digests: number }
-export const DEFAULT_BATCH_SIZES: BatchSizes = { expire: 5_000, means: 1_000, notices: 10_000, digests: 500 }
+export const DEFAULT_BATCH_SIZES: BatchSizes = { expire: 1_000, means: 200, notices: 5_000, digests: 200 }
 
 export const RENEWAL_LINK_GRACE_DAYS = 30
 const ACTOR_LABEL = 'systeem (verloopcontrole)'

@@ -3,7 +3,7 @@
 //   EXPIRE_MANDATES_SQL up to $3 ended mandates (index (status, valid_until)) become 'expired' with an
 //                       audit entry; the status is the mark. EXPIRE_MEANS_SQL the same for means.
 //   noticeBatchSql(k)   the next $3 candidates of kind k (active, ending within two months) after the cursor
-//                       ($4, $5) in (valid_until, id) order (index (status, valid_until)); queues the notice
+//                       ($4, $5) in (valid_until, id) order (index (status, valid_until, id)); queues the notice
 //                       at the most urgent threshold reached unless its key is queued already (the outbox key
 //                       is the mark), with its renewal token, and stages one digest item per organisation
 //                       (expiry_digest_items) in the same statement.
@@ -20,17 +20,23 @@ const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`
 export const RENEW_PATH_PREFIX = links.renewal('')
 export const LIST_PATH_PREFIX = `${links.mandates()}?organisatie=`
 
-const ENDED_MANDATE = `status IN ('active', 'pending', 'suspended') AND valid_until < $1::date`
-const ENDED_MEANS = `status IN ('active', 'suspended') AND valid_until < $1::date`
+const MANDATE_LIVE = ['active', 'pending', 'suspended']
+const MEANS_LIVE = ['active', 'suspended']
+const ended = (statuses: string[]) => `status IN (${statuses.map((s) => `'${s}'`).join(', ')}) AND valid_until < $1::date`
+// The first $3 ended rows, by the index (status, valid_until) read in order for each status: a plain
+// `status IN (…) LIMIT` lets the planner scan the table from the start, which rereads the part emptied
+// by earlier batches (quadratic over a catch-up).
+const pickEnded = (table: string, statuses: string[]) =>
+  statuses.map((status) => `(SELECT id FROM ${table} WHERE status = '${status}' AND valid_until < $1::date ORDER BY valid_until LIMIT $3)`).join(' UNION ALL ')
 
 /** Up to $3 rows of `table` matching `ended` ($1 today) become 'expired', each with an audit entry ($2 the actor label). */
-function expireSql(table: string, kind: string, ended: string, returning: string, organisationId: string, select = ''): string {
+function expireSql(table: string, kind: string, statuses: string[], returning: string, organisationId: string, select = ''): string {
   return `
 WITH picked AS MATERIALIZED (
-  SELECT id FROM ${table} WHERE ${ended} LIMIT $3
+  SELECT id FROM (${pickEnded(table, statuses)}) p LIMIT $3
 ), expired AS (
   UPDATE ${table} SET status = 'expired', updated_at = now()
-  WHERE id IN (SELECT id FROM picked) AND ${ended}
+  WHERE id IN (SELECT id FROM picked) AND ${ended(statuses)}
   RETURNING id, valid_until, ${returning}
 ), audit AS (
   ${auditInsertFrom('expired x', {
@@ -45,12 +51,12 @@ WITH picked AS MATERIALIZED (
 SELECT (SELECT count(*) FROM picked)::int AS picked, (SELECT count(*) FROM expired)::int AS expired${select}`
 }
 
-export const EXPIRE_MANDATES_SQL = expireSql('mandates', 'mandate', ENDED_MANDATE, 'organisation_id', 'x.organisation_id')
+export const EXPIRE_MANDATES_SQL = expireSql('mandates', 'mandate', MANDATE_LIVE, 'organisation_id', 'x.organisation_id')
 /** Also returns the holders, for rules 1 and 3. */
 export const EXPIRE_MEANS_SQL = expireSql(
   'means',
   'means',
-  ENDED_MEANS,
+  MEANS_LIVE,
   'user_id',
   'NULL',
   `,\n       (SELECT coalesce(array_agg(DISTINCT user_id::text), '{}') FROM expired) AS holders`,
@@ -58,13 +64,13 @@ export const EXPIRE_MEANS_SQL = expireSql(
 
 export type NoticeKind = 'mandate' | 'means'
 
-const WINDOW = `valid_until >= $1::date AND valid_until <= ($1::date + interval '2 months')::date`
-
-// The batch: the next $3 candidates after the cursor (valid_until $4, id $5; $4 NULL at the start).
+// The batch: the next $3 candidates after the cursor (valid_until $4, id $5; both NULL at the start, which
+// reads as "after the last id of yesterday"), one range of the index (status, valid_until, id).
 const batchOf = (table: string) => `
   SELECT * FROM ${table}
-  WHERE status = 'active' AND ${WINDOW} AND valid_until >= coalesce($4::date, $1::date)
-    AND ($4::date IS NULL OR valid_until > $4::date OR id > $5::uuid)
+  WHERE status = 'active'
+    AND (valid_until, id) > (coalesce($4::date, $1::date - 1), coalesce($5::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+    AND valid_until <= ($1::date + interval '2 months')::date
   ORDER BY valid_until, id
   LIMIT $3`
 
