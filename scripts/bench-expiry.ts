@@ -81,7 +81,7 @@ async function seed(client: pg.Client) {
   return true
 }
 
-/** BENCH_BATCH_SIZES=expire=1000,means=200,notices=5000,digests=200 (any of them; the rest default). */
+/** BENCH_BATCH_SIZES=expire=1000,means=100,notices=2000,digests=200 (any of them; the rest default). */
 function batchSizes(): Partial<BatchSizes> {
   const sizes: Partial<BatchSizes> = {}
   for (const part of (process.env.BENCH_BATCH_SIZES ?? '').split(',').filter(Boolean)) {
