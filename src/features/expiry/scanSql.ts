@@ -23,14 +23,15 @@ export const LIST_PATH_PREFIX = `${links.mandates()}?organisatie=`
 const MANDATE_LIVE = ['active', 'pending', 'suspended']
 const MEANS_LIVE = ['active', 'suspended']
 const ended = (statuses: string[]) => `status IN (${statuses.map((s) => `'${s}'`).join(', ')}) AND valid_until < $1::date`
-// The first $3 ended rows, by the index (status, valid_until) read in order for each status: a plain
+// The first $3 ended rows, by the index (status, valid_until, id) read in order for each status: a plain
 // `status IN (…) LIMIT` lets the planner scan the table from the start, which rereads the part emptied
 // by earlier batches (quadratic over a catch-up).
 const pickEnded = (table: string, statuses: string[]) =>
   statuses.map((status) => `(SELECT id FROM ${table} WHERE status = '${status}' AND valid_until < $1::date ORDER BY valid_until LIMIT $3)`).join(' UNION ALL ')
 
-/** Up to $3 rows of `table` matching `ended` ($1 today) become 'expired', each with an audit entry ($2 the actor label). */
-function expireSql(table: string, kind: string, statuses: string[], returning: string, organisationId: string, select = ''): string {
+type ExpiredAudit = { action: string; subjectType: string; organisationId: string }
+/** Up to $3 ended rows of `table` ($1 today) become 'expired', each with an audit entry ($2 the actor label). */
+function expireSql(table: string, statuses: string[], returning: string, audit: ExpiredAudit, select = ''): string {
   return `
 WITH picked AS MATERIALIZED (
   SELECT id FROM (${pickEnded(table, statuses)}) p LIMIT $3
@@ -41,9 +42,7 @@ WITH picked AS MATERIALIZED (
 ), audit AS (
   ${auditInsertFrom('expired x', {
     actorLabel: '$2',
-    action: `'${kind}.expired'`,
-    organisationId,
-    subjectType: `'${kind}'`,
+    ...audit,
     subjectId: 'x.id::text',
     after: "jsonb_build_object('status', 'expired', 'validUntil', x.valid_until)",
   })}
@@ -51,14 +50,17 @@ WITH picked AS MATERIALIZED (
 SELECT (SELECT count(*) FROM picked)::int AS picked, (SELECT count(*) FROM expired)::int AS expired${select}`
 }
 
-export const EXPIRE_MANDATES_SQL = expireSql('mandates', 'mandate', MANDATE_LIVE, 'organisation_id', 'x.organisation_id')
+export const EXPIRE_MANDATES_SQL = expireSql('mandates', MANDATE_LIVE, 'organisation_id', {
+  action: "'mandate.expired'",
+  subjectType: "'mandate'",
+  organisationId: 'x.organisation_id',
+})
 /** Also returns the holders, for rules 1 and 3. */
 export const EXPIRE_MEANS_SQL = expireSql(
   'means',
-  'means',
   MEANS_LIVE,
   'user_id',
-  'NULL',
+  { action: "'means.expired'", subjectType: "'means'", organisationId: 'NULL' },
   `,\n       (SELECT coalesce(array_agg(DISTINCT user_id::text), '{}') FROM expired) AS holders`,
 )
 
