@@ -17,6 +17,7 @@ export const BY_ORGANISATION: Record<string, string> = {
   link_requests: 'organisation_id',
   audit_events: 'organisation_id',
   api_clients: 'organisation_id',
+  expiry_digest_items: 'organisation_id',
 }
 
 /** Distributed by person (a second co-location group): column per table. */
