@@ -99,7 +99,7 @@ describe('organisation counters', () => {
 
   it('When Overzicht is shown, then it shows the counters, and no organisation here has more than 1,000 expiring mandates', async () => {
     const actor = await actorFor(db(), d.sanne)
-    const overview = await new OverviewService(db()).forAdmin(actor.principal!)
+    const overview = await new OverviewService(db()).forAdmin(actor.principal!).then((page) => page.organisations)
     const all = await recount()
     for (const org of overview) {
       expect(org.users).toBe(all[`${org.id} users`] ?? 0)

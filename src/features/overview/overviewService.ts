@@ -3,7 +3,6 @@
 // scoped to the admin's organisations: the page's cost does not grow with the organisations' size.
 import type { Level, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Principal } from '../../shared/principal.ts'
-import { adminOrganisationIds } from '../../policy/access.ts'
 import { todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel, LEVELS } from '../../domain/levels.ts'
 
@@ -25,6 +24,22 @@ export type OrganisationOverview = {
 /** Expiring mandates are counted up to this number (and one more, to know there are more). */
 export const EXPIRING_SHOWN = 1000
 
+/** Organisation cards per page: an accountant of 500 organisations pages and searches them. */
+export const ORGANISATIONS_PER_PAGE = 20
+
+export type OrganisationsPage = { organisations: OrganisationOverview[]; total: number; matching: number; page: number; pages: number }
+
+/** The admin's organisations (in name order) whose name or KvK number holds `q`, one page of them. */
+export function pickOrganisations(principal: Principal, q: string | undefined, page: number) {
+  const needle = q?.trim().toLocaleLowerCase('nl') ?? ''
+  const all = principal.adminOrganisations
+  const matching = needle ? all.filter((o) => o.name.toLocaleLowerCase('nl').includes(needle) || o.kvkNumber.includes(needle)) : all
+  const pages = Math.max(1, Math.ceil(matching.length / ORGANISATIONS_PER_PAGE))
+  const current = Math.min(Math.max(1, page), pages)
+  const shown = matching.slice((current - 1) * ORGANISATIONS_PER_PAGE, current * ORGANISATIONS_PER_PAGE)
+  return { shown, total: all.length, matching: matching.length, page: current, pages }
+}
+
 function emptyByLevel(): Record<Level, number> {
   return { EH2: 0, EH2_PLUS: 0, EH3: 0, EH4: 0 }
 }
@@ -32,8 +47,15 @@ function emptyByLevel(): Record<Level, number> {
 export class OverviewService {
   constructor(private readonly db: PrismaClient) {}
 
-  async forAdmin(principal: Principal, now = new Date()): Promise<OrganisationOverview[]> {
-    const ids = adminOrganisationIds(principal)
+  /** One page of the admin's organisation cards (search on name or KvK number). */
+  async forAdmin(principal: Principal, options: { q?: string; page?: number } = {}, now = new Date()): Promise<OrganisationsPage> {
+    const picked = pickOrganisations(principal, options.q, options.page ?? 1)
+    const { shown, ...paging } = picked
+    return { organisations: await this.cards(shown, now), ...paging }
+  }
+
+  private async cards(shown: Principal['adminOrganisations'], now: Date): Promise<OrganisationOverview[]> {
+    const ids = shown.map((o) => o.id)
     if (ids.length === 0) return []
     const today = todayUtc(now)
     const inTwoMonths = new Date(today)
@@ -57,7 +79,7 @@ export class OverviewService {
       else if (kind === 'mandates') c.mandatesByLevel[fromDbLevel(level!)] = Number(row.n)
     }
     const expiringBy = new Map(expiring.map((r) => [r.id, r.n]))
-    return principal.adminOrganisations.map((org) => {
+    return shown.map((org) => {
       const expiringCount = expiringBy.get(org.id) ?? 0
       return {
         id: org.id,
