@@ -9,11 +9,14 @@ import type { Page } from './scalePages.ts'
 
 export type AppProcess = { base: string; child: ChildProcess; errors: string[]; stop: () => Promise<void> }
 
+export const APP_NODE_OPTIONS = process.env.BENCH_APP_NODE_OPTIONS ?? '--max-old-space-size=256'
+
 /** Starts scripts/bench/scaleServer.ts on the bench database (BENCH_APP=dist: the built app); its stderr lines are the error log. */
 export async function startApp(databaseUrl: string): Promise<AppProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/bench/scaleServer.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
+    // The heap cap the README recommends for production (BENCH_APP_NODE_OPTIONS overrides it).
+    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_OPTIONS: APP_NODE_OPTIONS },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const errors: string[] = []
@@ -21,7 +24,8 @@ export async function startApp(databaseUrl: string): Promise<AppProcess> {
   const base = await new Promise<string>((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => {
       const started = JSON.parse(chunk.toString().split('\n')[0]!) as { base: string; app: string }
-      console.log(`app process: ${started.app === 'dist' ? 'the built app (dist/, npm run build)' : 'src/ through tsx'}, pid ${child.pid}`)
+      const app = started.app === 'dist' ? 'the built app (dist/, npm run build)' : 'src/ through tsx'
+      console.log(`app process: ${app}, NODE_OPTIONS=${APP_NODE_OPTIONS || '(none)'}, pid ${child.pid}`)
       resolve(started.base)
     })
     child.once('exit', (code) => reject(new Error(`the app exited (${code}): ${errors.join('\n')}`)))
