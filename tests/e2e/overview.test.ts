@@ -2,7 +2,8 @@
 // KvK number by its label, the pages by their links; axe (WCAG 2.2 AA) on each state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { addYears, todayUtc } from '../../src/domain/dates.ts'
+import { giveAdminOrganisations } from '../helpers/adminOrganisations.ts'
+import { ACCOUNTS } from '../helpers/app.ts'
 import { links } from '../../src/paths.ts'
 import { checkPage, signedIn, startE2e, type E2e } from './helpers/browser.ts'
 
@@ -12,23 +13,7 @@ let page: Page
 
 beforeAll(async () => {
   e2e = await startE2e()
-  const db = e2e.t.database.db
-  const johan = await db.user.findFirstOrThrow({ where: { emailKey: 'johan.vandijk@demo.example' } })
-  for (let i = 1; i <= 30; i++) {
-    const org = await db.organisation.create({ data: { kvkNumber: String(92000000 + i), name: `Cliënt ${String(i).padStart(2, '0')} B.V.` } })
-    await db.mandate.create({
-      data: {
-        kind: 'admin',
-        userId: johan.id,
-        organisationId: org.id,
-        scope: 'all',
-        level: 'EH3',
-        validFrom: todayUtc(),
-        validUntil: addYears(todayUtc(), 1),
-        status: 'active',
-      },
-    })
-  }
+  await giveAdminOrganisations(e2e.t.database.db, ACCOUNTS.johan.email, { count: 30, prefix: 'Cliënt', firstKvk: 92000000 })
   ;({ context, page } = await signedIn(e2e, 'johan'))
 })
 

@@ -27,6 +27,17 @@ async function until(check: () => Promise<boolean>, ms = 60_000): Promise<void> 
   }
 }
 
+/** The login form fetched from one instance and posted (password and TOTP code) to another. */
+async function logIn(browser: Session, account: 'sanne' | 'pieter', formFrom: Instance, postTo: Instance) {
+  const loginPage = await browser.get(formFrom, links.login())
+  return browser.post(postTo, links.login(), {
+    email: ACCOUNTS[account].email,
+    password: DEMO_PASSWORD,
+    code: currentTotp(ACCOUNTS[account].totp),
+    _csrf: csrfIn(loginPage.text),
+  })
+}
+
 const pendingMail = async () => t.db.outgoingMail.count({ where: { status: { in: ['pending', 'sending'] } } })
 
 beforeAll(async () => {
@@ -61,13 +72,7 @@ describe('two instances on one database', () => {
 
   it('keeps one session across both: login, CSRF token and logout', async () => {
     const browser = new Session()
-    const loginPage = await browser.get(a, links.login())
-    const login = await browser.post(b, links.login(), {
-      email: ACCOUNTS.sanne.email,
-      password: DEMO_PASSWORD,
-      code: currentTotp(ACCOUNTS.sanne.totp),
-      _csrf: csrfIn(loginPage.text),
-    })
+    const login = await logIn(browser, 'sanne', a, b)
     expect(login.status).toBe(303)
     const onA = await browser.get(a, links.overview())
     const onB = await browser.get(b, links.overview())
@@ -99,14 +104,8 @@ describe('two instances on one database', () => {
       )
     })
     const browser = new Session()
-    const loginPage = await browser.get(a, links.login())
     await t.db.user.updateMany({ where: { emailKey: ACCOUNTS.pieter.email }, data: { totpLastStep: null } })
-    const login = await browser.post(a, links.login(), {
-      email: ACCOUNTS.pieter.email,
-      password: DEMO_PASSWORD,
-      code: currentTotp(ACCOUNTS.pieter.totp),
-      _csrf: csrfIn(loginPage.text),
-    })
+    const login = await logIn(browser, 'pieter', a, a)
     expect(login.status).toBe(303)
     const mailsBefore = await t.db.outgoingMail.count()
     const forgot = new Session()

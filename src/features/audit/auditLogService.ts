@@ -61,15 +61,14 @@ export class AuditLogService {
     const conditions = this.conditions(filter, before)
     const where = conditions.length ? Prisma.sql`and ${Prisma.join(conditions, ' and ')}` : Prisma.empty
     const organisations = filter.organisationId ? (scope ?? [filter.organisationId]).filter((id) => id === filter.organisationId) : scope
+    if (organisations?.length === 0) return []
     const rows = organisations
-      ? organisations.length === 0
-        ? []
-        : await this.db.$queryRaw<{ id: bigint }[]>`
-            select x.id from unnest(${organisations}::uuid[]) as o(id)
-            cross join lateral (
-              select a.id from audit_events a where a.organisation_id = o.id ${where} order by a.id desc limit ${take}
-            ) x
-            order by x.id desc limit ${take}`
+      ? await this.db.$queryRaw<{ id: bigint }[]>`
+          select x.id from unnest(${organisations}::uuid[]) as o(id)
+          cross join lateral (
+            select a.id from audit_events a where a.organisation_id = o.id ${where} order by a.id desc limit ${take}
+          ) x
+          order by x.id desc limit ${take}`
       : await this.db.$queryRaw<{ id: bigint }[]>`select a.id from audit_events a where true ${where} order by a.id desc limit ${take}`
     return rows.map((r) => r.id)
   }

@@ -27,7 +27,15 @@ export const EXPIRING_SHOWN = 1000
 /** Organisation cards per page: an accountant of 500 organisations pages and searches them. */
 export const ORGANISATIONS_PER_PAGE = 20
 
-export type OrganisationsPage = { organisations: OrganisationOverview[]; total: number; matching: number; page: number; pages: number }
+export type OrganisationsPage = {
+  organisations: OrganisationOverview[]
+  total: number
+  matching: number
+  page: number
+  pages: number
+  /** More organisations than fit on a page: the search is offered. */
+  searchable: boolean
+}
 
 /** The admin's organisations (in name order) whose name or KvK number holds `q`, one page of them. */
 export function pickOrganisations(principal: Principal, q: string | undefined, page: number) {
@@ -37,7 +45,7 @@ export function pickOrganisations(principal: Principal, q: string | undefined, p
   const pages = Math.max(1, Math.ceil(matching.length / ORGANISATIONS_PER_PAGE))
   const current = Math.min(Math.max(1, page), pages)
   const shown = matching.slice((current - 1) * ORGANISATIONS_PER_PAGE, current * ORGANISATIONS_PER_PAGE)
-  return { shown, total: all.length, matching: matching.length, page: current, pages }
+  return { shown, total: all.length, matching: matching.length, page: current, pages, searchable: all.length > ORGANISATIONS_PER_PAGE }
 }
 
 function emptyByLevel(): Record<Level, number> {
@@ -49,8 +57,7 @@ export class OverviewService {
 
   /** One page of the admin's organisation cards (search on name or KvK number). */
   async forAdmin(principal: Principal, options: { q?: string; page?: number } = {}, now = new Date()): Promise<OrganisationsPage> {
-    const picked = pickOrganisations(principal, options.q, options.page ?? 1)
-    const { shown, ...paging } = picked
+    const { shown, ...paging } = pickOrganisations(principal, options.q, options.page ?? 1)
     return { organisations: await this.cards(shown, now), ...paging }
   }
 

@@ -3,7 +3,7 @@ import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { principal as principalOf } from '../../web/principal.ts'
 import type { Services } from '../../services.ts'
-import { LEVELS, ORGANISATIONS_PER_PAGE } from './overviewService.ts'
+import { LEVELS } from './overviewService.ts'
 import { overviewQuery } from './schemas.ts'
 
 export function overviewRoutes({ overviewService }: Services): Router {
@@ -18,7 +18,7 @@ export function overviewRoutes({ overviewService }: Services): Router {
       section: 'overview',
       organisations: admin.organisations,
       organisationCount: admin.total,
-      search: { q: query.q ?? '', matching: admin.matching, shown: ORGANISATIONS_PER_PAGE < admin.total },
+      search: { q: query.q ?? '', matching: admin.matching, shown: admin.searchable },
       pagination: {
         previousHref: admin.page > 1 ? pageLink(admin.page - 1) : undefined,
         nextHref: admin.page < admin.pages ? pageLink(admin.page + 1) : undefined,

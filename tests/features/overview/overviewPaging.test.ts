@@ -1,33 +1,17 @@
 // Overzicht for an admin of many organisations (an accountant): 20 cards a page, a search on name or
 // KvK number, pages to browse; an admin of a few sees them all without a search. Odd input is ignored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addYears, todayUtc } from '../../../src/domain/dates.ts'
 import { ORGANISATIONS_PER_PAGE } from '../../../src/features/overview/overviewService.ts'
 import { links } from '../../../src/paths.ts'
 import { ACCOUNTS, createTestApp, type TestApp } from '../../helpers/app.ts'
+import { giveAdminOrganisations } from '../../helpers/adminOrganisations.ts'
 
 let t: TestApp
 const EXTRA = 45
 
 beforeAll(async () => {
   t = await createTestApp()
-  const db = t.database.db
-  const admin = await db.user.findFirstOrThrow({ where: { emailKey: ACCOUNTS.johan.email } })
-  for (let i = 1; i <= EXTRA; i++) {
-    const org = await db.organisation.create({ data: { kvkNumber: String(91000000 + i), name: `Klant ${String(i).padStart(2, '0')} B.V.` } })
-    await db.mandate.create({
-      data: {
-        kind: 'admin',
-        userId: admin.id,
-        organisationId: org.id,
-        scope: 'all',
-        level: 'EH3',
-        validFrom: todayUtc(),
-        validUntil: addYears(todayUtc(), 1),
-        status: 'active',
-      },
-    })
-  }
+  await giveAdminOrganisations(t.database.db, ACCOUNTS.johan.email, { count: EXTRA, prefix: 'Klant', firstKvk: 91000000 })
 }, 120_000)
 
 afterAll(async () => {
