@@ -50,7 +50,14 @@ describe('Machtigingen forms filled as rendered (issue 19)', () => {
   it('When an admin revokes, suspends, lifts and renews one mandate through its page, then each change is stored', async () => {
     const agent = await t.loginAs('sanne')
     const org = await db().organisation.findFirstOrThrow({ where: { name: 'Bakkerij De Vries B.V.' } })
-    const [a, b] = await db().mandate.findMany({ where: { organisationId: org.id, status: 'active', level: { not: 'EH4' } }, take: 2, orderBy: { id: 'asc' } })
+    // Two mandates whose row on the list offers "Intrekken" (the demo's ids are random, so taken from the page).
+    const list = await agent.get(`${paths.mandates.list}?organisatie=${org.id}`)
+    const offered = [...list.text.matchAll(/href="\/beheer\/machtigingen\/([0-9a-f-]{36})\/intrekken"/g)].map((m) => m[1]!)
+    const [a, b] = await db().mandate.findMany({
+      where: { id: { in: offered }, kind: 'use', status: 'active', level: { not: 'EH4' } },
+      take: 2,
+      orderBy: { id: 'asc' },
+    })
     const revoke = pathFor(paths.mandates.revoke, { id: a!.id })
     expect((await submitForm(agent, revoke, byAction(revoke))).status).toBeLessThan(400)
     expect((await db().mandate.findUniqueOrThrow({ where: { id: a!.id } })).status).toBe('revoked')
