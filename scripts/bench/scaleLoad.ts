@@ -10,10 +10,12 @@ import type { Page } from './scalePages.ts'
 export type AppProcess = { base: string; child: ChildProcess; errors: string[]; stop: () => Promise<void> }
 
 export const APP_NODE_OPTIONS = process.env.BENCH_APP_NODE_OPTIONS ?? '--max-old-space-size=256'
+/** Node flags NODE_OPTIONS may not carry, for a profile of the app: BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const APP_NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)
 
 /** Starts scripts/bench/scaleServer.ts on the bench database (BENCH_APP=dist: the built app); its stderr lines are the error log. */
 export async function startApp(databaseUrl: string): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/bench/scaleServer.ts')], {
+  const child = spawn(process.execPath, [...APP_NODE_ARGS, '--import', 'tsx', path.join(projectRoot, 'scripts/bench/scaleServer.ts')], {
     cwd: projectRoot,
     // The heap cap the README recommends for production (BENCH_APP_NODE_OPTIONS overrides it).
     env: { ...process.env, DATABASE_URL: databaseUrl, NODE_OPTIONS: APP_NODE_OPTIONS },

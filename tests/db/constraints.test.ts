@@ -498,6 +498,44 @@ describe('mandate levels', () => {
     await expect(update).rejects.toThrow(/above the level of the holder's active means/)
   })
 
+  it('When a pending mandate above the holder’s means level is activated, then the update is refused', async () => {
+    // Arrange
+    const { base } = await makeHolder('EH2')
+    const mandate = await createMandate({ ...base, level: 'EH3', status: 'pending' })
+
+    // Act
+    const update = t.db.mandate.update({ where: { id: mandate.id }, data: { status: 'active' } })
+
+    // Assert
+    await expect(update).rejects.toThrow(/above the level of the holder's active means/)
+  })
+
+  it('When mandates are revoked, suspended or given a new end date, then the level check does not run for them', async () => {
+    // Arrange: the check's calls counted within one transaction (pg_stat_get_xact_function_calls)
+    const { base } = await makeHolder('EH4')
+    const mandate = await createMandate({ ...base, level: 'EH3' })
+    const calls = await t.db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`set local track_functions = 'pl'`)
+      const count = async () =>
+        Number(
+          (await tx.$queryRaw<{ n: bigint | null }[]>`select pg_stat_get_xact_function_calls('mandates_check_levels'::regproc) as n`)[0]!.n ?? 0,
+        )
+
+      // Act: a renewal (status named, unchanged), a suspend, a lift (back to active) and a revoke
+      await tx.$executeRaw`update mandates set valid_until = valid_until + 30, status = status where id = ${mandate.id}::uuid`
+      const afterRenewal = await count()
+      await tx.$executeRaw`update mandates set status = 'suspended' where id = ${mandate.id}::uuid`
+      const afterSuspend = await count()
+      await tx.$executeRaw`update mandates set status = 'active' where id = ${mandate.id}::uuid`
+      const afterLift = await count()
+      await tx.$executeRaw`update mandates set status = 'revoked' where id = ${mandate.id}::uuid`
+      return { afterRenewal, afterSuspend, afterLift, afterRevoke: await count() }
+    })
+
+    // Assert: only the change back to active is checked
+    expect(calls).toEqual({ afterRenewal: 0, afterSuspend: 0, afterLift: 1, afterRevoke: 1 })
+  })
+
   it('When a service-scoped mandate is below the service’s required level, then it is refused', async () => {
     // Arrange
     const { base } = await makeHolder('EH4')
