@@ -104,6 +104,15 @@ describe('sessions', () => {
     expect(after).not.toBe('')
     expect(after).not.toBe(before)
   })
+
+  it("When an admin is logged in, then the session row holds a short digest of his privileges, not the list of his organisations", async () => {
+    const agent = await t.loginAs('sanne')
+    const sid = await sessionIdOf(agent)
+    const holding = await t.database.db.organisation.findFirstOrThrow({ where: { name: 'De Vries Holding B.V.' } })
+    const [row] = await t.database.db.$queryRaw<{ privileges: string }[]>`select sess->>'privileges' as privileges from "session" where sid = ${sid}`
+    expect(row!.privileges).toMatch(/^[\w-]{43}$/)
+    expect(row!.privileges).not.toContain(holding.id)
+  })
 })
 
 describe('CSRF', () => {
