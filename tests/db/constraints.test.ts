@@ -517,9 +517,7 @@ describe('mandate levels', () => {
     const calls = await t.db.$transaction(async (tx) => {
       await tx.$executeRawUnsafe(`set local track_functions = 'pl'`)
       const count = async () =>
-        Number(
-          (await tx.$queryRaw<{ n: bigint | null }[]>`select pg_stat_get_xact_function_calls('mandates_check_levels'::regproc) as n`)[0]!.n ?? 0,
-        )
+        Number((await tx.$queryRaw<{ n: bigint | null }[]>`select pg_stat_get_xact_function_calls('mandates_check_levels'::regproc) as n`)[0]!.n ?? 0)
 
       // Act: a renewal (status named, unchanged), a suspend, a lift (back to active) and a revoke
       await tx.$executeRaw`update mandates set valid_until = valid_until + 30, status = status where id = ${mandate.id}::uuid`

@@ -105,7 +105,7 @@ describe('sessions', () => {
     expect(after).not.toBe(before)
   })
 
-  it("When an admin is logged in, then the session row holds a short digest of his privileges, not the list of his organisations", async () => {
+  it('When an admin is logged in, then the session row holds a short digest of his privileges, not the list of his organisations', async () => {
     const agent = await t.loginAs('sanne')
     const sid = await sessionIdOf(agent)
     const holding = await t.database.db.organisation.findFirstOrThrow({ where: { name: 'De Vries Holding B.V.' } })
