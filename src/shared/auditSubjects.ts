@@ -2,7 +2,8 @@
 // name ("Jan Smit voor Aangifte omzetbelasting") and the page to open it on, but only a page the
 // viewer may open (an admin: users linked to his organisations and their applications; the back
 // office: the outgoing-mail page). Logboek and the history pages use it with `auditSentence`.
-import type { PrismaClient } from '../generated/prisma/client.ts'
+import { Prisma } from '../generated/prisma/client.ts'
+import type { PageReads } from '../db/pageReads.ts'
 import type { TFunction } from 'i18next'
 import { currentSubjectType, type AuditSubjectType } from '../domain/auditActions.ts'
 import { personName } from '../domain/names.ts'
@@ -19,72 +20,117 @@ export type AuditRef = { actorId?: string | null; subjectType: string; subjectId
 
 const key = (type: AuditSubjectType, id: string) => `${type}:${id}`
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const person = { firstName: true, lastNamePrefix: true, lastName: true, id: true } as const
-
 type Named = { firstName: string; lastNamePrefix: string | null; lastName: string; id: string }
 
 function idsOf(refs: AuditRef[], type: AuditSubjectType): string[] {
   return [...new Set(refs.filter((r) => currentSubjectType(r.subjectType) === type && r.subjectId && UUID.test(r.subjectId)).map((r) => r.subjectId!))]
 }
 
-/** The scope name of a mandate-like row: its service, "alle diensten van <provider>", or "alle diensten". */
-function scopeName(t: TFunction, row: { scope: string; service: { name: string } | null; provider: { name: string } | null }): string {
-  if (row.scope === 'service' && row.service) return row.service.name
-  if (row.scope === 'provider' && row.provider) return t('audit:subject.provider', { name: row.provider.name })
+/** The scope name of a mandate row: its service, "alle diensten van <provider>", or "alle diensten". */
+function scopeName(t: TFunction, row: NameRow): string {
+  if (row.scope === 'service' && row.service_name) return row.service_name
+  if (row.scope === 'provider' && row.provider_name) return t('audit:subject.provider', { name: row.provider_name })
   return t('audit:subject.allServices')
 }
 
-/** Reads the names and pages of the actors and subjects of `refs` (a few queries, whatever the page size). */
-export async function auditNames(db: PrismaClient, principal: Principal, t: TFunction, refs: AuditRef[]): Promise<AuditNames> {
-  const actorIds = [...new Set(refs.map((r) => r.actorId).filter((id): id is string => Boolean(id)))]
-  const userIds = idsOf(refs, 'user')
-  const [actors, users, mandates, applications, linkRequests, means, mails] = await Promise.all([
-    db.user.findMany({ where: { id: { in: actorIds } }, select: person }),
-    db.user.findMany({ where: { id: { in: userIds } }, select: person }),
-    db.mandate.findMany({
-      where: { id: { in: idsOf(refs, 'mandate') } },
-      select: { id: true, scope: true, user: { select: person }, service: { select: { name: true } }, provider: { select: { name: true } } },
-    }),
-    db.application.findMany({
-      where: { id: { in: idsOf(refs, 'application') } },
-      select: { id: true, type: true, level: true, subjectUser: { select: person } },
-    }),
-    db.linkRequest.findMany({ where: { id: { in: idsOf(refs, 'link_request') } }, select: { id: true, email: true, user: { select: person } } }),
-    db.means.findMany({ where: { id: { in: idsOf(refs, 'means') } }, select: { id: true, user: { select: person } } }),
-    db.outgoingMail.findMany({ where: { id: { in: idsOf(refs, 'outgoing_mail') } }, select: { id: true, toAddress: true } }),
-  ])
-  const people: Named[] = [
-    ...users,
-    ...mandates.map((m) => m.user),
-    ...applications.flatMap((a) => (a.subjectUser ? [a.subjectUser] : [])),
-    ...linkRequests.flatMap((r) => (r.user ? [r.user] : [])),
-    ...means.map((m) => m.user),
-  ]
+type Kind = 'actor' | AuditSubjectType
+
+/** One actor or subject with the person it names (if any); the columns a kind does not use are null. */
+type NameRow = {
+  kind: Kind
+  id: string
+  person_id: string | null
+  first_name: string | null
+  last_name_prefix: string | null
+  last_name: string | null
+  visible: boolean
+  scope: string | null
+  service_name: string | null
+  provider_name: string | null
+  app_type: string | null
+  app_level: string | null
+  email: string | null
+}
+
+/** The person columns of alias u, and whether the viewer may open that person's page (linked to one of `admin`). */
+function personSql(admin: string[]): Prisma.Sql {
+  return Prisma.sql`u.id as person_id, u.first_name, u.last_name_prefix, u.last_name,
+    coalesce(exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${admin}::uuid[])), false) as visible`
+}
+
+const NO_PERSON = Prisma.sql`null::uuid as person_id, null::text as first_name, null::text as last_name_prefix, null::text as last_name, false as visible`
+const NO_MANDATE = Prisma.sql`null::text as scope, null::text as service_name, null::text as provider_name`
+const NO_APPLICATION = Prisma.sql`null::text as app_type, null::text as app_level`
+
+/**
+ * Every actor and subject of a page in one statement (a UNION ALL of keyed lookups), through the
+ * page-read pool: Prisma made it fifteen queries a page, one per kind and one per relation, most of
+ * them empty (src/db/pageReads.ts).
+ */
+function namesSql(refs: AuditRef[], admin: string[]): Prisma.Sql {
+  const actorIds = [...new Set(refs.map((r) => r.actorId).filter((id): id is string => Boolean(id && UUID.test(id))))]
+  const person = personSql(admin)
+  return Prisma.sql`
+    select 'actor' as kind, u.id::text as id, ${person}, ${NO_MANDATE}, ${NO_APPLICATION}, null::text as email
+      from users u where u.id = any(${actorIds}::uuid[])
+    union all
+    select 'user', u.id::text, ${person}, ${NO_MANDATE}, ${NO_APPLICATION}, null
+      from users u where u.id = any(${idsOf(refs, 'user')}::uuid[])
+    union all
+    select 'mandate', m.id::text, ${person}, m.scope::text, s.name::text, sp.name::text, ${NO_APPLICATION}, null
+      from mandates m join users u on u.id = m.user_id
+      left join services s on s.id = m.service_id
+      left join service_providers sp on sp.id = m.provider_id
+      where m.id = any(${idsOf(refs, 'mandate')}::uuid[])
+    union all
+    select 'application', a.id::text, ${person}, ${NO_MANDATE}, a.type::text, a.level::text, null
+      from applications a left join users u on u.id = a.subject_user_id
+      where a.id = any(${idsOf(refs, 'application')}::uuid[])
+    union all
+    select 'link_request', r.id::text, ${person}, ${NO_MANDATE}, ${NO_APPLICATION}, r.email::text
+      from link_requests r left join users u on u.id = r.user_id
+      where r.id = any(${idsOf(refs, 'link_request')}::uuid[])
+    union all
+    select 'means', x.id::text, ${person}, ${NO_MANDATE}, ${NO_APPLICATION}, null
+      from means x join users u on u.id = x.user_id
+      where x.id = any(${idsOf(refs, 'means')}::uuid[])
+    union all
+    select 'outgoing_mail', o.id::text, ${NO_PERSON}, ${NO_MANDATE}, ${NO_APPLICATION}, o.to_address::text
+      from outgoing_mail o where o.id = any(${idsOf(refs, 'outgoing_mail')}::uuid[])`
+}
+
+/** The person a row names, or null (an application without a subject, a link request by e-mail). */
+function personOf(row: NameRow): Named | null {
+  if (!row.person_id || row.last_name === null) return null
+  return { id: row.person_id, firstName: row.first_name ?? '', lastNamePrefix: row.last_name_prefix, lastName: row.last_name }
+}
+
+/** Reads the names and pages of the actors and subjects of `refs` (one statement, whatever the page size). */
+export async function auditNames(reads: PageReads, principal: Principal, t: TFunction, refs: AuditRef[]): Promise<AuditNames> {
   const admin = principal.role !== 'backoffice' ? principal.adminOrganisations.map((o) => o.id) : []
-  const visible = new Set(
-    admin.length === 0
-      ? []
-      : (
-          await db.organisationLink.findMany({
-            where: { userId: { in: [...new Set(people.map((p) => p.id))] }, organisationId: { in: admin } },
-            select: { userId: true },
-          })
-        ).map((l) => l.userId),
-  )
-  const userHref = (u: Named | null | undefined) => (u && visible.has(u.id) ? links.userDetail(u.id) : null)
+  const rows = await reads.rows<NameRow>(namesSql(refs, admin))
+  const actors = new Map<string, string>()
   const subjects = new Map<string, AuditSubject>()
-  for (const u of users) subjects.set(key('user', u.id), { name: personName(u), href: userHref(u) })
-  for (const m of mandates)
-    subjects.set(key('mandate', m.id), { name: t('audit:subject.mandate', { holder: personName(m.user), scope: scopeName(t, m) }), href: userHref(m.user) })
-  for (const a of applications) {
-    const type = t(`applications:type.${a.type}`) + (a.level ? ` ${t(`common:levels.${a.level}`)}` : '')
-    const name = a.subjectUser ? t('audit:subject.application', { type, user: personName(a.subjectUser) }) : type
-    subjects.set(key('application', a.id), { name, href: admin.length ? links.applicationDetail(a.id) : null })
+  for (const row of rows) {
+    const who = personOf(row)
+    const href = who && row.visible ? links.userDetail(who.id) : null
+    if (row.kind === 'actor') {
+      if (who) actors.set(row.id, personName(who))
+    } else if (row.kind === 'user' || row.kind === 'means') {
+      if (who) subjects.set(key(row.kind, row.id), { name: personName(who), href })
+    } else if (row.kind === 'mandate') {
+      if (who) subjects.set(key('mandate', row.id), { name: t('audit:subject.mandate', { holder: personName(who), scope: scopeName(t, row) }), href })
+    } else if (row.kind === 'application') {
+      const type = t(`applications:type.${row.app_type}`) + (row.app_level ? ` ${t(`common:levels.${row.app_level}`)}` : '')
+      const name = who ? t('audit:subject.application', { type, user: personName(who) }) : type
+      subjects.set(key('application', row.id), { name, href: admin.length ? links.applicationDetail(row.id) : null })
+    } else if (row.kind === 'link_request') {
+      subjects.set(key('link_request', row.id), { name: who ? personName(who) : (row.email ?? ''), href })
+    } else if (row.kind === 'outgoing_mail') {
+      subjects.set(key('outgoing_mail', row.id), { name: row.email ?? '', href: principal.role === 'backoffice' ? links.backofficeMail() : null })
+    }
   }
-  for (const r of linkRequests) subjects.set(key('link_request', r.id), { name: r.user ? personName(r.user) : (r.email ?? ''), href: userHref(r.user) })
-  for (const m of means) subjects.set(key('means', m.id), { name: personName(m.user), href: userHref(m.user) })
-  for (const m of mails) subjects.set(key('outgoing_mail', m.id), { name: m.toAddress, href: principal.role === 'backoffice' ? links.backofficeMail() : null })
-  return { actors: new Map(actors.map((a) => [a.id, personName(a)])), subjects }
+  return { actors, subjects }
 }
 
 /** The subject of one entry, or null when it no longer exists or is not a known kind. */

@@ -8,6 +8,7 @@ import { organisationScope } from '../../policy/access.ts'
 import { AUDIT_ACTIONS, storedActions, type AuditAction } from '../../domain/auditActions.ts'
 import { auditNames, type AuditNames } from '../../shared/auditSubjects.ts'
 import { escapeLike } from '../../shared/userSearch.ts'
+import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 
 export type AuditFilter = {
   organisationId?: string
@@ -37,7 +38,11 @@ export type AuditRow = {
 export const PAGE_SIZE = 50
 
 export class AuditLogService {
-  constructor(private readonly db: PrismaClient) {}
+  constructor(
+    private readonly db: PrismaClient,
+    /** For the names of a page's actors and subjects (src/db/pageReads.ts). */
+    private readonly pageReads: PageReads = prismaPageReads(db),
+  ) {}
 
   /** The filters on alias `a` (the organisation scope is applied by `ids`). */
   private conditions(filter: AuditFilter, before?: bigint): Prisma.Sql[] {
@@ -124,7 +129,7 @@ export class AuditLogService {
 
   /** The names and pages of the actors and subjects of `rows` (for the sentences). */
   names(principal: Principal, t: TFunction, rows: AuditRow[]): Promise<AuditNames> {
-    return auditNames(this.db, principal, t, rows)
+    return auditNames(this.pageReads, principal, t, rows)
   }
 
   /** The choices of the filter form: the organisations in scope and every action the app writes. */

@@ -19,6 +19,7 @@ import { levelAtLeast } from '../../domain/levels.ts'
 import { assertWithinAdminLevel } from '../../domain/rules.ts'
 import { isOpenApplication } from '../../domain/statuses.ts'
 import { PERSON_DATA_SELECT } from '../../shared/selects.ts'
+import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 
 export const PAGE_SIZE = 25
 export const EXPORT_LIMIT = 50_000
@@ -88,6 +89,8 @@ export class UsersService {
   constructor(
     private readonly db: PrismaClient,
     private readonly config: Config,
+    /** For the names in a user's history (src/db/pageReads.ts). */
+    private readonly pageReads: PageReads = prismaPageReads(db),
   ) {}
 
   private scope(principal: Principal, filter: UserFilter): string[] {
@@ -228,7 +231,7 @@ export class UsersService {
 
   /** The names behind a page of audit entries, for their sentences (src/shared/auditSentences.ts). */
   auditNames(principal: Principal, t: TFunction, refs: AuditRef[]): Promise<AuditNames> {
-    return auditNames(this.db, principal, t, refs)
+    return auditNames(this.pageReads, principal, t, refs)
   }
 
   /**
