@@ -1,5 +1,5 @@
 // Every change writes one audit entry in the same transaction as the change (rule 14).
-import type { Prisma } from '../generated/prisma/client.ts'
+import { Prisma } from '../generated/prisma/client.ts'
 import type { Tx } from '../db/tx.ts'
 import { apiActorLabel, type Actor } from './actor.ts'
 import type { AuditAction, AuditSubjectType } from '../domain/auditActions.ts'
@@ -118,6 +118,10 @@ export type AuditColumnsSql = {
   requestId?: string
 }
 
+/** The audit table's columns, in the order the set-based inserts select them. */
+const AUDIT_INSERT =
+  'INSERT INTO audit_events (actor_id, actor_label, action, organisation_id, subject_type, subject_id, before, after, ip_address, request_id)'
+
 /**
  * The set-based variant, for scans that change thousands of rows in one statement: the
  * `INSERT INTO audit_events … SELECT … FROM <source>` to embed as a step of a data-modifying WITH,
@@ -126,7 +130,7 @@ export type AuditColumnsSql = {
  */
 export function auditInsertFrom(source: string, columns: AuditColumnsSql): string {
   const c = columns
-  return `INSERT INTO audit_events (actor_id, actor_label, action, organisation_id, subject_type, subject_id, before, after, ip_address, request_id)
+  return `${AUDIT_INSERT}
   SELECT ${c.actorId ?? 'NULL'}, ${c.actorLabel}, ${c.action}, ${c.organisationId}, ${c.subjectType}, ${c.subjectId},
          ${c.before ?? 'NULL'}, ${c.after ?? 'NULL'}, ${c.ipAddress ?? 'NULL'}, ${c.requestId ?? 'NULL'}
   FROM ${source}`
@@ -160,4 +164,33 @@ export const AUDIT_ACTOR_COLUMNS = { actorId: '$1::uuid', actorLabel: '$2', ipAd
 export function auditActorParams(actor: Actor): [string | null, string, string | null, string | null] {
   const row = auditRow(actor, { action: 'login', subjectType: 'user' })
   return [row.actorId, row.actorLabel, row.ipAddress, row.requestId]
+}
+
+/** What each row of a set-based audit insert records (see `auditInsertSql`): SQL over the source's columns. */
+export type AuditChangeSql = {
+  action: AuditAction
+  subjectType: AuditSubjectType
+  organisationId: Prisma.Sql
+  subjectId: Prisma.Sql
+  before: Prisma.Sql
+  after: Prisma.Sql
+}
+
+/**
+ * `auditInsertFrom` for a statement built with Prisma.sql (bulk renew, revoke and suspend): one entry
+ * per row of `source` by `actor` (as `auditRow` names him, passed as parameters), as a step of a
+ * data-modifying WITH. Returns the new ids, so the statement can count the entries.
+ */
+export function auditInsertSql(actor: Actor, source: Prisma.Sql, change: AuditChangeSql): Prisma.Sql {
+  const [actorId, actorLabel, ipAddress, requestId] = auditActorParams(actor)
+  return Prisma.sql`${Prisma.raw(AUDIT_INSERT)}
+  select ${actorId}::uuid, ${actorLabel}::text, ${change.action}::text, ${change.organisationId}, ${change.subjectType}::text, ${change.subjectId},
+         ${change.before}, ${change.after}, ${ipAddress}::text, ${requestId}::text
+  from ${source}
+  returning id`
+}
+
+/** A date column in before/after JSON as `toAuditJson` writes a Date of it: "2027-01-31T00:00:00.000Z". */
+export function auditDateSql(date: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`to_char(${date}, 'YYYY-MM-DD"T00:00:00.000Z"')`
 }

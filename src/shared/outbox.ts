@@ -1,5 +1,6 @@
 // The outbox: an e-mail is a row written in the same transaction as the change that causes it.
 // The mail worker (src/features/mail/worker.ts) renders and delivers the rows.
+import { Prisma } from '../generated/prisma/client.ts'
 import type { Tx } from '../db/tx.ts'
 import { personName, type PersonNameParts } from '../domain/names.ts'
 
@@ -81,6 +82,10 @@ export async function wakeMailWorker(tx: Tx): Promise<void> {
   await tx.$executeRawUnsafe('NOTIFY outgoing_mail')
 }
 
+/** The outbox's columns, in the order the set-based inserts select them, and what a key already queued does. */
+const OUTBOX_INSERT = 'INSERT INTO outgoing_mail (id, idempotency_key, to_address, template, locale, data)'
+const OUTBOX_CONFLICT = 'ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key'
+
 /** SQL expressions for each column of a set-based queue insert (see `queueMailsFrom`). */
 export type OutboxColumnsSql = { idempotencyKey: string; to: string; template: string; locale: string; data: string }
 
@@ -92,9 +97,20 @@ export type OutboxColumnsSql = { idempotencyKey: string; to: string; template: s
  */
 export function queueMailsFrom(source: string, columns: OutboxColumnsSql): string {
   const c = columns
-  return `INSERT INTO outgoing_mail (id, idempotency_key, to_address, template, locale, data)
+  return `${OUTBOX_INSERT}
   SELECT gen_random_uuid(), ${c.idempotencyKey}, ${c.to}, ${c.template}, ${c.locale}, ${c.data}
   FROM ${source}
-  ON CONFLICT (idempotency_key) DO NOTHING
-  RETURNING idempotency_key`
+  ${OUTBOX_CONFLICT}`
+}
+
+/** `queueMailsFrom` for a statement built with Prisma.sql (bulk renew, revoke and suspend): the columns as SQL over `source`'s. */
+export function queueMailsSql(
+  source: Prisma.Sql,
+  columns: { idempotencyKey: Prisma.Sql; to: Prisma.Sql; template: MailTemplate; locale: Prisma.Sql; data: Prisma.Sql },
+): Prisma.Sql {
+  const c = columns
+  return Prisma.sql`${Prisma.raw(OUTBOX_INSERT)}
+  select gen_random_uuid(), ${c.idempotencyKey}, ${c.to}, ${c.template}::text, ${c.locale}, ${c.data}
+  from ${source}
+  ${Prisma.raw(OUTBOX_CONFLICT)}`
 }

@@ -3,8 +3,8 @@
 // what the admin may not change (marked and left out) and a page of the set, with a digest of every
 // candidate's id and version. `run` locks the candidates, recomputes the digest and acts only when it
 // is the one the page showed; otherwise nothing changes and the caller shows the new state. The
-// change is set-based in one transaction, with one audit entry per changed mandate and one mail
-// per holder; the outcome per mandate goes to the result page.
+// change is set-based in one transaction, one statement writing one audit entry per changed mandate
+// and one mail per holder; the outcome per mandate goes to the result page.
 import { randomUUID } from 'node:crypto'
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts'
 import { BULK_TRANSACTION, type Tx } from '../../db/tx.ts'
@@ -13,12 +13,11 @@ import { fromDbLevel } from '../../domain/levels.ts'
 import { isTerm } from '../../domain/terms.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
-import { recordAuditMany } from '../../shared/audit.ts'
 import { confirmationDigest } from '../../shared/confirmation.ts'
-import { queueMails, type QueuedMail } from '../../shared/outbox.ts'
+import { wakeMailWorker } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { applySql, BULK_PAGE_SIZE, pageSql, summarySql, type AppliedRow, type BulkAction, type PageRow, type SummaryRow } from './bulkSql.ts'
-import { byHolder, holderName, mailedMandate, mandateLine, type MandateLine, type RenewOutcome, type RenewSelection } from './model.ts'
+import { holderName, mandateLine, type MandateLine, type RenewOutcome, type RenewSelection } from './model.ts'
 import { renewMandates } from './renewMandates.ts'
 import { actingPrincipal } from './scoping.ts'
 import { selectionTarget } from './selection.ts'
@@ -36,9 +35,6 @@ export type BulkOutcome = Omit<BulkRow, 'status' | 'validUntil'> & { oldStatus: 
 
 export type BulkRunResult =
   { status: 'done'; action: 'revoke' | 'suspend'; outcomes: BulkOutcome[] } | { status: 'renewed'; outcomes: RenewOutcome[] } | { status: 'changed' }
-
-const STATUS_AFTER = { revoke: 'revoked', suspend: 'suspended' } as const
-const AUDIT_ACTION = { revoke: 'mandate.revoked', suspend: 'mandate.suspended' } as const
 
 export class MandateBulkService {
   constructor(private readonly db: PrismaClient) {}
@@ -99,21 +95,8 @@ export class MandateBulkService {
 
   /** Revoke or suspend the target in the caller's transaction: one audit entry per change, one mail per holder. */
   private async apply(tx: Tx, actor: Actor, principal: Principal, action: 'revoke' | 'suspend', target: Prisma.Sql, today: string, now: Date) {
-    const rows = await tx.$queryRaw<AppliedRow[]>(applySql(principal, action, target, today))
-    const done = rows.filter((r) => r.done)
-    await recordAuditMany(
-      tx,
-      actor,
-      done.map((r) => ({
-        action: AUDIT_ACTION[action],
-        organisationId: r.organisation_id,
-        subjectType: 'mandate',
-        subjectId: r.id,
-        before: { status: r.old_status },
-        after: { status: STATUS_AFTER[action], ...(action === 'revoke' ? { revokedAt: now } : {}), bulk: true },
-      })),
-    )
-    await queueMails(tx, holderMails(done, action))
+    const rows = await tx.$queryRaw<AppliedRow[]>(applySql(principal, action, target, today, { actor, batch: randomUUID() }, now))
+    if (rows[0]?.mailed) await wakeMailWorker(tx)
     return rows
   }
 
@@ -138,28 +121,6 @@ function toOutcome(r: AppliedRow): BulkOutcome {
     refusal: r.refusal,
     done: r.done,
   }
-}
-
-/** One mail per holder listing the mandates revoked or suspended. */
-function holderMails(rows: AppliedRow[], action: 'revoke' | 'suspend'): QueuedMail[] {
-  const batch = randomUUID()
-  return byHolder(rows).map((list) => {
-    const first = list[0]!
-    const event = STATUS_AFTER[action]
-    return {
-      idempotencyKey: `mandates-changed:${event}:${batch}:${first.user_id}`,
-      to: first.email,
-      locale: first.locale,
-      template: 'mandates-changed',
-      data: {
-        name: holderName(first),
-        event,
-        context: event,
-        count: list.length,
-        mandates: list.map(mailedMandate),
-      },
-    }
-  })
 }
 
 export { BULK_PAGE_SIZE }

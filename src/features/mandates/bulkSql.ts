@@ -5,9 +5,13 @@
 import { Prisma } from '../../generated/prisma/client.ts'
 import { toDbLevel } from '../../domain/levels.ts'
 import { sqlMeansCoversLevel, sqlWithinAdminLevel } from '../../domain/rules.ts'
+import { sqlPersonName } from '../../domain/names.ts'
+import type { Actor } from '../../shared/actor.ts'
+import { auditInsertSql } from '../../shared/audit.ts'
+import { queueMailsSql, type MailTemplate } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
-import type { MailedColumns } from './model.ts'
+import type { ResultColumns } from './model.ts'
 
 export const BULK_ACTIONS = ['renew', 'revoke', 'suspend'] as const
 export type BulkAction = (typeof BULK_ACTIONS)[number]
@@ -67,13 +71,26 @@ export function summarySql(principal: Principal, action: BulkAction, target: Pri
            coalesce((select encode(sha256(convert_to(string_agg(id::text || '@' || updated_at::text, ',' order by id), 'UTF8')), 'hex') from c), '') as digest`
 }
 
+/** Who the audit entries of a bulk statement name, and the key its mails share (one random uuid per action). */
+export type BulkTrail = { actor: Actor; batch: string }
+
+/** The counts every row of a bulk statement carries: the audit entries and the mails it wrote. */
+export type WrittenColumns = { audited: number; mailed: number }
+
+const STATUS_AFTER = { revoke: 'revoked', suspend: 'suspended' } as const
+const AUDIT_ACTION = { revoke: 'mandate.revoked', suspend: 'mandate.suspended' } as const
+
 /**
  * Revoke or suspend, set-based: locks the candidates, changes those without a refusal and returns
- * every candidate with its outcome (the caller writes the audit entries and mails from it).
+ * every candidate with its outcome. The same statement writes the audit entry of each change and
+ * one mail per holder (rule 14), so the changed rows never travel to the app and back. `now` is the
+ * revoke's time in the audit entries.
  */
-export function applySql(principal: Principal, action: 'revoke' | 'suspend', target: Prisma.Sql, today: string): Prisma.Sql {
+export function applySql(principal: Principal, action: 'revoke' | 'suspend', target: Prisma.Sql, today: string, trail: BulkTrail, now: Date): Prisma.Sql {
   const status = action === 'revoke' ? Prisma.sql`'revoked'::"MandateStatus"` : Prisma.sql`'suspended'::"MandateStatus"`
   const revokedAt = action === 'revoke' ? Prisma.sql`now()` : Prisma.sql`m.revoked_at`
+  const event = STATUS_AFTER[action]
+  const revokedAtJson = action === 'revoke' ? Prisma.sql`, 'revokedAt', ${now.toISOString()}::text` : Prisma.empty
   return Prisma.sql`
     with cand as (
       select m.id, m.status::text as status, ${refusalSql(action, today)} as refusal
@@ -85,21 +102,42 @@ export function applySql(principal: Principal, action: 'revoke' | 'suspend', tar
       update mandates m set status = ${status}, revoked_at = ${revokedAt}, updated_at = now()
       from cand where m.id = cand.id and cand.refusal is null
       returning m.id
+    ), res as (
+      select m.id, m.user_id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.locale, m.organisation_id, o.name as organisation_name,
+             m.scope::text as scope, s.name as service_name, coalesce(p.name, sp.name) as provider_name, m.level::text as level,
+             cand.status as old_status, m.valid_until, cand.refusal,
+             -- A hashed subplan: a join with upd is planned on the CTE's guess of a few rows and
+             -- becomes a nested loop over all of them (quadratic: 40 s for 7,000 mandates).
+             (cand.id in (select id from upd)) as done
+      from cand
+      join mandates m on m.id = cand.id
+      ${holderJoinsSql('m')}
+    ), audit as (
+      ${auditInsertSql(trail.actor, Prisma.sql`res r where r.done`, {
+        action: AUDIT_ACTION[action],
+        subjectType: 'mandate',
+        organisationId: Prisma.sql`r.organisation_id`,
+        subjectId: Prisma.sql`r.id::text`,
+        before: Prisma.sql`jsonb_build_object('status', r.old_status)`,
+        after: Prisma.sql`jsonb_build_object('status', ${event}::text${revokedAtJson}, 'bulk', true)`,
+      })}
+    ), mails as (
+      ${holderMailsSql({
+        changed: 'done',
+        until: 'valid_until',
+        key: `mandates-changed:${event}:${trail.batch}:`,
+        template: 'mandates-changed',
+        data: Prisma.sql`jsonb_build_object('event', ${event}::text, 'context', ${event}::text)`,
+      })}
     )
-    select m.id, m.user_id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.locale, m.organisation_id, o.name as organisation_name,
-           m.scope::text as scope, s.name as service_name, coalesce(p.name, sp.name) as provider_name, m.level::text as level,
-           cand.status as old_status, m.valid_until, cand.refusal,
-           -- A hashed subplan: a join with upd is planned on the CTE's guess of a few rows and
-           -- becomes a nested loop over all of them (quadratic: 40 s for 7,000 mandates).
-           (cand.id in (select id from upd)) as done
-    from cand
-    join mandates m on m.id = cand.id
-    ${holderJoinsSql('m')}`
+    select r.*, (select count(*) from audit)::int as audited, (select count(*) from mails)::int as mailed
+    from res r
+    ${resultOrderSql('valid_until')}`
 }
 
 /**
- * The joins and order of a bulk result (alias u the holder, o the organisation, s the service, p or
- * sp its provider) on the mandate row `alias`, in the list's order of names.
+ * The joins of a bulk result (alias u the holder, o the organisation, s the service, p or sp its
+ * provider) on the mandate row `alias`; `resultOrderSql` orders the result.
  */
 export function holderJoinsSql(alias: 'm' | 'ch'): Prisma.Sql {
   const m = Prisma.raw(alias)
@@ -107,16 +145,59 @@ export function holderJoinsSql(alias: 'm' | 'ch'): Prisma.Sql {
     join organisations o on o.id = ${m}.organisation_id
     left join services s on s.id = ${m}.service_id
     left join service_providers sp on sp.id = s.provider_id
-    left join service_providers p on p.id = ${m}.provider_id
-    order by u.last_name, u.first_name, ${m}.valid_until, ${m}.id`
+    left join service_providers p on p.id = ${m}.provider_id`
 }
 
-export type AppliedRow = MailedColumns & {
-  old_status: string
-  valid_until: Date
-  refusal: string | null
-  done: boolean
+/** A bulk result's order (on its CTE `res r`), the list's order of names: holder, then end date (`until`) and id. */
+export function resultOrderSql(until: 'valid_until' | 'old_until'): Prisma.Sql {
+  return Prisma.sql`order by r.last_name, r.first_name, ${Prisma.raw(`r.${until}`)}, r.id`
 }
+
+/**
+ * The outbox step of a bulk statement: one mail per holder of the changed rows (`changed`) of its
+ * result CTE `res`, keyed `key` + the holder's id, in the holder's language (users.locale: the one
+ * `queueMails` picks for an address with an account). Data: the holder's name, the count (the
+ * template's plural), the mandates in the list's order (`until`, id) as the template lists one
+ * (`serviceName` and `providerName` left out when there is none), each with `mandate`'s keys, and `data`'s.
+ */
+export function holderMailsSql(mail: {
+  changed: 'done' | 'renewed'
+  until: 'valid_until' | 'old_until'
+  key: string
+  template: MailTemplate
+  data: Prisma.Sql
+  mandate?: Prisma.Sql
+}): Prisma.Sql {
+  const changed = Prisma.raw(`r.${mail.changed}`)
+  const until = Prisma.raw(`r.${mail.until}`)
+  return queueMailsSql(
+    Prisma.sql`(
+      select r.user_id, r.email, r.locale, ${sqlPersonName(Prisma.sql`r.first_name`, Prisma.sql`r.last_name_prefix`, Prisma.sql`r.last_name`)} as name,
+             count(*)::int as count,
+             jsonb_agg(jsonb_strip_nulls(jsonb_build_object('organisationName', r.organisation_name, 'scope', r.scope,
+                 'serviceName', r.service_name, 'providerName', r.provider_name, 'level', r.level)) || ${mail.mandate ?? Prisma.sql`'{}'::jsonb`}
+               order by ${until}, r.id) as mandates
+      from res r
+      where ${changed}
+      group by r.user_id, r.email, r.locale, r.first_name, r.last_name_prefix, r.last_name
+    ) h`,
+    {
+      idempotencyKey: Prisma.sql`${mail.key}::text || h.user_id`,
+      to: Prisma.sql`h.email`,
+      template: mail.template,
+      locale: Prisma.sql`h.locale`,
+      data: Prisma.sql`jsonb_build_object('name', h.name, 'count', h.count, 'mandates', h.mandates) || ${mail.data}`,
+    },
+  )
+}
+
+export type AppliedRow = ResultColumns &
+  WrittenColumns & {
+    old_status: string
+    valid_until: Date
+    refusal: string | null
+    done: boolean
+  }
 
 export type SummaryRow = { total: number; allowed: number; refusals: Record<string, number>; digest: string }
 

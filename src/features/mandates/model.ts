@@ -55,10 +55,8 @@ export type MandateLine = {
 /** The holder's columns of a mandate row as the SQL reads them. */
 export type HolderColumns = { id: string; user_id: string; first_name: string; last_name_prefix: string | null; last_name: string; email: string }
 
-/** A row the bulk SQL returns (renew, revoke, suspend), enough for its audit entry and mail. */
-export type MailedColumns = HolderColumns & {
-  locale: string
-  organisation_id: string
+/** A row the bulk SQL returns (renew, revoke, suspend), enough for its line on the result page. */
+export type ResultColumns = Pick<HolderColumns, 'id' | 'first_name' | 'last_name_prefix' | 'last_name'> & {
   organisation_name: string
   scope: 'all' | 'provider' | 'service'
   service_name: string | null
@@ -71,19 +69,8 @@ export function holderName(r: Pick<HolderColumns, 'first_name' | 'last_name_pref
   return personName({ firstName: r.first_name, lastNamePrefix: r.last_name_prefix, lastName: r.last_name })
 }
 
-/** A mandate of a "mandates changed" or "renewed" mail. */
-export function mailedMandate(r: MailedColumns) {
-  return {
-    organisationName: r.organisation_name,
-    scope: r.scope,
-    serviceName: r.service_name ?? undefined,
-    providerName: r.provider_name ?? undefined,
-    level: r.level,
-  }
-}
-
 /** A bulk SQL row as a result page lists it. */
-export function mandateLine(r: MailedColumns): MandateLine {
+export function mandateLine(r: ResultColumns): MandateLine {
   return {
     id: r.id,
     userName: holderName(r),
@@ -92,13 +79,6 @@ export function mandateLine(r: MailedColumns): MandateLine {
     serviceName: r.service_name,
     providerName: r.provider_name,
   }
-}
-
-/** The rows per holder, for one mail each. */
-export function byHolder<R extends { user_id: string }>(rows: R[]): R[][] {
-  const groups = new Map<string, R[]>()
-  for (const r of rows) groups.set(r.user_id, [...(groups.get(r.user_id) ?? []), r])
-  return [...groups.values()]
 }
 
 export type RenewOutcome = MandateLine & {

@@ -3,6 +3,8 @@
 // in one transaction with a result per mandate; stale, replayed, forged and concurrent confirmations;
 // other organisations (404). Also the renew icon (rule 2) and the history page of one mandate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isoDate } from '../../../src/domain/dates.ts'
+import { addYearsClamped } from '../../../src/domain/terms.ts'
 import { createTestApp, postForm, type Agent, type TestApp } from '../../helpers/app.ts'
 import { actorFor, demo, mandateOf } from '../mandates/helpers.ts'
 
@@ -114,6 +116,144 @@ describe('bulk revoke and suspend', () => {
     const none = await postForm(sanne, LIST, `${LIST}/intrekken`, { selection: 'selected' })
     expect(none.status).toBe(422)
     expect(none.text).toContain('Vink in de lijst minstens één machtiging aan')
+  })
+})
+
+describe('what a bulk change writes', () => {
+  // The audit entries and mails are written by the change's own statement (SQL, not JavaScript):
+  // these are the exact values, down to the date formats and the keys left out.
+  const AUDIT_FIELDS = {
+    actorId: true,
+    actorLabel: true,
+    action: true,
+    organisationId: true,
+    subjectType: true,
+    subjectId: true,
+    before: true,
+    after: true,
+    ipAddress: true,
+    requestId: true,
+  } as const
+  const MAIL_FIELDS = { idempotencyKey: true, toAddress: true, template: true, locale: true, data: true } as const
+  const audits = async (action: string, ids: string[]) =>
+    (await db().auditEvent.findMany({ where: { action, subjectId: { in: ids } }, select: AUDIT_FIELDS })).sort((a, b) =>
+      a.subjectId!.localeCompare(b.subjectId!),
+    )
+  const mails = async (template: string, to: string[]) =>
+    (await db().outgoingMail.findMany({ where: { template, toAddress: { in: to } }, select: MAIL_FIELDS })).sort((a, b) =>
+      a.toAddress.localeCompare(b.toAddress),
+    )
+  /** A date as JSON.stringify writes a Date of it. */
+  const midnight = (date: Date) => `${isoDate(date)}T00:00:00.000Z`
+
+  it('When an admin renews and then revokes two mandates of one holder and one without a service of another, then each gets exactly its audit entry and each holder exactly one mail', async () => {
+    // Arrange: Linda (mails in English) holds two service mandates at Bakker Installatietechniek, Pieter one for a whole provider.
+    const actor = await actorFor(db(), d.pieter)
+    await db().user.update({ where: { id: d.linda }, data: { locale: 'en' } })
+    const rvo = await mandateOf(db(), d.linda, d.bakker, 'mijn.rvo.nl')
+    const loket = await mandateOf(db(), d.linda, d.bakker, 'Omgevingsloket: vergunning aanvragen en melden')
+    const provider = await db().mandate.findFirstOrThrow({ where: { userId: d.pieter, organisationId: d.bakker, kind: 'use', scope: 'provider' } })
+    const selection = { ids: [rvo.id, loket.id, provider.id] }
+    const actorColumns = {
+      actorId: d.pieter,
+      actorLabel: 'pieter.bakker@demo.example',
+      organisationId: d.bakker,
+      subjectType: 'mandate',
+      ipAddress: '127.0.0.1',
+      requestId: 'test',
+    }
+    const organisationName = 'Bakker Installatietechniek B.V.'
+    const lines = {
+      rvo: { organisationName, scope: 'service', serviceName: 'mijn.rvo.nl', providerName: 'Rijksdienst voor Ondernemend Nederland', level: 'EH2+' },
+      loket: {
+        organisationName,
+        scope: 'service',
+        serviceName: 'Omgevingsloket: vergunning aanvragen en melden',
+        providerName: 'Rijkswaterstaat (Omgevingsloket)',
+        level: 'EH2+',
+      },
+      provider: { organisationName, scope: 'provider', providerName: 'Rijksdienst voor Ondernemend Nederland', level: 'EH2+' },
+    }
+    const renewed = (m: typeof rvo) => ({
+      ...actorColumns,
+      action: 'mandate.renewed',
+      subjectId: m.id,
+      before: { status: 'active', validFrom: midnight(m.validFrom), validUntil: midnight(m.validUntil) },
+      after: { status: 'active', validUntil: midnight(addYearsClamped(m.validUntil, 1)), termYears: 1 },
+    })
+    const newEnd = (m: typeof rvo) => isoDate(addYearsClamped(m.validUntil, 1))
+
+    // Act: renew for a year, then revoke the same three.
+    const renewPreview = await t.services.mandateBulkService.preview(actor.principal!, 'renew', selection)
+    const renewal = await t.services.mandateBulkService.run(actor, 'renew', selection, renewPreview!.digest, 1)
+    const now = new Date()
+    const revokePreview = await t.services.mandateBulkService.preview(actor.principal!, 'revoke', selection, now)
+    const revocation = await t.services.mandateBulkService.run(actor, 'revoke', selection, revokePreview!.digest, undefined, now)
+
+    // Assert: the renewal's entries and mails
+    expect(renewal.status).toBe('renewed')
+    expect(revocation.status).toBe('done')
+    expect(await audits('mandate.renewed', selection.ids)).toStrictEqual(
+      [rvo, loket, provider].map(renewed).sort((a, b) => a.subjectId.localeCompare(b.subjectId)),
+    )
+    const renewalMails = await mails('renewal-done', ['linda.degroot@demo.example', 'pieter.bakker@demo.example'])
+    const batch = /^renewal-done:([0-9a-f-]{36}):/.exec(renewalMails[0]!.idempotencyKey)![1]
+    expect(renewalMails).toStrictEqual([
+      {
+        idempotencyKey: `renewal-done:${batch}:${d.linda}`,
+        toAddress: 'linda.degroot@demo.example',
+        template: 'renewal-done',
+        locale: 'en',
+        data: {
+          name: 'Linda de Groot',
+          kind: 'mandate',
+          termYears: 1,
+          count: 2,
+          mandates: [
+            { ...lines.rvo, validUntil: newEnd(rvo) },
+            { ...lines.loket, validUntil: newEnd(loket) },
+          ],
+        },
+      },
+      {
+        idempotencyKey: `renewal-done:${batch}:${d.pieter}`,
+        toAddress: 'pieter.bakker@demo.example',
+        template: 'renewal-done',
+        locale: 'nl',
+        data: { name: 'Pieter Bakker', kind: 'mandate', termYears: 1, count: 1, mandates: [{ ...lines.provider, validUntil: newEnd(provider) }] },
+      },
+    ])
+
+    // Assert: the revocation's entries and mails
+    const revoked = (m: typeof rvo) => ({
+      ...actorColumns,
+      action: 'mandate.revoked',
+      subjectId: m.id,
+      before: { status: 'active' },
+      after: { status: 'revoked', revokedAt: now.toISOString(), bulk: true },
+    })
+    expect(await audits('mandate.revoked', selection.ids)).toStrictEqual(
+      [rvo, loket, provider].map(revoked).sort((a, b) => a.subjectId.localeCompare(b.subjectId)),
+    )
+    const revocationMails = await mails('mandates-changed', ['linda.degroot@demo.example', 'pieter.bakker@demo.example'])
+    const revokeBatch = /^mandates-changed:revoked:([0-9a-f-]{36}):/.exec(revocationMails[0]!.idempotencyKey)![1]
+    const changed = { template: 'mandates-changed', event: 'revoked', context: 'revoked' }
+    expect(revocationMails).toStrictEqual([
+      {
+        idempotencyKey: `mandates-changed:revoked:${revokeBatch}:${d.linda}`,
+        toAddress: 'linda.degroot@demo.example',
+        template: changed.template,
+        locale: 'en',
+        data: { name: 'Linda de Groot', event: changed.event, context: changed.context, count: 2, mandates: [lines.rvo, lines.loket] },
+      },
+      {
+        idempotencyKey: `mandates-changed:revoked:${revokeBatch}:${d.pieter}`,
+        toAddress: 'pieter.bakker@demo.example',
+        template: changed.template,
+        locale: 'nl',
+        data: { name: 'Pieter Bakker', event: changed.event, context: changed.context, count: 1, mandates: [lines.provider] },
+      },
+    ])
   })
 })
 
