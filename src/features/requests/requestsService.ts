@@ -1,6 +1,7 @@
 // Verzoeken: an admin asks an existing user (by e-mail address) to be linked to one of his
 // organisations; the user accepts or rejects in the portal; a request lapses after 3 months (rule 8).
-import type { LinkRequestStatus, PrismaClient } from '../../generated/prisma/client.ts'
+import { Prisma, type LinkRequestStatus, type PrismaClient } from '../../generated/prisma/client.ts'
+import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { addMonths, isoDate } from '../../domain/dates.ts'
 import { links } from '../../paths.ts'
@@ -31,11 +32,31 @@ export function shownStatus(request: { status: LinkRequestStatus; expiresAt: Dat
   return request.status === 'pending' && request.expiresAt <= now ? 'lapsed' : request.status
 }
 
+/** An open request as Mijn gegevens shows it to the person asked. */
+export type PendingRequest = {
+  id: string
+  expiresAt: Date
+  organisation: { name: string; kvkNumber: string }
+  requestedBy: { firstName: string; lastNamePrefix: string | null; lastName: string } | null
+}
+
+type PendingRequestRow = {
+  id: string
+  expiresAt: Date
+  organisation_name: string
+  kvk_number: string
+  first_name: string | null
+  last_name_prefix: string | null
+  last_name: string | null
+}
+
 export class RequestsService {
   constructor(
     private readonly db: PrismaClient,
     /** The app's rate limits (src/features/security/rateLimits.ts, passed in by src/services.ts). */
     private readonly limiter?: AttemptLimiter,
+    /** For the person's open requests on Mijn gegevens (src/db/pageReads.ts). */
+    private readonly pageReads: PageReads = prismaPageReads(db),
   ) {}
 
   async listForAdmin(principal: Principal, now = new Date()) {
@@ -158,15 +179,21 @@ export class RequestsService {
   }
 
   /** The user's own open requests (Mijn gegevens). */
-  async pendingForUser(principal: Principal, now = new Date()) {
-    return this.db.linkRequest.findMany({
-      where: { userId: principal.id, status: 'pending', expiresAt: { gt: now } },
-      include: {
-        organisation: { select: { name: true, kvkNumber: true } },
-        requestedBy: { select: { firstName: true, lastNamePrefix: true, lastName: true } },
-      },
-      orderBy: { createdAt: 'desc' },
-    })
+  /** The person's open requests, newest first, with organisation and requester: one statement (Mijn gegevens runs it on every visit). */
+  async pendingForUser(principal: Principal, now = new Date()): Promise<PendingRequest[]> {
+    const rows = await this.pageReads.rows<PendingRequestRow>(Prisma.sql`
+      select r.id, r.expires_at as "expiresAt", o.name as organisation_name, o.kvk_number, u.first_name, u.last_name_prefix, u.last_name
+      from link_requests r
+      join organisations o on o.id = r.organisation_id
+      left join users u on u.id = r.requested_by_id
+      where r.user_id = ${principal.id}::uuid and r.status = 'pending' and r.expires_at > ${now}
+      order by r.created_at desc`)
+    return rows.map((r) => ({
+      id: r.id,
+      expiresAt: r.expiresAt,
+      organisation: { name: r.organisation_name, kvkNumber: r.kvk_number },
+      requestedBy: r.last_name === null ? null : { firstName: r.first_name ?? '', lastNamePrefix: r.last_name_prefix, lastName: r.last_name },
+    }))
   }
 
   /**

@@ -23,6 +23,29 @@ describe('Mijn gegevens', () => {
     expect(page.text).toContain('Bakkerij De Vries B.V.')
   })
 
+  it('When a user opens Mijn gegevens, then each own mandate shows its service or scope, and an open request names the organisation, its KvK number and who asked', async () => {
+    const db = t.database.db
+    const jan = await db.user.findFirstOrThrow({ where: { email: 'jan.smit@demo.example' } })
+    const holding = await db.organisation.findFirstOrThrow({ where: { name: 'De Vries Holding B.V.' } })
+    const sanne = await db.user.findFirstOrThrow({ where: { email: 'sanne.devries@demo.example' } })
+    await db.linkRequest.create({
+      data: { userId: jan.id, organisationId: holding.id, requestedById: sanne.id, expiresAt: new Date(Date.now() + 7 * 86_400_000) },
+    })
+    const mandates = await db.mandate.findMany({ where: { userId: jan.id }, include: { service: true, provider: true, organisation: true } })
+    expect(mandates.length).toBeGreaterThan(0)
+
+    const page = await (await t.loginAs('jan')).get('/mijn-gegevens')
+
+    expect(page.status).toBe(200)
+    for (const m of mandates) {
+      const scope = m.scope === 'service' ? m.service!.name : m.scope === 'provider' ? m.provider!.name : 'Alle diensten'
+      expect(page.text).toContain(scope)
+      expect(page.text).toContain(m.organisation.name)
+    }
+    expect(page.text).toContain(`De Vries Holding B.V. (KvK ${holding.kvkNumber})`)
+    expect(page.text).toContain('Sanne de Vries')
+  })
+
   it('When a user changes his mobile number, then a Dutch number is stored and a bad one is refused with the value kept', async () => {
     const agent = await t.loginAs('jan')
     const bad = await postForm(agent, '/mijn-gegevens', '/mijn-gegevens/mobiel', { mobile: '020-1234567' })
