@@ -82,7 +82,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     registrationSigning: new RegistrationSigning(db, config, kvkRegister),
     customersService: new CustomersService(db, kvkRegister),
     auditLogService: new AuditLogService(db, pageReads),
-    overviewService: new OverviewService(db),
+    overviewService: new OverviewService(db, pageReads),
     usersService: new UsersService(db, config, pageReads),
     meansService: new MeansService(db),
     offboardService: new OffboardService(db),

@@ -5,6 +5,8 @@ import type { Level, PrismaClient } from '../../generated/prisma/client.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel, LEVELS } from '../../domain/levels.ts'
+import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
+import { ownMandates } from '../../shared/ownMandates.ts'
 
 export { LEVELS }
 
@@ -53,7 +55,11 @@ function emptyByLevel(): Record<Level, number> {
 }
 
 export class OverviewService {
-  constructor(private readonly db: PrismaClient) {}
+  constructor(
+    private readonly db: PrismaClient,
+    /** For the person's own mandates (src/shared/ownMandates.ts). */
+    private readonly pageReads: PageReads = prismaPageReads(db),
+  ) {}
 
   /** One page of the admin's organisation cards (search on name or KvK number). */
   async forAdmin(principal: Principal, options: { q?: string; page?: number } = {}, now = new Date()): Promise<OrganisationsPage> {
@@ -104,12 +110,7 @@ export class OverviewService {
   async forUser(principal: Principal) {
     const [means, mandates] = await Promise.all([
       this.db.means.findMany({ where: { userId: principal.id }, orderBy: { validUntil: 'desc' } }),
-      this.db.mandate.findMany({
-        where: { userId: principal.id, status: { in: ['active', 'pending'] } },
-        include: { organisation: { select: { name: true } }, service: { select: { name: true } }, provider: { select: { name: true } } },
-        orderBy: [{ organisation: { name: 'asc' } }, { validUntil: 'asc' }],
-        take: 200,
-      }),
+      ownMandates(this.pageReads, principal.id, { statuses: ['active', 'pending'], order: 'organisation', limit: 200 }),
     ])
     return { means, mandates }
   }

@@ -1,7 +1,7 @@
 // Mijn gegevens: every user's own means and mandates, contact details, and the e-mail change
 // confirmed through a single-use link sent to the new address.
-import { Prisma, type PrismaClient } from '../../generated/prisma/client.ts'
-import type { Level, MandateKind, MandateScope, MandateStatus } from '../../generated/prisma/enums.ts'
+import type { PrismaClient } from '../../generated/prisma/client.ts'
+import { ownMandates } from '../../shared/ownMandates.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { RuleViolation } from '../../errors.ts'
 import { addDays, isoDate } from '../../domain/dates.ts'
@@ -16,56 +16,12 @@ import { EMAIL_PATTERN, normaliseMobile } from '../../domain/contact.ts'
 
 export const EMAIL_CHANGE_DAYS = 2
 
-/** One of the person's own mandates as Mijn gegevens lists it. */
-export type OwnMandate = {
-  id: string
-  kind: MandateKind
-  scope: MandateScope
-  level: Level
-  status: MandateStatus
-  validFrom: Date
-  validUntil: Date
-  organisation: { name: string }
-  service: { name: string } | null
-  provider: { name: string } | null
-}
-
-type OwnMandateRow = Omit<OwnMandate, 'organisation' | 'service' | 'provider'> & {
-  organisation_name: string
-  service_name: string | null
-  provider_name: string | null
-}
-
 export class SelfService {
   constructor(
     private readonly db: PrismaClient,
     /** For the person's own mandates, read on every visit of Mijn gegevens (src/db/pageReads.ts). */
     private readonly pageReads: PageReads = prismaPageReads(db),
   ) {}
-
-  /**
-   * The person's own mandates (at most 300), active first: one statement with their organisation,
-   * service and provider (Prisma's include made it four, whatever the count).
-   */
-  private async ownMandates(principal: Principal): Promise<OwnMandate[]> {
-    const rows = await this.pageReads.rows<OwnMandateRow>(Prisma.sql`
-      select m.id, m.kind::text as kind, m.scope::text as scope, m.level::text as level, m.status::text as status,
-             m.valid_from as "validFrom", m.valid_until as "validUntil",
-             o.name as organisation_name, s.name as service_name, p.name as provider_name
-      from mandates m
-      join organisations o on o.id = m.organisation_id
-      left join services s on s.id = m.service_id
-      left join service_providers p on p.id = m.provider_id
-      where m.user_id = ${principal.id}::uuid
-      order by m.status, m.valid_until
-      limit 300`)
-    return rows.map(({ organisation_name, service_name, provider_name, ...m }) => ({
-      ...m,
-      organisation: { name: organisation_name },
-      service: service_name === null ? null : { name: service_name },
-      provider: provider_name === null ? null : { name: provider_name },
-    }))
-  }
 
   async profile(principal: Principal) {
     const [user, means, mandates] = await Promise.all([
@@ -74,7 +30,7 @@ export class SelfService {
         select: { firstName: true, lastNamePrefix: true, lastName: true, email: true, mobile: true, dateOfBirth: true, locale: true },
       }),
       this.db.means.findMany({ where: { userId: principal.id }, orderBy: { validUntil: 'desc' } }),
-      this.ownMandates(principal),
+      ownMandates(this.pageReads, principal.id, { order: 'status', limit: 300 }),
     ])
     return { user, means, mandates }
   }

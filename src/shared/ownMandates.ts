@@ -1,0 +1,54 @@
+// A person's own mandates with their organisation, service and provider names, as Mijn gegevens and
+// Overzicht list them: one statement through the page-read pool (Prisma's include made it four).
+import { Prisma } from '../generated/prisma/client.ts'
+import type { Level, MandateKind, MandateScope, MandateStatus } from '../generated/prisma/enums.ts'
+import type { PageReads } from '../db/pageReads.ts'
+
+export type OwnMandate = {
+  id: string
+  kind: MandateKind
+  scope: MandateScope
+  level: Level
+  status: MandateStatus
+  validFrom: Date
+  validUntil: Date
+  organisation: { name: string }
+  service: { name: string } | null
+  provider: { name: string } | null
+}
+
+type OwnMandateRow = Omit<OwnMandate, 'organisation' | 'service' | 'provider'> & {
+  organisation_name: string
+  service_name: string | null
+  provider_name: string | null
+}
+
+export type OwnMandatesQuery = {
+  /** Only these statuses (Overzicht: the live ones); every status when absent. */
+  statuses?: MandateStatus[]
+  /** 'status': by status, then end date (Mijn gegevens); 'organisation': by organisation name, then end date (Overzicht). */
+  order: 'status' | 'organisation'
+  limit: number
+}
+
+export async function ownMandates(reads: PageReads, userId: string, query: OwnMandatesQuery): Promise<OwnMandate[]> {
+  const statuses = query.statuses ? Prisma.sql`and m.status = any(${query.statuses}::"MandateStatus"[])` : Prisma.empty
+  const order = query.order === 'status' ? Prisma.sql`m.status, m.valid_until` : Prisma.sql`o.name, m.valid_until`
+  const rows = await reads.rows<OwnMandateRow>(Prisma.sql`
+    select m.id, m.kind::text as kind, m.scope::text as scope, m.level::text as level, m.status::text as status,
+           m.valid_from as "validFrom", m.valid_until as "validUntil",
+           o.name as organisation_name, s.name as service_name, p.name as provider_name
+    from mandates m
+    join organisations o on o.id = m.organisation_id
+    left join services s on s.id = m.service_id
+    left join service_providers p on p.id = m.provider_id
+    where m.user_id = ${userId}::uuid ${statuses}
+    order by ${order}
+    limit ${query.limit}`)
+  return rows.map(({ organisation_name, service_name, provider_name, ...m }) => ({
+    ...m,
+    organisation: { name: organisation_name },
+    service: service_name === null ? null : { name: service_name },
+    provider: provider_name === null ? null : { name: provider_name },
+  }))
+}
