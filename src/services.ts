@@ -90,7 +90,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     importService: new ImportService(db, rateLimits),
     requestsService: new RequestsService(db, rateLimits, pageReads),
     selfService: new SelfService(db, pageReads),
-    applicationsService: new ApplicationsService(db, config),
+    applicationsService: new ApplicationsService(db, config, pageReads),
     backofficeService: new BackofficeService(db, config),
     mailDelivery,
     mailWorker,

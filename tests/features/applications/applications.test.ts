@@ -43,6 +43,40 @@ describe('Aanvragen', () => {
     expect(page.text).not.toContain('Linda') // another organisation's application (rule 7)
   })
 
+  it('When an admin opens Aanvragen, then each row names its subject and who signed, a sent application offers to send again, and the status filter keeps one status', async () => {
+    // Arrange: an open application of Pieter's organisation that a representative signed already
+    const signed = await db().application.findFirstOrThrow({
+      where: {
+        status: 'awaiting_signature',
+        organisation: { name: 'Bakker Installatietechniek B.V.' },
+        signatures: { some: { legalRepresentativeId: { not: null } } },
+      },
+      include: { subjectUser: true, signatures: { include: { legalRepresentative: true } } },
+    })
+    const agent = await t.loginAs('pieter')
+    const before = await agent.get('/beheer/aanvragen')
+    expect(before.text).not.toContain('Opnieuw versturen')
+
+    // Act: signing links went out for it (the audit entry the send writes)
+    await db().auditEvent.create({
+      data: {
+        action: 'application.signing_requested',
+        subjectType: 'application',
+        subjectId: signed.id,
+        organisationId: signed.organisationId,
+        actorLabel: 'test',
+      },
+    })
+    const page = await agent.get('/beheer/aanvragen')
+    const cancelled = await agent.get('/beheer/aanvragen?status=cancelled')
+
+    // Assert
+    expect(page.text).toContain(`href="/beheer/gebruikers/${signed.subjectUserId}"`)
+    for (const s of signed.signatures) expect(page.text).toContain(s.legalRepresentative!.name)
+    expect(page.text).toContain('Opnieuw versturen')
+    expect(cancelled.text).not.toContain(signed.id)
+  })
+
   it('When an admin signs an open application, then his signature is recorded and it moves on', async () => {
     const jan = await user('jan.smit@demo.example')
     const app = await db().application.findFirstOrThrow({ where: { subjectUserId: jan.id, status: 'awaiting_signature' } })
