@@ -1,7 +1,7 @@
 // Beheer → Gebruikers: the users linked to the admin's organisations, scoped in SQL (rule 7).
 import { createHash } from 'node:crypto'
 import type { TFunction } from 'i18next'
-import { storedSubjectTypes } from '../../domain/auditActions.ts'
+import { storedSubjectTypes, type AuditSubjectType } from '../../domain/auditActions.ts'
 import { auditNames, type AuditNames, type AuditRef } from '../../shared/auditSubjects.ts'
 import { membersInNameOrder } from '../../shared/members.ts'
 import { userMatches } from '../../shared/userSearch.ts'
@@ -83,6 +83,22 @@ function decodeCursor(value: string | undefined): Cursor | null {
     /* an unreadable cursor is the first page */
   }
   return null
+}
+
+/** One event of a person's history (an audit entry as the page reads it). */
+export type HistoryEntry = {
+  id: string
+  at: Date
+  actorId: string | null
+  actorLabel: string
+  action: string
+  organisationId: string | null
+  subjectType: string
+  subjectId: string | null
+  before: unknown
+  after: unknown
+  ipAddress: string | null
+  requestId: string | null
 }
 
 export class UsersService {
@@ -210,23 +226,42 @@ export class UsersService {
       },
     })
     if (!user) throw new NotFoundError()
+    return { user }
+  }
+
+  /**
+   * The person's history on their page: every event about the person, their means, mandates and
+   * applications in the admin's organisations (or without one), newest 200. One statement through
+   * the page-read pool: per kind of subject a lookup on audit_events(subject_type, subject_id),
+   * merged. As one OR of the four, PostgreSQL walked the index on `at` backwards through everyone's
+   * entries instead (33 ms a page for a member of a large organisation).
+   */
+  async history(principal: Principal, user: { id: string; means: { id: string }[]; mandates: { id: string }[]; applications: { id: string }[] }) {
     // Subject types are written as 'Mandate'/'Means'/'Application' by some paths and in lower case
     // by others: read both, so the page shows every event about the person, their means and mandates.
-    const audit = await this.db.auditEvent.findMany({
-      where: {
-        OR: [
-          { subjectType: { in: storedSubjectTypes('user') }, subjectId: userId },
-          { subjectType: { in: storedSubjectTypes('application') }, subjectId: { in: user.applications.map((a) => a.id) } },
-          { subjectType: { in: storedSubjectTypes('mandate') }, subjectId: { in: user.mandates.map((m) => m.id) } },
-          { subjectType: { in: storedSubjectTypes('means') }, subjectId: { in: user.means.map((m) => m.id) } },
-        ],
-        AND: [{ OR: [{ organisationId: { in: orgIds } }, { organisationId: null }] }],
-      },
-      orderBy: [{ at: 'desc' }, { id: 'desc' }],
-      take: 200,
-      include: { actor: { select: { firstName: true, lastNamePrefix: true, lastName: true } } },
-    })
-    return { user, audit }
+    const about = (type: AuditSubjectType, ids: string[]) =>
+      Prisma.sql`select * from audit_events where subject_type = any(${storedSubjectTypes(type)}::text[]) and subject_id = any(${ids}::text[])`
+    return this.pageReads.rows<HistoryEntry>(Prisma.sql`
+      select a.id::text as id, a.at, a.actor_id as "actorId", a.actor_label as "actorLabel", a.action, a.organisation_id as "organisationId",
+             a.subject_type as "subjectType", a.subject_id as "subjectId", a.before, a.after, a.ip_address as "ipAddress", a.request_id as "requestId"
+      from (
+        ${about('user', [user.id])}
+        union all ${about(
+          'application',
+          user.applications.map((x) => x.id),
+        )}
+        union all ${about(
+          'mandate',
+          user.mandates.map((x) => x.id),
+        )}
+        union all ${about(
+          'means',
+          user.means.map((x) => x.id),
+        )}
+      ) a
+      where a.organisation_id = any(${adminOrganisationIds(principal)}::uuid[]) or a.organisation_id is null
+      order by a.at desc, a.id desc
+      limit 200`)
   }
 
   /** The names behind a page of audit entries, for their sentences (src/shared/auditSentences.ts). */
