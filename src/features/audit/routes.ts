@@ -54,6 +54,21 @@ function actionLabel(req: Request, action: string): string {
   return known ? req.t(`audit:actions.${known}`) : action
 }
 
+/**
+ * The action filter's choices in the request's language: the same list on every request (every
+ * action the app writes), so translated once per language rather than sixty catalogue look-ups a page.
+ */
+const actionChoices = new Map<string, { value: string; label: string }[]>()
+function actionOptions(req: Request, actions: readonly string[]): { value: string; label: string }[] {
+  const key = `${req.locale}:${actions.length}`
+  let choices = actionChoices.get(key)
+  if (!choices) {
+    choices = actions.map((a) => ({ value: a, label: actionLabel(req, a) }))
+    actionChoices.set(key, choices)
+  }
+  return choices
+}
+
 /** A spreadsheet must not run a cell as a formula (CSV injection). */
 /** Kept for callers of the old name: the one CSV writer is src/web/csv.ts. */
 export const csvSafe = csvCell
@@ -71,7 +86,7 @@ export function auditRoutes({ auditLogService }: Services): Router {
       options,
       formatDateTime,
       exportPath: links.auditLogExport(),
-      actionLabel: (a: string) => actionLabel(req, a),
+      actionOptions: actionOptions(req, options.actions),
     }
     if (!parsed.ok) {
       return res.status(400).render('pages/audit/index', {
