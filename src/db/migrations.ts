@@ -227,7 +227,13 @@ export async function applyMigrations(databaseUrl: string, log: (line: string) =
  * Indexes only the migrations' SQL can state (Prisma's schema has no INCLUDE): the diff below would
  * drop them, so their DROP INDEX is left out of it.
  */
-export const SQL_ONLY_INDEXES = ['organisation_links_members_by_name_idx', 'former_links_members_by_name_idx']
+export const SQL_ONLY_INDEXES = [
+  'organisation_links_members_by_name_idx',
+  'former_links_members_by_name_idx',
+  'mandates_list_by_status_idx',
+  'mandates_list_idx',
+  'mandates_list_by_level_idx',
+]
 
 /** SQL that takes the committed migrations to `schema.prisma` (empty when they match). Needs a shadow database. */
 export async function diffMigrationsToSchema(databaseUrl: string, log: (line: string) => void = quiet): Promise<string> {

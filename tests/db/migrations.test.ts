@@ -47,6 +47,24 @@ describe('migrations', () => {
     expect(committed.length).toBeGreaterThan(0)
     expect(rows.map((row) => row.migration_name)).toEqual(committed)
   })
+
+  it('When the Machtigingen list scans an organisation, then its index carries the columns the filters test, so the scan reads no table rows', async () => {
+    // Arrange: the list's key scan for one organisation, as listService's pageSql writes it; the
+    // table is empty here, so the planner is told to use an index and may pick the one it can read alone
+    const scan = `explain (costs off) select m.valid_until, m.id from mandates m
+       where m.organisation_id = '00000000-0000-4000-8000-000000000001' and m.status = 'active' and m.kind = 'use' and m.level::text = 'EH3'
+       order by m.valid_until, m.id limit 26`
+
+    // Act
+    const plan = await t.db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('set local enable_seqscan = off')
+      await tx.$executeRawUnsafe('set local enable_bitmapscan = off')
+      return tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(scan)
+    })
+
+    // Assert
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Only Scan using mandates_list_/)
+  })
 })
 
 describe('isEmptyDiff', () => {

@@ -43,13 +43,14 @@ function pageSql(q: PageQuery): Prisma.Sql {
   // page at 10 % of everything the scans could give, and joins users by hashing all of them (about
   // twice the work at 25 rows). One of three known numbers, so three prepared statements at most.
   const limit = Prisma.raw(String(q.pageSize + 1))
+  // The scans read keys only (index-only on the list indexes, which INCLUDE kind, level and status:
+  // migration *_mandates_list_covering); the page's rows are fetched by id afterwards.
   return Prisma.sql`
-      with page as (
-        select k.* from unnest(${q.orgIds}::uuid[]) as o(id)
+      with keys as (
+        select k.valid_until, k.id from unnest(${q.orgIds}::uuid[]) as o(id)
         ${statuses}
         cross join lateral (
-          select m.id, m.user_id, m.organisation_id, m.scope, m.service_id, m.provider_id, m.level, m.branch_id,
-                 m.valid_from, m.valid_until, m.status
+          select m.valid_until, m.id
           from mandates m
           where m.organisation_id = o.id and ${statusCondition} and ${where}
           order by m.valid_until ${order}, m.id ${order}
@@ -57,6 +58,10 @@ function pageSql(q: PageQuery): Prisma.Sql {
         ) k
         order by k.valid_until ${order}, k.id ${order}
         limit ${limit}
+      ), page as (
+        select m.id, m.user_id, m.organisation_id, m.scope, m.service_id, m.provider_id, m.level, m.branch_id,
+               m.valid_from, m.valid_until, m.status
+        from keys join mandates m on m.id = keys.id
       )
       select p.id, p.user_id, u.first_name, u.last_name_prefix, u.last_name, u.email,
              p.organisation_id, p.scope::text as scope, p.service_id, p.provider_id, p.level::text as level,
