@@ -19,6 +19,8 @@ const SETTINGS: Record<string, string> = {
   checkpoint_timeout: '20min',
   random_page_cost: '1.1',
   session_preload_libraries: 'auto_explain',
+  shared_preload_libraries: 'pg_stat_statements', // the statements that cost the most under load, per admin
+  'pg_stat_statements.track_planning': 'on',
   'auto_explain.log_min_duration': process.env.BENCH_EXPLAIN_MS ?? '-1',
   'auto_explain.log_nested_statements': 'on',
   'auto_explain.log_analyze': 'on',
@@ -48,7 +50,7 @@ async function tune(url: string): Promise<boolean> {
       const current = rows[0]?.setting
       if (current === value || (name === 'shared_buffers' && current === '2GB')) continue
       await client.query(`alter system set ${name} = '${value}'`)
-      if (name === 'shared_buffers' || name === 'session_preload_libraries') restart = true
+      if (name === 'shared_buffers' || name.endsWith('preload_libraries')) restart = true
     }
     await client.query('select pg_reload_conf()')
     return restart
@@ -98,6 +100,28 @@ export async function explainAll(url: string, on: boolean): Promise<void> {
     await client.query('select pg_reload_conf()')
   })
   await new Promise((resolve) => setTimeout(resolve, 300))
+}
+
+/** Starts counting statements afresh (pg_stat_statements). */
+export async function resetStatementStats(url: string): Promise<void> {
+  await withClient(url, async (client) => {
+    await client.query('create extension if not exists pg_stat_statements')
+    await client.query('select pg_stat_statements_reset()')
+  })
+}
+
+/** The statements that took the most database time (execution and planning) since the reset, as lines. */
+export async function topStatements(url: string, n = 8): Promise<string[]> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ calls: string; mean: string; plan: string; total: string; query: string }>(
+      `select calls, round((total_exec_time / calls)::numeric, 2) as mean, round((total_plan_time / calls)::numeric, 2) as plan,
+              round(((total_exec_time + total_plan_time) / 1000)::numeric, 1) as total, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as query
+       from pg_stat_statements where calls > 0 and query not ilike '%pg_stat_statements%'
+       order by total_exec_time + total_plan_time desc limit $1`,
+      [n],
+    )
+    return rows.map((r) => `${r.total.padStart(6)} s ${r.calls.padStart(7)} calls ${r.mean.padStart(8)} ms (+${r.plan} ms planning)  ${r.query}`)
+  })
 }
 
 export async function databaseSize(url: string): Promise<string> {

@@ -5,7 +5,7 @@ import pg from 'pg'
 import { projectRoot } from '../../src/db/migrations.ts'
 import { poolConfigFromUrl } from '../../src/db/poolConfig.ts'
 import { logInForBench, machineLoad } from './harness.ts'
-import { databaseSize, explainAll, type ScaleDatabase } from './scaleDatabase.ts'
+import { databaseSize, explainAll, resetStatementStats, topStatements, type ScaleDatabase } from './scaleDatabase.ts'
 import { loadPages, planPass, sampleRss, startApp, type PageFigure } from './scaleLoad.ts'
 import { runOps, type OpFigure } from './scaleOps.ts'
 import { adminOrganisations, pagesFor, walkWizard, type Admin } from './scalePages.ts'
@@ -63,6 +63,7 @@ export async function runScaleBench(database: ScaleDatabase): Promise<number> {
       plans.push(`######## ${admin.label}\n`, await planPass(app.base, cookie, pages, database.log))
       await explainAll(database.url, false)
       if (process.env.BENCH_SKIP?.includes('load')) continue
+      await resetStatementStats(database.url)
       const rss = sampleRss(app.child.pid!)
       const loadBefore = machineLoad()
       const figures = await loadPages(app.base, cookie, pages, { duration, connections })
@@ -71,6 +72,7 @@ export async function runScaleBench(database: ScaleDatabase): Promise<number> {
       const rssMet = maxRss < RSS_MB
       ok &&= rssMet
       console.log(`RSS of the app process during the load: max ${maxRss.toFixed(0)} MB   ${rssMet ? 'met' : 'MISSED'} (target < ${RSS_MB} MB)`)
+      console.log(`database time under this load, the costliest statements (pg_stat_statements):\n  ${(await topStatements(database.url)).join('\n  ')}`)
     }
   } finally {
     await app.stop()
