@@ -13,6 +13,23 @@ export type AuditEntry = {
   after?: unknown
 }
 
+/** An audit entry as the pages read it (Logboek, a user's history), with its organisation's name. */
+export type AuditRow = {
+  id: string
+  at: Date
+  actorId: string | null
+  actorLabel: string
+  action: string
+  organisationName: string | null
+  kvkNumber: string | null
+  subjectType: string
+  subjectId: string | null
+  before: unknown
+  after: unknown
+  ipAddress: string | null
+  requestId: string | null
+}
+
 /** Plain JSON for before/after: Dates as ISO strings, BigInts as strings, undefined dropped. */
 export function toAuditJson(value: unknown): Prisma.InputJsonValue | undefined {
   if (value === undefined || value === null) return undefined

@@ -9,6 +9,7 @@ import { AUDIT_ACTIONS, storedActions, type AuditAction } from '../../domain/aud
 import { auditNames, type AuditNames } from '../../shared/auditSubjects.ts'
 import { escapeLike } from '../../shared/userSearch.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
+import type { AuditRow } from '../../shared/audit.ts'
 
 export type AuditFilter = {
   organisationId?: string
@@ -19,21 +20,7 @@ export type AuditFilter = {
   until?: Date
 }
 
-export type AuditRow = {
-  id: string
-  at: Date
-  actorId: string | null
-  actorLabel: string
-  action: string
-  organisationName: string | null
-  kvkNumber: string | null
-  subjectType: string
-  subjectId: string | null
-  before: unknown
-  after: unknown
-  ipAddress: string | null
-  requestId: string | null
-}
+export type { AuditRow } from '../../shared/audit.ts'
 
 export const PAGE_SIZE = 50
 

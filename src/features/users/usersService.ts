@@ -20,6 +20,7 @@ import { assertWithinAdminLevel } from '../../domain/rules.ts'
 import { isOpenApplication } from '../../domain/statuses.ts'
 import { PERSON_DATA_SELECT } from '../../shared/selects.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
+import type { AuditRow } from '../../shared/audit.ts'
 
 export const PAGE_SIZE = 25
 export const EXPORT_LIMIT = 50_000
@@ -85,21 +86,8 @@ function decodeCursor(value: string | undefined): Cursor | null {
   return null
 }
 
-/** One event of a person's history (an audit entry as the page reads it). */
-export type HistoryEntry = {
-  id: string
-  at: Date
-  actorId: string | null
-  actorLabel: string
-  action: string
-  organisationId: string | null
-  subjectType: string
-  subjectId: string | null
-  before: unknown
-  after: unknown
-  ipAddress: string | null
-  requestId: string | null
-}
+/** One event of a person's history: an audit entry as Logboek reads it, with its organisation's id instead of its name. */
+export type HistoryEntry = Omit<AuditRow, 'organisationName' | 'kvkNumber'> & { organisationId: string | null }
 
 export class UsersService {
   constructor(
