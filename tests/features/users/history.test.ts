@@ -25,8 +25,15 @@ describe('UsersService.history', () => {
     const mandate = await db().mandate.findFirstOrThrow({ where: { userId: jan, organisationId: d.bakkerij } })
     const application = await db().application.findFirst({ where: { subjectUserId: jan, organisationId: d.bakkerij } })
     const at = (minutes: number) => new Date(Date.now() + minutes * 60_000)
+    // Actions the code writes for each kind of subject (src/domain/auditActions.ts)
+    const action: Record<string, string> = {
+      user: 'user.mobile_changed',
+      Means: 'means.renewed',
+      mandate: 'mandate.renewed',
+      application: 'application.signed',
+    }
     const event = (subjectType: string, subjectId: string, minutes: number, organisationId: string | null = d.bakkerij) =>
-      db().auditEvent.create({ data: { action: 'history.test', actorLabel: 'test', subjectType, subjectId, organisationId, at: at(minutes) } })
+      db().auditEvent.create({ data: { action: action[subjectType]!, actorLabel: 'test', subjectType, subjectId, organisationId, at: at(minutes) } })
     const own = [
       await event('user', jan, 1, null),
       await event('Means', means.id, 2),
@@ -41,7 +48,8 @@ describe('UsersService.history', () => {
     const history = await t.services.usersService.history(principal, user)
 
     // Assert
-    const ids = history.filter((e) => e.action === 'history.test').map((e) => e.id)
+    const written = new Set([...own, elsewhere].map((e) => e.id.toString()))
+    const ids = history.filter((e) => written.has(e.id)).map((e) => e.id)
     expect(ids).toEqual(own.map((e) => e.id.toString()).reverse())
     expect(ids).not.toContain(elsewhere.id.toString())
     expect(history.map((e) => e.at.getTime())).toEqual([...history.map((e) => e.at.getTime())].sort((a, b) => b - a))
