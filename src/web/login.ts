@@ -10,9 +10,16 @@ import { restoreDrafts } from './drafts.ts'
  * parsed and hashed (express-session's change check) on every request.
  */
 export function privilegeFingerprint(principal: Principal): string {
-  const privileges = [principal.role, ...principal.adminOrganisations.map((o) => `${o.id}:${o.level}`).sort()].join('|')
-  return createHash('sha256').update(privileges).digest('base64url')
+  let fingerprint = fingerprints.get(principal)
+  if (fingerprint === undefined) {
+    const privileges = [principal.role, ...principal.adminOrganisations.map((o) => `${o.id}:${o.level}`).sort()].join('|')
+    fingerprint = createHash('sha256').update(privileges).digest('base64url')
+    if (Object.isFrozen(principal)) fingerprints.set(principal, fingerprint)
+  }
+  return fingerprint
 }
+/** Once per principal kept in memory (src/features/auth/principalCache.ts freezes them; others may still change). */
+const fingerprints = new WeakMap<Principal, string>()
 
 /** Logs the principal in: new session id (no fixation), the session's start and privileges. */
 export function logIn(req: Request, principal: Principal, next: NextFunction, then: () => void) {

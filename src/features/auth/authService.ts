@@ -7,9 +7,11 @@ import type { AdminOrganisation, Principal } from '../../shared/principal.ts'
 import { verifyTotpStep } from '../../shared/totp.ts'
 import { todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel } from '../../domain/levels.ts'
+import { PrincipalCache } from './principalCache.ts'
 
 type PrincipalRow = {
   id: string
+  version: string
   email: string
   first_name: string
   last_name_prefix: string | null
@@ -76,14 +78,30 @@ export class AuthService {
     return principal.role === 'backoffice' || principal.adminOrganisations.length > 0 || totpSecret !== null
   }
 
+  /** Principals read before, each for its users.principal_version and day (src/features/auth/principalCache.ts). */
+  private readonly principals = new PrincipalCache()
+
   /**
-   * Runs on every request (Passport's deserializeUser), so it is one round trip: the person and
-   * their current admin mandates (active, within their term), organisations by name.
+   * Runs on every request (Passport's deserializeUser). One primary-key read of the person's
+   * principal_version; while that and the day are those of the principal kept in memory, that one
+   * is the answer. Otherwise one round trip reads the person and their current admin mandates
+   * (active, within their term), organisations by name, and it is kept.
    */
   async loadPrincipal(id: string, now = new Date()): Promise<Principal | null> {
     const today = todayUtc(now).toISOString().slice(0, 10)
+    const probe = await this.pageReads.rows<{ version: string }>(Prisma.sql`
+      select u.principal_version::text as version from users u where u.id = ${id}::uuid`)
+    if (!probe[0]) {
+      this.principals.delete(id)
+      return null
+    }
+    return this.principals.get(id, probe[0].version, today) ?? (await this.readPrincipal(id, today))
+  }
+
+  private async readPrincipal(id: string, today: string): Promise<Principal | null> {
     const rows = await this.pageReads.rows<PrincipalRow>(Prisma.sql`
-      select u.id, u.email, u.first_name, u.last_name_prefix, u.last_name, u.role::text as role, u.locale,
+      select u.id, u.principal_version::text as version, u.email, u.first_name, u.last_name_prefix, u.last_name,
+             u.role::text as role, u.locale,
              coalesce((
                select json_agg(json_build_object('id', o.id, 'name', o.name, 'kvkNumber', o.kvk_number, 'level', m.level::text)
                                order by o.name, o.id)
@@ -99,13 +117,13 @@ export class AuthService {
       ...o,
       level: fromDbLevel(o.level),
     }))
-    return {
+    return this.principals.set(id, user.version, today, {
       id: user.id,
       email: user.email,
       name: [user.first_name, user.last_name_prefix, user.last_name].filter(Boolean).join(' '),
       role: user.role,
       locale: user.locale,
       adminOrganisations,
-    }
+    })
   }
 }
