@@ -6,7 +6,7 @@ import { Prisma } from '../generated/prisma/client.ts'
 import type { PageReads } from '../db/pageReads.ts'
 import type { TFunction } from 'i18next'
 import { currentSubjectType, type AuditSubjectType } from '../domain/auditActions.ts'
-import { personName } from '../domain/names.ts'
+import { namePartsOf, personName } from '../domain/names.ts'
 import { links } from '../paths.ts'
 import type { Principal } from './principal.ts'
 
@@ -106,8 +106,8 @@ function namesSql(refs: AuditRef[], admin: string[]): Prisma.Sql {
 
 /** The person a row names, or null (an application without a subject, a link request by e-mail). */
 function personOf(row: NameRow): Named | null {
-  if (!row.person_id || row.last_name === null) return null
-  return { id: row.person_id, firstName: row.first_name ?? '', lastNamePrefix: row.last_name_prefix, lastName: row.last_name }
+  const parts = namePartsOf(row.first_name, row.last_name_prefix, row.last_name)
+  return row.person_id && parts ? { id: row.person_id, ...parts } : null
 }
 
 /** Reads the names and pages of the actors and subjects of `refs` (one statement, whatever the page size). */

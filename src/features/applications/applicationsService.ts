@@ -1,6 +1,7 @@
 // Aanvragen: the applications of the admin's organisations; signing by an admin, cancelling, sending
 // them to the legal representatives, who sign through a single-use e-mail link (rules 11, 12), and
 // the admin appointment (beheerdersformulier, rule 3).
+import { namePartsOf } from '../../domain/names.ts'
 import { Prisma, type ApplicationStatus, type ApplicationType, type Level, type PrismaClient } from '../../generated/prisma/client.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import type { Config } from '../../config.ts'
@@ -83,11 +84,10 @@ export class ApplicationsService {
       where a.organisation_id = any(${ids}::uuid[]) ${byStatus}
       order by a.created_at desc, a.id asc
       limit ${LIST_LIMIT}`)
-    return rows.map(({ organisation_name, subject_id, first_name, last_name_prefix, last_name, ...row }) => ({
-      ...row,
-      organisation: { name: organisation_name },
-      subjectUser: subject_id ? { id: subject_id, firstName: first_name ?? '', lastNamePrefix: last_name_prefix, lastName: last_name ?? '' } : null,
-    }))
+    return rows.map(({ organisation_name, subject_id, first_name, last_name_prefix, last_name, ...row }) => {
+      const subject = namePartsOf(first_name, last_name_prefix, last_name)
+      return { ...row, organisation: { name: organisation_name }, subjectUser: subject_id && subject ? { id: subject_id, ...subject } : null }
+    })
   }
 
   /** Which of these applications have had signing links sent (their button then reads "Opnieuw versturen"). */
