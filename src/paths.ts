@@ -329,7 +329,7 @@ export const links = {
   devMailHtml: (id: string) => pathFor(paths.devMailHtml, { id }),
 
   // Mijn gegevens
-  mine: () => paths.mine,
+  mine: (query?: Query) => withQuery(paths.mine, query),
   mineMobile: () => paths.mineMobile,
   mineMailLocale: () => paths.mineMailLocale,
   mineEmail: () => paths.mineEmail,

@@ -29,11 +29,13 @@ export type OwnMandatesQuery = {
   /** 'status': by status, then end date (Mijn gegevens); 'organisation': by organisation name, then end date (Overzicht). */
   order: 'status' | 'organisation'
   limit: number
+  /** Rows to skip (Mijn gegevens' pages). */
+  offset?: number
 }
 
 export async function ownMandates(reads: PageReads, userId: string, query: OwnMandatesQuery): Promise<OwnMandate[]> {
   const statuses = query.statuses ? Prisma.sql`and m.status = any(${query.statuses}::"MandateStatus"[])` : Prisma.empty
-  const order = query.order === 'status' ? Prisma.sql`m.status, m.valid_until` : Prisma.sql`o.name, m.valid_until`
+  const order = query.order === 'status' ? Prisma.sql`m.status, m.valid_until, m.id` : Prisma.sql`o.name, m.valid_until, m.id`
   const rows = await reads.rows<OwnMandateRow>(Prisma.sql`
     select m.id, m.kind::text as kind, m.scope::text as scope, m.level::text as level, m.status::text as status,
            m.valid_from as "validFrom", m.valid_until as "validUntil",
@@ -44,7 +46,7 @@ export async function ownMandates(reads: PageReads, userId: string, query: OwnMa
     left join service_providers p on p.id = m.provider_id
     where m.user_id = ${userId}::uuid ${statuses}
     order by ${order}
-    limit ${query.limit}`)
+    limit ${query.limit} offset ${query.offset ?? 0}`)
   return rows.map(({ organisation_name, service_name, provider_name, ...m }) => ({
     ...m,
     organisation: { name: organisation_name },

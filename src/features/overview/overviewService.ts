@@ -54,6 +54,9 @@ function emptyByLevel(): Record<Level, number> {
   return { EH2: 0, EH2_PLUS: 0, EH3: 0, EH4: 0 }
 }
 
+/** Own mandates on Overzicht; the rest are on Mijn gegevens. */
+export const OWN_MANDATES_SHOWN = 10
+
 export class OverviewService {
   constructor(
     private readonly db: PrismaClient,
@@ -106,12 +109,16 @@ export class OverviewService {
     })
   }
 
-  /** What every user sees: own means and own mandates. */
+  /**
+   * What every user sees: own means and the first OWN_MANDATES_SHOWN own mandates (by organisation);
+   * `mandatesMore` when there are more, which Mijn gegevens lists page by page. An accountant holds
+   * an admin mandate for each of 500 organisations: the page every login lands on stays small.
+   */
   async forUser(principal: Principal) {
     const [means, mandates] = await Promise.all([
       this.db.means.findMany({ where: { userId: principal.id }, orderBy: { validUntil: 'desc' } }),
-      ownMandates(this.pageReads, principal.id, { statuses: ['active', 'pending'], order: 'organisation', limit: 200 }),
+      ownMandates(this.pageReads, principal.id, { statuses: ['active', 'pending'], order: 'organisation', limit: OWN_MANDATES_SHOWN + 1 }),
     ])
-    return { means, mandates }
+    return { means, mandates: mandates.slice(0, OWN_MANDATES_SHOWN), mandatesMore: mandates.length > OWN_MANDATES_SHOWN }
   }
 }

@@ -27,6 +27,7 @@ export function overviewRoutes({ overviewService }: Services): Router {
       levels: LEVELS,
       means: own.means,
       mandates: own.mandates,
+      mandatesMore: own.mandatesMore,
     })
   })
   return router

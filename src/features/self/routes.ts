@@ -9,7 +9,11 @@ import { formText, fromFieldMessages, ruleErrors } from '../../web/forms.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { personName } from '../../domain/names.ts'
 import { meansCancelRoutes } from './meansCancelRoutes.ts'
+import { selfQuery } from './schemas.ts'
 import { parseMailLocale, setMailLocale } from '../../shared/mailLocale.ts'
+
+/** The id of Mijn machtigingen's heading: the pages of that list link to it. */
+const MANDATES_ANCHOR = 'mijn-machtigingen'
 
 export function selfRoutes(services: Services): Router {
   const { selfService, requestsService } = services
@@ -17,13 +21,21 @@ export function selfRoutes(services: Services): Router {
   router.use(meansCancelRoutes(services))
 
   async function render(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-    const [profile, requests] = await Promise.all([selfService.profile(principal(req)), requestsService.pendingForUser(principal(req))])
+    const page = selfQuery.parse(req.query).pagina ?? 1
+    const [profile, requests] = await Promise.all([selfService.profile(principal(req), page), requestsService.pendingForUser(principal(req))])
+    const pageLink = (n: number) => `${links.mine(n > 1 ? { pagina: String(n) } : {})}#${MANDATES_ANCHOR}`
     res.status(status).render('pages/self/index', {
       title: req.t('self:title'),
       section: 'mine',
       person: profile.user,
       means: profile.means,
       mandates: profile.mandates,
+      mandatesAnchor: MANDATES_ANCHOR,
+      pagination: {
+        previousHref: page > 1 ? pageLink(page - 1) : undefined,
+        nextHref: profile.mandatesMore ? pageLink(page + 1) : undefined,
+        summary: page > 1 || profile.mandatesMore ? req.t('self:mandatesPage', { page }) : undefined,
+      },
       requests,
       fullName: personName,
       ...extra,

@@ -16,6 +16,9 @@ import { EMAIL_PATTERN, normaliseMobile } from '../../domain/contact.ts'
 
 export const EMAIL_CHANGE_DAYS = 2
 
+/** Own mandates a page on Mijn gegevens: an accountant holds one for each of his 500 organisations. */
+export const OWN_MANDATES_PAGE = 50
+
 export class SelfService {
   constructor(
     private readonly db: PrismaClient,
@@ -23,16 +26,17 @@ export class SelfService {
     private readonly pageReads: PageReads = prismaPageReads(db),
   ) {}
 
-  async profile(principal: Principal) {
+  /** The person, their means, and one page of their own mandates (OWN_MANDATES_PAGE a page, from 1). */
+  async profile(principal: Principal, page = 1) {
     const [user, means, mandates] = await Promise.all([
       this.db.user.findUniqueOrThrow({
         where: { id: principal.id },
         select: { firstName: true, lastNamePrefix: true, lastName: true, email: true, mobile: true, dateOfBirth: true, locale: true },
       }),
       this.db.means.findMany({ where: { userId: principal.id }, orderBy: { validUntil: 'desc' } }),
-      ownMandates(this.pageReads, principal.id, { order: 'status', limit: 300 }),
+      ownMandates(this.pageReads, principal.id, { order: 'status', limit: OWN_MANDATES_PAGE + 1, offset: (page - 1) * OWN_MANDATES_PAGE }),
     ])
-    return { user, means, mandates }
+    return { user, means, mandates: mandates.slice(0, OWN_MANDATES_PAGE), mandatesMore: mandates.length > OWN_MANDATES_PAGE }
   }
 
   async changeMobile(principal: Principal, actor: Actor, mobile: string): Promise<void> {
