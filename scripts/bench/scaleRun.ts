@@ -77,8 +77,11 @@ export async function runScaleBench(database: ScaleDatabase): Promise<number> {
   } finally {
     await app.stop()
   }
-  writeFileSync(PLANS_FILE, plans.join('\n'))
-  console.log(`\nplans of every statement each page ran (auto_explain, ANALYZE): ${path.relative(projectRoot, PLANS_FILE)}`)
+  // Only a run that loaded every page writes the plans (an ops-only or BENCH_ONLY run left the file empty or partial).
+  if (plans.length > 0 && !only) {
+    writeFileSync(PLANS_FILE, plans.join('\n'))
+    console.log(`\nplans of every statement each page ran (auto_explain, ANALYZE): ${path.relative(projectRoot, PLANS_FILE)}`)
+  }
   console.log(`error log of the app during the run: ${app.errors.length} lines${app.errors.length ? '\n' + app.errors.slice(0, 20).join('\n') : ''}`)
   ok &&= app.errors.length === 0
   if (!process.env.BENCH_SKIP?.includes('ops')) {
