@@ -16,7 +16,8 @@ import { adminMeansFits, assertWithinAdminLevel } from '../../domain/rules.ts'
 import { afterSignature, notifyRepresentatives, requestRepresentativeSignatures } from '../../shared/workflows/applications.ts'
 import { applicationVersion, loadApplicationDetail } from './applicationDetail.ts'
 
-export const LIST_LIMIT = 100
+/** Applications a page on Aanvragen (keyset pages, newest first). */
+export const LIST_PAGE = 25
 
 type PersonName = { firstName: string; lastNamePrefix: string | null; lastName: string }
 
@@ -46,6 +47,24 @@ const ALL_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed', 'awai
 
 export type SigningProblem = 'invalid' | 'used' | 'expired' | 'superseded' | 'closed' | 'alreadySigned'
 
+type ListCursor = { c: string; i: string }
+
+function encodeListCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(JSON.stringify({ c: row.createdAt.toISOString(), i: row.id })).toString('base64url')
+}
+
+/** The cursor of Aanvragen's next page; anything unreadable is the first page. */
+function decodeListCursor(value: string | undefined): ListCursor | null {
+  if (!value) return null
+  try {
+    const c = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as ListCursor
+    if (typeof c.c === 'string' && !Number.isNaN(Date.parse(c.c)) && /^[0-9a-f-]{36}$/.test(c.i)) return c
+  } catch {
+    /* the first page */
+  }
+  return null
+}
+
 export class ApplicationsService {
   constructor(
     private readonly db: PrismaClient,
@@ -55,11 +74,14 @@ export class ApplicationsService {
   ) {}
 
   /**
-   * Aanvragen: the newest applications of the admin's organisations (at most LIST_LIMIT), each with
-   * its organisation, subject, signatures and whether signing links went out, in one statement
-   * through the page-read pool (Prisma's includes and the signing check made it seven).
+   * Aanvragen: one page of the admin's organisations' applications, newest first (keyset on
+   * created_at and id, after the cursor `after`), each with its organisation, subject, signatures and
+   * whether signing links went out, in one statement through the page-read pool (Prisma's includes
+   * and the signing check made it seven); `next` is the cursor of the following page.
    */
-  async list(principal: Principal, status?: string): Promise<ApplicationListRow[]> {
+  async list(principal: Principal, status?: string, after?: string): Promise<{ rows: ApplicationListRow[]; next: string | null }> {
+    const cursor = decodeListCursor(after)
+    const afterCursor = cursor ? Prisma.sql`and (a.created_at, a.id) < (${new Date(cursor.c)}::timestamptz, ${cursor.i}::uuid)` : Prisma.empty
     const ids = adminOrganisationIds(principal)
     const statusFilter = ALL_STATUSES.includes(status as ApplicationStatus) ? (status as ApplicationStatus) : undefined
     const byStatus = statusFilter ? Prisma.sql`and a.status = ${statusFilter}::"ApplicationStatus"` : Prisma.empty
@@ -81,13 +103,15 @@ export class ApplicationsService {
       from applications a
       join organisations o on o.id = a.organisation_id
       left join users u on u.id = a.subject_user_id
-      where a.organisation_id = any(${ids}::uuid[]) ${byStatus}
-      order by a.created_at desc, a.id asc
-      limit ${LIST_LIMIT}`)
-    return rows.map(({ organisation_name, subject_id, first_name, last_name_prefix, last_name, ...row }) => {
+      where a.organisation_id = any(${ids}::uuid[]) ${byStatus} ${afterCursor}
+      order by a.created_at desc, a.id desc
+      limit ${LIST_PAGE + 1}`)
+    const page = rows.slice(0, LIST_PAGE).map(({ organisation_name, subject_id, first_name, last_name_prefix, last_name, ...row }) => {
       const subject = namePartsOf(first_name, last_name_prefix, last_name)
       return { ...row, organisation: { name: organisation_name }, subjectUser: subject_id && subject ? { id: subject_id, ...subject } : null }
     })
+    const last = page[page.length - 1]
+    return { rows: page, next: rows.length > LIST_PAGE && last ? encodeListCursor(last) : null }
   }
 
   /** Which of these applications have had signing links sent (their button then reads "Opnieuw versturen"). */

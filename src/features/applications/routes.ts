@@ -27,7 +27,9 @@ const STATUSES = ['awaiting_signature', 'signed', 'awaiting_identity_check', 'is
 
 async function showList(applicationsService: ApplicationsService, req: Request, res: Response) {
   const status = typeof req.query.status === 'string' ? req.query.status : ''
-  const applications = await applicationsService.list(principal(req), status)
+  const after = typeof req.query.na === 'string' ? req.query.na : undefined
+  const { rows: applications, next } = await applicationsService.list(principal(req), status, after)
+  const filter = status ? { status } : {}
   res.render('pages/applications/list', {
     title: req.t('applications:list.title'),
     section: 'beheer',
@@ -37,6 +39,10 @@ async function showList(applicationsService: ApplicationsService, req: Request, 
     signingSent: new Set(applications.filter((a) => a.signingSent).map((a) => a.id)),
     statuses: STATUSES,
     status,
+    pagination: {
+      firstHref: after ? links.applications(filter) : undefined,
+      nextHref: next ? links.applications({ ...filter, na: next }) : undefined,
+    },
     openStatuses: OPEN_STATUSES,
     fullName: personName,
     levelLabel,

@@ -1,0 +1,81 @@
+// Aanvragen pages through every application of the admin's organisations, newest first, LIST_PAGE a
+// page (keyset: "Volgende pagina", "Eerste pagina"), keeping the status filter; the accountant's 1,500
+// applications were cut at 100 before.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LIST_PAGE } from '../../../src/features/applications/applicationsService.ts'
+import { createTestApp, type TestApp } from '../../helpers/app.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await createTestApp()
+})
+afterAll(async () => {
+  await t?.close()
+})
+
+const detailIds = (html: string) =>
+  [...html.matchAll(/href="\/beheer\/aanvragen\/([0-9a-f-]{36})"/g)].map((m) => m[1]!).filter((id, i, all) => all.indexOf(id) === i)
+const nextHref = (html: string) => /rel="next" href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&') ?? null
+
+describe('Aanvragen: pages', () => {
+  it('When the organisations have more applications than a page, then the pages list each once, newest first, and keep the status filter', async () => {
+    const db = t.database.db
+    const sanne = await db.user.findFirstOrThrow({ where: { emailKey: 'sanne.devries@demo.example' } })
+    const holding = await db.organisation.findFirstOrThrow({ where: { name: 'De Vries Holding B.V.' } })
+    const at = (n: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, Math.floor(n / 2))) // pairs share a created_at: the id decides
+    for (let n = 0; n < LIST_PAGE * 2 + 5; n++) {
+      await db.application.create({
+        data: {
+          organisationId: holding.id,
+          type: 'mandates',
+          status: n % 2 ? 'issued' : 'cancelled',
+          level: 'EH3',
+          termYears: 1,
+          requestedById: sanne.id,
+          createdAt: at(n),
+        },
+      })
+    }
+    const expected = await db.application.findMany({
+      where: { organisation: { mandates: { some: { userId: sanne.id, kind: 'admin', status: 'active' } } } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { id: true, status: true },
+    })
+    const agent = await t.loginAs('sanne')
+
+    async function walk(start: string) {
+      const seen: string[] = []
+      let href: string | null = start
+      let pages = 0
+      while (href) {
+        const page = await agent.get(href)
+        expect(page.status).toBe(200)
+        pages++
+        const ids = detailIds(page.text)
+        expect(ids.length).toBeLessThanOrEqual(LIST_PAGE)
+        seen.push(...ids)
+        if (pages > 1) expect(page.text).toContain('Eerste pagina')
+        href = nextHref(page.text)
+        if (href && start.includes('status=')) expect(href).toContain('status=cancelled')
+      }
+      return { seen, pages }
+    }
+
+    const all = await walk('/beheer/aanvragen')
+    expect(all.seen).toEqual(expected.map((a) => a.id))
+    expect(all.pages).toBe(Math.ceil(expected.length / LIST_PAGE))
+
+    const cancelled = await walk('/beheer/aanvragen?status=cancelled')
+    expect(cancelled.seen).toEqual(expected.filter((a) => a.status === 'cancelled').map((a) => a.id))
+  })
+
+  it('When the cursor is nonsense, then the first page is shown', async () => {
+    const agent = await t.loginAs('sanne')
+    const first = await agent.get('/beheer/aanvragen')
+    for (const na of ['x', Buffer.from('{"c":"gisteren","i":"1"}').toString('base64url'), Buffer.from('[1]').toString('base64url')]) {
+      const page = await agent.get(`/beheer/aanvragen?na=${na}`)
+      expect(page.status).toBe(200)
+      expect(detailIds(page.text)).toEqual(detailIds(first.text))
+    }
+  })
+})
