@@ -39,4 +39,33 @@ describe('Overzicht of an accountant', () => {
     expect(await page.getByRole('status').filter({ hasText: 'van uw' }).innerText()).toMatch(/^1 van uw \d+ organisaties gevonden/)
     await checkPage(page)
   })
+
+  it('When he holds more own mandates than Overzicht shows, then its link leads to Mijn gegevens, whose pages list them; Aanvragen pages too; every state passes axe', async () => {
+    const db = e2e.t.database.db
+    await giveAdminOrganisations(db, ACCOUNTS.johan.email, { count: 30, prefix: 'Relatie', firstKvk: 93000000 })
+    const johan = await db.user.findFirstOrThrow({ where: { emailKey: ACCOUNTS.johan.email } })
+    const relatie = await db.organisation.findFirstOrThrow({ where: { name: 'Relatie 01 B.V.' } })
+    for (let n = 0; n < 30; n++) {
+      await db.application.create({
+        data: { organisationId: relatie.id, type: 'mandates', status: 'issued', level: 'EH3', termYears: 1, requestedById: johan.id },
+      })
+    }
+    await page.goto(e2e.baseUrl + links.overview())
+    await page.getByRole('link', { name: 'Al uw machtigingen op Mijn gegevens' }).click()
+    await page.waitForURL(/\/mijn-gegevens#mijn-machtigingen$/)
+    expect(await page.getByText('Mijn machtigingen, pagina 1').count()).toBe(1)
+    await checkPage(page)
+    await page.getByRole('link', { name: 'Volgende pagina' }).click()
+    await page.waitForURL(/pagina=2#mijn-machtigingen$/)
+    expect(await page.getByText('Mijn machtigingen, pagina 2').count()).toBe(1)
+    await checkPage(page)
+
+    await page.goto(e2e.baseUrl + links.applications())
+    await page.getByRole('link', { name: 'Volgende pagina' }).click()
+    await page.waitForURL(/na=/)
+    await checkPage(page)
+    await page.getByRole('link', { name: 'Eerste pagina' }).click()
+    await page.waitForURL((url) => !url.search.includes('na='))
+    await checkPage(page)
+  })
 })
