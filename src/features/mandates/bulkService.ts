@@ -16,7 +16,18 @@ import type { Actor } from '../../shared/actor.ts'
 import { confirmationDigest } from '../../shared/confirmation.ts'
 import { wakeMailWorker } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
-import { applySql, BULK_PAGE_SIZE, pageSql, summarySql, type AppliedRow, type BulkAction, type PageRow, type SummaryRow } from './bulkSql.ts'
+import {
+  applySql,
+  BULK_PAGE_SIZE,
+  lockSetSql,
+  pageSql,
+  summarySql,
+  type AppliedRow,
+  type BulkAction,
+  type LockedSetRow,
+  type PageRow,
+  type SummaryRow,
+} from './bulkSql.ts'
 import { holderName, mandateLine, type MandateLine, type RenewOutcome, type RenewSelection } from './model.ts'
 import { renewMandates } from './renewMandates.ts'
 import { actingPrincipal } from './scoping.ts'
@@ -39,17 +50,16 @@ export type BulkRunResult =
 export class MandateBulkService {
   constructor(private readonly db: PrismaClient) {}
 
-  private async summary(db: PrismaClient | Tx, principal: Principal, action: BulkAction, target: Prisma.Sql, today: string): Promise<BulkSummary> {
-    const [row] = await db.$queryRaw<SummaryRow[]>(summarySql(principal, action, target, today))
-    const digest = confirmationDigest(`bulk-${action}`, principal.id, [{ id: 'set', version: row?.digest ?? '' }])
-    return { total: row?.total ?? 0, allowed: row?.allowed ?? 0, refusals: row?.refusals ?? {}, digest }
+  private async summary(principal: Principal, action: BulkAction, target: Prisma.Sql, today: string): Promise<BulkSummary> {
+    const [row] = await this.db.$queryRaw<SummaryRow[]>(summarySql(principal, action, target, today))
+    return { total: row?.total ?? 0, allowed: row?.allowed ?? 0, refusals: row?.refusals ?? {}, digest: setDigest(principal, action, row?.digest) }
   }
 
   /** The confirmation page's numbers for a selection (null: nothing of the admin's is selected). */
   async preview(principal: Principal, action: BulkAction, selection: RenewSelection, now = new Date()): Promise<BulkSummary | null> {
     const target = selectionTarget(principal, selection)
     if (!target) return null
-    return this.summary(this.db, principal, action, target, isoDate(todayUtc(now)))
+    return this.summary(principal, action, target, isoDate(todayUtc(now)))
   }
 
   /** One page (1-based) of the candidates with what would happen to each. */
@@ -83,10 +93,10 @@ export class MandateBulkService {
     if (!target) throw new NotFoundError()
     const today = isoDate(todayUtc(now))
     return this.db.$transaction(async (tx) => {
-      await tx.$queryRaw`select m.id from mandates m where ${target} order by m.id for update of m`
-      const current = await this.summary(tx, principal, action, target, today)
-      if (current.total === 0 && 'ids' in selection) throw new NotFoundError()
-      if (current.digest !== digest) return { status: 'changed' as const }
+      // Lock the set and compare its digest with the page's (the refusals are tested again by the change itself).
+      const [current] = await tx.$queryRaw<LockedSetRow[]>(lockSetSql(principal, target))
+      if (!current?.total && 'ids' in selection) throw new NotFoundError()
+      if (setDigest(principal, action, current?.digest) !== digest) return { status: 'changed' as const }
       if (action === 'renew') return { status: 'renewed' as const, outcomes: await renewMandates(tx, actor, principal, target, termYears!, today) }
       const rows = await this.apply(tx, actor, principal, action, target, today, now)
       return { status: 'done' as const, action, outcomes: rows.map(toOutcome) }
@@ -110,6 +120,11 @@ export class MandateBulkService {
     if (!target) return []
     return (await this.apply(tx, actor, principal, 'revoke', target, isoDate(todayUtc(now)), now)).map(toOutcome)
   }
+}
+
+/** The digest a confirmation page carries: the action, the admin and the set's digest of (id, updated_at). */
+function setDigest(principal: Principal, action: BulkAction, set: string | undefined): string {
+  return confirmationDigest(`bulk-${action}`, principal.id, [{ id: 'set', version: set ?? '' }])
 }
 
 function toOutcome(r: AppliedRow): BulkOutcome {

@@ -57,6 +57,9 @@ export function adminLevelsSql(principal: Principal): Prisma.Sql {
   return Prisma.sql`join unnest(${ids}::uuid[], ${levels}::"Level"[]) as a(org_id, level) on a.org_id = m.organisation_id`
 }
 
+/** The digest of (id, updated_at) of every candidate of CTE `c`: what a confirmation page is bound to. */
+const SET_DIGEST = Prisma.sql`coalesce((select encode(sha256(convert_to(string_agg(id::text || '@' || updated_at::text, ',' order by id), 'UTF8')), 'hex') from c), '')`
+
 /** Count, what may be done, the refusals by reason and the digest of (id, updated_at) of every candidate. */
 export function summarySql(principal: Principal, action: BulkAction, target: Prisma.Sql, today: string): Prisma.Sql {
   return Prisma.sql`
@@ -68,8 +71,26 @@ export function summarySql(principal: Principal, action: BulkAction, target: Pri
     select coalesce((select sum(n) from g), 0)::int as total,
            coalesce((select n from g where refusal is null), 0)::int as allowed,
            coalesce((select jsonb_object_agg(refusal, n) from g where refusal is not null), '{}'::jsonb) as refusals,
-           coalesce((select encode(sha256(convert_to(string_agg(id::text || '@' || updated_at::text, ',' order by id), 'UTF8')), 'hex') from c), '') as digest`
+           ${SET_DIGEST} as digest`
 }
+
+/**
+ * The action's first step: locks the candidates (in id order) and gives their count and the digest
+ * `summarySql` gives the same set, without the refusals (the action tests them itself, under the lock).
+ */
+export function lockSetSql(principal: Principal, target: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    with c as (
+      select m.id, m.updated_at
+      from mandates m ${adminLevelsSql(principal)}
+      where ${target}
+      order by m.id
+      for update of m
+    )
+    select (select count(*) from c)::int as total, ${SET_DIGEST} as digest`
+}
+
+export type LockedSetRow = { total: number; digest: string }
 
 /** Who the audit entries of a bulk statement name, and the key its mails share (one random uuid per action). */
 export type BulkTrail = { actor: Actor; batch: string }
