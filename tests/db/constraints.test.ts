@@ -301,6 +301,36 @@ describe('means and mandate terms', () => {
     await expect(created).rejects.toThrow(/term longer than 5 years/)
   })
 
+  it('When a mandate is given a new end date, then neither the key nor the term trigger runs for it; a status change, a new scope or a term past 5 years still runs them', async () => {
+    // Arrange: the trigger functions' calls counted within one transaction (pg_stat_get_xact_function_calls)
+    const { base } = await makeHolder('EH4')
+    const { provider } = await makeService()
+    const mandate = await createMandate({ ...base })
+    const calls = await t.db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`set local track_functions = 'pl'`)
+      const count = async () => {
+        const [row] = await tx.$queryRaw<{ keys: bigint | null; term: bigint | null }[]>`
+          select pg_stat_get_xact_function_calls('mandates_set_keys'::regproc) as keys,
+                 pg_stat_get_xact_function_calls('check_term_at_most_five_years'::regproc) as term`
+        return [Number(row!.keys ?? 0), Number(row!.term ?? 0)]
+      }
+
+      // Act: a renewal as the bulk statement writes it (status and start named, unchanged), a suspend, a new scope
+      await tx.$executeRaw`update mandates set valid_until = valid_until + 30, valid_from = valid_from, status = status where id = ${mandate.id}::uuid`
+      const afterRenewal = await count()
+      await tx.$executeRaw`update mandates set status = 'suspended' where id = ${mandate.id}::uuid`
+      const afterSuspend = await count()
+      await tx.$executeRaw`update mandates set scope = 'provider', provider_id = ${provider.id}::uuid where id = ${mandate.id}::uuid`
+      const [row] = await tx.$queryRaw<{ scope_key: string; live: boolean | null }[]>`select scope_key, live from mandates where id = ${mandate.id}::uuid`
+      return { afterRenewal, afterSuspend, afterScope: await count(), keys: row }
+    })
+    const tooLong = t.db.mandate.update({ where: { id: mandate.id }, data: { validUntil: day({ years: 5, days: 2 }) } })
+
+    // Assert: [key trigger calls, term trigger calls]; the keys follow the scope and the suspension
+    expect(calls).toEqual({ afterRenewal: [0, 0], afterSuspend: [1, 0], afterScope: [2, 0], keys: { scope_key: `provider:${provider.id}`, live: null } })
+    await expect(tooLong).rejects.toThrow(/term longer than 5 years/)
+  })
+
   it('When a mandate ends just within 5 years, then it is stored', async () => {
     // Arrange
     const { base } = await makeHolder()
