@@ -2,6 +2,7 @@
 // them to the legal representatives, who sign through a single-use e-mail link (rules 11, 12), and
 // the admin appointment (beheerdersformulier, rule 3).
 import { namePartsOf } from '../../domain/names.ts'
+import { decodeCreatedAtCursor, encodeCreatedAtCursor, olderThan } from '../../shared/createdAtCursor.ts'
 import { Prisma, type ApplicationStatus, type ApplicationType, type Level, type PrismaClient } from '../../generated/prisma/client.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import type { Config } from '../../config.ts'
@@ -47,24 +48,6 @@ const ALL_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed', 'awai
 
 export type SigningProblem = 'invalid' | 'used' | 'expired' | 'superseded' | 'closed' | 'alreadySigned'
 
-type ListCursor = { c: string; i: string }
-
-function encodeListCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify({ c: row.createdAt.toISOString(), i: row.id })).toString('base64url')
-}
-
-/** The cursor of Aanvragen's next page; anything unreadable is the first page. */
-function decodeListCursor(value: string | undefined): ListCursor | null {
-  if (!value) return null
-  try {
-    const c = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as ListCursor
-    if (typeof c.c === 'string' && !Number.isNaN(Date.parse(c.c)) && /^[0-9a-f-]{36}$/.test(c.i)) return c
-  } catch {
-    /* the first page */
-  }
-  return null
-}
-
 export class ApplicationsService {
   constructor(
     private readonly db: PrismaClient,
@@ -80,8 +63,7 @@ export class ApplicationsService {
    * and the signing check made it seven); `next` is the cursor of the following page.
    */
   async list(principal: Principal, status?: string, after?: string): Promise<{ rows: ApplicationListRow[]; next: string | null }> {
-    const cursor = decodeListCursor(after)
-    const afterCursor = cursor ? Prisma.sql`and (a.created_at, a.id) < (${new Date(cursor.c)}::timestamptz, ${cursor.i}::uuid)` : Prisma.empty
+    const afterCursor = olderThan('a', decodeCreatedAtCursor(after))
     const ids = adminOrganisationIds(principal)
     const statusFilter = ALL_STATUSES.includes(status as ApplicationStatus) ? (status as ApplicationStatus) : undefined
     const byStatus = statusFilter ? Prisma.sql`and a.status = ${statusFilter}::"ApplicationStatus"` : Prisma.empty
@@ -111,7 +93,7 @@ export class ApplicationsService {
       return { ...row, organisation: { name: organisation_name }, subjectUser: subject_id && subject ? { id: subject_id, ...subject } : null }
     })
     const last = page[page.length - 1]
-    return { rows: page, next: rows.length > LIST_PAGE && last ? encodeListCursor(last) : null }
+    return { rows: page, next: rows.length > LIST_PAGE && last ? encodeCreatedAtCursor(last) : null }
   }
 
   /** Which of these applications have had signing links sent (their button then reads "Opnieuw versturen"). */

@@ -10,6 +10,7 @@ import { recordAudit, recordAuditPerSubject } from '../../shared/audit.ts'
 import { endMandatesOfRejectedRequest } from '../../shared/workflows/linkRequests.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
+import { decodeCreatedAtCursor, encodeCreatedAtCursor, olderThan, type CreatedAtCursor } from '../../shared/createdAtCursor.ts'
 import { queueMailToPerson, type MailPerson } from '../../shared/outbox.ts'
 import type { Tx } from '../../db/tx.ts'
 import { levelsAtOrBelow } from '../../domain/levels.ts'
@@ -17,6 +18,8 @@ import { namePartsOf, personName } from '../../domain/names.ts'
 import { EMAIL_PATTERN } from '../../domain/contact.ts'
 
 export const REQUEST_MONTHS = 3
+/** Requests a page on Verzoeken. */
+export const REQUESTS_PAGE = 25
 
 /** What this service needs of the rate limits: one attempt per request sent, true when over the limit. */
 export type AttemptLimiter = { consume(kind: 'linkRequest', keys: { account: string }): Promise<boolean> }
@@ -94,23 +97,42 @@ export class RequestsService {
     private readonly pageReads: PageReads = prismaPageReads(db),
   ) {}
 
-  /**
-   * The admin's organisations' requests, newest first (at most 500), in one statement through the
-   * page-read pool: an accountant's 500 organisations are one array parameter, not 500 of Prisma's.
-   */
+  /** The admin's organisations' requests, newest first, at most 500 (the API's list). */
   async listForAdmin(principal: Principal, now = new Date()): Promise<AdminRequest[]> {
+    return this.adminRequests(principal, 500, null, now)
+  }
+
+  /** One page of Verzoeken, newest first (keyset on created_at and id, after `after`), and the next page's cursor. */
+  async pageForAdmin(principal: Principal, after?: string, now = new Date()): Promise<{ rows: AdminRequest[]; next: string | null }> {
+    const rows = await this.adminRequests(principal, REQUESTS_PAGE + 1, decodeCreatedAtCursor(after), now)
+    const page = rows.slice(0, REQUESTS_PAGE)
+    const last = page[page.length - 1]
+    return { rows: page, next: rows.length > REQUESTS_PAGE && last ? encodeCreatedAtCursor(last) : null }
+  }
+
+  /**
+   * In one statement through the page-read pool (an accountant's 500 organisations are one array
+   * parameter, not 500 of Prisma's): the page's keys first (2,500 requests of his organisations are
+   * sorted as keys), then the names of only the rows shown.
+   */
+  private async adminRequests(principal: Principal, limit: number, cursor: CreatedAtCursor | null, now: Date): Promise<AdminRequest[]> {
     const rows = await this.pageReads.rows<AdminRequestRow>(Prisma.sql`
+      with page as (
+        select r.id from link_requests r
+        where r.organisation_id = any(${adminOrganisationIds(principal)}::uuid[]) ${olderThan('r', cursor)}
+        order by r.created_at desc, r.id desc
+        limit ${limit}
+      )
       select r.id, r.organisation_id as "organisationId", r.status::text as status, r.created_at as "createdAt",
              r.expires_at as "expiresAt", r.decided_at as "decidedAt", r.email as typed_email, o.name as organisation_name,
              u.email as user_email, u.first_name as user_first_name, u.last_name_prefix as user_last_name_prefix, u.last_name as user_last_name,
              b.first_name as by_first_name, b.last_name_prefix as by_last_name_prefix, b.last_name as by_last_name
-      from link_requests r
+      from page p
+      join link_requests r on r.id = p.id
       join organisations o on o.id = r.organisation_id
       left join users u on u.id = r.user_id
       left join users b on b.id = r.requested_by_id
-      where r.organisation_id = any(${adminOrganisationIds(principal)}::uuid[])
-      order by r.created_at desc, r.id asc
-      limit 500`)
+      order by r.created_at desc, r.id desc`)
     // Until the person accepts, the admin sees only the address he typed: no name, no sign of
     // whether it has an account (the wizard's requests are for people he already manages).
     return rows.map((r) => {

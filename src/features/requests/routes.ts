@@ -22,13 +22,15 @@ export function requestRoutes({ requestsService, rateLimits }: Services): Router
   const router = Router()
 
   router.get(paths.beheer.requests, allow('admin'), async (req, res) => {
-    const requests = await requestsService.listForAdmin(principal(req))
+    const after = typeof req.query.na === 'string' ? req.query.na : undefined
+    const { rows: requests, next } = await requestsService.pageForAdmin(principal(req), after)
     res.render('pages/requests/list', {
       title: req.t('requests:list.title'),
       section: 'beheer',
       subsection: 'requests',
       breadcrumbs: beheerCrumbs(req, 'requests'),
       requests,
+      pagination: { firstHref: after ? links.requests() : undefined, nextHref: next ? links.requests({ na: next }) : undefined },
     })
   })
 

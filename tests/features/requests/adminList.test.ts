@@ -2,6 +2,7 @@
 // what each kind of request shows, in which order, and only for the admin's own organisations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemActor } from '../../../src/shared/actor.ts'
+import { REQUESTS_PAGE } from '../../../src/features/requests/requestsService.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 
 let t: TestApp
@@ -69,5 +70,47 @@ describe('Verzoeken: the admin list', () => {
     const after = await t.services.requestsService.listForAdmin(sanne)
     expect(after.find((r) => r.id === fromWizard.id)).toMatchObject({ status: 'accepted', shownStatus: 'accepted', name: 'Fatma Yılmaz' })
     expect(after.find((r) => r.id === fromWizard.id)!.decidedAt).toBeInstanceOf(Date)
+  })
+
+  it('When there are more requests than a page, then Verzoeken pages through each once, newest first, and a nonsense cursor shows the first page', async () => {
+    const db = t.database.db
+    const sanne = await user('sanne.devries@demo.example')
+    const bakkerij = await org('Bakkerij De Vries B.V.')
+    const at = (n: number) => new Date(Date.UTC(2032, 0, 1, 0, 0, Math.floor(n / 2))) // pairs share a created_at: the id decides
+    for (let n = 0; n < REQUESTS_PAGE * 2 + 3; n++) {
+      await db.linkRequest.create({
+        data: {
+          email: `pagina-${String(n).padStart(2, '0')}@elders.example`,
+          organisationId: bakkerij.id,
+          requestedById: sanne.id,
+          createdAt: at(n),
+          expiresAt: new Date(Date.UTC(2032, 5, 1)),
+        },
+      })
+    }
+    const expected = (await t.services.requestsService.listForAdmin(await principalOf('sanne.devries@demo.example'))).map((r) => r.email)
+    expect(expected.slice(0, 4)).toEqual(['pagina-52@elders.example', expected[1], expected[2], expected[3]])
+    const agent = await t.loginAs('sanne')
+    const seen: string[] = []
+    let href: string | null = '/beheer/verzoeken'
+    let pages = 0
+    while (href) {
+      const page = await agent.get(href)
+      expect(page.status).toBe(200)
+      pages++
+      const emails = [...page.text.matchAll(/<th class="utrecht-table__header-cell" scope="row">(?:[^<]*<br><span class="bm-muted">)?([^<]+)</g)].map(
+        (m) => m[1]!,
+      )
+      expect(emails.length).toBeLessThanOrEqual(REQUESTS_PAGE)
+      seen.push(...emails)
+      if (pages > 1) expect(page.text).toContain('Eerste pagina')
+      href = /rel="next" href="([^"]+)"/.exec(page.text)?.[1]?.replaceAll('&amp;', '&') ?? null
+    }
+    expect(seen).toEqual(expected)
+    expect(pages).toBe(Math.ceil(expected.length / REQUESTS_PAGE))
+    const first = await agent.get('/beheer/verzoeken')
+    const nonsense = await agent.get(`/beheer/verzoeken?na=${Buffer.from('{"c":"morgen","i":"x"}').toString('base64url')}`)
+    expect(nonsense.status).toBe(200)
+    expect(nonsense.text.match(/pagina-\d\d@elders.example/g)).toEqual(first.text.match(/pagina-\d\d@elders.example/g))
   })
 })

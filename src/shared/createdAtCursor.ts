@@ -1,0 +1,26 @@
+// The cursor of a list in keyset pages, newest first on (created_at, id): Aanvragen and Verzoeken.
+// Opaque in the URL (`na`); anything unreadable is the first page.
+import { Prisma } from '../generated/prisma/client.ts'
+
+export type CreatedAtCursor = { c: string; i: string }
+
+export function encodeCreatedAtCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(JSON.stringify({ c: row.createdAt.toISOString(), i: row.id })).toString('base64url')
+}
+
+export function decodeCreatedAtCursor(value: string | undefined): CreatedAtCursor | null {
+  if (!value) return null
+  try {
+    const c = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as CreatedAtCursor
+    if (typeof c.c === 'string' && !Number.isNaN(Date.parse(c.c)) && /^[0-9a-f-]{36}$/.test(c.i)) return c
+  } catch {
+    /* the first page */
+  }
+  return null
+}
+
+/** `and (alias.created_at, alias.id) < cursor`, or nothing on the first page. */
+export function olderThan(alias: string, cursor: CreatedAtCursor | null): Prisma.Sql {
+  if (!cursor) return Prisma.empty
+  return Prisma.sql`and (${Prisma.raw(alias)}.created_at, ${Prisma.raw(alias)}.id) < (${new Date(cursor.c)}::timestamptz, ${cursor.i}::uuid)`
+}
