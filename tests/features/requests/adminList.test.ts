@@ -89,7 +89,7 @@ describe('Verzoeken: the admin list', () => {
       })
     }
     const expected = (await t.services.requestsService.listForAdmin(await principalOf('sanne.devries@demo.example'))).map((r) => r.email)
-    expect(expected.slice(0, 4)).toEqual(['pagina-52@elders.example', expected[1], expected[2], expected[3]])
+    expect(expected[0]).toBe(`pagina-${REQUESTS_PAGE * 2 + 2}@elders.example`) // the newest: the last created
     const agent = await t.loginAs('sanne')
     const seen: string[] = []
     let href: string | null = '/beheer/verzoeken'
