@@ -40,7 +40,7 @@ describe('Overzicht of an accountant', () => {
     await checkPage(page)
   })
 
-  it('When he holds more own mandates than Overzicht shows, then its link leads to Mijn gegevens, whose pages list them; Aanvragen pages too; every state passes axe', async () => {
+  it('When he holds more own mandates than Overzicht shows, then its link leads to Mijn gegevens, whose pages list them; Aanvragen and Verzoeken page too; every state passes axe', async () => {
     const db = e2e.t.database.db
     await giveAdminOrganisations(db, ACCOUNTS.johan.email, { count: 30, prefix: 'Relatie', firstKvk: 93000000 })
     const johan = await db.user.findFirstOrThrow({ where: { emailKey: ACCOUNTS.johan.email } })
@@ -66,6 +66,16 @@ describe('Overzicht of an accountant', () => {
     await checkPage(page)
     await page.getByRole('link', { name: 'Eerste pagina' }).click()
     await page.waitForURL((url) => !url.search.includes('na='))
+    await checkPage(page)
+
+    for (let n = 0; n < 30; n++) {
+      await db.linkRequest.create({
+        data: { email: `relatie-${n}@elders.example`, organisationId: relatie.id, requestedById: johan.id, expiresAt: new Date(Date.now() + 30 * 86400000) },
+      })
+    }
+    await page.goto(e2e.baseUrl + links.requests())
+    await page.getByRole('link', { name: 'Volgende pagina' }).click()
+    await page.waitForURL(/na=/)
     await checkPage(page)
   })
 })
