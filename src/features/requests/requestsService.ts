@@ -60,13 +60,7 @@ export type AdminRequest = {
   name: string | null
 }
 
-type AdminRequestRow = {
-  id: string
-  organisationId: string
-  status: LinkRequestStatus
-  createdAt: Date
-  expiresAt: Date
-  decidedAt: Date | null
+type AdminRequestRow = Pick<AdminRequest, 'id' | 'organisationId' | 'status' | 'createdAt' | 'expiresAt' | 'decidedAt'> & {
   typed_email: string | null
   organisation_name: string
   user_email: string | null
