@@ -1,6 +1,7 @@
 // The cursor of a list in keyset pages, newest first on (created_at, id): Aanvragen and Verzoeken.
 // Opaque in the URL (`na`); anything unreadable is the first page.
 import { Prisma } from '../generated/prisma/client.ts'
+import { isUuid } from '../domain/ids.ts'
 
 export type CreatedAtCursor = { c: string; i: string }
 
@@ -12,7 +13,7 @@ export function decodeCreatedAtCursor(value: string | undefined): CreatedAtCurso
   if (!value) return null
   try {
     const c = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as CreatedAtCursor
-    if (typeof c.c === 'string' && !Number.isNaN(Date.parse(c.c)) && /^[0-9a-f-]{36}$/.test(c.i)) return c
+    if (typeof c.c === 'string' && !Number.isNaN(Date.parse(c.c)) && isUuid(c.i)) return c
   } catch {
     /* the first page */
   }

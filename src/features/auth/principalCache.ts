@@ -51,10 +51,6 @@ export class PrincipalCache {
     this.entries.delete(id)
     this.weight -= entry.weight
   }
-
-  get size(): number {
-    return this.entries.size
-  }
 }
 
 function freeze(principal: Principal): Principal {

@@ -3,13 +3,10 @@ import { z } from 'zod'
 import { LEVEL_VALUES } from '../../domain/levels.ts'
 import { MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { mandateListFilter } from '../../shared/mandateFilters.ts'
+import { isUuid, UUID_PATTERN as UUID } from '../../domain/ids.ts'
 import type { Cursor, ListFilter, ScopeItem } from './model.ts'
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value)
-}
+export { isUuid, UUID }
 
 const SCOPE_KEY = /^(all|provider:[0-9a-f-]{36}|service:[0-9a-f-]{36})$/i
 const CURSOR = /^(\d{4}-\d{2}-\d{2})_([0-9a-f-]{36})$/i

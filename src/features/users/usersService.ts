@@ -1,4 +1,5 @@
 // Beheer → Gebruikers: the users linked to the admin's organisations, scoped in SQL (rule 7).
+import { isUuid } from '../../domain/ids.ts'
 import { createHash } from 'node:crypto'
 import type { TFunction } from 'i18next'
 import { storedSubjectTypes, type AuditSubjectType } from '../../domain/auditActions.ts'
@@ -79,7 +80,7 @@ function decodeCursor(value: string | undefined): Cursor | null {
   if (!value) return null
   try {
     const c = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Cursor
-    if (typeof c.l === 'string' && typeof c.f === 'string' && /^[0-9a-f-]{36}$/.test(c.i)) return c
+    if (typeof c.l === 'string' && typeof c.f === 'string' && isUuid(c.i)) return c
   } catch {
     /* an unreadable cursor is the first page */
   }

@@ -72,10 +72,19 @@ describe('Aanvragen: pages', () => {
   it('When the cursor is nonsense, then the first page is shown', async () => {
     const agent = await t.loginAs('sanne')
     const first = await agent.get('/beheer/aanvragen')
-    for (const na of ['x', Buffer.from('{"c":"gisteren","i":"1"}').toString('base64url'), Buffer.from('[1]').toString('base64url')]) {
+    const dashes = Buffer.from(JSON.stringify({ c: '2030-01-01T00:00:00.000Z', i: '-'.repeat(36) })).toString('base64url')
+    for (const na of ['x', Buffer.from('{"c":"gisteren","i":"1"}').toString('base64url'), Buffer.from('[1]').toString('base64url'), dashes]) {
       const page = await agent.get(`/beheer/aanvragen?na=${na}`)
       expect(page.status).toBe(200)
       expect(detailIds(page.text)).toEqual(detailIds(first.text))
     }
+  })
+
+  it('When a cursor holds something shaped like an id that is none, then Gebruikers shows the first page too', async () => {
+    const agent = await t.loginAs('sanne')
+    const na = Buffer.from(JSON.stringify({ l: 'Smit', f: 'Jan', i: '-'.repeat(36) })).toString('base64url')
+    const page = await agent.get(`/beheer/gebruikers?na=${na}`)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('Jan Smit')
   })
 })
