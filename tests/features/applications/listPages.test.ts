@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LIST_PAGE } from '../../../src/features/applications/applicationsService.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
+import { followPages } from '../../helpers/pages.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -15,7 +16,6 @@ afterAll(async () => {
 
 const detailIds = (html: string) =>
   [...html.matchAll(/href="\/beheer\/aanvragen\/([0-9a-f-]{36})"/g)].map((m) => m[1]!).filter((id, i, all) => all.indexOf(id) === i)
-const nextHref = (html: string) => /rel="next" href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&') ?? null
 
 describe('Aanvragen: pages', () => {
   it('When the organisations have more applications than a page, then the pages list each once, newest first, and keep the status filter', async () => {
@@ -43,23 +43,14 @@ describe('Aanvragen: pages', () => {
     })
     const agent = await t.loginAs('sanne')
 
-    async function walk(start: string) {
-      const seen: string[] = []
-      let href: string | null = start
-      let pages = 0
-      while (href) {
-        const page = await agent.get(href)
-        expect(page.status).toBe(200)
-        pages++
-        const ids = detailIds(page.text)
+    const walk = (start: string) =>
+      followPages(agent, start, (html, page, href) => {
+        const ids = detailIds(html)
         expect(ids.length).toBeLessThanOrEqual(LIST_PAGE)
-        seen.push(...ids)
-        if (pages > 1) expect(page.text).toContain('Eerste pagina')
-        href = nextHref(page.text)
-        if (href && start.includes('status=')) expect(href).toContain('status=cancelled')
-      }
-      return { seen, pages }
-    }
+        if (page > 1) expect(html).toContain('Eerste pagina')
+        if (start.includes('status=')) expect(href).toContain('status=cancelled')
+        return ids
+      })
 
     const all = await walk('/beheer/aanvragen')
     expect(all.seen).toEqual(expected.map((a) => a.id))

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemActor } from '../../../src/shared/actor.ts'
 import { REQUESTS_PAGE } from '../../../src/features/requests/requestsService.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
+import { followPages } from '../../helpers/pages.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -91,21 +92,12 @@ describe('Verzoeken: the admin list', () => {
     const expected = (await t.services.requestsService.listForAdmin(await principalOf('sanne.devries@demo.example'))).map((r) => r.email)
     expect(expected[0]).toBe(`pagina-${REQUESTS_PAGE * 2 + 2}@elders.example`) // the newest: the last created
     const agent = await t.loginAs('sanne')
-    const seen: string[] = []
-    let href: string | null = '/beheer/verzoeken'
-    let pages = 0
-    while (href) {
-      const page = await agent.get(href)
-      expect(page.status).toBe(200)
-      pages++
-      const emails = [...page.text.matchAll(/<th class="utrecht-table__header-cell" scope="row">(?:[^<]*<br><span class="bm-muted">)?([^<]+)</g)].map(
-        (m) => m[1]!,
-      )
+    const { seen, pages } = await followPages(agent, '/beheer/verzoeken', (html, page) => {
+      const emails = [...html.matchAll(/<th class="utrecht-table__header-cell" scope="row">(?:[^<]*<br><span class="bm-muted">)?([^<]+)</g)].map((m) => m[1]!)
       expect(emails.length).toBeLessThanOrEqual(REQUESTS_PAGE)
-      seen.push(...emails)
-      if (pages > 1) expect(page.text).toContain('Eerste pagina')
-      href = /rel="next" href="([^"]+)"/.exec(page.text)?.[1]?.replaceAll('&amp;', '&') ?? null
-    }
+      if (page > 1) expect(html).toContain('Eerste pagina')
+      return emails
+    })
     expect(seen).toEqual(expected)
     expect(pages).toBe(Math.ceil(expected.length / REQUESTS_PAGE))
     const first = await agent.get('/beheer/verzoeken')

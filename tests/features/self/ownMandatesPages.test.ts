@@ -6,6 +6,7 @@ import { OWN_MANDATES_SHOWN } from '../../../src/features/overview/overviewServi
 import { OWN_MANDATES_PAGE } from '../../../src/features/self/selfService.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { giveAdminOrganisations } from '../../helpers/adminOrganisations.ts'
+import { followPages } from '../../helpers/pages.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -47,21 +48,13 @@ describe('Own mandates of a person who holds many', () => {
     expect(overview.text).toContain(`Hierboven staan de eerste ${OWN_MANDATES_SHOWN} van uw machtigingen.`)
     expect(overview.text).toContain('href="/mijn-gegevens#mijn-machtigingen">Al uw machtigingen op Mijn gegevens</a>')
 
-    const seen: string[] = []
-    let href: string | null = '/mijn-gegevens'
-    let pages = 0
-    while (href) {
-      const page = await agent.get(href)
-      expect(page.status).toBe(200)
-      pages++
-      const rows = rowsUnder(page.text, 'id="mijn-machtigingen"')
+    const { seen, pages } = await followPages(agent, '/mijn-gegevens', (html, page) => {
+      const rows = rowsUnder(html, 'id="mijn-machtigingen"')
       expect(rows.length).toBeLessThanOrEqual(OWN_MANDATES_PAGE)
-      seen.push(...rows)
-      expect(page.text).toContain(`Mijn machtigingen, pagina ${pages}`)
-      if (pages > 1) expect(page.text).toMatch(/rel="prev" href="\/mijn-gegevens[^"]*#mijn-machtigingen"/)
-      const next: RegExpMatchArray | null = /rel="next" href="([^"]+)"/.exec(page.text)
-      href = next ? next[1]!.replaceAll('&amp;', '&').replace(/#.*$/, '') : null
-    }
+      expect(html).toContain(`Mijn machtigingen, pagina ${page}`)
+      if (page > 1) expect(html).toMatch(/rel="prev" href="\/mijn-gegevens[^"]*#mijn-machtigingen"/)
+      return rows
+    })
     expect(pages).toBe(Math.ceil(total / OWN_MANDATES_PAGE))
     expect(seen).toHaveLength(total)
     for (let i = 1; i <= 60; i++) expect(seen.filter((row) => row.includes(`Klant van Sanne ${String(i).padStart(2, '0')} B.V.`))).toHaveLength(1)
