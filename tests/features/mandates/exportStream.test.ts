@@ -85,9 +85,9 @@ async function logIn(): Promise<string> {
 }
 
 /** The export's cursor statements PostgreSQL is in, and in which state. */
-async function exportBackends(): Promise<{ state: string; query: string }[]> {
+async function exportBackends(): Promise<{ state: string; query: string; since: Date }[]> {
   return t.database.db.$queryRaw`
-    select state, query from pg_stat_activity
+    select state, query, state_change as since from pg_stat_activity
     where datname = current_database() and pid <> pg_backend_pid() and query like 'fetch % from bm_export'`
 }
 
@@ -117,9 +117,23 @@ describe('mandate export of many rows', () => {
     await new Promise((resolve) => response.once('data', resolve))
     response.pause()
     // Back-pressure: the export sits between two FETCHes, in its transaction, waiting for the reader.
-    await until(exportBackends, (rows) => rows.some((r) => r.state === 'idle in transaction'), 'the export to wait for the reader')
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(await exportBackends()).toEqual([expect.objectContaining({ state: 'idle in transaction' })])
+    // The kernel's socket buffers still drain for a while after pause(), so a first idle sample can fall between
+    // two FETCHes: the export waits when it stays idle in its transaction, unchanged, across 300 ms.
+    const waiting = await until(
+      async () => {
+        const before = await exportBackends()
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        return { before, after: await exportBackends() }
+      },
+      ({ before, after }) =>
+        after.length === 1 &&
+        before.length === 1 &&
+        after[0]!.state === 'idle in transaction' &&
+        before[0]!.state === 'idle in transaction' &&
+        after[0]!.since.getTime() === before[0]!.since.getTime(),
+      'the export to wait for the reader',
+    )
+    expect(waiting.after).toEqual([expect.objectContaining({ state: 'idle in transaction' })])
     request.destroy()
     await until(exportBackends, (rows) => rows.every((r) => r.state === 'idle'), 'the export to end its transaction')
     // The cursor pool has two connections: three exports in a row run only if the abandoned one was given back.
