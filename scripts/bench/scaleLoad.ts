@@ -7,15 +7,30 @@ import { projectRoot } from '../../src/db/migrations.ts'
 import { FLOOR_PATH, loadRun, summarise, type Run, type Summary } from './harness.ts'
 import type { Page } from './scalePages.ts'
 
-export type AppProcess = { base: string; child: ChildProcess; errors: string[]; stop: () => Promise<void> }
+export type AppProcess = { base: string; child: ChildProcess; errors: string[]; stop: () => Promise<void>; memory: () => Promise<string> }
 
 export const APP_NODE_OPTIONS = process.env.BENCH_APP_NODE_OPTIONS ?? '--max-old-space-size=256'
 /** Node flags NODE_OPTIONS may not carry, for a profile of the app: BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
 const APP_NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)
 
+/**
+ * The app process's entry and loader flags. With BENCH_APP=dist, scaleServer.ts is compiled to plain
+ * JavaScript first, so the process runs as `npm start` does, without tsx: its loader and esbuild's
+ * service added 33–53 MB of RSS to a process that served no TypeScript of the app.
+ */
+async function serverEntry(): Promise<string[]> {
+  const source = path.join(projectRoot, 'scripts/bench/scaleServer.ts')
+  if (process.env.BENCH_APP !== 'dist') return ['--import', 'tsx', source]
+  const { build } = await import('esbuild')
+  // Two levels under the project root, as scaleServer.ts is, so it finds dist/ and views/ the same way.
+  const outfile = path.join(projectRoot, '.data/bench-app/scaleServer.mjs')
+  await build({ entryPoints: [source], outfile, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' })
+  return [outfile]
+}
+
 /** Starts scripts/bench/scaleServer.ts on the bench database (BENCH_APP=dist: the built app); its stderr lines are the error log. */
 export async function startApp(databaseUrl: string): Promise<AppProcess> {
-  const child = spawn(process.execPath, [...APP_NODE_ARGS, '--import', 'tsx', path.join(projectRoot, 'scripts/bench/scaleServer.ts')], {
+  const child = spawn(process.execPath, [...APP_NODE_ARGS, ...(await serverEntry())], {
     cwd: projectRoot,
     // The heap cap the README recommends for production (BENCH_APP_NODE_OPTIONS overrides it).
     env: { ...process.env, DATABASE_URL: databaseUrl, NODE_OPTIONS: APP_NODE_OPTIONS },
@@ -32,12 +47,33 @@ export async function startApp(databaseUrl: string): Promise<AppProcess> {
     })
     child.once('exit', (code) => reject(new Error(`the app exited (${code}): ${errors.join('\n')}`)))
   })
+  // After its first line, the app writes a JSON line with its memory on SIGUSR2 (scaleServer.ts).
+  const memoryLines: ((line: string) => void)[] = []
+  child.stdout.on('data', (chunk: Buffer) => {
+    for (const line of chunk
+      .toString()
+      .split('\n')
+      .filter((l) => l.startsWith('{"memory"')))
+      memoryLines.shift()?.(line)
+  })
+  const memory = () =>
+    new Promise<string>((resolve) => {
+      const timer = setTimeout(() => resolve('(the app did not say)'), 2000)
+      memoryLines.push((line) => {
+        clearTimeout(timer)
+        const m = (JSON.parse(line) as { memory: Record<string, number> }).memory
+        resolve(
+          `rss ${m.rss} MB: JS heap ${m.heapUsed} used of ${m.heapTotal} MB, external ${m.external} MB (array buffers ${m.arrayBuffers} MB), V8 malloc ${m.malloced} MB (peak ${m.peakMalloced} MB)`,
+        )
+      })
+      child.kill('SIGUSR2')
+    })
   const stop = () =>
     new Promise<void>((resolve) => {
       child.once('exit', () => resolve())
       child.kill('SIGTERM')
     })
-  return { base, child, errors, stop }
+  return { base, child, errors, stop, memory }
 }
 
 /** The resident set of a process in MB (Linux /proc). */

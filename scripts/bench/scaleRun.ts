@@ -72,6 +72,7 @@ export async function runScaleBench(database: ScaleDatabase): Promise<number> {
       const rssMet = maxRss < RSS_MB
       ok &&= rssMet
       console.log(`RSS of the app process during the load: max ${maxRss.toFixed(0)} MB   ${rssMet ? 'met' : 'MISSED'} (target < ${RSS_MB} MB)`)
+      console.log(`  memory of the app process right after the load: ${await app.memory()}`)
       console.log(`database time under this load, the costliest statements (pg_stat_statements):\n  ${(await topStatements(database.url)).join('\n  ')}`)
     }
   } finally {
