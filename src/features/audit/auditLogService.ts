@@ -29,12 +29,7 @@ export class AuditLogService {
     private readonly db: PrismaClient,
     /** For the names of a page's actors and subjects (src/db/pageReads.ts). */
     private readonly pageReads: PageReads = prismaPageReads(db),
-  ) {
-    this.valuePlannedReads = prismaPageReads(db)
-  }
-
-  /** Reads planned for their values (see `fetch`). */
-  private readonly valuePlannedReads: PageReads
+  ) {}
 
   /** The filters on alias `a` (the organisation scope is applied by `ids`). */
   private conditions(filter: AuditFilter, before?: bigint): Prisma.Sql[] {
@@ -63,11 +58,7 @@ export class AuditLogService {
 
   /**
    * One page of entries with their organisation, in one statement through the page-read pool for
-   * admins (keyed, bounded scans: the generic plan is the right one). A period is the exception: its
-   * best plan depends on its dates (a week: the (organisation_id, at) index and a sort; a year: the
-   * walk back along the ids), and the page-read pool's generic plan always walked back, 48 ms a page
-   * for the 1M-mandate organisation's last week under load instead of 2 ms. With a period the page is
-   * read through Prisma, whose unnamed statements PostgreSQL plans for the values given. The back office without an
+   * admins (keyed, bounded scans: the generic plan is the right one). The back office without an
    * organisation filter reads the primary key backwards; its ids are read first through Prisma,
    * planned for the filter's values (a period long ago is better found by date).
    */
@@ -85,8 +76,7 @@ export class AuditLogService {
       if (ids.length === 0) return []
       page = Prisma.sql`select unnest(${ids.map((r) => r.id.toString())}::bigint[]) as id`
     }
-    const reads = filter.from || filter.until ? this.valuePlannedReads : this.pageReads
-    return reads.rows<AuditRow>(Prisma.sql`
+    return this.pageReads.rows<AuditRow>(Prisma.sql`
       with page as (${page})
       select a.id::text as id, a.at, a.actor_id as "actorId", a.actor_label as "actorLabel", a.action, a.subject_type as "subjectType",
              a.subject_id as "subjectId", a.before, a.after, a.ip_address as "ipAddress", a.request_id as "requestId",

@@ -4,8 +4,7 @@
 // office sees everything, and with an organisation filter only that organisation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AUDIT_ACTIONS, storedActions } from '../../../src/domain/auditActions.ts'
-import { AuditLogService, type AuditFilter } from '../../../src/features/audit/auditLogService.ts'
-import { prismaPageReads } from '../../../src/db/pageReads.ts'
+import type { AuditFilter } from '../../../src/features/audit/auditLogService.ts'
 import type { Principal } from '../../../src/shared/principal.ts'
 import { ACCOUNTS, createTestApp, type TestApp } from '../../helpers/app.ts'
 
@@ -93,19 +92,5 @@ describe('Logboek over several organisations', () => {
   it('When the back office pages through the Logboek, then it sees every entry, and with an organisation filter only that organisation’s', async () => {
     expect(await everyPage(backoffice, {})).toEqual(await reference(null, {}))
     expect(await everyPage(backoffice, { organisationId: otherOrgId })).toEqual(await reference([otherOrgId], {}))
-  })
-
-  it('When the Logboek is filtered on a period, then its page is planned for the dates given, not by the page-read pool’s generic plan', async () => {
-    // The page-read pool runs every statement with one generic plan; a period's best plan depends on its dates.
-    const pooled: string[] = []
-    const reads = prismaPageReads(t.database.db)
-    const service = new AuditLogService(t.database.db, { rows: (query) => (pooled.push(query.text), reads.rows(query)) })
-    const period = { from: new Date(Date.UTC(2026, 10, 10)), until: new Date(Date.UTC(2026, 10, 20)) }
-    const page = await service.page(sanne, period)
-    expect(page.rows.map((r) => r.id)).toEqual((await reference(orgIds, period)).slice(0, page.rows.length))
-    expect(page.rows.length).toBeGreaterThan(0)
-    expect(pooled).toEqual([])
-    await service.page(sanne, { action: AUDIT_ACTIONS[1] })
-    expect(pooled).toHaveLength(1)
   })
 })
