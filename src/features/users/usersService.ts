@@ -21,7 +21,7 @@ import { assertWithinAdminLevel } from '../../domain/rules.ts'
 import { isOpenApplication } from '../../domain/statuses.ts'
 import { PERSON_DATA_SELECT } from '../../shared/selects.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
-import { CatalogueNamesCache } from '../mandates/catalogueNames.ts'
+import { CatalogueNamesCache } from '../../shared/catalogueNames.ts'
 import type { AuditRow } from '../../shared/audit.ts'
 
 export const PAGE_SIZE = 25
@@ -225,8 +225,8 @@ export class UsersService {
       const o = organisations.get(id)!
       return { id: o.id, name: o.name, kvkNumber: o.kvkNumber }
     }
-    const names = await this.catalogueNames.get(
-      (known) => found.mandates.every((m) => (!m.serviceId || known.services.has(m.serviceId)) && (!m.providerId || known.providers.has(m.providerId))),
+    const names = await this.catalogueNames.get((known) =>
+      found.mandates.every((m) => (!m.serviceId || known.services.has(m.serviceId)) && (!m.providerId || known.providers.has(m.providerId))),
     )
     const user = {
       ...found,

@@ -3,8 +3,8 @@
 // only seeds it at start-up and never edits it, so the list need not join services and
 // service_providers for every page (about a third of the list query's work in PostgreSQL). Kept a
 // minute; an id it does not know (a service added since) reloads it at once.
-import type { PageReads } from '../../db/pageReads.ts'
-import { Prisma } from '../../generated/prisma/client.ts'
+import type { PageReads } from '../db/pageReads.ts'
+import { Prisma } from '../generated/prisma/client.ts'
 
 export type CatalogueNames = {
   /** Service id → its name and its provider's name. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { PageReads } from '../../../src/db/pageReads.ts'
-import { CatalogueNamesCache } from '../../../src/features/mandates/catalogueNames.ts'
+import type { PageReads } from '../../src/db/pageReads.ts'
+import { CatalogueNamesCache } from '../../src/shared/catalogueNames.ts'
 
 /** Page reads over an in-memory catalogue that the test can change, counting the loads. */
 function fakeReads() {
