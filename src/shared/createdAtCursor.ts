@@ -1,9 +1,13 @@
 // The cursor of a list in keyset pages, newest first on (created_at, id): Aanvragen and Verzoeken.
 // Opaque in the URL (`na`); anything unreadable is the first page.
+import { z } from 'zod'
 import { Prisma } from '../generated/prisma/client.ts'
 import { isUuid } from '../domain/ids.ts'
 
 export type CreatedAtCursor = { c: string; i: string }
+
+/** The list's query: the cursor `na` as text (anything else, or a repeated `na`, is the first page). */
+export const createdAtCursorQuery = z.object({ na: z.string().max(500).optional().catch(undefined) })
 
 export function encodeCreatedAtCursor(row: { createdAt: Date; id: string }): string {
   return Buffer.from(JSON.stringify({ c: row.createdAt.toISOString(), i: row.id })).toString('base64url')

@@ -15,6 +15,7 @@ import { OPEN_STATUSES, type ApplicationsService } from './applicationsService.t
 import { personName } from '../../domain/names.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import { beheerCrumbs } from '../../web/breadcrumbs.ts'
+import { createdAtCursorQuery } from '../../shared/createdAtCursor.ts'
 import { signRoutes } from './signRoutes.ts'
 import { detailRoutes } from './detailRoutes.ts'
 
@@ -23,11 +24,15 @@ const appointSchema = z.object({
   email: z.string().trim().min(1, 'applications:errors.emailRequired').max(254, 'applications:errors.emailRequired'),
   level: z.enum(LEVEL_VALUES, 'applications:errors.level'),
 })
+/** Aanvragen's query: the status filter and the page's cursor; anything odd is left out. */
+const listQuery = createdAtCursorQuery.extend({ status: z.string().optional().catch(undefined) })
+
 const STATUSES = ['awaiting_signature', 'signed', 'awaiting_identity_check', 'issued', 'rejected', 'cancelled']
 
 async function showList(applicationsService: ApplicationsService, req: Request, res: Response) {
-  const status = typeof req.query.status === 'string' ? req.query.status : ''
-  const after = typeof req.query.na === 'string' ? req.query.na : undefined
+  const query = listQuery.parse(req.query)
+  const status = query.status ?? ''
+  const after = query.na
   const { rows: applications, next } = await applicationsService.list(principal(req), status, after)
   const filter = status ? { status } : {}
   res.render('pages/applications/list', {

@@ -11,6 +11,7 @@ import { organisationForm } from '../../web/organisationForm.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import { beheerCrumbs } from '../../web/breadcrumbs.ts'
+import { createdAtCursorQuery } from '../../shared/createdAtCursor.ts'
 import { assertResendAllowed } from '../../web/resendLimit.ts'
 
 const newRequestSchema = z.object({
@@ -22,7 +23,7 @@ export function requestRoutes({ requestsService, rateLimits }: Services): Router
   const router = Router()
 
   router.get(paths.beheer.requests, allow('admin'), async (req, res) => {
-    const after = typeof req.query.na === 'string' ? req.query.na : undefined
+    const after = createdAtCursorQuery.parse(req.query).na
     const { rows: requests, next } = await requestsService.pageForAdmin(principal(req), after)
     res.render('pages/requests/list', {
       title: req.t('requests:list.title'),

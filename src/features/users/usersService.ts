@@ -203,7 +203,7 @@ export class UsersService {
   /** A user linked to one of the admin's organisations, with only what belongs to those organisations. */
   async detail(principal: Principal, userId: string) {
     const orgIds = adminOrganisationIds(principal)
-    if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new NotFoundError()
+    if (!isUuid(userId)) throw new NotFoundError()
     const found = await this.db.user.findFirst({
       where: { id: userId, OR: [{ links: { some: { organisationId: { in: orgIds } } } }, { formerLinks: { some: { organisationId: { in: orgIds } } } }] },
       select: {
