@@ -77,6 +77,15 @@ function tidy<T>(text: T): T {
   return (typeof text === 'string' && text.includes('..') ? text.replace(DOUBLE_STOP, '$1') : text) as T
 }
 const PLAIN_NAME = /^\s*[\w.]+\s*$/
+/** What a look-up returns for a key the catalogue lacks (no catalogue text is this). */
+const MISSING = '\u0000missing'
+
+/** Options that are only a plain default text: { defaultValue: 'active' }. */
+function onlyDefaultValue(options: unknown): options is { defaultValue: string } {
+  if (!options || typeof options !== 'object') return false
+  const keys = Object.keys(options)
+  return keys.length === 1 && keys[0] === 'defaultValue' && typeof (options as { defaultValue: unknown }).defaultValue === 'string'
+}
 
 /** Values only (strings and numbers), none of i18next's own options. */
 function plainValues(options: unknown): options is Record<string, string | number> {
@@ -94,6 +103,9 @@ function plainValues(options: unknown): options is Record<string, string | numbe
  * - a key with plain values ({ name: 'Anna' }) resolves its text once, uninterpolated, and fills
  *   in {{name}} itself (escapeValue is off, as for i18next here), unless the text nests ($t) or
  *   formats ({{value, format}}) or a placeholder has no value;
+ * - a key with only a plain defaultValue (a status or level code shown through the catalogue, as
+ *   Logboek does for every field of every row) is looked up once: its text when the catalogue has
+ *   one without placeholders, else the default itself;
  * - everything else (count, context, returnObjects, …) goes to i18next every time.
  */
 export function translator(locale: Locale): TFunction {
@@ -116,10 +128,26 @@ export function translator(locale: Locale): TFunction {
     }
     return text
   }
+  /** A key's catalogue text when it needs nothing filled in, MISSING when the catalogue lacks the key, else null. */
+  const found = new Map<string, string | null>()
+  const lookUp = (key: string): string | null => {
+    let text = found.get(key)
+    if (text === undefined) {
+      const raw = fixed(key, { defaultValue: MISSING })
+      text = remember(found, key, raw === MISSING || (typeof raw === 'string' && !raw.includes('{{') && !raw.includes('$t(')) ? raw : null)
+    }
+    return text
+  }
   const t = ((key: unknown, ...rest: unknown[]) => {
     if (typeof key !== 'string') return fixed(key, ...rest)
     if (rest.length === 0) return memo.get(key) ?? remember(memo, key, fixed(key) as string)
     const values = rest[0]
+    if (rest.length === 1 && onlyDefaultValue(values)) {
+      const text = lookUp(key)
+      if (text === MISSING) {
+        if (!values.defaultValue.includes('{{')) return values.defaultValue
+      } else if (text !== null) return text
+    }
     if (rest.length === 1 && plainValues(values)) {
       const text = template(key)
       if (text !== null) {

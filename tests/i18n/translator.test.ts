@@ -57,6 +57,29 @@ describe('translator', () => {
     expect(nl('common:doesNotExist', { name: 'x' })).toBe(i18next('common:doesNotExist', { name: 'x' }))
   })
 
+  it('When a key is translated with only a defaultValue, then the answer equals what i18next gives, for every catalogue key and for missing ones', () => {
+    for (const locale of LOCALES) {
+      const t = translator(locale)
+      const i18next = getI18n().getFixedT(locale)
+      const keys: string[] = []
+      const bundle = getI18n().store.data[locale] as Record<string, Record<string, unknown>>
+      const walk = (ns: string, prefix: string, node: unknown) => {
+        if (typeof node === 'string') keys.push(`${ns}:${prefix}`)
+        else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(ns, prefix ? `${prefix}.${k}` : k, v)
+      }
+      for (const [ns, tree] of Object.entries(bundle)) walk(ns, '', tree)
+      expect(keys.length).toBeGreaterThan(500)
+      // The codes Logboek shows through the catalogue (audit:value.status.<code>), and ones it lacks.
+      keys.push('audit:value.status.active', 'audit:value.status.noSuchStatus', 'common:levels.EH9', 'audit:value', 'common:doesNotExist')
+      for (const key of keys) {
+        for (const defaultValue of ['suspended', 'a {{name}} default']) {
+          expect(t(key, { defaultValue }), key).toBe(i18next(key, { defaultValue }))
+          expect(t(key, { defaultValue }), key).toBe(i18next(key, { defaultValue })) // remembered
+        }
+      }
+    }
+  })
+
   it('When the same language is asked for again, then the same translator is returned', () => {
     expect(translator('nl')).toBe(translator('nl'))
   })
