@@ -33,7 +33,8 @@ describe('format', () => {
       for (let t = start; t < start + 3 * 86_400_000; t += 7 * 60_000 + 13_000) moments.push(new Date(t))
     }
     // And moments spread over 1900–2100 (before 1937 Amsterdam kept its own mean time: +00:19:32).
-    for (let i = 0; i < 5000; i++) moments.push(new Date(Date.UTC(1900, 0, 1) + Math.floor(((i * 7919) % 5000) / 5000 * 200 * 365.25 * 86_400_000) + i * 1000))
+    for (let i = 0; i < 5000; i++)
+      moments.push(new Date(Date.UTC(1900, 0, 1) + Math.floor((((i * 7919) % 5000) / 5000) * 200 * 365.25 * 86_400_000) + i * 1000))
     for (const date of moments) {
       expect(isoDateTimeAmsterdam(date), date.toISOString()).toBe(viaIntl(date))
       expect(isoDateTimeAmsterdam(date), date.toISOString()).toBe(viaIntl(date)) // the hour's offset remembered

@@ -204,19 +204,31 @@ export class UsersService {
   async detail(principal: Principal, userId: string) {
     const orgIds = adminOrganisationIds(principal)
     if (!isUuid(userId)) throw new NotFoundError()
-    const found = await this.db.user.findFirst({
-      where: { id: userId, OR: [{ links: { some: { organisationId: { in: orgIds } } } }, { formerLinks: { some: { organisationId: { in: orgIds } } } }] },
+    // The person with every relation, filtered to the admin's organisations here rather than in the
+    // query: as `organisationId in (…)` Prisma sent an accountant's 500 ids as 500 parameters five
+    // times over (3,500 a page), and one person's rows are few. Read in one statement (relationJoins).
+    const person = await this.db.user.findUnique({
+      where: { id: userId },
       select: {
         ...PERSON_DATA_SELECT,
         locale: true,
-        means: { orderBy: { validUntil: 'desc' } },
-        links: { where: { organisationId: { in: orgIds } } },
-        formerLinks: { where: { organisationId: { in: orgIds } } },
-        mandates: { where: { organisationId: { in: orgIds } }, orderBy: [{ status: 'asc' }, { validUntil: 'asc' }] },
-        applications: { where: { organisationId: { in: orgIds } }, orderBy: { createdAt: 'desc' } },
+        means: { orderBy: [{ validUntil: 'desc' }, { id: 'asc' }] },
+        links: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+        formerLinks: { orderBy: [{ endedAt: 'asc' }, { id: 'asc' }] },
+        mandates: { orderBy: [{ status: 'asc' }, { validUntil: 'asc' }, { id: 'asc' }] },
+        applications: { orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] },
       },
     })
-    if (!found) throw new NotFoundError()
+    const administered = new Set(orgIds)
+    const here = <T extends { organisationId: string }>(rows: T[]) => rows.filter((r) => administered.has(r.organisationId))
+    const found = person && {
+      ...person,
+      links: here(person.links),
+      formerLinks: here(person.formerLinks),
+      mandates: here(person.mandates),
+      applications: here(person.applications),
+    }
+    if (!found || (found.links.length === 0 && found.formerLinks.length === 0)) throw new NotFoundError()
     // Every row above is of one of the admin's organisations, whose names and KvK numbers the principal
     // holds (kept current by principal_version), and every service is in the catalogue: named here
     // rather than by six more queries through Prisma (one per relation), which were half of the page's.

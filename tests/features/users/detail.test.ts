@@ -28,15 +28,27 @@ function reference(userId: string, orgIds: string[]) {
     select: {
       ...PERSON_DATA_SELECT,
       locale: true,
-      means: { orderBy: { validUntil: 'desc' } },
-      links: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },
-      formerLinks: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { id: true, name: true, kvkNumber: true } } } },
+      means: { orderBy: [{ validUntil: 'desc' }, { id: 'asc' }] },
+      links: {
+        where: { organisationId: { in: orgIds } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        include: { organisation: { select: { id: true, name: true, kvkNumber: true } } },
+      },
+      formerLinks: {
+        where: { organisationId: { in: orgIds } },
+        orderBy: [{ endedAt: 'asc' }, { id: 'asc' }],
+        include: { organisation: { select: { id: true, name: true, kvkNumber: true } } },
+      },
       mandates: {
         where: { organisationId: { in: orgIds } },
         include: { organisation: { select: { name: true } }, service: { select: { name: true } }, provider: { select: { name: true } } },
-        orderBy: [{ status: 'asc' }, { validUntil: 'asc' }],
+        orderBy: [{ status: 'asc' }, { validUntil: 'asc' }, { id: 'asc' }],
       },
-      applications: { where: { organisationId: { in: orgIds } }, include: { organisation: { select: { name: true } } }, orderBy: { createdAt: 'desc' } },
+      applications: {
+        where: { organisationId: { in: orgIds } },
+        include: { organisation: { select: { name: true } } },
+        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      },
     },
   })
 }
