@@ -233,6 +233,8 @@ export const SQL_ONLY_INDEXES = [
   'mandates_list_by_status_idx',
   'mandates_list_idx',
   'mandates_list_by_level_idx',
+  'link_requests_list_idx',
+  'applications_list_idx',
 ]
 
 /** SQL that takes the committed migrations to `schema.prisma` (empty when they match). Needs a shadow database. */

@@ -67,7 +67,16 @@ export class ApplicationsService {
     const ids = adminOrganisationIds(principal)
     const statusFilter = ALL_STATUSES.includes(status as ApplicationStatus) ? (status as ApplicationStatus) : undefined
     const byStatus = statusFilter ? Prisma.sql`and a.status = ${statusFilter}::"ApplicationStatus"` : Prisma.empty
+    // The page's ids first, then its rows' names and signatures: joined before the sort, an
+    // accountant's 1,500 applications each looked up their organisation and subject (12,000 buffer
+    // reads and 7 ms a page, where 26 rows are shown).
     const rows = await this.pageReads.rows<ApplicationListSqlRow>(Prisma.sql`
+      with page as (
+        select a.id from applications a
+        where a.organisation_id = any(${ids}::uuid[]) ${byStatus} ${afterCursor}
+        order by a.created_at desc, a.id desc
+        limit ${LIST_PAGE + 1}
+      )
       select a.id, a.type::text as type, a.status::text as status, a.level::text as level, a.created_at as "createdAt",
              a.rejection_reason as "rejectionReason", o.name as organisation_name,
              u.id as subject_id, u.first_name, u.last_name_prefix, u.last_name,
@@ -82,12 +91,11 @@ export class ApplicationsService {
                where sg.application_id = a.id), '[]'::json) as signatures,
              exists (select 1 from audit_events e where e.subject_type = 'application' and e.subject_id = a.id::text
                        and e.action = 'application.signing_requested') as "signingSent"
-      from applications a
+      from page p
+      join applications a on a.id = p.id
       join organisations o on o.id = a.organisation_id
       left join users u on u.id = a.subject_user_id
-      where a.organisation_id = any(${ids}::uuid[]) ${byStatus} ${afterCursor}
-      order by a.created_at desc, a.id desc
-      limit ${LIST_PAGE + 1}`)
+      order by a.created_at desc, a.id desc`)
     const page = rows.slice(0, LIST_PAGE).map(({ organisation_name, subject_id, first_name, last_name_prefix, last_name, ...row }) => {
       const subject = namePartsOf(first_name, last_name_prefix, last_name)
       return { ...row, organisation: { name: organisation_name }, subjectUser: subject_id && subject ? { id: subject_id, ...subject } : null }
