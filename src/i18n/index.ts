@@ -87,13 +87,18 @@ function onlyDefaultValue(options: unknown): options is { defaultValue: string }
   return keys.length === 1 && keys[0] === 'defaultValue' && typeof (options as { defaultValue: unknown }).defaultValue === 'string'
 }
 
-/** Values only (strings and numbers), none of i18next's own options. */
-function plainValues(options: unknown): options is Record<string, string | number> {
+/** Values only (strings and numbers), none of i18next's own options (but `count`, when `withCount`). */
+function plainValues(options: unknown, withCount = false): options is Record<string, string | number> {
   if (!options || typeof options !== 'object' || Array.isArray(options)) return false
   for (const [name, value] of Object.entries(options)) {
-    if (I18NEXT_OPTIONS.has(name) || (typeof value !== 'string' && typeof value !== 'number')) return false
+    if ((I18NEXT_OPTIONS.has(name) && !(withCount && name === 'count')) || (typeof value !== 'string' && typeof value !== 'number')) return false
   }
   return true
+}
+
+/** A plain count with plain values: { count: 3, name: 'Anna' }. */
+function countedValues(options: unknown): options is Record<string, string | number> & { count: number } {
+  return plainValues(options, true) && typeof (options as { count?: unknown }).count === 'number' && Number.isFinite((options as { count: number }).count)
 }
 
 /**
@@ -103,10 +108,12 @@ function plainValues(options: unknown): options is Record<string, string | numbe
  * - a key with plain values ({ name: 'Anna' }) resolves its text once, uninterpolated, and fills
  *   in {{name}} itself (escapeValue is off, as for i18next here), unless the text nests ($t) or
  *   formats ({{value, format}}) or a placeholder has no value;
+ * - a plural key with a plain count (and plain values) resolves its text once per plural category
+ *   (and once for 0, which may have its own text) and fills it in the same way;
  * - a key with only a plain defaultValue (a status or level code shown through the catalogue, as
  *   Logboek does for every field of every row) is looked up once: its text when the catalogue has
  *   one without placeholders, else the default itself;
- * - everything else (count, context, returnObjects, …) goes to i18next every time.
+ * - everything else (context, ordinal, returnObjects, …) goes to i18next every time.
  */
 export function translator(locale: Locale): TFunction {
   const known = translators.get(locale)
@@ -138,6 +145,32 @@ export function translator(locale: Locale): TFunction {
     }
     return text
   }
+  /**
+   * The uninterpolated text of a plural key for a count: i18next picks key_<category> (Intl's plural
+   * rules for the language) and, for 0, key_zero when there is one; so the text only depends on the
+   * category and on whether the count is 0. Null when it needs i18next.
+   */
+  const rules = new Intl.PluralRules(locale)
+  const plurals = new Map<string, string | null>()
+  const pluralTemplate = (key: string, count: number): string | null => {
+    const memoKey = `${key}\u0000${count === 0 ? 'zero' : rules.select(count)}`
+    let text = plurals.get(memoKey)
+    if (text === undefined) {
+      const raw = fixed(key, { count, skipInterpolation: true })
+      const simple = typeof raw === 'string' && !raw.includes('$t(') && [...raw.matchAll(PLACEHOLDER)].every((m) => PLAIN_NAME.test(m[1]!))
+      text = remember(plurals, memoKey, simple ? raw : null)
+    }
+    return text
+  }
+  const fill = (text: string, values: Record<string, string | number>): string | null => {
+    let missing = false
+    const filled = text.replace(PLACEHOLDER, (_, name: string) => {
+      const value = values[name.trim()]
+      if (value === undefined) missing = true
+      return String(value)
+    })
+    return missing ? null : tidy(filled)
+  }
   const t = ((key: unknown, ...rest: unknown[]) => {
     if (typeof key !== 'string') return fixed(key, ...rest)
     if (rest.length === 0) return memo.get(key) ?? remember(memo, key, fixed(key) as string)
@@ -150,15 +183,12 @@ export function translator(locale: Locale): TFunction {
     }
     if (rest.length === 1 && plainValues(values)) {
       const text = template(key)
-      if (text !== null) {
-        let missing = false
-        const filled = text.replace(PLACEHOLDER, (_, name: string) => {
-          const value = values[name.trim()]
-          if (value === undefined) missing = true
-          return String(value)
-        })
-        if (!missing) return tidy(filled)
-      }
+      const filled = text === null ? null : fill(text, values)
+      if (filled !== null) return filled
+    } else if (rest.length === 1 && countedValues(values)) {
+      const text = pluralTemplate(key, values.count)
+      const filled = text === null ? null : fill(text, values)
+      if (filled !== null) return filled
     }
     return tidy(fixed(key, ...rest))
   }) as unknown as TFunction

@@ -57,6 +57,28 @@ describe('translator', () => {
     expect(nl('common:doesNotExist', { name: 'x' })).toBe(i18next('common:doesNotExist', { name: 'x' }))
   })
 
+  it('When any plural text is filled with a count (and plain values), then the result equals what i18next gives, for every count category and 0', () => {
+    for (const locale of LOCALES) {
+      const t = translator(locale)
+      const i18next = getI18n().getFixedT(locale)
+      const plurals = new Map<string, Set<string>>()
+      for (const [key, names] of textsWithPlaceholders(locale)) {
+        const base = key.replace(/_(one|other|zero)$/, '')
+        if (base !== key) plurals.set(base, new Set([...(plurals.get(base) ?? []), ...names]))
+      }
+      // Texts with {{count}} but no plural forms, and a key the catalogue lacks.
+      plurals.set('common:doesNotExist', new Set(['count']))
+      expect(plurals.size).toBeGreaterThan(10)
+      for (const [key, names] of plurals) {
+        for (const count of [0, 1, 2, 5, 21, 1000, 1.5, -1, 0, 1]) {
+          const values = { ...Object.fromEntries([...names].filter((n) => n !== 'count').map((n) => [n, `<${n}>`])), count }
+          expect(t(key, values), `${locale} ${key} ${count}`).toBe(i18next(key, values))
+        }
+        expect(t(key, { count: 3 }), `${locale} ${key} without its values`).toBe(i18next(key, { count: 3 }))
+      }
+    }
+  })
+
   it('When a key is translated with only a defaultValue, then the answer equals what i18next gives, for every catalogue key and for missing ones', () => {
     for (const locale of LOCALES) {
       const t = translator(locale)
