@@ -1,7 +1,7 @@
 // The load part of `npm run bench:scale`: the app in its own process (RSS sampled from /proc), each
 // page in 2-second rounds taking turns with the floor route, and the plan pass (auto_explain).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { projectRoot } from '../../src/db/migrations.ts'
 import { FLOOR_PATH, loadRun, summarise, type Run, type Summary } from './harness.ts'
@@ -100,10 +100,38 @@ export function sampleRss(pid: number): { stop: () => number } {
   }
 }
 
-export type PageFigure = { name: string; page: Summary; floor: Summary; status: number; rows: number }
+/** CPU milliseconds one request of the page cost the app process and the local PostgreSQL server (NaN when not local). */
+export type RequestCpu = { app: number; db: number }
+export type PageFigure = { name: string; page: Summary; floor: Summary; status: number; rows: number; cpu: RequestCpu }
+
+const TICK_MS = 10 // USER_HZ is 100 on Linux
+
+/** CPU time so far (user + system, in ticks) of the app process and of every process named postgres. */
+function cpuTicks(appPid: number): { app: number; db: number } {
+  const ticks = { app: 0, db: 0 }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const used = Number(fields[11]) + Number(fields[12])
+      if (Number(entry) === appPid) ticks.app += used
+      else if (name.startsWith('postgres')) ticks.db += used
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return ticks
+}
 
 /** Each page once (its status and table rows), then under load against the floor. */
-export async function loadPages(base: string, cookie: string, pages: Page[], options: { duration: number; connections: number }): Promise<PageFigure[]> {
+export async function loadPages(
+  base: string,
+  cookie: string,
+  pages: Page[],
+  options: { duration: number; connections: number; appPid: number; localDatabase: boolean },
+): Promise<PageFigure[]> {
   const rounds = Math.max(1, Math.round(options.duration / 2))
   const run = (p: string, seconds: number) => loadRun(base + p, { seconds, connections: options.connections, cookie })
   const figures: PageFigure[] = []
@@ -119,17 +147,33 @@ export async function loadPages(base: string, cookie: string, pages: Page[], opt
         floor: { rps: 0, p95: Number.NaN, non2xx: 0 },
         status: response.status,
         rows,
+        cpu: { app: Number.NaN, db: Number.NaN },
       })
       continue
     }
     await run(page.path, 1)
     const floorRuns: Run[] = []
     const pageRuns: Run[] = []
+    const used = { app: 0, db: 0 }
     for (let i = 0; i < rounds; i++) {
       floorRuns.push(await run(FLOOR_PATH, options.duration / rounds))
+      const before = cpuTicks(options.appPid)
       pageRuns.push(await run(page.path, options.duration / rounds))
+      const after = cpuTicks(options.appPid)
+      used.app += after.app - before.app
+      used.db += after.db - before.db
     }
-    figures.push({ name: page.name, page: summarise(pageRuns), floor: summarise(floorRuns), status: 200, rows })
+    const requests = pageRuns.reduce((sum, r) => sum + r.latencies.length, 0)
+    const perRequest = (ticks: number) => (requests ? (ticks * TICK_MS) / requests : Number.NaN)
+    figures.push({
+      name: page.name,
+      page: summarise(pageRuns),
+      floor: summarise(floorRuns),
+      status: 200,
+      rows,
+      // Where a page's cost is: the app's work (rendering, the driver) or the database's.
+      cpu: { app: perRequest(used.app), db: options.localDatabase ? perRequest(used.db) : Number.NaN },
+    })
   }
   return figures
 }

@@ -24,11 +24,13 @@ const ADMINS: Admin[] = [
   { label: 'accountant of 500 organisations', ...ACCOUNTANT },
 ]
 
+const cpu = (ms: number) => (Number.isNaN(ms) ? '–' : ms.toFixed(1))
+
 function report(admin: Admin, figures: PageFigure[], load: string[]): boolean {
   let ok = true
   console.log(`\n${admin.label} (${admin.email}); ${connections} connections, ${duration} s per page in 2-s rounds with the floor; ${load.join(' → ')}`)
   console.log(
-    `${'page'.padEnd(36)} ${'req/s'.padStart(6)} ${'floor'.padStart(6)} ${'share'.padStart(6)} ${'p95 ms'.padStart(7)}  target: p95 < ${P95_MS} ms, ≥ ${SHARE * 100} % of floor`,
+    `${'page'.padEnd(36)} ${'req/s'.padStart(6)} ${'floor'.padStart(6)} ${'share'.padStart(6)} ${'p95 ms'.padStart(7)}  ${'CPU ms a request: app'.padStart(21)} ${'db'.padStart(5)}  target: p95 < ${P95_MS} ms, ≥ ${SHARE * 100} % of floor`,
   )
   for (const f of figures) {
     const share = f.page.rps / f.floor.rps
@@ -36,7 +38,7 @@ function report(admin: Admin, figures: PageFigure[], load: string[]): boolean {
     ok &&= met
     const status = f.status === 200 ? '' : ` HTTP ${f.status}`
     console.log(
-      `${f.name.padEnd(36)} ${f.page.rps.toFixed(0).padStart(6)} ${f.floor.rps.toFixed(0).padStart(6)} ${(share * 100).toFixed(0).padStart(5)}% ${f.page.p95.toFixed(0).padStart(7)}  ${met ? 'met' : 'MISSED'}${f.page.non2xx ? ` (${f.page.non2xx} failed)` : ''}${status}`,
+      `${f.name.padEnd(36)} ${f.page.rps.toFixed(0).padStart(6)} ${f.floor.rps.toFixed(0).padStart(6)} ${(share * 100).toFixed(0).padStart(5)}% ${f.page.p95.toFixed(0).padStart(7)}  ${cpu(f.cpu.app).padStart(21)} ${cpu(f.cpu.db).padStart(5)}  ${met ? 'met' : 'MISSED'}${f.page.non2xx ? ` (${f.page.non2xx} failed)` : ''}${status}`,
     )
   }
   return ok
@@ -66,7 +68,12 @@ export async function runScaleBench(database: ScaleDatabase): Promise<number> {
       await resetStatementStats(database.url)
       const rss = sampleRss(app.child.pid!)
       const loadBefore = machineLoad()
-      const figures = await loadPages(app.base, cookie, pages, { duration, connections })
+      const figures = await loadPages(app.base, cookie, pages, {
+        duration,
+        connections,
+        appPid: app.child.pid!,
+        localDatabase: !process.env.BENCH_DATABASE_URL,
+      })
       const maxRss = rss.stop()
       ok = report(admin, figures, [loadBefore, machineLoad()]) && ok
       const rssMet = maxRss < RSS_MB

@@ -37,7 +37,7 @@ function offsetAt(date: Date): { minutes: number; name: string } {
     // Whole minutes only ("GMT+01:00", "GMT"); the local mean time of before 1937 (+00:19:32) goes to Intl.
     const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name)
     offset = { minutes: !m ? Number.NaN : m[1] ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0, name }
-    if (offsetByHour.size >= 100_000) offsetByHour.clear()
+    if (offsetByHour.size >= 10_000) offsetByHour.clear() // more than a year of hours; a few hundred kB
     offsetByHour.set(hour, offset)
   }
   return offset
