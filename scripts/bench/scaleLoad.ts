@@ -106,7 +106,7 @@ export type PageFigure = { name: string; page: Summary; floor: Summary; status: 
 
 const TICK_MS = 10 // USER_HZ is 100 on Linux
 
-/** CPU time so far (user + system, in ticks) of the app process and of every process named postgres. */
+/** CPU time so far (user + system, in ticks) of the app process and of the PostgreSQL server (its processes and those that ended). */
 function cpuTicks(appPid: number): { app: number; db: number } {
   const ticks = { app: 0, db: 0 }
   for (const entry of readdirSync('/proc')) {
@@ -117,7 +117,8 @@ function cpuTicks(appPid: number): { app: number; db: number } {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       const used = Number(fields[11]) + Number(fields[12])
       if (Number(entry) === appPid) ticks.app += used
-      else if (name.startsWith('postgres')) ticks.db += used
+      // A server process that ended is counted in its parent's (the postmaster's) reaped children's time.
+      else if (name.startsWith('postgres')) ticks.db += used + Number(fields[13]) + Number(fields[14])
     } catch {
       /* the process ended meanwhile */
     }
