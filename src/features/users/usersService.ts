@@ -204,9 +204,11 @@ export class UsersService {
   async detail(principal: Principal, userId: string) {
     const orgIds = adminOrganisationIds(principal)
     if (!isUuid(userId)) throw new NotFoundError()
-    // The person with every relation, filtered to the admin's organisations here rather than in the
-    // query: as `organisationId in (…)` Prisma sent an accountant's 500 ids as 500 parameters five
-    // times over (3,500 a page), and one person's rows are few. Read in one statement (relationJoins).
+    // The person with every relation, in one statement (relationJoins). Links and mandates are
+    // filtered to the admin's organisations here rather than in the query: as `organisationId in (…)`
+    // Prisma sends an accountant's 500 ids as 500 parameters each time, and one person's rows are
+    // few. Former links and applications keep the filter in the query: sharded by organisation
+    // (docs/SCALING.md), only links and mandates are also routed by person.
     const person = await this.db.user.findUnique({
       where: { id: userId },
       select: {
@@ -214,9 +216,9 @@ export class UsersService {
         locale: true,
         means: { orderBy: [{ validUntil: 'desc' }, { id: 'asc' }] },
         links: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-        formerLinks: { orderBy: [{ endedAt: 'asc' }, { id: 'asc' }] },
+        formerLinks: { where: { organisationId: { in: orgIds } }, orderBy: [{ endedAt: 'asc' }, { id: 'asc' }] },
         mandates: { orderBy: [{ status: 'asc' }, { validUntil: 'asc' }, { id: 'asc' }] },
-        applications: { orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] },
+        applications: { where: { organisationId: { in: orgIds } }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] },
       },
     })
     const administered = new Set(orgIds)
