@@ -10,6 +10,16 @@ export const LIVE_MANDATE_STATUSES = ['active', 'pending'] as const satisfies re
 
 export const MEANS_STATUSES = ['requested', 'active', 'suspended', 'revoked', 'expired'] as const satisfies readonly MeansStatus[]
 
+/** Every status of an application, in the order Aanvragen's filter offers them. */
+export const APPLICATION_STATUSES = [
+  'awaiting_signature',
+  'signed',
+  'awaiting_identity_check',
+  'issued',
+  'rejected',
+  'cancelled',
+] as const satisfies readonly ApplicationStatus[]
+
 /** An application still on its way: it blocks a second one of the same kind. */
 export const OPEN_APPLICATION_STATUSES = ['awaiting_signature', 'signed', 'awaiting_identity_check'] as const satisfies readonly ApplicationStatus[]
 

@@ -77,6 +77,11 @@ function tidy<T>(text: T): T {
   return (typeof text === 'string' && text.includes('..') ? text.replace(DOUBLE_STOP, '$1') : text) as T
 }
 const PLAIN_NAME = /^\s*[\w.]+\s*$/
+
+/** A text this translator can fill in itself: a string that neither nests ($t) nor formats a placeholder. */
+function fillable(raw: unknown): raw is string {
+  return typeof raw === 'string' && !raw.includes('$t(') && [...raw.matchAll(PLACEHOLDER)].every((m) => PLAIN_NAME.test(m[1]!))
+}
 /** What a look-up returns for a key the catalogue lacks (no catalogue text is this). */
 const MISSING = '\u0000missing'
 
@@ -130,8 +135,7 @@ export function translator(locale: Locale): TFunction {
     let text = templates.get(key)
     if (text === undefined) {
       const raw = fixed(key, { skipInterpolation: true })
-      const simple = typeof raw === 'string' && !raw.includes('$t(') && [...raw.matchAll(PLACEHOLDER)].every((m) => PLAIN_NAME.test(m[1]!))
-      text = remember(templates, key, simple ? raw : null)
+      text = remember(templates, key, fillable(raw) ? raw : null)
     }
     return text
   }
@@ -157,8 +161,7 @@ export function translator(locale: Locale): TFunction {
     let text = plurals.get(memoKey)
     if (text === undefined) {
       const raw = fixed(key, { count, skipInterpolation: true })
-      const simple = typeof raw === 'string' && !raw.includes('$t(') && [...raw.matchAll(PLACEHOLDER)].every((m) => PLAIN_NAME.test(m[1]!))
-      text = remember(plurals, memoKey, simple ? raw : null)
+      text = remember(plurals, memoKey, fillable(raw) ? raw : null)
     }
     return text
   }

@@ -2,6 +2,7 @@
 // them to the legal representatives, who sign through a single-use e-mail link (rules 11, 12), and
 // the admin appointment (beheerdersformulier, rule 3).
 import { namePartsOf } from '../../domain/names.ts'
+import { APPLICATION_STATUSES } from '../../domain/statuses.ts'
 import { decodeCreatedAtCursor, encodeCreatedAtCursor, olderThan } from '../../shared/createdAtCursor.ts'
 import { Prisma, type ApplicationStatus, type ApplicationType, type Level, type PrismaClient } from '../../generated/prisma/client.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
@@ -44,7 +45,6 @@ type ApplicationListSqlRow = Omit<ApplicationListRow, 'organisation' | 'subjectU
   last_name: string | null
 }
 export const OPEN_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed']
-const ALL_STATUSES: ApplicationStatus[] = ['awaiting_signature', 'signed', 'awaiting_identity_check', 'issued', 'rejected', 'cancelled']
 
 export type SigningProblem = 'invalid' | 'used' | 'expired' | 'superseded' | 'closed' | 'alreadySigned'
 
@@ -65,7 +65,7 @@ export class ApplicationsService {
   async list(principal: Principal, status?: string, after?: string): Promise<{ rows: ApplicationListRow[]; next: string | null }> {
     const afterCursor = olderThan('a', decodeCreatedAtCursor(after))
     const ids = adminOrganisationIds(principal)
-    const statusFilter = ALL_STATUSES.includes(status as ApplicationStatus) ? (status as ApplicationStatus) : undefined
+    const statusFilter = (APPLICATION_STATUSES as readonly string[]).includes(status ?? '') ? (status as ApplicationStatus) : undefined
     const byStatus = statusFilter ? Prisma.sql`and a.status = ${statusFilter}::"ApplicationStatus"` : Prisma.empty
     // The page's ids first, then its rows' names and signatures: joined before the sort, an
     // accountant's 1,500 applications each looked up their organisation and subject (12,000 buffer

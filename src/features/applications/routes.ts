@@ -16,6 +16,7 @@ import { personName } from '../../domain/names.ts'
 import { idParam, parseParams } from '../../policy/params.ts'
 import { beheerCrumbs } from '../../web/breadcrumbs.ts'
 import { createdAtCursorQuery } from '../../shared/createdAtCursor.ts'
+import { APPLICATION_STATUSES } from '../../domain/statuses.ts'
 import { signRoutes } from './signRoutes.ts'
 import { detailRoutes } from './detailRoutes.ts'
 
@@ -26,8 +27,6 @@ const appointSchema = z.object({
 })
 /** Aanvragen's query: the status filter and the page's cursor; anything odd is left out. */
 const listQuery = createdAtCursorQuery.extend({ status: z.string().optional().catch(undefined) })
-
-const STATUSES = ['awaiting_signature', 'signed', 'awaiting_identity_check', 'issued', 'rejected', 'cancelled']
 
 async function showList(applicationsService: ApplicationsService, req: Request, res: Response) {
   const query = listQuery.parse(req.query)
@@ -42,7 +41,7 @@ async function showList(applicationsService: ApplicationsService, req: Request, 
     breadcrumbs: beheerCrumbs(req, 'applications'),
     applications,
     signingSent: new Set(applications.filter((a) => a.signingSent).map((a) => a.id)),
-    statuses: STATUSES,
+    statuses: APPLICATION_STATUSES,
     status,
     pagination: {
       firstHref: after ? links.applications(filter) : undefined,

@@ -223,13 +223,7 @@ export class UsersService {
     })
     const administered = new Set(orgIds)
     const here = <T extends { organisationId: string }>(rows: T[]) => rows.filter((r) => administered.has(r.organisationId))
-    const found = person && {
-      ...person,
-      links: here(person.links),
-      formerLinks: here(person.formerLinks),
-      mandates: here(person.mandates),
-      applications: here(person.applications),
-    }
+    const found = person && { ...person, links: here(person.links), mandates: here(person.mandates) }
     if (!found || (found.links.length === 0 && found.formerLinks.length === 0)) throw new NotFoundError()
     // Every row above is of one of the admin's organisations, whose names and KvK numbers the principal
     // holds (kept current by principal_version), and every service is in the catalogue: named here
