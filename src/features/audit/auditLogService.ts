@@ -38,29 +38,33 @@ export class AuditLogService {
     if (filter.action) and.push(Prisma.sql`a.action = any(${storedActions(filter.action)}::text[])`)
     if (filter.from) and.push(Prisma.sql`a.at >= ${filter.from}`)
     if (filter.until) and.push(Prisma.sql`a.at < ${filter.until}`)
-    if (before !== undefined) and.push(Prisma.sql`a.id < ${before.toString()}::bigint`)
+    // The cursor is an entry's id (the links and the API keep that form); the page order is (at, id),
+    // so the position is that entry's (at, id), looked up once per statement.
+    if (before !== undefined) and.push(Prisma.sql`(a.at, a.id) < (select c.at, c.id from audit_events c where c.id = ${before.toString()}::bigint)`)
     return and
   }
 
   /**
-   * The ids of one page, newest first, as SQL to select from. For organisations: one bounded scan of
-   * the index (organisation_id, id) per organisation, merged, so an accountant's 500 organisations
-   * cost 500 short scans and not a walk backwards through everyone's entries.
+   * The ids of one page, newest first (by `at`, then id), as SQL to select from. For organisations:
+   * one bounded scan of the index (organisation_id, at, id) per organisation, merged, so an
+   * accountant's 500 organisations cost 500 short scans and not a walk backwards through everyone's
+   * entries; a period is a range of that same index, so it stops after a page too, however many
+   * entries the period holds (ordered by id, PostgreSQL read all of them to sort them).
    */
   private scopedIds(organisations: string[], where: Prisma.Sql, take: number): Prisma.Sql {
     return Prisma.sql`
       select x.id from unnest(${organisations}::uuid[]) as o(id)
       cross join lateral (
-        select a.id from audit_events a where a.organisation_id = o.id ${where} order by a.id desc limit ${take}
+        select a.at, a.id from audit_events a where a.organisation_id = o.id ${where} order by a.at desc, a.id desc limit ${take}
       ) x
-      order by x.id desc limit ${take}`
+      order by x.at desc, x.id desc limit ${take}`
   }
 
   /**
    * One page of entries with their organisation, in one statement through the page-read pool for
    * admins (keyed, bounded scans: the generic plan is the right one). The back office without an
-   * organisation filter reads the primary key backwards; its ids are read first through Prisma,
-   * planned for the filter's values (a period long ago is better found by date).
+   * organisation filter reads the index (at, id) backwards; its ids are read first through Prisma,
+   * planned for the filter's values.
    */
   private async fetch(principal: Principal, filter: AuditFilter, before: bigint | undefined, take: number): Promise<AuditRow[]> {
     const scope = organisationScope(principal, { backofficeSeesAll: true })
@@ -72,7 +76,7 @@ export class AuditLogService {
     if (organisations) {
       page = this.scopedIds(organisations, where, take)
     } else {
-      const ids = await this.db.$queryRaw<{ id: bigint }[]>`select a.id from audit_events a where true ${where} order by a.id desc limit ${take}`
+      const ids = await this.db.$queryRaw<{ id: bigint }[]>`select a.id from audit_events a where true ${where} order by a.at desc, a.id desc limit ${take}`
       if (ids.length === 0) return []
       page = Prisma.sql`select unnest(${ids.map((r) => r.id.toString())}::bigint[]) as id`
     }
@@ -84,10 +88,10 @@ export class AuditLogService {
       from page p
       join audit_events a on a.id = p.id
       left join organisations o on o.id = a.organisation_id
-      order by a.id desc`)
+      order by a.at desc, a.id desc`)
   }
 
-  /** One page, newest first, after the cursor (keyset: `id < cursor`). */
+  /** One page, newest first, after the cursor (keyset: `(at, id)` below the cursor entry's). */
   async page(principal: Principal, filter: AuditFilter, cursor?: bigint): Promise<{ rows: AuditRow[]; next: string | null }> {
     const rows = await this.fetch(principal, filter, cursor, PAGE_SIZE + 1)
     const more = rows.length > PAGE_SIZE

@@ -1,8 +1,14 @@
 // Logboek over several organisations reads one bounded index scan per organisation, merged
 // (auditLogService.ids). Paged to the end, with each filter the page offers, it must list exactly the
-// entries of the admin's organisations, newest first, that a plain scan of all entries would; the back
-// office sees everything, and with an organisation filter only that organisation.
+// entries of the admin's organisations, newest first (by time, then id: the entries below are written
+// out of time order), that a plain scan of all entries would; the back office sees everything, and
+// with an organisation filter only that organisation. A period is a range of the index the page walks,
+// so its plan stops after a page instead of sorting the period (the generic plan the pages run).
+import pg from 'pg'
+import type { Prisma } from '../../../src/generated/prisma/client.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AuditLogService } from '../../../src/features/audit/auditLogService.ts'
+import { poolConfigFromUrl } from '../../../src/db/poolConfig.ts'
 import { AUDIT_ACTIONS, storedActions } from '../../../src/domain/auditActions.ts'
 import type { AuditFilter } from '../../../src/features/audit/auditLogService.ts'
 import type { Principal } from '../../../src/shared/principal.ts'
@@ -63,7 +69,7 @@ async function reference(organisations: string[] | null, filter: AuditFilter): P
       ...(filter.action ? { action: { in: storedActions(filter.action) } } : {}),
       ...(filter.from || filter.until ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.until ? { lt: filter.until } : {}) } } : {}),
     },
-    orderBy: { id: 'desc' },
+    orderBy: [{ at: 'desc' }, { id: 'desc' }],
     select: { id: true },
   })
   return rows.map((r) => r.id.toString())
@@ -93,4 +99,50 @@ describe('Logboek over several organisations', () => {
     expect(await everyPage(backoffice, {})).toEqual(await reference(null, {}))
     expect(await everyPage(backoffice, { organisationId: otherOrgId })).toEqual(await reference([otherOrgId], {}))
   })
+
+  it('When an admin filters on a period, then each organisation’s scan reads the period in page order and stops after a page (it does not read the whole period to sort it)', async () => {
+    const statements: Prisma.Sql[] = []
+    const service = new AuditLogService(t.database.db, {
+      rows: <T>(query: Prisma.Sql) => {
+        statements.push(query)
+        return t.database.db.$queryRaw<T[]>(query)
+      },
+    })
+    const filter = { from: new Date(Date.UTC(2026, 10, 1)), until: new Date(Date.UTC(2026, 11, 1)) }
+    const first = await service.page(sanne, filter)
+    await service.page(sanne, filter, BigInt(first.next!))
+    const client = new pg.Client(poolConfigFromUrl(t.database.url))
+    await client.connect()
+    try {
+      await client.query('SET plan_cache_mode = force_generic_plan')
+      for (const [i, statement] of statements.entries()) {
+        await client.query(`PREPARE logboek_${i} AS ${statement.text}`)
+        // EXECUTE in an EXPLAIN takes no bound parameters: the values go in as literals.
+        const args = statement.values.map((v) => client.escapeLiteral(literal(v))).join(', ')
+        const result = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE logboek_${i}(${args})`)
+        const plan = result.rows[0]!['QUERY PLAN'][0].Plan
+        // Every read of the entries stops at a page (51 rows a loop): ordered by id, the period's
+        // entries were all read from the (organisation_id, at) index and sorted.
+        const scans = nodes(plan).filter((n) => n['Relation Name'] === 'audit_events')
+        expect(scans.length).toBeGreaterThan(0)
+        for (const scan of scans) expect(scan['Actual Rows'], JSON.stringify(plan)).toBeLessThanOrEqual(51)
+      }
+    } finally {
+      await client.end()
+    }
+  })
 })
+
+type PlanNode = { 'Relation Name'?: string; 'Actual Rows': number; Plans?: PlanNode[] }
+
+/** A bound value as PostgreSQL reads it from text (these statements bind uuid and text arrays, dates and strings). */
+function literal(value: unknown): string {
+  if (Array.isArray(value)) return `{${value.map((v) => `"${String(v)}"`).join(',')}}`
+  if (value instanceof Date) return value.toISOString()
+  return String(value)
+}
+
+/** A plan node and every node below it. */
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)]
+}
