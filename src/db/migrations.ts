@@ -233,6 +233,7 @@ export const SQL_ONLY_INDEXES = [
   'mandates_list_by_status_idx',
   'mandates_list_idx',
   'mandates_list_by_level_idx',
+  'mandates_by_status_idx',
   'link_requests_list_idx',
   'applications_list_idx',
 ]

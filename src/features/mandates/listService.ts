@@ -14,6 +14,7 @@ import { CatalogueNamesCache, type CatalogueNames } from '../../shared/catalogue
 import { DEFAULT_PAGE_SIZE, PAGE_SIZES, holderName, type Cursor, type HolderColumns, type ListFilter, type MandateRow } from './model.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { filterConditions, statusesOf } from './scoping.ts'
+import { WALK_CAP, WALK_FROM_ORGANISATIONS, walkSql, walkedIds, type WalkRow } from './listWalk.ts'
 
 type RawRow = HolderColumns & {
   organisation_id: string
@@ -33,8 +34,8 @@ export type MandatePage = { rows: MandateRow[]; next: Cursor | null; previous: C
 /** The page query's parts that depend on the filter, the sort and the cursor. */
 type PageQuery = { orgIds: string[]; statuses: MandateStatus[]; allStatuses: boolean; conditions: Prisma.Sql[]; ascending: boolean; pageSize: number }
 
-/** One page of mandates: at most `pageSize + 1` rows (the extra one says there is more). */
-function pageSql(q: PageQuery): Prisma.Sql {
+/** The ids of one page: per organisation (and status) a bounded scan, merged. */
+function organisationScansSql(q: PageQuery): Prisma.Sql {
   const order = q.ascending ? Prisma.sql`asc` : Prisma.sql`desc`
   const where = Prisma.join(q.conditions, ' and ')
   const statuses = q.allStatuses ? Prisma.sql`` : Prisma.sql`cross join unnest(${q.statuses}::"MandateStatus"[]) as s(status)`
@@ -46,8 +47,7 @@ function pageSql(q: PageQuery): Prisma.Sql {
   // The scans read keys only (index-only on the list indexes, which INCLUDE kind, level and status:
   // migration *_mandates_list_covering); the page's rows are fetched by id afterwards.
   return Prisma.sql`
-      with keys as (
-        select k.valid_until, k.id from unnest(${q.orgIds}::uuid[]) as o(id)
+        select k.id from unnest(${q.orgIds}::uuid[]) as o(id)
         ${statuses}
         cross join lateral (
           select m.valid_until, m.id
@@ -57,8 +57,14 @@ function pageSql(q: PageQuery): Prisma.Sql {
           limit ${limit}
         ) k
         order by k.valid_until ${order}, k.id ${order}
-        limit ${limit}
-      ), page as (
+        limit ${limit}`
+}
+
+/** One page of mandates: the rows of `keys` (a query of at most `pageSize + 1` ids), in page order. */
+function pageSql(keys: Prisma.Sql, ascending: boolean): Prisma.Sql {
+  const order = ascending ? Prisma.sql`asc` : Prisma.sql`desc`
+  return Prisma.sql`
+      with keys as (${keys}), page as (
         select m.id, m.user_id, m.organisation_id, m.scope, m.service_id, m.provider_id, m.level, m.branch_id,
                m.valid_from, m.valid_until, m.status
         from keys join mandates m on m.id = keys.id
@@ -128,6 +134,8 @@ export class MandateListService {
     private readonly db: PrismaClient,
     /** For the list's read queries, which run on every list page (src/db/pageReads.ts). */
     private readonly pageReads: PageReads = prismaPageReads(db),
+    /** When the list walks all organisations' mandates first, and how far (listWalk.ts; tests choose others). */
+    private readonly walk = { fromOrganisations: WALK_FROM_ORGANISATIONS, cap: WALK_CAP },
   ) {
     this.catalogueNames = new CatalogueNamesCache(pageReads)
   }
@@ -158,16 +166,36 @@ export class MandateListService {
     // Walking backwards ("before") runs the query in the opposite order, then reverses.
     const reverse = cursor?.direction === 'before'
     const ascending = descending === reverse
-    const conditions = [...scoped.conditions]
-    if (cursor) {
-      conditions.push(
-        ascending
-          ? Prisma.sql`(m.valid_until, m.id) > (${cursor.date}::date, ${cursor.id}::uuid)`
-          : Prisma.sql`(m.valid_until, m.id) < (${cursor.date}::date, ${cursor.id}::uuid)`,
-      )
-    }
+    const position = cursor
+      ? ascending
+        ? Prisma.sql`(m.valid_until, m.id) > (${cursor.date}::date, ${cursor.id}::uuid)`
+        : Prisma.sql`(m.valid_until, m.id) < (${cursor.date}::date, ${cursor.id}::uuid)`
+      : null
+    const conditions = position ? [...scoped.conditions, position] : scoped.conditions
     const pageSize = PAGE_SIZES.find((size) => size === filter.pageSize) ?? DEFAULT_PAGE_SIZE
-    const raw = await this.pageReads.rows<RawRow>(pageSql({ orgIds: scoped.orgIds, statuses: scoped.statuses, allStatuses, conditions, ascending, pageSize }))
+    // Over many organisations, a walk of all organisations' mandates in page order first (listWalk.ts);
+    // not for a person or a service, whose mandates are too rare among everyone's for a walk to find.
+    const walked =
+      scoped.orgIds.length >= this.walk.fromOrganisations && !filter.user && !filter.scope
+        ? walkedIds(
+            await this.pageReads.rows<WalkRow>(
+              walkSql({
+                orgIds: scoped.orgIds,
+                statuses: scoped.statuses,
+                match: scoped.conditions,
+                position,
+                ascending,
+                limit: pageSize + 1,
+                cap: this.walk.cap,
+              }),
+            ),
+            { statuses: scoped.statuses, limit: pageSize + 1, ascending },
+          )
+        : null
+    const keys = walked
+      ? Prisma.sql`select k.id from unnest(${walked}::uuid[]) as k(id)`
+      : organisationScansSql({ orgIds: scoped.orgIds, statuses: scoped.statuses, allStatuses, conditions, ascending, pageSize })
+    const raw = await this.pageReads.rows<RawRow>(pageSql(keys, ascending))
     const more = raw.length > pageSize
     const pageRows = raw.slice(0, pageSize)
     if (reverse) pageRows.reverse()

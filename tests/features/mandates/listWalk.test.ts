@@ -1,0 +1,122 @@
+// Machtigingen over many organisations walks all organisations' mandates in page order first
+// (listWalk.ts) and falls back to the scans per organisation when a capped walk cannot tell the page.
+// Here the walk is switched on from one organisation and capped at several lengths, from one that
+// always gives up to one that never has to: paged to the end and back, with each filter the page
+// offers, every list must equal the per-organisation scans' list, and the walk must really have
+// served pages (and the fallback others).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Prisma } from '../../../src/generated/prisma/client.ts'
+import { MandateListService } from '../../../src/features/mandates/listService.ts'
+import type { Cursor, ListFilter } from '../../../src/features/mandates/model.ts'
+import { walkedIds, type WalkRow } from '../../../src/features/mandates/listWalk.ts'
+import { LEVELS } from '../../../src/domain/levels.ts'
+import { MANDATE_STATUSES } from '../../../src/domain/statuses.ts'
+import type { Principal } from '../../../src/shared/principal.ts'
+import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts'
+import { actorFor, demo } from './helpers.ts'
+
+let t: TestDatabase
+let sanne: Principal
+const statements: string[] = []
+
+beforeAll(async () => {
+  t = await createTestDatabase({ demo: true, poolSize: 4 })
+  const d = await demo(t.db)
+  sanne = (await actorFor(t.db, d.sanne)).principal!
+}, 120_000)
+afterAll(async () => {
+  await t.drop()
+})
+
+function service(walk: { fromOrganisations: number; cap: number }): MandateListService {
+  return new MandateListService(
+    t.db,
+    {
+      rows: <T>(query: Prisma.Sql) => {
+        statements.push(query.text)
+        return t.db.$queryRaw<T[]>(query)
+      },
+    },
+    walk,
+  )
+}
+
+/** Every page forward, then every page back from the last one: the ids in page order, both ways. */
+async function walkThrough(list: MandateListService, filter: ListFilter): Promise<{ forward: string[]; backward: string[] }> {
+  const forward: string[] = []
+  let cursor: Cursor | null = null
+  let last: Cursor | null = null
+  for (let i = 0; i < 100; i++) {
+    const page = await list.list(sanne, filter, cursor)
+    forward.push(...page.rows.map((r) => r.id))
+    if (!page.next) {
+      last = page.previous
+      break
+    }
+    cursor = page.next
+  }
+  const backward: string[] = []
+  for (cursor = last; cursor;) {
+    const page = await list.list(sanne, filter, cursor)
+    backward.unshift(...page.rows.map((r) => r.id))
+    cursor = page.previous
+  }
+  return { forward, backward }
+}
+
+const FILTERS: ListFilter[] = [
+  { pageSize: 25 },
+  { inactive: true, pageSize: 25 },
+  { sort: 'end-desc', pageSize: 25 },
+  { sort: 'end-desc', inactive: true, pageSize: 50 },
+  ...MANDATE_STATUSES.map((status) => ({ status, pageSize: 25 })),
+  ...LEVELS.map((level) => ({ level, pageSize: 25 })),
+  ...LEVELS.map((level) => ({ level, inactive: true, sort: 'end-desc' as const, pageSize: 25 })),
+]
+
+describe('Machtigingen walked over all organisations', () => {
+  it('When the list walks all organisations with any cap, then every filter gives, forward and back, the same pages as the scans per organisation', async () => {
+    const scans = service({ fromOrganisations: Number.POSITIVE_INFINITY, cap: 1 })
+    const walks = [1, 3, 10, 40, 100_000].map((cap) => ({ cap, list: service({ fromOrganisations: 1, cap }) }))
+    let walkedPages = 0
+    let fellBack = 0
+    for (const filter of FILTERS) {
+      const expected = await walkThrough(scans, filter)
+      expect(expected.backward, JSON.stringify(filter)).toEqual(expected.forward.slice(0, expected.backward.length))
+      for (const { cap, list } of walks) {
+        statements.length = 0
+        const got = await walkThrough(list, filter)
+        expect(got.forward, `${JSON.stringify(filter)} cap ${cap}`).toEqual(expected.forward)
+        expect(got.backward, `${JSON.stringify(filter)} cap ${cap} backward`).toEqual(expected.backward)
+        const walked = statements.filter((s) => s.includes('row_number()')).length
+        const scanned = statements.filter((s) => s.includes('o.id and')).length
+        walkedPages += walked - scanned
+        fellBack += scanned
+        if (cap === 100_000) expect(scanned, JSON.stringify(filter)).toBe(0)
+      }
+    }
+    expect(walkedPages).toBeGreaterThan(30)
+    expect(fellBack).toBeGreaterThan(30)
+  })
+
+  it('When a capped walk stops before the page is full, then it asks for the scans; a walk that met the end of a status or filled the page does not', () => {
+    const day = (d: number) => new Date(Date.UTC(2027, 0, d))
+    const row = (status: string, d: number, id: string, matched = true, last = false): WalkRow => ({ status, valid_until: day(d), id, matched, last })
+    const q = { statuses: ['active', 'pending'] as const, limit: 3, ascending: true }
+    const statuses = [...q.statuses]
+    // pending met its end; active filled the page (limit + 1 emitted rows).
+    expect(
+      walkedIds([row('active', 1, 'a1'), row('active', 3, 'a3'), row('active', 4, 'a4'), row('active', 5, 'a5'), row('pending', 2, 'p2')], { ...q, statuses }),
+    ).toEqual(['a1', 'p2', 'a3'])
+    // pending capped at day 2: what is known up to there does not fill the page.
+    expect(walkedIds([row('active', 1, 'a1'), row('active', 3, 'a3'), row('pending', 2, 'px', false, true)], { ...q, statuses })).toBeNull()
+    // pending capped at day 9: every row up to there is known, and fills the page.
+    expect(
+      walkedIds([row('active', 1, 'a1'), row('active', 3, 'a3'), row('active', 4, 'a4'), row('pending', 9, 'px', false, true)], { ...q, statuses }),
+    ).toEqual(['a1', 'a3', 'a4'])
+    // Both ended: the list ends here, short of a page.
+    expect(walkedIds([row('active', 1, 'a1')], { ...q, statuses })).toEqual(['a1'])
+    // Backwards (sorted by end date, latest first), ties on the day broken by id.
+    expect(walkedIds([row('active', 4, 'b'), row('active', 4, 'c'), row('pending', 1, 'p')], { ...q, statuses, ascending: false })).toEqual(['c', 'b', 'p'])
+  })
+})
