@@ -229,6 +229,7 @@ export async function applyMigrations(databaseUrl: string, log: (line: string) =
  */
 export const SQL_ONLY_INDEXES = [
   'organisation_links_members_by_name_idx',
+  'organisation_links_by_name_idx',
   'former_links_members_by_name_idx',
   'mandates_list_by_status_idx',
   'mandates_list_idx',

@@ -4,10 +4,11 @@
 // membership) listed: for one organisation and for several, paged, with the means filters and with
 // "Toon ook inactieve gebruikers", after a rename, and for people linked to several organisations.
 import { Prisma } from '../../../src/generated/prisma/client.ts'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { toDbLevel } from '../../../src/domain/levels.ts'
 import { addYears, todayUtc } from '../../../src/domain/dates.ts'
-import { PAGE_SIZE, type UserFilter } from '../../../src/features/users/usersService.ts'
+import { PAGE_SIZE, UsersService, type UserFilter } from '../../../src/features/users/usersService.ts'
 import { CANDIDATE_PAGE } from '../../../src/features/mandates/wizardService.ts'
 import type { Principal } from '../../../src/shared/principal.ts'
 import { ACCOUNTS } from '../../helpers/app.ts'
@@ -71,11 +72,11 @@ async function reference(ids: string[], filter: UserFilter = {}): Promise<string
   return rows.map((r) => r.id)
 }
 
-async function everyPage(filter: UserFilter): Promise<string[]> {
+async function everyPage(filter: UserFilter, service: UsersService = t.services.usersService): Promise<string[]> {
   const ids: string[] = []
   let after: string | undefined
   for (let page = 0; page < 20; page++) {
-    const result = await t.services.usersService.list(principal, filter, after)
+    const result = await service.list(principal, filter, after)
     expect(result.rows.length).toBeLessThanOrEqual(PAGE_SIZE)
     ids.push(...result.rows.map((r) => r.id))
     if (!result.next) return ids
@@ -130,5 +131,48 @@ describe('members in name order', () => {
       }
       expect(ids).toEqual(await reference(includeUnlinked ? orgIds : [orgIds[0]!]))
     }
+  })
+
+  it('When Gebruikers walks every organisation’s links in name order (from 50 organisations on), then with any cap it lists exactly the person-driven order, and the walk served pages', async () => {
+    // Every statement sent (the walk through the page reads, the page itself through Prisma).
+    const statements: string[] = []
+    const reads = { rows: <T>(query: Prisma.Sql) => t.database.db.$queryRaw<T[]>(query) }
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back and applied with its own `this`
+    const original = pg.Client.prototype.query
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const first = args[0] as string | { text?: string }
+      const text = typeof first === 'string' ? first : first?.text
+      if (text) statements.push(text)
+      return (original as (...a: unknown[]) => unknown).apply(this, args)
+    } as typeof original
+    onTestFinished(() => {
+      pg.Client.prototype.query = original
+    })
+    const cases: { ids: string[]; filter: UserFilter }[] = [
+      { ids: orgIds, filter: {} },
+      { ids: orgIds, filter: { level: 'EH3' } },
+      { ids: [orgIds[1]!], filter: { organisationId: orgIds[1]! } },
+      { ids: orgIds, filter: { inactief: '1' } },
+    ]
+    let walked = 0
+    let fellBack = 0
+    for (const cap of [1, 5, 30, 100_000]) {
+      const service = new UsersService(t.database.db, t.config, reads, { fromOrganisations: 1, cap })
+      for (const c of cases) {
+        statements.length = 0
+        expect(await everyPage(c.filter, service), `${JSON.stringify(c.filter)} cap ${cap}`).toEqual(await reference(c.ids, c.filter))
+        const walks = statements.filter((text) => text.includes('row_number()')).length
+        const scans = statements.filter((text) => text.includes('cross join lateral')).length
+        if (c.filter.inactief) {
+          expect(walks, 'no walk with afgemelde people').toBe(0)
+          continue
+        }
+        walked += walks - scans
+        fellBack += scans
+        if (cap === 100_000 && !c.filter.inactief) expect(scans, JSON.stringify(c.filter)).toBe(0)
+      }
+    }
+    expect(walked).toBeGreaterThan(5)
+    expect(fellBack).toBeGreaterThan(5)
   })
 })
