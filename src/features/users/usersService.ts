@@ -73,6 +73,13 @@ function memberMeansCondition(filter: UserFilter): Prisma.Sql | undefined {
     where ${Prisma.join(tests, ' and ')})`
 }
 
+/** The names of those of the admin's organisations that are among `ids`, in the principal's (name) order. */
+function organisationNames(principal: Principal, ids: string[]): string[] {
+  if (ids.length === 0) return []
+  const linked = new Set(ids)
+  return principal.adminOrganisations.filter((o) => linked.has(o.id)).map((o) => o.name)
+}
+
 export function encodeCursor(row: { lastName: string; firstName: string; id: string }): string {
   return Buffer.from(JSON.stringify({ l: row.lastName, f: row.firstName, i: row.id })).toString('base64url')
 }
@@ -160,15 +167,14 @@ export class UsersService {
         level: string | null
         status: MeansStatus | null
         valid_until: Date | null
-        mandates: bigint
-        organisations: string[]
+        mandate_organisations: string[]
+        link_organisations: string[]
       }[]
     >`
       select u.id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.mobile,
              m.level::text as level, m.status, m.valid_until,
-             (select count(*) from mandates md where md.user_id = u.id and md.organisation_id = any(${allIds}::uuid[]) and md.status in ('active', 'pending')) as mandates,
-             array(select o.name from organisation_links l join organisations o on o.id = l.organisation_id
-                   where l.user_id = u.id and l.organisation_id = any(${allIds}::uuid[]) order by o.name) as organisations
+             array(select md.organisation_id from mandates md where md.user_id = u.id and md.status in ('active', 'pending')) as mandate_organisations,
+             array(select l.organisation_id from organisation_links l where l.user_id = u.id) as link_organisations
       from ${source}
       left join lateral (
         select level, status, valid_until from means where user_id = u.id
@@ -177,6 +183,10 @@ export class UsersService {
       ${where}
       order by u.last_name, u.first_name, u.id
       limit ${limit}`
+    // A person's live mandates and links are few; they are counted and named here for the admin's
+    // organisations (the principal's, in name order), so the query holds no per-row test against an
+    // accountant's 500 organisations (0.07 ms a row each, PostgreSQL sorting the array every time).
+    const admin = new Set(allIds)
     return rows.map((r) => ({
       id: r.id,
       firstName: r.first_name,
@@ -187,11 +197,11 @@ export class UsersService {
       level: r.level === null ? null : fromDbLevel(r.level),
       meansStatus: r.status,
       meansValidUntil: r.valid_until,
-      mandates: Number(r.mandates),
-      organisations: r.organisations,
+      mandates: r.mandate_organisations.filter((id) => admin.has(id)).length,
+      organisations: organisationNames(principal, r.link_organisations),
       // Afgemeld from every one of the admin's organisations: linked to none of them any more (a
       // separate NOT EXISTS was planned as a hashed scan of all of an accountant's 46,000 links).
-      formerOnly: r.organisations.length === 0,
+      formerOnly: !r.link_organisations.some((id) => admin.has(id)),
     }))
   }
 

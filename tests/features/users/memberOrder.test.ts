@@ -175,4 +175,54 @@ describe('members in name order', () => {
     expect(walked).toBeGreaterThan(5)
     expect(fellBack).toBeGreaterThan(5)
   })
+
+  it('When Gebruikers lists people, then each row counts the live mandates and names the links in the admin’s organisations only, and marks who is afgemeld from all of them', async () => {
+    const db = t.database.db
+    // One member also holds a live mandate and a link at an organisation the admin does not administer.
+    const other = await db.organisation.findFirstOrThrow({ where: { id: { notIn: orgIds } } })
+    const member = await db.user.findFirstOrThrow({ where: { emailKey: 'lid4@leden.example' } })
+    await db.organisationLink.create({ data: { userId: member.id, organisationId: other.id } })
+    await db.mandate.create({
+      data: {
+        userId: member.id,
+        organisationId: other.id,
+        scope: 'all',
+        level: 'EH2',
+        validFrom: todayUtc(),
+        validUntil: addYears(todayUtc(), 1),
+        status: 'active',
+      },
+    })
+    await db.mandate.create({
+      data: {
+        userId: member.id,
+        organisationId: orgIds[0]!,
+        scope: 'all',
+        level: 'EH2',
+        validFrom: todayUtc(),
+        validUntil: addYears(todayUtc(), 1),
+        status: 'active',
+      },
+    })
+    const rows = []
+    let after: string | undefined
+    do {
+      const page = await t.services.usersService.list(principal, { inactief: '1' }, after)
+      rows.push(...page.rows)
+      after = page.next ?? undefined
+    } while (after)
+    const names = new Map(principal.adminOrganisations.map((o) => [o.id, o.name]))
+    for (const row of rows) {
+      const links = await db.organisationLink.findMany({ where: { userId: row.id, organisationId: { in: orgIds } }, include: { organisation: true } })
+      const live = await db.mandate.count({ where: { userId: row.id, organisationId: { in: orgIds }, status: { in: ['active', 'pending'] } } })
+      expect(row.mandates, row.id).toBe(live)
+      expect(row.organisations, row.id).toEqual(
+        principal.adminOrganisations.filter((o) => links.some((l) => l.organisationId === o.id)).map((o) => names.get(o.id)),
+      )
+      expect(row.formerOnly, row.id).toBe(links.length === 0)
+    }
+    expect(rows.some((r) => r.id === member.id)).toBe(true)
+    expect(rows.some((r) => r.formerOnly)).toBe(true)
+    expect(rows.some((r) => r.mandates > 0)).toBe(true)
+  })
 })
