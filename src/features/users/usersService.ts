@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import { applicationEntry } from '../../shared/workflows/applicationStatus.ts'
-import type { Principal } from '../../shared/principal.ts'
+import type { AdminOrganisation, Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds, assertAdministers } from '../../policy/access.ts'
 import { proceed } from '../../shared/workflows/applications.ts'
 import { fromDbLevel, toDbLevel } from '../../domain/levels.ts'
@@ -73,11 +73,26 @@ function memberMeansCondition(filter: UserFilter): Prisma.Sql | undefined {
     where ${Prisma.join(tests, ' and ')})`
 }
 
+/** Each admin organisation's place in the principal's (name) order, kept per principal (the principal cache keeps the array). */
+const organisationPlaces = new WeakMap<readonly AdminOrganisation[], Map<string, number>>()
+function placesOf(principal: Principal): Map<string, number> {
+  let places = organisationPlaces.get(principal.adminOrganisations)
+  if (!places) {
+    places = new Map(principal.adminOrganisations.map((o, i) => [o.id, i]))
+    organisationPlaces.set(principal.adminOrganisations, places)
+  }
+  return places
+}
+
 /** The names of those of the admin's organisations that are among `ids`, in the principal's (name) order. */
 function organisationNames(principal: Principal, ids: string[]): string[] {
-  if (ids.length === 0) return []
-  const linked = new Set(ids)
-  return principal.adminOrganisations.filter((o) => linked.has(o.id)).map((o) => o.name)
+  const places = placesOf(principal)
+  const found: number[] = []
+  for (const id of ids) {
+    const place = places.get(id)
+    if (place !== undefined) found.push(place)
+  }
+  return found.sort((a, b) => a - b).map((place) => principal.adminOrganisations[place]!.name)
 }
 
 export function encodeCursor(row: { lastName: string; firstName: string; id: string }): string {
@@ -126,7 +141,6 @@ export class UsersService {
    */
   private async query(principal: Principal, filter: UserFilter, after: Cursor | null, limit: number): Promise<UserRow[]> {
     const orgIds = this.scope(principal, filter)
-    const allIds = adminOrganisationIds(principal)
     if (orgIds.length === 0) return []
     let source: Prisma.Sql
     const conditions: Prisma.Sql[] = []
@@ -186,7 +200,7 @@ export class UsersService {
     // A person's live mandates and links are few; they are counted and named here for the admin's
     // organisations (the principal's, in name order), so the query holds no per-row test against an
     // accountant's 500 organisations (0.07 ms a row each, PostgreSQL sorting the array every time).
-    const admin = new Set(allIds)
+    const admin = placesOf(principal)
     return rows.map((r) => ({
       id: r.id,
       firstName: r.first_name,
