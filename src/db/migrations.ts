@@ -233,7 +233,7 @@ export const SQL_ONLY_INDEXES = [
   'former_links_members_by_name_idx',
   'mandates_list_by_status_idx',
   'mandates_list_idx',
-  'mandates_list_by_level_idx',
+  'mandates_by_scope_idx',
   'mandates_by_status_idx',
   'link_requests_list_idx',
   'applications_list_idx',

@@ -154,13 +154,12 @@ export class MandateListService {
    * scan takes at most one page, so a page costs the same at the start and deep in a list of 100,000.
    */
   async list(principal: Principal, filter: ListFilter, cursor: Cursor | null, now = new Date()): Promise<MandatePage> {
-    // All statuses ("Toon ook inactieve machtigingen"): one scan per organisation, of
-    // mandates(organisation_id, level, valid_until, id) when filtered on level, else of
-    // mandates(organisation_id, valid_until, id). Fewer statuses: a scan of mandates(organisation_id,
-    // status, valid_until, id) per organisation and status, so rows of other statuses are never read
-    // past, however many there are.
+    // All statuses ("Toon ook inactieve machtigingen"): one scan per organisation of
+    // mandates(organisation_id, valid_until, id), which INCLUDEs kind, level and status. Fewer statuses:
+    // a scan of mandates(organisation_id, status, valid_until, id) per organisation and status, so rows
+    // of other statuses are never read past, however many there are.
     const allStatuses = MANDATE_STATUSES.every((status) => statusesOf(filter).includes(status))
-    const scoped = filterConditions(principal, filter, { levelIndexed: allStatuses })
+    const scoped = filterConditions(principal, filter, { scopeIndexed: false })
     if (!scoped) return { rows: [], next: null, previous: null }
     const descending = filter.sort === 'end-desc'
     // Walking backwards ("before") runs the query in the opposite order, then reverses.
@@ -173,15 +172,16 @@ export class MandateListService {
       : null
     const conditions = position ? [...scoped.conditions, position] : scoped.conditions
     const pageSize = PAGE_SIZES.find((size) => size === filter.pageSize) ?? DEFAULT_PAGE_SIZE
-    // Over many organisations, a walk of all organisations' mandates in page order first (listWalk.ts);
-    // not for a person or a service, whose mandates are too rare among everyone's for a walk to find.
+    // Over many organisations, or for one service ("Dienst"), a walk of all organisations' mandates in
+    // page order first (listWalk.ts); not for a person, whose mandates are too rare among everyone's.
     const walked =
-      scoped.orgIds.length >= this.walk.fromOrganisations && !filter.user && !filter.scope
+      !filter.user && (filter.scope || scoped.orgIds.length >= this.walk.fromOrganisations)
         ? walkedIds(
             await this.pageReads.rows<WalkRow>(
               walkSql({
                 orgIds: scoped.orgIds,
                 statuses: scoped.statuses,
+                scope: filter.scope ?? null,
                 match: scoped.conditions,
                 position,
                 ascending,

@@ -1,4 +1,5 @@
-// Machtigingen merged over many organisations (an accountant's 500): instead of one index scan per
+// Machtigingen merged over many organisations (an accountant's 500), and any list filtered on one
+// service ("Dienst", whose mandates are a few among an organisation's): instead of one index scan per
 // organisation and status (500 × 2 descents and up to a page from each, 26,000 index entries for a
 // page of 25), walk the index (status, valid_until, id) of all organisations in page order and keep
 // the rows of the admin's organisations. The admin's share of all mandates decides the length of the
@@ -6,7 +7,10 @@
 // whose walk reaches the cap without filling the page says how far it got (its last entry), and
 // when the rows found up to the nearest such point do not fill the page, the list falls back to the
 // scans per organisation. Nothing here grows with an organisation's size: at most `cap` entries a
-// status, then the bounded per-organisation scans.
+// status, then the bounded per-organisation scans. A service's walk reads (scope_key, status,
+// valid_until, id) INCLUDE (organisation_id, kind, level): for the 1M-mandate organisation about a
+// tenth of a service's mandates are its own, so a page is a few hundred entries, where its own index
+// had to fetch a table row for each of its mandates of every service to test the scope.
 import { Prisma } from '../../generated/prisma/client.ts'
 import type { MandateStatus } from '../../generated/prisma/client.ts'
 
@@ -18,7 +22,9 @@ export const WALK_CAP = 4000
 export type WalkQuery = {
   orgIds: string[]
   statuses: MandateStatus[]
-  /** The filter's conditions on alias m (kind, level), tested on the walked rows. */
+  /** One scope ("Dienst"): the walk reads that scope's mandates of every organisation (mandates_by_scope_idx). */
+  scope: string | null
+  /** The filter's conditions on alias m (kind, level, scope), tested on the walked rows. */
   match: Prisma.Sql[]
   /** The cursor's keyset condition on alias m, or null on the first page. */
   position: Prisma.Sql | null
@@ -40,6 +46,7 @@ export function walkSql(q: WalkQuery): Prisma.Sql {
   const cap = Prisma.raw(String(q.cap))
   const emitted = Prisma.raw(String(q.limit + 1))
   const position = q.position ? Prisma.sql`and ${q.position}` : Prisma.empty
+  const scope = q.scope ? Prisma.sql`and m.scope_key = ${q.scope}` : Prisma.empty
   const match = Prisma.join([Prisma.sql`m.organisation_id in (select unnest(${q.orgIds}::uuid[]))`, ...q.match], ' and ')
   return Prisma.sql`
       select s.status::text as status, w.valid_until, w.id, w.matched, w.last
@@ -48,10 +55,10 @@ export function walkSql(q: WalkQuery): Prisma.Sql {
         select x.valid_until, x.id, x.matched, x.last from (
           select m.valid_until, m.id, (${match}) as matched, m.n = ${cap} as last
           from (
-            select m.valid_until, m.id, m.organisation_id, m.kind, m.level,
+            select m.valid_until, m.id, m.organisation_id, m.kind, m.level, m.scope_key,
                    row_number() over (order by m.valid_until ${order}, m.id ${order}) as n
             from mandates m
-            where m.status = s.status ${position}
+            where m.status = s.status ${scope} ${position}
             order by m.valid_until ${order}, m.id ${order}
             limit ${cap}
           ) m

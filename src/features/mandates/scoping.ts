@@ -49,24 +49,21 @@ function userCondition(orgIds: string[], query: string): Prisma.Sql {
 
 /**
  * Conditions shared by the list and bulk renewal ("all matching the filter"), on alias m.
- * `levelIndexed: false` compares the level as text, so PostgreSQL cannot pick the index on
- * (organisation_id, level, valid_until, id) for it: for a scan per status (the list without
- * inactive ones) that index would read past every mandate of the level in other statuses.
+ * `scopeIndexed: false` writes the scope ("Dienst") as an expression no index matches: the list's
+ * scans per organisation must read their organisation's index, not walk the service's mandates of
+ * every organisation (mandates_by_scope_idx, which the list's walk over all organisations reads).
  */
 export function filterConditions(
   principal: Principal,
   filter: ListFilter,
-  { levelIndexed = true } = {},
+  { scopeIndexed = true } = {},
 ): { orgIds: string[]; statuses: MandateStatus[]; conditions: Prisma.Sql[] } | null {
   const ids = orgIds(principal, filter)
   if (ids.length === 0) return null
   const statuses = statusesOf(filter)
   const conditions: Prisma.Sql[] = [Prisma.sql`m.kind = 'use'`]
-  if (filter.level) {
-    const level = toDbLevel(filter.level)
-    conditions.push(levelIndexed ? Prisma.sql`m.level = ${level}::"Level"` : Prisma.sql`m.level::text = ${level}`)
-  }
-  if (filter.scope) conditions.push(Prisma.sql`m.scope_key = ${filter.scope}`)
+  if (filter.level) conditions.push(Prisma.sql`m.level = ${toDbLevel(filter.level)}::"Level"`)
+  if (filter.scope) conditions.push(scopeIndexed ? Prisma.sql`m.scope_key = ${filter.scope}` : Prisma.sql`(m.scope_key || '') = ${filter.scope}`)
   if (filter.user && filter.user.trim()) conditions.push(userCondition(ids, filter.user))
   return { orgIds: ids, statuses, conditions }
 }

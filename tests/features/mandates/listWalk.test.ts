@@ -1,5 +1,6 @@
-// Machtigingen over many organisations walks all organisations' mandates in page order first
-// (listWalk.ts) and falls back to the scans per organisation when a capped walk cannot tell the page.
+// Machtigingen over many organisations, or filtered on one service, walks all organisations' mandates
+// in page order first (listWalk.ts) and falls back to the scans per organisation when a capped walk
+// cannot tell the page.
 // Here the walk is switched on from one organisation and capped at several lengths, from one that
 // always gives up to one that never has to: paged to the end and back, with each filter the page
 // offers, every list must equal the per-organisation scans' list, and the walk must really have
@@ -80,7 +81,22 @@ describe('Machtigingen walked over all organisations', () => {
     const walks = [1, 3, 10, 40, 100_000].map((cap) => ({ cap, list: service({ fromOrganisations: 1, cap }) }))
     let walkedPages = 0
     let fellBack = 0
-    for (const filter of FILTERS) {
+    // The "Dienst" options the page offers ('all', each provider, each service) that Sanne's mandates use.
+    const catalogue = await scans.catalogueForFilter()
+    const offered = ['all', ...catalogue.providers.map((p) => `provider:${p.id}`), ...catalogue.services.map((x) => `service:${x.id}`)]
+    const used = new Set(
+      (await t.db.mandate.findMany({ where: { organisationId: { in: sanne.adminOrganisations.map((o) => o.id) } }, select: { scopeKey: true } })).map(
+        (m) => m.scopeKey,
+      ),
+    )
+    const scopes = offered.filter((scope) => used.has(scope)).slice(0, 6)
+    expect(scopes.length).toBeGreaterThan(2)
+    const filters: ListFilter[] = [
+      ...FILTERS,
+      ...scopes.map((scope) => ({ scope, pageSize: 25 })),
+      ...scopes.map((scope) => ({ scope, inactive: true, sort: 'end-desc' as const, pageSize: 25 })),
+    ]
+    for (const filter of filters) {
       const expected = await walkThrough(scans, filter)
       expect(expected.backward, JSON.stringify(filter)).toEqual(expected.forward.slice(0, expected.backward.length))
       for (const { cap, list } of walks) {
