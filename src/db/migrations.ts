@@ -236,6 +236,7 @@ export const SQL_ONLY_INDEXES = [
   'mandates_by_scope_idx',
   'mandates_by_status_idx',
   'link_requests_list_idx',
+  'link_requests_pending_expiry_idx',
   'applications_list_idx',
 ]
 

@@ -66,6 +66,16 @@ describe('migrations', () => {
     expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Only Scan using mandates_(list_|by_status_idx)/)
   })
 
+  it('When the daily scan lapses the pending verzoeken past their end, then it reads an index of the pending ones, not every verzoek', async () => {
+    const lapse = `explain (costs off) update link_requests set status = 'lapsed' where status = 'pending' and expires_at <= now() returning id`
+    const plan = await t.db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('set local enable_seqscan = off')
+      const rows = await tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(lapse)
+      return rows.map((r) => r['QUERY PLAN']).join('\n')
+    })
+    expect(plan).toMatch(/link_requests_pending_expiry_idx/)
+  })
+
   it('When the Machtigingen list walks every organisation by status (listWalk.ts), then its index carries organisation, kind and level, so the walk reads no table rows', async () => {
     const walk = `explain (costs off) select m.valid_until, m.id, m.organisation_id, m.kind, m.level from mandates m
        where m.status = 'active' and (m.valid_until, m.id) > ('2027-01-01', '00000000-0000-4000-8000-000000000001')
