@@ -199,7 +199,11 @@ export async function planPass(base: string, cookie: string, pages: Page[], log:
     const ms = performance.now() - t0
     await new Promise((resolve) => setTimeout(resolve, 150))
     if (response.status !== 200) console.log(`  ${page.name}: HTTP ${response.status}`)
-    out.push(`==== ${page.name}   GET ${page.path}   (HTTP ${response.status}, ${ms.toFixed(1)} ms, ${(bytes / 1024).toFixed(0)} KB, one request)`, ...planLines(log.slice(start)), '')
+    out.push(
+      `==== ${page.name}   GET ${page.path}   (HTTP ${response.status}, ${ms.toFixed(1)} ms, ${(bytes / 1024).toFixed(0)} KB, one request)`,
+      ...planLines(log.slice(start)),
+      '',
+    )
   }
   return out.join('\n')
 }
