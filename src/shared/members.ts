@@ -12,6 +12,7 @@
 // entries, and when a capped walk has not found the page, the scans per organisation serve it.
 import { Prisma } from '../generated/prisma/client.ts'
 import type { PageReads } from '../db/pageReads.ts'
+import { INDEX_WALK, type IndexWalk } from './indexWalk.ts'
 
 /** A position in name order: (last name, first name, user id), as the lists' keyset cursors hold it. */
 export type NamePosition = { lastName: string; firstName: string; userId: string }
@@ -58,9 +59,6 @@ export function membersInNameOrder(q: MemberQuery): Prisma.Sql {
     limit ${q.limit} offset ${q.offset ?? 0}`
 }
 
-/** From how many organisations Gebruikers walks all links first, and how far (tests choose others). */
-export type MembersWalk = { fromOrganisations: number; cap: number }
-export const MEMBERS_WALK: MembersWalk = { fromOrganisations: 50, cap: 4000 }
 /** The longest page the walk is tried for (Gebruikers shows 25; the export asks thousands). */
 const WALK_ROWS = 500
 
@@ -97,7 +95,7 @@ function walkSql(q: MemberQuery, cap: number, emitted: number): Prisma.Sql {
  * The page's people from the walk's rows (one a person, in name order), or null when the walk cannot
  * tell them: it reached its cap before the page was full.
  */
-export function walkedMembers(rows: WalkedLink[], emitted: number, offset: number, limit: number): string[] | null {
+function walkedMembers(rows: WalkedLink[], emitted: number, offset: number, limit: number): string[] | null {
   const people = rows.filter((r) => r.matched).map((r) => r.user_id)
   const complete = rows.length < emitted && !rows.some((r) => r.last)
   if (!complete && people.length < offset + limit) return null
@@ -108,7 +106,7 @@ export function walkedMembers(rows: WalkedLink[], emitted: number, offset: numbe
  * A query of the page's members (`user_id`, in name order) for `from (${…}) c`: the walked ids over
  * many organisations when the walk could tell them, else `membersInNameOrder`.
  */
-export async function membersPage(reads: PageReads, q: MemberQuery, walk: MembersWalk = MEMBERS_WALK): Promise<Prisma.Sql> {
+export async function membersPage(reads: PageReads, q: MemberQuery, walk: IndexWalk = INDEX_WALK): Promise<Prisma.Sql> {
   const offset = q.offset ?? 0
   const emitted = offset + q.limit + 1
   // Not for afgemelde people too (former_links has no such index), nor for a long list (the export).

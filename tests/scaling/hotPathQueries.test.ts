@@ -3,33 +3,27 @@
 // it is about, so Citus can route it to one shard (or a known few) instead of asking all of them.
 // This test loads the hot pages as an admin, records every SQL text the app sends (Prisma's pg
 // adapter and the page reads both go through pg.Client#query) and checks each statement.
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { links } from '../../src/paths.ts'
 import { createTestApp, type Agent, type TestApp } from '../helpers/app.ts'
 import { checkStatement, KNOWN_GAPS, type Finding } from './shardKeys.ts'
+import { recordStatements } from '../helpers/sqlRecorder.ts'
 
 let t: TestApp
 let agent: Agent
 const recorded: string[] = []
-// eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back and applied with its own `this`
-const original = pg.Client.prototype.query
+let stopRecording = () => {}
 
 beforeAll(async () => {
   t = await createTestApp()
   agent = await t.loginAs('sanne')
   // Warm up once (principal cache, prepared statements), then record.
   await agent.get(links.overview())
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string }
-    const text = typeof first === 'string' ? first : first?.text
-    if (text) recorded.push(text)
-    return (original as (...a: unknown[]) => unknown).apply(this, args)
-  } as typeof original
+  stopRecording = recordStatements(recorded)
 }, 120_000)
 
 afterAll(async () => {
-  pg.Client.prototype.query = original
+  stopRecording()
   await t?.close()
 })
 

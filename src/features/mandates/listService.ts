@@ -14,7 +14,8 @@ import { CatalogueNamesCache, type CatalogueNames } from '../../shared/catalogue
 import { DEFAULT_PAGE_SIZE, PAGE_SIZES, holderName, type Cursor, type HolderColumns, type ListFilter, type MandateRow } from './model.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { filterConditions, statusesOf } from './scoping.ts'
-import { WALK_CAP, WALK_FROM_ORGANISATIONS, walkSql, walkedIds, type WalkRow } from './listWalk.ts'
+import { walkSql, walkedIds, type WalkRow } from './listWalk.ts'
+import { INDEX_WALK, type IndexWalk } from '../../shared/indexWalk.ts'
 
 type RawRow = HolderColumns & {
   organisation_id: string
@@ -135,7 +136,7 @@ export class MandateListService {
     /** For the list's read queries, which run on every list page (src/db/pageReads.ts). */
     private readonly pageReads: PageReads = prismaPageReads(db),
     /** When the list walks all organisations' mandates first, and how far (listWalk.ts; tests choose others). */
-    private readonly walk = { fromOrganisations: WALK_FROM_ORGANISATIONS, cap: WALK_CAP },
+    private readonly walk: IndexWalk = INDEX_WALK,
   ) {
     this.catalogueNames = new CatalogueNamesCache(pageReads)
   }

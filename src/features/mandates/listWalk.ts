@@ -14,11 +14,6 @@
 import { Prisma } from '../../generated/prisma/client.ts'
 import type { MandateStatus } from '../../generated/prisma/client.ts'
 
-/** From how many organisations the walk is tried first (below it the per-organisation scans are cheap). */
-export const WALK_FROM_ORGANISATIONS = 50
-/** How many index entries a status's walk reads at most before it gives up. */
-export const WALK_CAP = 4000
-
 export type WalkQuery = {
   orgIds: string[]
   statuses: MandateStatus[]

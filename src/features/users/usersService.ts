@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto'
 import type { TFunction } from 'i18next'
 import { storedSubjectTypes, type AuditSubjectType } from '../../domain/auditActions.ts'
 import { auditNames, type AuditNames, type AuditRef } from '../../shared/auditSubjects.ts'
-import { MEMBERS_WALK, membersPage, type MembersWalk } from '../../shared/members.ts'
+import { membersPage } from '../../shared/members.ts'
+import { INDEX_WALK, type IndexWalk } from '../../shared/indexWalk.ts'
 import { userMatches } from '../../shared/userSearch.ts'
 import { Prisma, type Level, type MeansStatus, type PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
@@ -120,7 +121,7 @@ export class UsersService {
     /** For the names in a user's history (src/db/pageReads.ts). */
     private readonly pageReads: PageReads = prismaPageReads(db),
     /** When the list walks all organisations' links first (src/shared/members.ts; tests choose others). */
-    private readonly membersWalk: MembersWalk = MEMBERS_WALK,
+    private readonly membersWalk: IndexWalk = INDEX_WALK,
   ) {
     this.catalogueNames = new CatalogueNamesCache(pageReads)
   }

@@ -4,7 +4,6 @@
 // membership) listed: for one organisation and for several, paged, with the means filters and with
 // "Toon ook inactieve gebruikers", after a rename, and for people linked to several organisations.
 import { Prisma } from '../../../src/generated/prisma/client.ts'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { toDbLevel } from '../../../src/domain/levels.ts'
 import { addYears, todayUtc } from '../../../src/domain/dates.ts'
@@ -12,6 +11,7 @@ import { PAGE_SIZE, UsersService, type UserFilter } from '../../../src/features/
 import { CANDIDATE_PAGE } from '../../../src/features/mandates/wizardService.ts'
 import type { Principal } from '../../../src/shared/principal.ts'
 import { ACCOUNTS } from '../../helpers/app.ts'
+import { recordStatements } from '../../helpers/sqlRecorder.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 
 let t: TestApp
@@ -137,17 +137,7 @@ describe('members in name order', () => {
     // Every statement sent (the walk through the page reads, the page itself through Prisma).
     const statements: string[] = []
     const reads = { rows: <T>(query: Prisma.Sql) => t.database.db.$queryRaw<T[]>(query) }
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back and applied with its own `this`
-    const original = pg.Client.prototype.query
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      const first = args[0] as string | { text?: string }
-      const text = typeof first === 'string' ? first : first?.text
-      if (text) statements.push(text)
-      return (original as (...a: unknown[]) => unknown).apply(this, args)
-    } as typeof original
-    onTestFinished(() => {
-      pg.Client.prototype.query = original
-    })
+    onTestFinished(recordStatements(statements))
     const cases: { ids: string[]; filter: UserFilter }[] = [
       { ids: orgIds, filter: {} },
       { ids: orgIds, filter: { level: 'EH3' } },
