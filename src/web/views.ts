@@ -9,6 +9,7 @@ import { fieldId, noErrors } from './forms.ts'
 import { formatDate, toText } from './format.ts'
 import { links } from '../paths.ts'
 import { helpTopicFor } from './helpTopics.ts'
+import { ORGANISATION_SELECT_MAX, organisationChoiceText } from './organisationChoice.ts'
 
 export const viewsDir = path.join(projectRoot, 'views')
 const layoutFile = path.join(viewsDir, 'layout.ejs')
@@ -50,14 +51,29 @@ export function strictRenderer(production: boolean): (view: string, data: Record
 
 /**
  * `partial(view, data)` in a template: a partial rendered by the strict renderer with `data` and the
- * page's shared form locals (t, locale, errors, values, fieldId, selectOptions, formatDate). EJS's
+ * page's shared form locals (t, locale, errors, values, fieldId, selectOptions, formatDate, and the
+ * organisation field's organisationSelectMax and organisationChoiceText; `partial` itself, for a
+ * partial made of partials). EJS's
  * own include() copies every local of the page twice and runs the partial inside `with`; a form
  * partial such as views/partials/select.ejs renders several times faster this way. The partial sees
  * only those names; optional ones it reads as `locals.name`.
  */
 export function partialRenderer(strict: ReturnType<typeof strictRenderer>, locals: Record<string, unknown>) {
-  return (view: string, data: Record<string, unknown> = {}) =>
-    strict(view, { t: locals.t, locale: locals.locale, errors: locals.errors, values: locals.values, fieldId, selectOptions, formatDate, ...data })
+  const render = (view: string, data: Record<string, unknown> = {}): string =>
+    strict(view, {
+      t: locals.t,
+      locale: locals.locale,
+      errors: locals.errors,
+      values: locals.values,
+      fieldId,
+      selectOptions,
+      formatDate,
+      organisationSelectMax: ORGANISATION_SELECT_MAX,
+      organisationChoiceText,
+      partial: render,
+      ...data,
+    })
+  return render
 }
 
 /**

@@ -13,7 +13,8 @@ import { API_SCOPES } from '../../shared/apiTokens.ts'
 import { ADMIN_LEVELS } from '../../domain/levels.ts'
 import { addYears, isoDate, todayUtc } from '../../domain/dates.ts'
 import { flash, flashOutcome, rowAction } from '../../web/flash.ts'
-import { parseForm, ruleErrors } from '../../web/forms.ts'
+import { fromFieldMessages, parseForm, ruleErrors } from '../../web/forms.ts'
+import { chooseOrganisation, organisationChoiceMessage } from '../../web/organisationChoice.ts'
 import { principal } from '../../web/principal.ts'
 import { newClientSchema } from './schemas.ts'
 
@@ -49,6 +50,13 @@ export function apiClientRoutes({ apiClientsService, config }: Services): Router
   router.post(paths.beheer.apiClients, allow('admin'), async (req, res) => {
     const parsed = parseForm(newClientSchema, req.body, req.t, ORDER)
     if (!parsed.ok) return render(req, res, 400, { errors: parsed.errors, values: { scopes: [], ...parsed.values } })
+    const choice = chooseOrganisation(principal(req).adminOrganisations, parsed.data.organisationId)
+    const message = organisationChoiceMessage(choice, req.t)
+    if (message || choice.kind !== 'one') {
+      const values = { ...parsed.data, validUntil: isoDate(parsed.data.validUntil) }
+      return render(req, res, 400, { errors: fromFieldMessages({ organisationId: message ?? req.t('apiClients:errors.organisation') }, ORDER), values })
+    }
+    parsed.data.organisationId = choice.id
     try {
       const { client, secret } = await apiClientsService.create(principal(req), actorFrom(req), parsed.data)
       await render(req, res, 201, { created: { id: client.id, name: client.name, secret } })

@@ -13,7 +13,8 @@ function asList(value: unknown): unknown[] {
 const scopes = z.preprocess(asList, z.array(z.enum(API_SCOPES, 'apiClients:errors.scopes')).min(1, 'apiClients:errors.scopes'))
 
 export const newClientSchema = z.object({
-  organisationId: z.uuid('apiClients:errors.organisation'),
+  // An id from the select, or a name or KvK number from the search field (src/web/organisationChoice.ts).
+  organisationId: z.string('apiClients:errors.organisation').trim().min(1, 'apiClients:errors.organisation').max(200, 'apiClients:errors.organisation'),
   name: z.string().trim().min(1, 'apiClients:errors.name').max(100, 'apiClients:errors.name'),
   scopes,
   level: z.enum(LEVEL_VALUES, 'apiClients:errors.level'),

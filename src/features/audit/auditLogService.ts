@@ -10,6 +10,9 @@ import { auditNames, type AuditNames } from '../../shared/auditSubjects.ts'
 import { escapeLike } from '../../shared/userSearch.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import type { AuditRow } from '../../shared/audit.ts'
+import { ORGANISATION_SELECT_MAX, wantedOrganisation } from '../../web/organisationChoice.ts'
+
+type OrganisationOption = { id: string; name: string; kvkNumber: string }
 
 export type AuditFilter = {
   organisationId?: string
@@ -116,12 +119,32 @@ export class AuditLogService {
     return auditNames(this.pageReads, principal, t, rows)
   }
 
-  /** The choices of the filter form: the organisations in scope and every action the app writes. */
-  async filterOptions(principal: Principal): Promise<{ organisations: { id: string; name: string }[]; actions: readonly AuditAction[] }> {
-    const scope = organisationScope(principal, { backofficeSeesAll: true })
-    const organisations = scope
-      ? principal.adminOrganisations.map((o) => ({ id: o.id, name: o.name }))
-      : await this.db.organisation.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' }, take: 1000 })
-    return { organisations, actions: AUDIT_ACTIONS }
+  /**
+   * The choices of the filter form: every action the app writes, and the organisations its
+   * "Organisatie" field chooses from (src/web/organisationChoice.ts): an admin's own; for the back
+   * office all of them while they fit a select, else those whose name or KvK number fits what was
+   * typed (`typed`; at most 200), and `searchAll` so the page shows a search field over all of them.
+   */
+  async filterOptions(
+    principal: Principal,
+    typed?: unknown,
+  ): Promise<{ organisations: readonly OrganisationOption[]; searchAll: boolean; actions: readonly AuditAction[] }> {
+    const actions = AUDIT_ACTIONS
+    if (organisationScope(principal, { backofficeSeesAll: true })) return { organisations: principal.adminOrganisations, searchAll: false, actions }
+    const select = { id: true, name: true, kvkNumber: true } as const
+    const orderBy = [{ name: 'asc' as const }, { id: 'asc' as const }]
+    const few = await this.db.organisation.findMany({ select, orderBy, take: ORGANISATION_SELECT_MAX + 1 })
+    if (few.length <= ORGANISATION_SELECT_MAX) return { organisations: few, searchAll: false, actions }
+    const wanted = wantedOrganisation(typed)
+    const where: Prisma.OrganisationWhereInput | null =
+      wanted.kind === 'id'
+        ? { id: wanted.id }
+        : wanted.kind === 'kvk'
+          ? { kvkNumber: wanted.kvk }
+          : wanted.kind === 'name'
+            ? { OR: [{ name: { contains: wanted.name, mode: 'insensitive' } }, ...(wanted.digits ? [{ kvkNumber: { startsWith: wanted.name } }] : [])] }
+            : null
+    const organisations = where ? await this.db.organisation.findMany({ select, where, orderBy, take: 200 }) : []
+    return { organisations, searchAll: true, actions }
   }
 }

@@ -11,7 +11,8 @@ import { formatDateTime, isoDateTimeAmsterdam } from '../../web/format.ts'
 import { auditChanges, auditSentence } from '../../shared/auditSentences.ts'
 import { auditSubject, type AuditNames } from '../../shared/auditSubjects.ts'
 import { currentAction } from '../../domain/auditActions.ts'
-import { keepValues, parseForm } from '../../web/forms.ts'
+import { fromFieldMessages, keepValues, parseForm } from '../../web/forms.ts'
+import { chooseOrganisation, organisationChoiceMessage } from '../../web/organisationChoice.ts'
 import type { AuditFilter, AuditRow } from './auditLogService.ts'
 import { auditFieldOrder, auditQuerySchema, type AuditQuery } from './schemas.ts'
 
@@ -78,8 +79,10 @@ export function auditRoutes({ auditLogService }: Services): Router {
 
   router.get(paths.beheer.auditLog, allow('admin', 'backoffice'), async (req, res) => {
     const principal = principalOf(req)
-    const options = await auditLogService.filterOptions(principal)
+    const options = await auditLogService.filterOptions(principal, req.query.organisatie)
     const parsed = parseForm(auditQuerySchema, req.query, req.t, auditFieldOrder)
+    const choice = parsed.ok ? chooseOrganisation(options.organisations, parsed.data.organisatie) : null
+    const organisationMessage = choice && organisationChoiceMessage(choice, req.t)
     const common = {
       title: req.t('audit:title'),
       ...sectionFor(req),
@@ -87,18 +90,19 @@ export function auditRoutes({ auditLogService }: Services): Router {
       formatDateTime,
       exportPath: links.auditLogExport(),
       actionOptions: actionOptions(req, options.actions),
+      organisationId: choice?.kind === 'one' ? choice.id : '',
     }
-    if (!parsed.ok) {
+    if (!parsed.ok || organisationMessage) {
       return res.status(400).render('pages/audit/index', {
         ...common,
-        errors: parsed.errors,
-        values: parsed.values,
+        errors: parsed.ok ? fromFieldMessages({ organisatie: organisationMessage! }) : parsed.errors,
+        values: parsed.ok ? keepValues(req.query) : parsed.values,
         rows: [],
         pagination: null,
         exportHref: links.auditLogExport(),
       })
     }
-    const q = parsed.data
+    const q = { ...parsed.data, organisatie: choice?.kind === 'one' ? choice.id : undefined }
     const { rows, next } = await auditLogService.page(principal, toFilter(q), q.na ? BigInt(q.na) : undefined)
     const names = await auditLogService.names(principal, req.t, rows)
     const params = filterQuery(q)
@@ -120,6 +124,10 @@ export function auditRoutes({ auditLogService }: Services): Router {
     const principal = principalOf(req)
     const parsed = auditQuerySchema.safeParse(req.query)
     if (!parsed.success) return res.redirect(303, paths.beheer.auditLog)
+    // The page's links carry an organisation's id; a typed name is resolved as the page does it.
+    const choice = chooseOrganisation((await auditLogService.filterOptions(principal, parsed.data.organisatie)).organisations, parsed.data.organisatie)
+    if (choice.kind === 'unknown' || choice.kind === 'several') return res.redirect(303, links.auditLog(new URLSearchParams({ organisatie: choice.text })))
+    parsed.data.organisatie = choice.kind === 'one' ? choice.id : undefined
     const t = req.t
     res.setHeader('Content-Type', 'text/csv; charset=utf-8')
     res.setHeader('Content-Disposition', `attachment; filename="logboek-${isoDate(new Date())}.csv"`)

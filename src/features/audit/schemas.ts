@@ -21,7 +21,8 @@ const date = (key: string) =>
 /** The filters of Logboek (query string), also used by the CSV export. */
 export const auditQuerySchema = z
   .object({
-    organisatie: optional(z.uuid('audit:errors.organisation')),
+    // An id from the select, or a name or KvK number from the search field (src/web/organisationChoice.ts).
+    organisatie: optional(z.string('audit:errors.organisation').max(200, 'audit:errors.organisation')),
     gebruiker: optional(z.string('audit:errors.user').max(254, 'audit:errors.user')),
     actie: optional(z.enum(AUDIT_ACTIONS, 'audit:errors.action')),
     van: optional(date('audit:errors.from')),

@@ -27,7 +27,8 @@ export const assignSchema = z.object({
 })
 
 export const whoQuerySchema = z.object({
-  organisatie: z.union([z.uuid(), z.literal('')]).optional(),
+  // An id from the select, or a name or KvK number from the search field (src/web/organisationChoice.ts).
+  organisatie: z.string().max(200).optional(),
   dienst: z.union([z.uuid(), z.literal('')]).optional(),
 })
 

@@ -9,6 +9,8 @@ import type { AuthorisationPath } from '../../shared/authorisations.ts'
 import { principal } from '../../web/principal.ts'
 import { chainsPage } from './routeHelpers.ts'
 import { whoQuerySchema } from './schemas.ts'
+import { formText, fromFieldMessages } from '../../web/forms.ts'
+import { chooseOrganisation, organisationChoiceMessage } from '../../web/organisationChoice.ts'
 import type { WhoRow, WhoService } from './whoService.ts'
 
 export function pathText(req: Request, path: AuthorisationPath): string {
@@ -21,23 +23,30 @@ export function whoRoutes(deps: { whoService: WhoService }): Router {
   const router = Router()
   const service = deps.whoService
 
-  /** The chosen organisation (default: the first administered) and service; rows when both are chosen. */
-  async function load(req: Request): Promise<{ organisationId: string; serviceId: string; rows: WhoRow[] | null }> {
+  /**
+   * The chosen organisation (default: the first administered; a name or KvK number that fits none or
+   * several of the admin's is `message`) and service; rows when both are chosen.
+   */
+  async function load(req: Request): Promise<{ organisationId: string; serviceId: string; rows: WhoRow[] | null; message: string | null }> {
     const q = whoQuerySchema.safeParse(req.query)
     const p = principal(req)
-    const organisationId = (q.success && q.data.organisatie) || p.adminOrganisations[0]?.id || ''
+    const choice = chooseOrganisation(p.adminOrganisations, q.success ? q.data.organisatie : undefined)
+    const organisationId = choice.kind === 'one' ? choice.id : choice.kind === 'all' ? (p.adminOrganisations[0]?.id ?? '') : ''
     const serviceId = (q.success && q.data.dienst) || ''
     const rows = organisationId && serviceId ? await service.who(p, organisationId, serviceId) : null
-    return { organisationId, serviceId, rows }
+    return { organisationId, serviceId, rows, message: organisationChoiceMessage(choice, req.t) }
   }
 
   router.get(paths.chains.who, allow('admin'), async (req, res) => {
-    const { organisationId, serviceId, rows } = await load(req)
+    const { organisationId, serviceId, rows, message } = await load(req)
+    if (message) res.status(400)
     res.render('pages/chains/who', {
       ...chainsPage(req, req.t('chains:who.title'), [{ label: req.t('chains:who.title') }], 'who'),
       organisations: principal(req).adminOrganisations,
+      organisationId,
       services: await service.services(),
-      values: { organisatie: organisationId, dienst: serviceId },
+      values: { organisatie: message ? formText(req.query, 'organisatie') : organisationId, dienst: serviceId },
+      ...(message ? { errors: fromFieldMessages({ organisatie: message }) } : {}),
       rows: rows?.map((r) => ({ ...r, pathText: pathText(req, r.path), levelText: levelLabel(r.level) })) ?? null,
     })
   })

@@ -9,16 +9,26 @@ import type { MandateListService } from './listService.ts'
 import { fill, listIcons, listTexts, scopeFilterOptions } from './listView.ts'
 import { PAGE_SIZES } from './model.ts'
 import { beheer } from './routeHelpers.ts'
-import { cursorFromQuery, filterFromQuery, filterParams, listQuerySchema, type ListQuery } from './schemas.ts'
+import { chooseOrganisation, organisationChoiceMessage } from '../../web/organisationChoice.ts'
+import { cursorFromQuery, filterFromQuery, filterParams, listPageQuerySchema, type ListQuery } from './schemas.ts'
 
-/** The list's query; a filter we cannot read is said at the filter (400), and the list shows unfiltered. */
+/**
+ * The list's query; a filter we cannot read is said at the filter (400), and the list shows unfiltered.
+ * An organisation typed as a name or KvK number that fits none or several of the admin's is said at
+ * the field (400), and the list shows the other filters.
+ */
 function readListQuery(req: Request, res: Response): { q: ListQuery; errors?: FormErrors } {
-  const parsed = listQuerySchema.safeParse(req.query)
-  if (parsed.success) return { q: parsed.data }
+  const parsed = listPageQuerySchema.safeParse(req.query)
   const fields: Record<string, string> = {}
-  for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= req.t('mandates:errors.filter')
+  if (!parsed.success) for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= req.t('mandates:errors.filter')
+  const q: ListQuery = parsed.success ? parsed.data : {}
+  const choice = chooseOrganisation(principal(req).adminOrganisations, q.organisatie)
+  q.organisatie = choice.kind === 'one' ? choice.id : undefined
+  const message = organisationChoiceMessage(choice, req.t)
+  if (message) fields.organisatie = message
+  if (Object.keys(fields).length === 0) return { q }
   res.status(400)
-  return { q: {}, errors: fromFieldMessages(fields) }
+  return { q, errors: fromFieldMessages(fields) }
 }
 
 async function showList(service: MandateListService, req: Request, res: Response) {

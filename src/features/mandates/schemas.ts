@@ -28,6 +28,11 @@ export const listQuerySchema = z.object({
 })
 export type ListQuery = z.infer<typeof listQuerySchema>
 
+/** The list page's own query: its "Organisatie" field may also hold a name or KvK number (src/web/organisationChoice.ts). */
+export const listPageQuerySchema = listQuerySchema.extend({
+  organisatie: optional(z.string().max(200, 'mandates:errors.organisation')),
+})
+
 export function filterFromQuery(q: ListQuery): ListFilter {
   const { organisatie: organisationId, gebruiker: user, dienst: scope, niveau: level, status, per: pageSize } = q
   return mandateListFilter({

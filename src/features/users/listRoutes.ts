@@ -7,7 +7,9 @@ import { principal } from '../../web/principal.ts'
 import { formatDate, toText } from '../../web/format.ts'
 import { LEVELS, levelLabel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
-import { userFilterSchema } from './schemas.ts'
+import { fromFieldMessages, keepValues } from '../../web/forms.ts'
+import { chooseOrganisation, organisationChoiceMessage } from '../../web/organisationChoice.ts'
+import { userFilterSchema, userListQuerySchema } from './schemas.ts'
 import type { UsersService } from './usersService.ts'
 import { crumbs, usersPage } from './pageLocals.ts'
 
@@ -21,12 +23,18 @@ function filterQuery(filter: Record<string, unknown>, extra: Record<string, stri
 }
 
 async function showList(usersService: UsersService, req: Request, res: Response) {
-  const parsed = userFilterSchema.safeParse(req.query)
+  const parsed = userListQuerySchema.safeParse(req.query)
   const filter = parsed.success ? parsed.data : {}
+  // A name or KvK number that fits none or several of the admin's organisations is said at the field (400).
+  const choice = chooseOrganisation(principal(req).adminOrganisations, filter.organisationId)
+  filter.organisationId = choice.kind === 'one' ? choice.id : undefined
+  const message = organisationChoiceMessage(choice, req.t)
+  if (message) res.status(400)
   const { rows, next } = await usersService.list(principal(req), filter, filter.na)
   res.render(
     'pages/users/list',
     usersPage({
+      ...(message ? { errors: fromFieldMessages({ organisationId: message }), values: keepValues(req.query) } : {}),
       title: req.t('users:list.title'),
       breadcrumbs: crumbs(req),
       rows,

@@ -13,6 +13,11 @@ export const userFilterSchema = z.object({
   na: optional(z.string().max(400)),
 })
 
+/** The list page's own query: its "Organisatie" field may also hold a name or KvK number (src/web/organisationChoice.ts). */
+export const userListQuerySchema = userFilterSchema.extend({
+  organisationId: optional(z.string().max(200)),
+})
+
 export const upgradeSchema = z.object({
   organisationId: z.uuid('users:upgrade.errors.organisation'),
   level: level.catch('EH2' as const).pipe(z.enum(LEVEL_VALUES)),

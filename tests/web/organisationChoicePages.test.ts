@@ -1,0 +1,140 @@
+// An admin of more than ORGANISATION_SELECT_MAX organisations (an accountant) types the organisation
+// in the filters of Machtigingen, Gebruikers, Logboek and Wie mag wat, and in API-koppelingen' form,
+// instead of choosing from a list of all of them; the back office types it in Logboek once there are
+// that many organisations. Each page is filled through its own form (tests/helpers/forms.ts).
+import * as cheerio from 'cheerio'
+import type { Element } from 'domhandler'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AUDIT_ACTIONS } from '../../src/domain/auditActions.ts'
+import { ORGANISATION_SELECT_MAX } from '../../src/web/organisationChoice.ts'
+import { createTestApp, type Agent, type TestApp } from '../helpers/app.ts'
+import { giveAdminOrganisations } from '../helpers/adminOrganisations.ts'
+import { submitForm } from '../helpers/forms.ts'
+
+const EXTRA = ORGANISATION_SELECT_MAX + 5
+const BAKKERIJ = 'Bakkerij De Vries B.V.'
+const ACTION = AUDIT_ACTIONS.find((a) => a === 'organisation.kvk_refreshed')!
+
+let t: TestApp
+let sanne: Agent
+let bakkerij: { id: string; kvkNumber: string }
+/** Wie mag wat shows rows for an organisation and a service. */
+const extra: Record<string, Record<string, string>> = {}
+beforeAll(async () => {
+  t = await createTestApp()
+  const db = t.database.db
+  await giveAdminOrganisations(db, 'sanne.devries@demo.example', { count: EXTRA, prefix: 'Klant van Sanne', firstKvk: 71000000 })
+  bakkerij = await db.organisation.findFirstOrThrow({ where: { name: BAKKERIJ }, select: { id: true, kvkNumber: true } })
+  // An entry of the bakkerij for Logboek (the demo writes none), with an action the app writes.
+  await db.auditEvent.create({
+    data: { actorLabel: 'sanne.devries@demo.example', action: ACTION, organisationId: bakkerij.id, subjectType: 'organisation', subjectId: bakkerij.id },
+  })
+  const service = await db.service.findFirstOrThrow({ where: { name: 'Aangifte loonheffingen' }, select: { id: true } })
+  extra['/beheer/wie-mag-wat'] = { dienst: service.id }
+  sanne = await t.loginAs('sanne')
+})
+afterAll(async () => {
+  await t?.close()
+})
+
+/** The pages with an "Organisatie" filter: where the filter form posts, its field's name, and the rows of a result. */
+const FILTERS = [
+  { page: 'Machtigingen', url: '/beheer/machtigingen', field: 'organisatie' },
+  { page: 'Gebruikers', url: '/beheer/gebruikers', field: 'organisationId' },
+  { page: 'Logboek', url: '/beheer/logboek', field: 'organisatie' },
+  { page: 'Wie mag wat', url: '/beheer/wie-mag-wat', field: 'organisatie' },
+] as const
+
+const filterForm = (url: string) => (form: cheerio.Cheerio<Element>) => form.attr('method') === 'get' && form.attr('action') === url
+/** The rows the page shows ('' for none). */
+const rowsOf = (html: string) => cheerio.load(html)('main table tbody').html() ?? ''
+const fieldOf = (html: string, name: string) => cheerio.load(html)(`[name="${name}"]`).first()
+
+describe('The "Organisatie" field of an admin of many organisations', () => {
+  it.each(FILTERS)('When $page opens, then the field is a search field with its hint, not a list of every organisation', async ({ url, field }) => {
+    const page = await sanne.get(url)
+    expect(page.status).toBe(200)
+    const input = fieldOf(page.text, field)
+    expect(input.is('input[type="search"]')).toBe(true)
+    const $ = cheerio.load(page.text)
+    expect($('#' + input.attr('id') + '-hint').text()).toContain('KvK-nummer')
+    expect(page.text).not.toContain('Klant van Sanne 01 B.V.</option>')
+    expect(page.text).not.toContain(`<option value="${bakkerij.id}"`)
+  })
+
+  it.each(FILTERS)(
+    'When a KvK number or part of one name is typed in $page, then it shows what the organisation id shows, and the field names the organisation',
+    async ({ url, field }) => {
+      const more = extra[url] ?? {}
+      const byId = await sanne.get(`${url}?${new URLSearchParams({ [field]: bakkerij.id, ...more }).toString()}`)
+      expect(byId.status).toBe(200)
+      expect(rowsOf(byId.text)).not.toBe('')
+      for (const typed of [bakkerij.kvkNumber, 'bakkerij', `${BAKKERIJ} (KvK ${bakkerij.kvkNumber})`]) {
+        const result = await submitForm(sanne, url, filterForm(url), { [field]: typed, ...more })
+        expect(result.status, typed).toBe(200)
+        expect(rowsOf(result.text)).toBe(rowsOf(byId.text))
+        expect(fieldOf(result.text, field).attr('value')).toBe(`${BAKKERIJ} (KvK ${bakkerij.kvkNumber})`)
+      }
+    },
+  )
+
+  it.each(FILTERS)('When a text that fits several or none is typed in $page, then the field says so and keeps the text', async ({ url, field }) => {
+    const several = await submitForm(sanne, url, filterForm(url), { [field]: 'Klant van Sanne' })
+    expect(several.status).toBe(400)
+    expect(several.text).toContain(`‘Klant van Sanne’ past bij ${EXTRA} organisaties, onder meer: Klant van Sanne 01 B.V. (KvK 71000001);`)
+    expect(fieldOf(several.text, field).attr('value')).toBe('Klant van Sanne')
+    expect(fieldOf(several.text, field).attr('aria-invalid')).toBe('true')
+    const none = await submitForm(sanne, url, filterForm(url), { [field]: 'Bakker Installatietechniek' })
+    expect(none.status).toBe(400)
+    // Another admin's organisation is never matched or named.
+    expect(none.text).toContain('Geen organisatie die u hier kunt kiezen heeft ‘Bakker Installatietechniek’ in de naam of als KvK-nummer.')
+  })
+
+  it("When the filtered list links on (next page, export, bulk), then the links carry the organisation's id", async () => {
+    const result = await submitForm(sanne, '/beheer/machtigingen', filterForm('/beheer/machtigingen'), { organisatie: bakkerij.kvkNumber })
+    expect(result.text).toContain(`/beheer/machtigingen/export.csv?organisatie=${bakkerij.id}`)
+    const users = await submitForm(sanne, '/beheer/gebruikers', filterForm('/beheer/gebruikers'), { organisationId: 'bakkerij' })
+    expect(users.text).toContain(`organisationId=${bakkerij.id}`)
+  })
+
+  it('When an API client is made with the organisation typed, then it belongs to that organisation; a text that fits several is said at the field', async () => {
+    const url = '/beheer/api-koppelingen'
+    const pick = (form: cheerio.Cheerio<Element>) => form.attr('method') === 'post' && form.attr('action') === url
+    const fields = { name: 'Boekhoudpakket', scopes: 'mandates:read', level: 'EH3' }
+    const several = await submitForm(sanne, url, pick, { ...fields, organisationId: 'De Vries' })
+    expect(several.status).toBe(400)
+    expect(several.text).toContain('‘De Vries’ past bij 2 organisaties')
+    expect(fieldOf(several.text, 'name').attr('value')).toBe('Boekhoudpakket')
+    const made = await submitForm(sanne, url, pick, { ...fields, organisationId: bakkerij.kvkNumber })
+    expect(made.status).toBe(201)
+    const client = await t.database.db.apiClient.findFirstOrThrow({ where: { name: 'Boekhoudpakket' } })
+    expect(client.organisationId).toBe(bakkerij.id)
+  })
+
+  it('When an admin has few organisations, then the field stays a list of their names (as the FAQ names it)', async () => {
+    const pieter = await t.loginAs('pieter')
+    for (const { url, field } of FILTERS) {
+      const page = await pieter.get(url)
+      expect(fieldOf(page.text, field).is('select'), url).toBe(true)
+    }
+  })
+
+  it('When the back office types an organisation in Logboek, then any organisation can be found by name or KvK number', async () => {
+    const office = await t.loginAs('backoffice')
+    const url = '/beheer/logboek'
+    const page = await office.get(url)
+    const input = fieldOf(page.text, 'organisatie')
+    expect(input.is('input[type="search"]')).toBe(true)
+    const byId = await office.get(`${url}?organisatie=${bakkerij.id}`)
+    const byKvk = await submitForm(office, url, filterForm(url), { organisatie: bakkerij.kvkNumber })
+    expect(byKvk.status).toBe(200)
+    expect(rowsOf(byKvk.text)).toBe(rowsOf(byId.text))
+    expect(fieldOf(byKvk.text, 'organisatie').attr('value')).toBe(`${BAKKERIJ} (KvK ${bakkerij.kvkNumber})`)
+    const bakker = await submitForm(office, url, filterForm(url), { organisatie: 'installatietechniek' })
+    expect(bakker.status).toBe(200)
+    expect(fieldOf(bakker.text, 'organisatie').attr('value')).toMatch(/^Bakker Installatietechniek B\.V\. \(KvK \d{8}\)$/)
+    const several = await submitForm(office, url, filterForm(url), { organisatie: 'Klant van Sanne' })
+    expect(several.status).toBe(400)
+    expect(several.text).toContain(`past bij ${EXTRA} organisaties`)
+  })
+})
