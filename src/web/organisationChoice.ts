@@ -78,3 +78,19 @@ export function organisationChoiceMessage(choice: OrganisationChoice, t: (key: s
     })
   return null
 }
+
+/**
+ * A posted form's organisation field (`name`) resolved among the admin's `organisations`: the body
+ * with the organisation's id in place of a fitting name or KvK number, and the field's message when
+ * the text fits none or several (null otherwise; an empty field is left to the form's own schema).
+ */
+export function resolveOrganisationField(
+  organisations: readonly Organisation[],
+  body: unknown,
+  name: string,
+  t: (key: string, options?: Record<string, unknown>) => string,
+): { body: unknown; message: string | null } {
+  const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {}
+  const choice = chooseOrganisation(organisations, typeof fields[name] === 'string' ? fields[name] : undefined)
+  return { body: choice.kind === 'one' ? { ...fields, [name]: choice.id } : body, message: organisationChoiceMessage(choice, t) }
+}

@@ -6,7 +6,8 @@ import type { ZodType, z } from 'zod'
 import { RuleViolation } from '../errors.ts'
 import { beheerCrumbs, type BeheerTab } from './breadcrumbs.ts'
 import { flash } from './flash.ts'
-import { parseForm, ruleErrors } from './forms.ts'
+import { fromFieldMessages, keepValues, parseForm, ruleErrors } from './forms.ts'
+import { resolveOrganisationField } from './organisationChoice.ts'
 import { principal } from './principal.ts'
 
 export type OrganisationForm<S extends ZodType> = {
@@ -40,7 +41,13 @@ export function organisationForm<S extends ZodType>(form: OrganisationForm<S>) {
   }
 
   async function post(req: Request, res: Response) {
-    const parsed = parseForm(form.schema, req.body, req.t, form.order)
+    // The organisation as chosen (an id) or typed (a name or KvK number, when the admin has too many for a list).
+    const { body, message } = resolveOrganisationField(principal(req).adminOrganisations, req.body, 'organisationId', req.t)
+    const parsed = parseForm(form.schema, body, req.t, form.order)
+    if (message) {
+      const errors = fromFieldMessages({ ...(parsed.ok ? {} : parsed.errors.fields), organisationId: message }, form.order)
+      return render(req, res, 400, { errors, values: keepValues(req.body) })
+    }
     if (!parsed.ok) return render(req, res, 400, { errors: parsed.errors, values: parsed.values })
     try {
       flash(req, 'success', await form.submit(req, parsed.data))

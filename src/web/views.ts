@@ -115,6 +115,8 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.locals.personName = personName
   app.locals.renderStrict = strict
   app.locals.selectOptions = selectOptions
+  // A page that lists organisations as radios (the wizard's first step) asks for a search field above this many.
+  app.locals.organisationSelectMax = ORGANISATION_SELECT_MAX
   app.locals.errors = noErrors()
   app.locals.values = {}
   app.locals.flash = []

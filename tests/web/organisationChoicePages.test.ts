@@ -9,7 +9,7 @@ import { AUDIT_ACTIONS } from '../../src/domain/auditActions.ts'
 import { ORGANISATION_SELECT_MAX } from '../../src/web/organisationChoice.ts'
 import { createTestApp, type Agent, type TestApp } from '../helpers/app.ts'
 import { giveAdminOrganisations } from '../helpers/adminOrganisations.ts'
-import { submitForm } from '../helpers/forms.ts'
+import { submitForm, submitFormIn } from '../helpers/forms.ts'
 
 const EXTRA = ORGANISATION_SELECT_MAX + 5
 const BAKKERIJ = 'Bakkerij De Vries B.V.'
@@ -136,5 +136,90 @@ describe('The "Organisatie" field of an admin of many organisations', () => {
     const several = await submitForm(office, url, filterForm(url), { organisatie: 'Klant van Sanne' })
     expect(several.status).toBe(400)
     expect(several.text).toContain(`past bij ${EXTRA} organisaties`)
+  })
+})
+
+describe('The "Organisatie" field of the forms that make something for one of his organisations', () => {
+  const holding = () => t.database.db.organisation.findFirstOrThrow({ where: { name: 'De Vries Holding B.V.' }, select: { id: true, kvkNumber: true } })
+
+  it('When he makes a verzoek with the organisation typed, then it is for that organisation; a text that fits several is said at the field and the e-mail address stays', async () => {
+    const url = '/beheer/verzoeken/nieuw'
+    const pick = (form: cheerio.Cheerio<Element>) => form.attr('method') === 'post' && form.attr('action') === url
+    expect(fieldOf((await sanne.get(url)).text, 'organisationId').is('input[type="search"]')).toBe(true)
+    const several = await submitForm(sanne, url, pick, { organisationId: 'De Vries', email: 'nieuw.lid@elders.example' })
+    expect(several.status).toBe(400)
+    expect(several.text).toContain('‘De Vries’ past bij 2 organisaties')
+    expect(fieldOf(several.text, 'email').attr('value')).toBe('nieuw.lid@elders.example')
+    const made = await submitForm(sanne, url, pick, { organisationId: bakkerij.kvkNumber, email: 'nieuw.lid@elders.example' })
+    expect(made.status).toBe(303)
+    const request = await t.database.db.linkRequest.findFirstOrThrow({ where: { email: 'nieuw.lid@elders.example' } })
+    expect(request.organisationId).toBe(bakkerij.id)
+  })
+
+  it('When he appoints an admin, then the page asks for the organisation in a search field', async () => {
+    const page = await sanne.get('/beheer/aanvragen/beheerder')
+    expect(page.status).toBe(200)
+    expect(fieldOf(page.text, 'organisationId').is('input[type="search"]')).toBe(true)
+  })
+
+  it('When he gives a ketenmachtiging with the organisation typed, then the confirmation and the signature are for that organisation', async () => {
+    const url = '/beheer/ketenmachtigingen/nieuw'
+    const client = await holding()
+    const pick = (form: cheerio.Cheerio<Element>) => form.attr('method') === 'post' && form.attr('action') === url
+    const fields = { organisationId: 'holding', kvkNumber: '81937204', scope: 'all', level: 'EH3', termYears: '1' }
+    const confirm = await submitForm(sanne, url, pick, fields, { button: 'Controleren' })
+    expect(confirm.status).toBe(200)
+    expect(cheerio.load(confirm.text)('input[type="hidden"][name="organisationId"]').attr('value')).toBe(client.id)
+    const before = await t.database.db.chainMandate.count({ where: { organisationId: client.id } })
+    const signed = await submitFormIn(sanne, confirm.text, url, (form) => form.attr('method') === 'post' && form.attr('action')!.endsWith('/ondertekenen'))
+    expect(signed.status).toBe(303)
+    expect(await t.database.db.chainMandate.count({ where: { organisationId: client.id } })).toBe(before + 1)
+    const several = await submitForm(sanne, url, pick, { ...fields, organisationId: 'Klant van Sanne' }, { button: 'Controleren' })
+    expect(several.status).toBe(400)
+    expect(several.text).toContain('‘Klant van Sanne’ past bij')
+  })
+
+  it("When he starts new mandates, then step 1 asks for the organisation in a search field with the FAQ's hint, and a typed name leads to step 2 for it", async () => {
+    const url = '/beheer/machtigingen/nieuw/organisatie'
+    await sanne.get('/beheer/machtigingen/nieuw')
+    const page = await sanne.get(url)
+    const input = fieldOf(page.text, 'organisationId')
+    expect(input.is('input[type="search"]')).toBe(true)
+    expect(
+      cheerio
+        .load(page.text)(`#${input.attr('id')}-hint`)
+        .text(),
+    ).toContain('Selecteer de organisatie waarvoor u de gebruiker wilt machtigen.')
+    const pick = (form: cheerio.Cheerio<Element>) => form.attr('method') === 'post' && form.attr('action') === url
+    const several = await submitForm(sanne, url, pick, { organisationId: 'Klant van Sanne 1' })
+    expect(several.status).toBe(400)
+    expect(several.text).toContain('‘Klant van Sanne 1’ past bij')
+    const chosen = await submitForm(sanne, url, pick, { organisationId: 'Bakkerij De Vries' })
+    expect(chosen.status).toBe(303)
+    const step2 = await sanne.get(chosen.headers.location!)
+    expect(step2.text).toContain(BAKKERIJ)
+  })
+  it("When he adds a user with the organisation typed, then the preview is for that organisation; a text that fits several is said at the row's field", async () => {
+    const url = '/beheer/gebruikers/toevoegen'
+    const pick = (form: cheerio.Cheerio<Element>) => form.attr('method') === 'post' && form.attr('action') === url
+    const row = {
+      firstName_0: 'Noor',
+      lastName_0: 'Bakker',
+      dateOfBirth_0: '1990-04-12',
+      email_0: 'noor.bakker@bakkerij.example',
+      mobile_0: '0612345678',
+      level_0: 'EH3',
+      termYears_0: '1',
+      emailConfirmed: '1',
+    }
+    expect(fieldOf((await sanne.get(url)).text, 'organisation_0').is('input[type="search"]')).toBe(true)
+    const several = await submitForm(sanne, url, pick, { ...row, organisation_0: 'De Vries' }, { button: 'preview' })
+    expect(several.status).toBe(422)
+    expect(several.text).toContain('‘De Vries’ past bij 2 organisaties')
+    expect(fieldOf(several.text, 'organisation_0').attr('value')).toBe('De Vries')
+    expect(fieldOf(several.text, 'email_0').attr('value')).toBe('noor.bakker@bakkerij.example')
+    const preview = await submitForm(sanne, url, pick, { ...row, organisation_0: bakkerij.kvkNumber }, { button: 'preview' })
+    expect(preview.status).toBe(200)
+    expect(cheerio.load(preview.text)('main table tbody').text()).toContain(BAKKERIJ)
   })
 })

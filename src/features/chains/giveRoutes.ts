@@ -10,7 +10,8 @@ import { allow } from '../../policy/access.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { digestFrom } from '../../shared/confirmation.ts'
 import { flash } from '../../web/flash.ts'
-import { formText, keepValues, parseForm, ruleErrors } from '../../web/forms.ts'
+import { formText, fromFieldMessages, keepValues, parseForm, ruleErrors, type FormErrors } from '../../web/forms.ts'
+import { resolveOrganisationField } from '../../web/organisationChoice.ts'
 import { principal } from '../../web/principal.ts'
 import type { ChainService, GiveInput } from './chainService.ts'
 import { chainsPage, routeId } from './routeHelpers.ts'
@@ -72,6 +73,18 @@ export function giveRoutes(deps: { chainService: ChainService }): Router {
     })
   }
 
+  /**
+   * The organisation as chosen (an id) or typed (a name or KvK number, when the admin has too many
+   * for a list): from here on the body carries its id (also into the confirmation page's fields);
+   * a text that fits none or several gives the form again with the field's message.
+   */
+  function organisationOf(req: Request): { errors: FormErrors; values: Record<string, unknown> } | null {
+    const { body, message } = resolveOrganisationField(principal(req).adminOrganisations, req.body, 'organisationId', req.t)
+    if (message) return { errors: fromFieldMessages({ organisationId: message }, FIELDS), values: keepValues(req.body) }
+    req.body = body
+    return null
+  }
+
   router.get(paths.chains.give, allow('admin'), (req, res) => renderGive(req, res, 200))
 
   // "Zoeken", another page of results or "Wijzigen" (from the confirmation page): the form again, as typed.
@@ -79,6 +92,8 @@ export function giveRoutes(deps: { chainService: ChainService }): Router {
   router.post(paths.chains.give, allow('admin'), async (req, res) => {
     const action = formText(req.body, 'action')
     if (action === 'search' || action === 'edit' || formText(req.body, 'zoekpagina')) return renderGive(req, res, 200, { values: keepValues(req.body) })
+    const organisation = organisationOf(req)
+    if (organisation) return renderGive(req, res, 400, organisation)
     const parsed = parseForm(giveSchema, req.body, req.t, FIELDS)
     if (!parsed.ok) return renderGive(req, res, 400, { errors: parsed.errors, values: parsed.values })
     try {
@@ -91,6 +106,8 @@ export function giveRoutes(deps: { chainService: ChainService }): Router {
 
   // "Ondertekenen": given only when the page signed is what it would give now.
   router.post(paths.chains.giveSign, allow('admin'), async (req, res) => {
+    const organisation = organisationOf(req)
+    if (organisation) return renderGive(req, res, 400, organisation)
     const parsed = parseForm(giveSchema, req.body, req.t, FIELDS)
     if (!parsed.ok) return renderGive(req, res, 400, { errors: parsed.errors, values: parsed.values })
     const input = inputOf(parsed.data)

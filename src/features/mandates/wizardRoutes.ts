@@ -11,6 +11,7 @@ import { levelRank, type Level } from '../../domain/levels.ts'
 import { TERMS } from '../../domain/terms.ts'
 import { principal } from '../../web/principal.ts'
 import { formText, fromFieldMessages, keepValues, parseForm, ruleErrors } from '../../web/forms.ts'
+import { resolveOrganisationField } from '../../web/organisationChoice.ts'
 import { renderStoredResult, ruleFailure } from './routeHelpers.ts'
 import { isUuid, levelStepSchema, organisationStepSchema, scopeItemFrom, servicesStepSchema, termStepSchema, userStepSchema } from './schemas.ts'
 import type { MandateWizard } from './session.ts'
@@ -43,7 +44,10 @@ function renderOrganisation(req: Request, res: Response, status = 200, extra: Ex
 }
 
 function postOrganisation(req: Request, res: Response) {
-  const parsed = parseForm(organisationStepSchema, req.body, req.t)
+  // Chosen (a radio) or typed (a name or KvK number, when the admin has too many organisations for a list).
+  const { body, message } = resolveOrganisationField(principal(req).adminOrganisations, req.body, 'organisationId', req.t)
+  if (message) return renderOrganisation(req, res, 400, { errors: fromFieldMessages({ organisationId: message }), values: keepValues(req.body) })
+  const parsed = parseForm(organisationStepSchema, body, req.t)
   if (!parsed.ok) return renderOrganisation(req, res, 400, { errors: parsed.errors, values: parsed.values })
   const id = parsed.data.organisationId
   if (!isUuid(id)) throw new NotFoundError()

@@ -7,6 +7,7 @@ import { allow } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { principal } from '../../web/principal.ts'
 import { fromFieldMessages, ruleErrors, type FormErrors } from '../../web/forms.ts'
+import { resolveOrganisationField } from '../../web/organisationChoice.ts'
 import { actorFrom } from '../../shared/actor.ts'
 import { LEVELS, levelLabel } from '../../domain/levels.ts'
 import { CsvFileError, emptyRow, MAX_FORM_ROWS, readCsv, ROW_FIELDS, sampleCsv, type CheckedRow, type RawRow, type ValidRow } from './importRows.ts'
@@ -110,11 +111,19 @@ async function postForm(importService: ImportService, req: Request, res: Respons
   const messages: Record<string, string> = {}
   if (filled.length === 0) messages.firstName_0 = req.t('users:import.errors.noRows')
   if (body.emailConfirmed !== '1') messages.emailConfirmed = req.t('users:import.errors.emailConfirm')
+  // Each row's organisation as chosen (an id) or typed (a name or KvK number, when the admin has too many for a list).
+  const organisationMessages: Record<string, string> = {}
+  for (const row of filled) {
+    const { body: resolved, message } = resolveOrganisationField(principal(req).adminOrganisations, row.values, 'organisation', req.t)
+    if (message) organisationMessages[`organisation_${row.line - 1}`] = message
+    else row.values = resolved as RawRow
+  }
   const preview = await importService.preview(principal(req), filled, 'id')
   for (const row of preview.rows) {
     for (const [field, error] of Object.entries(row.errors))
       messages[`${field}_${row.line - 1}`] = req.t(error.key, { ...error.params, line: error.params?.line })
   }
+  Object.assign(messages, organisationMessages)
   if (Object.keys(messages).length > 0) {
     const order = ['emailConfirmed', ...rows.flatMap((r) => ROW_FIELDS.map((f) => `${f}_${r.line - 1}`))]
     return renderAdd(req, res, 422, { count, values, errors: fromFieldMessages(messages, order) })

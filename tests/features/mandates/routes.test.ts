@@ -201,10 +201,12 @@ describe('Nieuwe Machtigingen Aanvragen', () => {
     expect(badBranch.text).toContain('href="#field-branchId"')
   })
 
-  it('When another organisation or user id is posted in the wizard, then it answers 404', async () => {
+  it('When another organisation or user id is posted in the wizard, then it answers 404; a text that fits none of her organisations is said at the field', async () => {
     await sanne.get(`${LIST}/nieuw`)
     expect((await postForm(sanne, `${LIST}/nieuw/organisatie`, `${LIST}/nieuw/organisatie`, { organisationId: d.bakker })).status).toBe(404)
-    expect((await postForm(sanne, `${LIST}/nieuw/organisatie`, `${LIST}/nieuw/organisatie`, { organisationId: 'x' })).status).toBe(404)
+    const unknown = await postForm(sanne, `${LIST}/nieuw/organisatie`, `${LIST}/nieuw/organisatie`, { organisationId: 'x' })
+    expect(unknown.status).toBe(400)
+    expect(unknown.text).toContain('Geen organisatie die u hier kunt kiezen heeft ‘x’')
     await postForm(sanne, `${LIST}/nieuw/organisatie`, `${LIST}/nieuw/organisatie`, { organisationId: d.bakkerij })
     expect((await postForm(sanne, `${LIST}/nieuw/gebruiker`, `${LIST}/nieuw/gebruiker`, { userId: d.ahmed })).status).toBe(404)
     expect((await postForm(sanne, `${LIST}/nieuw/gebruiker`, `${LIST}/nieuw/gebruiker`, { userId: '123' })).status).toBe(404)
