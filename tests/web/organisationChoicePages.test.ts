@@ -222,4 +222,17 @@ describe('The "Organisatie" field of the forms that make something for one of hi
     expect(preview.status).toBe(200)
     expect(cheerio.load(preview.text)('main table tbody').text()).toContain(BAKKERIJ)
   })
+  it('When he upgrades the means of ticked users with the organisation typed, then the check is for that organisation; a text that fits several is said at the field', async () => {
+    const jan = await t.database.db.user.findFirstOrThrow({ where: { emailKey: 'jan.smit@demo.example' }, select: { id: true } })
+    const url = `/beheer/gebruikers/upgraden?id=${jan.id}`
+    const pick = (form: cheerio.Cheerio<Element>) => form.attr('method') === 'get' && form.attr('action') === '/beheer/gebruikers/upgraden'
+    expect(fieldOf((await sanne.get(url)).text, 'organisatie').is('input[type="search"]')).toBe(true)
+    const several = await submitForm(sanne, url, pick, { organisatie: 'De Vries', niveau: 'EH3' })
+    expect(several.status).toBe(400)
+    expect(several.text).toContain('‘De Vries’ past bij 2 organisaties')
+    expect(fieldOf(several.text, 'organisatie').attr('value')).toBe('De Vries')
+    const checked = await submitForm(sanne, url, pick, { organisatie: 'bakkerij', niveau: 'EH3' })
+    expect(checked.status).toBe(200)
+    expect(cheerio.load(checked.text)('form[method="post"] input[type="hidden"][name="organisatie"]').attr('value')).toBe(bakkerij.id)
+  })
 })

@@ -10,13 +10,22 @@ import { digestFrom } from '../../shared/confirmation.ts'
 import { LEVELS, levelAtLeast, levelLabel, parseLevel, type Level } from '../../domain/levels.ts'
 import { RuleViolation } from '../../errors.ts'
 import { flash } from '../../web/flash.ts'
-import { ruleErrors, type FormErrors } from '../../web/forms.ts'
+import { formText, fromFieldMessages, ruleErrors, type FormErrors } from '../../web/forms.ts'
+import { resolveOrganisationField } from '../../web/organisationChoice.ts'
 import { principal } from '../../web/principal.ts'
 import type { MeansRequestService, UpgradePreview } from './meansRequests.ts'
 import { crumbs, usersPage } from './pageLocals.ts'
 import { userIdsFrom, uuidFrom } from './schemas.ts'
 
-type Page = { ids: string[]; organisationId: string; level: string; preview?: UpgradePreview; changed?: boolean; errors?: FormErrors }
+type Page = {
+  ids: string[]
+  organisationId: string
+  level: string
+  preview?: UpgradePreview
+  changed?: boolean
+  errors?: FormErrors
+  values?: Record<string, unknown>
+}
 
 /** Offer only levels an upgrade can reach: above EH2, at most the admin's highest level (rule 2); the rest with its reason. */
 function offeredLevels(req: Request) {
@@ -52,9 +61,15 @@ function read(source: Record<string, unknown>) {
 }
 
 async function show(service: MeansRequestService, req: Request, res: Response) {
-  const { ids, organisationId, level } = read(req.query)
+  // The organisation as chosen (an id) or typed (a name or KvK number, when the admin has too many for a list).
+  const { body, message } = resolveOrganisationField(principal(req).adminOrganisations, req.query, 'organisatie', req.t)
+  const { ids, organisationId, level } = read(body as Record<string, unknown>)
   // Nothing ticked: a page that says to choose first (as Afmelden), not a malformed request.
   if (ids.length === 0) return render(req, res, 200, { ids, organisationId, level })
+  if (message) {
+    const values = { organisatie: formText(req.query, 'organisatie'), niveau: level }
+    return render(req, res, 400, { ids, organisationId, level, errors: fromFieldMessages({ organisatie: message }), values })
+  }
   const parsed = parseLevel(level)
   if (!organisationId || !parsed) return render(req, res, 200, { ids, organisationId, level })
   render(req, res, 200, { ids, organisationId, level, preview: await service.upgradePreview(principal(req), organisationId, ids, parsed) })
