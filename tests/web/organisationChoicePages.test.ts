@@ -236,3 +236,21 @@ describe('The "Organisatie" field of the forms that make something for one of hi
     expect(cheerio.load(checked.text)('form[method="post"] input[type="hidden"][name="organisatie"]').attr('value')).toBe(bakkerij.id)
   })
 })
+
+describe('Gebruikers of an accountant', () => {
+  it('When a person is linked to many of his organisations, then the row names the first five and says how many more; the export names them all', async () => {
+    const db = t.database.db
+    const person = await db.user.findFirstOrThrow({ where: { emailKey: 'jan.smit@demo.example' }, select: { id: true } })
+    const clients = await db.organisation.findMany({ where: { name: { startsWith: 'Klant van Sanne' } }, select: { id: true }, orderBy: { name: 'asc' } })
+    await db.organisationLink.createMany({ data: clients.map((c) => ({ userId: person.id, organisationId: c.id })), skipDuplicates: true })
+    const page = await sanne.get('/beheer/gebruikers?q=jan.smit')
+    const row = cheerio.load(page.text)('main table tbody tr').first()
+    const cell = row.find('td').last().text()
+    expect(cell).toMatch(
+      /^Bakkerij De Vries B\.V\., Klant van Sanne 01 B\.V\., Klant van Sanne 02 B\.V\., Klant van Sanne 03 B\.V\., Klant van Sanne 04 B\.V\. en nog (\d+) organisaties$/,
+    )
+    expect(Number(/en nog (\d+) organisaties/.exec(cell)![1])).toBe(clients.length + 1 - 5)
+    const csv = await sanne.get('/beheer/gebruikers/export.csv?q=jan.smit')
+    expect(csv.text).toContain(`Klant van Sanne ${String(EXTRA).padStart(2, '0')} B.V.`)
+  })
+})
