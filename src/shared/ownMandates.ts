@@ -25,7 +25,7 @@ type OwnMandateRow = Omit<OwnMandate, 'organisation' | 'service' | 'provider'> &
 
 export type OwnMandatesQuery = {
   /** Only these statuses (Overzicht: the live ones); every status when absent. */
-  statuses?: MandateStatus[]
+  statuses?: readonly MandateStatus[]
   /** 'status': by status, then end date (Mijn gegevens); 'organisation': by organisation name, then end date (Overzicht). */
   order: 'status' | 'organisation'
   limit: number

@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express'
 import { allow, assertAdministers } from '../../policy/access.ts'
 import { links, paths } from '../../paths.ts'
 import { LEVELS } from '../../domain/levels.ts'
+import { MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { principal } from '../../web/principal.ts'
 import { fromFieldMessages, keepValues, type FormErrors } from '../../web/forms.ts'
 import type { MandateListService } from './listService.ts'
@@ -46,6 +47,7 @@ async function showList(service: MandateListService, req: Request, res: Response
     organisations: admin.adminOrganisations,
     scopeOptions,
     levels: LEVELS,
+    statuses: MANDATE_STATUSES,
     pageSizes: PAGE_SIZES,
     q,
     params,

@@ -5,6 +5,7 @@ import path from 'node:path'
 import type { TFunction } from 'i18next'
 import { viewsDir } from '../../web/views.ts'
 import { LEVELS } from '../../domain/levels.ts'
+import { MANDATE_STATUSES } from '../../domain/statuses.ts'
 
 /**
  * The row icons (the same SVGs as views/partials/icons), read once: each icon's shape goes into a
@@ -48,7 +49,7 @@ function makeListTexts(t: TFunction) {
     activate: t('mandates:list.activate'),
     allBranches: t('mandates:list.allBranches'),
     expiring: t('mandates:list.expiringSoon'),
-    status: Object.fromEntries(['active', 'pending', 'expired', 'revoked', 'suspended'].map((s) => [s, t(`mandates:status.${s}`)])) as Record<string, string>,
+    status: Object.fromEntries(MANDATE_STATUSES.map((s) => [s, t(`mandates:status.${s}`)])) as Record<string, string>,
     level: Object.fromEntries(LEVELS.map((l) => [l, t(`common:levels.${l}`)])) as Record<string, string>,
   }
 }

@@ -7,6 +7,7 @@ import { todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel, LEVELS } from '../../domain/levels.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { ownMandates } from '../../shared/ownMandates.ts'
+import { LIVE_MANDATE_STATUSES } from '../../domain/statuses.ts'
 
 export { LEVELS }
 
@@ -117,7 +118,7 @@ export class OverviewService {
   async forUser(principal: Principal) {
     const [means, mandates] = await Promise.all([
       this.db.means.findMany({ where: { userId: principal.id }, orderBy: { validUntil: 'desc' } }),
-      ownMandates(this.pageReads, principal.id, { statuses: ['active', 'pending'], order: 'organisation', limit: OWN_MANDATES_SHOWN + 1 }),
+      ownMandates(this.pageReads, principal.id, { statuses: LIVE_MANDATE_STATUSES, order: 'organisation', limit: OWN_MANDATES_SHOWN + 1 }),
     ])
     return { means, mandates: mandates.slice(0, OWN_MANDATES_SHOWN), mandatesMore: mandates.length > OWN_MANDATES_SHOWN }
   }

@@ -6,14 +6,13 @@ import { links, paths, type Query } from '../../paths.ts'
 import { principal } from '../../web/principal.ts'
 import { formatDate, toText } from '../../web/format.ts'
 import { LEVELS, levelLabel } from '../../domain/levels.ts'
+import { MEANS_STATUSES } from '../../domain/statuses.ts'
 import { personName } from '../../domain/names.ts'
 import { fromFieldMessages, keepValues } from '../../web/forms.ts'
 import { chooseOrganisation, organisationChoiceMessage } from '../../web/organisationChoice.ts'
 import { userFilterSchema, userListQuerySchema } from './schemas.ts'
 import type { UsersService } from './usersService.ts'
 import { crumbs, usersPage } from './pageLocals.ts'
-
-const MEANS_STATUSES = ['requested', 'active', 'suspended', 'revoked', 'expired'] as const
 
 /** The filters as a query (without the cursor `na`), plus `extra`. */
 function filterQuery(filter: Record<string, unknown>, extra: Record<string, string> = {}): Query {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { LEVEL_VALUES } from '../../domain/levels.ts'
+import { MEANS_STATUSES } from '../../domain/statuses.ts'
 
 const level = z.enum(LEVEL_VALUES)
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
@@ -7,7 +8,7 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === 
 export const userFilterSchema = z.object({
   organisationId: optional(z.uuid()),
   level: optional(level),
-  meansStatus: optional(z.enum(['requested', 'active', 'suspended', 'revoked', 'expired'])),
+  meansStatus: optional(z.enum(MEANS_STATUSES)),
   q: optional(z.string().trim().max(100)),
   inactief: optional(z.literal('1')),
   na: optional(z.string().max(400)),
