@@ -29,6 +29,7 @@ type Deps = {
 import { formatDateTime } from '../../web/format.ts'
 import { auditChanges, auditSentence } from '../../shared/auditSentences.ts'
 import { crumbs, usersPage } from './pageLocals.ts'
+import { resolveOrganisationField } from '../../web/organisationChoice.ts'
 
 /** The levels an upgrade may go to: above the means, at most the admin's highest level here (rule 2); the rest with its reason. */
 function upgradeLevels(current: Level | undefined, organisations: { level: Level }[]) {
@@ -81,8 +82,11 @@ async function renderDetail(deps: Deps, req: Request, res: Response, status: num
 /** "Middel upgraden": first a page that says what will happen, then the confirmation bound to it. */
 async function postUpgrade(deps: Deps, req: Request, res: Response) {
   const body = (req.body ?? {}) as Record<string, unknown>
+  // The organisation as chosen (an id) or typed (a name or KvK number, when there are too many for a list).
+  const chosen = resolveOrganisationField(principal(req).adminOrganisations, body, 'organisationId', req.t)
+  if (chosen.message) return renderDetail(deps, req, res, 400, { errors: fromFieldMessages({ organisationId: chosen.message }), values: body })
   const level = parseLevel(formText(body, 'level'))
-  const organisationId = formText(body, 'organisationId')
+  const organisationId = formText(chosen.body, 'organisationId')
   if (!level || !/^[0-9a-f-]{36}$/.test(organisationId)) {
     return renderDetail(deps, req, res, 400, { errors: fromFieldMessages({ level: req.t('users:upgrade.errors.level') }), values: body })
   }
@@ -138,11 +142,13 @@ async function postMeansRequest(deps: Deps, req: Request, res: Response, kind: '
   const userId = parseParams(idParam, req.params).id
   // Each form on the page has its own field names (renew…, new…), so ids and errors never collide.
   const field = (name: string) => `${kind}${name}`
-  const organisationId = uuidFrom(body[field('OrganisationId')])
+  // The organisation as chosen (an id) or typed (a name or KvK number, when there are too many for a list).
+  const chosen = resolveOrganisationField(principal(req).adminOrganisations, body, field('OrganisationId'), req.t)
+  const organisationId = uuidFrom((chosen.body as Record<string, unknown>)[field('OrganisationId')])
   const termYears = Number(formText(body, field('TermYears')))
   const level = parseLevel(formText(body, field('Level')))
   const errors: Record<string, string> = {}
-  if (!organisationId) errors[field('OrganisationId')] = req.t('users:upgrade.errors.organisation')
+  if (!organisationId) errors[field('OrganisationId')] = chosen.message ?? req.t('users:upgrade.errors.organisation')
   if (![1, 3, 5].includes(termYears)) errors[field('TermYears')] = req.t('mandates:errors.term')
   if (kind === 'new' && !level) errors[field('Level')] = req.t('users:upgrade.errors.level')
   const extra = { values: body }
