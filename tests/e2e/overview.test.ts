@@ -78,7 +78,7 @@ describe('Overzicht of an accountant', () => {
     await page.waitForURL(/na=/)
     await checkPage(page)
   })
-  it("When he filters Machtigingen and Gebruikers by typing an organisation, then the list is that organisation's, a text that fits several is said at the field, and every state passes axe", async () => {
+  it("When he filters Machtigingen and Gebruikers and starts new mandates by typing an organisation, then it is that organisation's, a text that fits several is said at the field, and every state passes axe", async () => {
     await page.goto(e2e.baseUrl + links.mandates())
     const field = page.getByLabel('Organisatie', { exact: true })
     expect(await field.getAttribute('type')).toBe('search')
@@ -93,6 +93,17 @@ describe('Overzicht of an accountant', () => {
     expect(await page.getByText(/‘Cliënt’ past bij 30 organisaties, onder meer: Cliënt 01 B\.V\. \(KvK 92000001\)/).count()).toBeGreaterThan(0)
     expect(await page.getByLabel('Organisatie', { exact: true }).inputValue()).toBe('Cliënt')
     await checkPage(page)
+
+    await page.goto(e2e.baseUrl + links.mandateWizard())
+    await page.getByLabel('Organisatie', { exact: true }).fill('Cliënt 1')
+    await page.getByRole('button', { name: 'Volgende stap' }).click()
+    expect(await page.getByText(/‘Cliënt 1’ past bij 10 organisaties/).count()).toBeGreaterThan(0)
+    await checkPage(page)
+    await page.getByLabel('Organisatie', { exact: true }).fill('92000017')
+    await page.getByRole('button', { name: 'Volgende stap' }).click()
+    await page.waitForURL(/\/nieuw\/gebruiker/)
+    await page.getByRole('link', { name: 'Vorige stap' }).click()
+    expect(await page.getByLabel('Organisatie', { exact: true }).inputValue()).toBe('Cliënt 17 B.V. (KvK 92000017)')
 
     await page.goto(e2e.baseUrl + links.users())
     await page.getByLabel('Organisatie', { exact: true }).fill('92000017')
