@@ -9,6 +9,8 @@ import { UUID_PATTERN } from '../domain/ids.ts'
 export const ORGANISATION_SELECT_MAX = 30
 /** How many of several matching organisations the message names. */
 export const NAMED_MATCHES = 5
+/** How much of the typed text a message repeats. */
+const SHOWN_TEXT = 60
 
 type Organisation = { id: string; name: string; kvkNumber: string }
 
@@ -54,7 +56,9 @@ export function chooseOrganisation(organisations: readonly Organisation[], raw: 
   const wanted = wantedOrganisation(raw)
   if (wanted.kind === 'all') return { kind: 'all' }
   if (wanted.kind === 'id') return { kind: 'one', id: wanted.id }
-  const text = String(raw).replace(/\s+/g, ' ').trim()
+  // The message repeats what was typed: at most SHOWN_TEXT characters of it (a form's field has no length limit of its own).
+  const typed = String(raw).replace(/\s+/g, ' ').trim()
+  const text = typed.length > SHOWN_TEXT ? `${typed.slice(0, SHOWN_TEXT)}…` : typed
   if (wanted.kind === 'kvk') {
     const found = organisations.find((o) => o.kvkNumber === wanted.kvk)
     return found ? { kind: 'one', id: found.id } : { kind: 'unknown', text }

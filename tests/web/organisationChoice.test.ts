@@ -50,6 +50,11 @@ describe('chooseOrganisation', () => {
     expect(chooseOrganisation(all, '70000021')).toEqual({ kind: 'one', id: clients[11]!.id })
   })
 
+  it('When a long text fits nothing, then the choice repeats only its first 60 characters', () => {
+    const long = 'x'.repeat(500)
+    expect(chooseOrganisation(all, long)).toEqual({ kind: 'unknown', text: `${'x'.repeat(60)}…` })
+  })
+
   it('When nothing fits, then the message names the text; when several fit, it names them with their KvK numbers', () => {
     const t = (key: string, options?: Record<string, unknown>) => `${key} ${JSON.stringify(options)}`
     expect(organisationChoiceMessage(chooseOrganisation(all, 'Nergens'), t)).toBe('common:organisationChoice.unknown {"text":"Nergens"}')
