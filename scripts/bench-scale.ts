@@ -21,7 +21,7 @@ import { createPrismaClient } from '../src/db/prisma.ts'
 import { seedServiceCatalogue } from '../src/features/demo/seedDemo.ts'
 import { machineLoad } from './bench/harness.ts'
 import { migrate, recreateDatabase, startScaleDatabase, databaseSize } from './bench/scaleDatabase.ts'
-import { SEED_VERSION, seedScale, seededVersion } from './bench/scaleSeed.ts'
+import { SEED_VERSION, repairCounters, seedScale, seededVersion } from './bench/scaleSeed.ts'
 import { runScaleBench } from './bench/scaleRun.ts'
 
 const args = new Set(process.argv.slice(2))
@@ -47,6 +47,7 @@ try {
   } else {
     await migrate(database.url)
     console.log(`reusing the database seeded as ${version}`)
+    await repairCounters(client, (line) => console.log(line))
   }
   await client.end()
   console.log(`database size: ${await databaseSize(database.url)}   (${machineLoad()})`)
