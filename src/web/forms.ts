@@ -39,8 +39,9 @@ function rank(name: string, order: string[]): number {
 }
 
 function translateMessage(message: string, t: TFunction): string {
-  // zod's own messages (for input no schema message covers) are replaced by a generic Dutch one.
-  if (/^[a-z]+:[\w.]+$/.test(message)) return t(message)
+  // A catalogue key ("apiClients:errors.name": a namespace may have capitals) is translated; zod's own
+  // messages (for input no schema message covers) are replaced by a generic Dutch one.
+  if (/^[a-zA-Z]+:[\w.]+$/.test(message)) return t(message)
   return t('common:errors.badRequestText')
 }
 
