@@ -84,6 +84,20 @@ export function organisationChoiceMessage(choice: OrganisationChoice, t: (key: s
 }
 
 /**
+ * A GET filter's "Organisatie" (`raw`, as the query has it) among `organisations`: the chosen
+ * organisation's id (undefined for all, or for a text that fits none or several) and the field's
+ * message in those last two cases. The caller checks that an id is the admin's.
+ */
+export function organisationFilter(
+  organisations: readonly Organisation[],
+  raw: unknown,
+  t: (key: string, options?: Record<string, unknown>) => string,
+): { id: string | undefined; message: string | null } {
+  const choice = chooseOrganisation(organisations, raw)
+  return { id: choice.kind === 'one' ? choice.id : undefined, message: organisationChoiceMessage(choice, t) }
+}
+
+/**
  * A posted form's organisation field (`name`) resolved among the admin's `organisations`: the body
  * with the organisation's id in place of a fitting name or KvK number, and the field's message when
  * the text fits none or several (null otherwise; an empty field is left to the form's own schema).

@@ -1,7 +1,7 @@
 // The "Organisatie" field's matching (src/web/organisationChoice.ts): what a typed name, part of one
 // or KvK number means among the admin's organisations.
 import { describe, expect, it } from 'vitest'
-import { chooseOrganisation, NAMED_MATCHES, organisationChoiceMessage, organisationChoiceText } from '../../src/web/organisationChoice.ts'
+import { chooseOrganisation, NAMED_MATCHES, organisationChoiceMessage, organisationChoiceText, organisationFilter } from '../../src/web/organisationChoice.ts'
 
 const org = (n: number, name: string) => ({ id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, name, kvkNumber: String(70000000 + n) })
 const bakkerij = org(1, 'Bakkerij De Vries B.V.')
@@ -63,5 +63,23 @@ describe('chooseOrganisation', () => {
     )
     expect(organisationChoiceMessage(chooseOrganisation(all, holding.kvkNumber), t)).toBeNull()
     expect(organisationChoiceMessage({ kind: 'all' }, t)).toBeNull()
+  })
+})
+
+describe('organisationFilter (the GET filters of Machtigingen, Gebruikers, Logboek and Wie mag wat)', () => {
+  const t = (key: string, options?: Record<string, unknown>) => `${key} ${JSON.stringify(options)}`
+
+  it('When the field is empty, then no organisation and no message; when it fits one, that id', () => {
+    expect(organisationFilter(all, undefined, t)).toEqual({ id: undefined, message: null })
+    expect(organisationFilter(all, '  ', t)).toEqual({ id: undefined, message: null })
+    expect(organisationFilter(all, holding.kvkNumber, t)).toEqual({ id: holding.id, message: null })
+    expect(organisationFilter(all, organisationChoiceText(bakkerij), t)).toEqual({ id: bakkerij.id, message: null })
+  })
+
+  it('When the text fits none or several, then no organisation and the message of the field', () => {
+    expect(organisationFilter(all, 'Nergens', t)).toEqual({ id: undefined, message: 'common:organisationChoice.unknown {"text":"Nergens"}' })
+    const several = organisationFilter(all, 'Klant', t)
+    expect(several.id).toBeUndefined()
+    expect(several.message).toContain('"count":12')
   })
 })

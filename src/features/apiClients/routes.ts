@@ -13,8 +13,8 @@ import { API_SCOPES } from '../../shared/apiTokens.ts'
 import { ADMIN_LEVELS } from '../../domain/levels.ts'
 import { addYears, isoDate, todayUtc } from '../../domain/dates.ts'
 import { flash, flashOutcome, rowAction } from '../../web/flash.ts'
-import { fromFieldMessages, parseForm, ruleErrors } from '../../web/forms.ts'
-import { chooseOrganisation, organisationChoiceMessage } from '../../web/organisationChoice.ts'
+import { fromFieldMessages, keepValues, parseForm, ruleErrors } from '../../web/forms.ts'
+import { resolveOrganisationField } from '../../web/organisationChoice.ts'
 import { principal } from '../../web/principal.ts'
 import { newClientSchema } from './schemas.ts'
 
@@ -48,15 +48,16 @@ export function apiClientRoutes({ apiClientsService, config }: Services): Router
   router.get(paths.beheer.apiClients, allow('admin'), (req, res) => render(req, res, 200))
 
   router.post(paths.beheer.apiClients, allow('admin'), async (req, res) => {
-    const parsed = parseForm(newClientSchema, req.body, req.t, ORDER)
-    if (!parsed.ok) return render(req, res, 400, { errors: parsed.errors, values: { scopes: [], ...parsed.values } })
-    const choice = chooseOrganisation(principal(req).adminOrganisations, parsed.data.organisationId)
-    const message = organisationChoiceMessage(choice, req.t)
-    if (message || choice.kind !== 'one') {
-      const values = { ...parsed.data, validUntil: isoDate(parsed.data.validUntil) }
-      return render(req, res, 400, { errors: fromFieldMessages({ organisationId: message ?? req.t('apiClients:errors.organisation') }, ORDER), values })
+    // The organisation as chosen (an id) or typed (a name or KvK number, when the admin has too many
+    // for a list); a text that fits none or several is said at the field with the form's other messages.
+    const { body, message } = resolveOrganisationField(principal(req).adminOrganisations, req.body, 'organisationId', req.t)
+    const parsed = parseForm(newClientSchema, body, req.t, ORDER)
+    if (message) {
+      const errors = fromFieldMessages({ ...(parsed.ok ? {} : parsed.errors.fields), organisationId: message }, ORDER)
+      const kept = keepValues(req.body)
+      return render(req, res, 400, { errors, values: { ...kept, scopes: [kept.scopes ?? []].flat() } })
     }
-    parsed.data.organisationId = choice.id
+    if (!parsed.ok) return render(req, res, 400, { errors: parsed.errors, values: { scopes: [], ...parsed.values } })
     try {
       const { client, secret } = await apiClientsService.create(principal(req), actorFrom(req), parsed.data)
       await render(req, res, 201, { created: { id: client.id, name: client.name, secret } })

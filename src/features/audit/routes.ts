@@ -12,7 +12,7 @@ import { auditChanges, auditSentence } from '../../shared/auditSentences.ts'
 import { auditSubject, type AuditNames } from '../../shared/auditSubjects.ts'
 import { currentAction } from '../../domain/auditActions.ts'
 import { fromFieldMessages, keepValues, parseForm } from '../../web/forms.ts'
-import { chooseOrganisation, organisationChoiceMessage } from '../../web/organisationChoice.ts'
+import { chooseOrganisation, organisationFilter } from '../../web/organisationChoice.ts'
 import type { AuditFilter, AuditRow } from './auditLogService.ts'
 import { auditFieldOrder, auditQuerySchema, type AuditQuery } from './schemas.ts'
 
@@ -81,8 +81,8 @@ export function auditRoutes({ auditLogService }: Services): Router {
     const principal = principalOf(req)
     const options = await auditLogService.filterOptions(principal, req.query.organisatie)
     const parsed = parseForm(auditQuerySchema, req.query, req.t, auditFieldOrder)
-    const choice = parsed.ok ? chooseOrganisation(options.organisations, parsed.data.organisatie) : null
-    const organisationMessage = choice && organisationChoiceMessage(choice, req.t)
+    const organisation = parsed.ok ? organisationFilter(options.organisations, parsed.data.organisatie, req.t) : null
+    const organisationMessage = organisation?.message
     const common = {
       title: req.t('audit:title'),
       ...sectionFor(req),
@@ -90,7 +90,7 @@ export function auditRoutes({ auditLogService }: Services): Router {
       formatDateTime,
       exportPath: links.auditLogExport(),
       actionOptions: actionOptions(req, options.actions),
-      organisationId: choice?.kind === 'one' ? choice.id : '',
+      organisationId: organisation?.id ?? '',
     }
     if (!parsed.ok || organisationMessage) {
       return res.status(400).render('pages/audit/index', {
@@ -102,7 +102,7 @@ export function auditRoutes({ auditLogService }: Services): Router {
         exportHref: links.auditLogExport(),
       })
     }
-    const q = { ...parsed.data, organisatie: choice?.kind === 'one' ? choice.id : undefined }
+    const q = { ...parsed.data, organisatie: organisation?.id }
     const { rows, next } = await auditLogService.page(principal, toFilter(q), q.na ? BigInt(q.na) : undefined)
     const names = await auditLogService.names(principal, req.t, rows)
     const params = filterQuery(q)

@@ -10,7 +10,7 @@ import { principal } from '../../web/principal.ts'
 import { chainsPage } from './routeHelpers.ts'
 import { whoQuerySchema } from './schemas.ts'
 import { formText, fromFieldMessages } from '../../web/forms.ts'
-import { chooseOrganisation, organisationChoiceMessage } from '../../web/organisationChoice.ts'
+import { organisationFilter } from '../../web/organisationChoice.ts'
 import type { WhoRow, WhoService } from './whoService.ts'
 
 export function pathText(req: Request, path: AuthorisationPath): string {
@@ -30,11 +30,11 @@ export function whoRoutes(deps: { whoService: WhoService }): Router {
   async function load(req: Request): Promise<{ organisationId: string; serviceId: string; rows: WhoRow[] | null; message: string | null }> {
     const q = whoQuerySchema.safeParse(req.query)
     const p = principal(req)
-    const choice = chooseOrganisation(p.adminOrganisations, q.success ? q.data.organisatie : undefined)
-    const organisationId = choice.kind === 'one' ? choice.id : choice.kind === 'all' ? (p.adminOrganisations[0]?.id ?? '') : ''
+    const organisation = organisationFilter(p.adminOrganisations, q.success ? q.data.organisatie : undefined, req.t)
+    const organisationId = organisation.id ?? (organisation.message ? '' : (p.adminOrganisations[0]?.id ?? ''))
     const serviceId = (q.success && q.data.dienst) || ''
     const rows = organisationId && serviceId ? await service.who(p, organisationId, serviceId) : null
-    return { organisationId, serviceId, rows, message: organisationChoiceMessage(choice, req.t) }
+    return { organisationId, serviceId, rows, message: organisation.message }
   }
 
   router.get(paths.chains.who, allow('admin'), async (req, res) => {

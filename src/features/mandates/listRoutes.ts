@@ -10,7 +10,7 @@ import type { MandateListService } from './listService.ts'
 import { fill, listIcons, listTexts, scopeFilterOptions } from './listView.ts'
 import { PAGE_SIZES } from './model.ts'
 import { beheer } from './routeHelpers.ts'
-import { chooseOrganisation, organisationChoiceMessage } from '../../web/organisationChoice.ts'
+import { organisationFilter } from '../../web/organisationChoice.ts'
 import { cursorFromQuery, filterFromQuery, filterParams, listPageQuerySchema, type ListQuery } from './schemas.ts'
 
 /**
@@ -23,10 +23,9 @@ function readListQuery(req: Request, res: Response): { q: ListQuery; errors?: Fo
   const fields: Record<string, string> = {}
   if (!parsed.success) for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= req.t('mandates:errors.filter')
   const q: ListQuery = parsed.success ? parsed.data : {}
-  const choice = chooseOrganisation(principal(req).adminOrganisations, q.organisatie)
-  q.organisatie = choice.kind === 'one' ? choice.id : undefined
-  const message = organisationChoiceMessage(choice, req.t)
-  if (message) fields.organisatie = message
+  const organisation = organisationFilter(principal(req).adminOrganisations, q.organisatie, req.t)
+  q.organisatie = organisation.id
+  if (organisation.message) fields.organisatie = organisation.message
   if (Object.keys(fields).length === 0) return { q }
   res.status(400)
   return { q, errors: fromFieldMessages(fields) }

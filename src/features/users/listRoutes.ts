@@ -9,10 +9,13 @@ import { LEVELS, levelLabel } from '../../domain/levels.ts'
 import { MEANS_STATUSES } from '../../domain/statuses.ts'
 import { personName } from '../../domain/names.ts'
 import { fromFieldMessages, keepValues } from '../../web/forms.ts'
-import { chooseOrganisation, organisationChoiceMessage } from '../../web/organisationChoice.ts'
+import { organisationFilter } from '../../web/organisationChoice.ts'
 import { userFilterSchema, userListQuerySchema } from './schemas.ts'
 import type { UsersService } from './usersService.ts'
 import { crumbs, usersPage } from './pageLocals.ts'
+
+/** How many of a person's organisations a row names; the rest as "en nog N organisaties" (the export names all). */
+export const ROW_ORGANISATIONS = 5
 
 /** The filters as a query (without the cursor `na`), plus `extra`. */
 function filterQuery(filter: Record<string, unknown>, extra: Record<string, string> = {}): Query {
@@ -25,9 +28,8 @@ async function showList(usersService: UsersService, req: Request, res: Response)
   const parsed = userListQuerySchema.safeParse(req.query)
   const filter = parsed.success ? parsed.data : {}
   // A name or KvK number that fits none or several of the admin's organisations is said at the field (400).
-  const choice = chooseOrganisation(principal(req).adminOrganisations, filter.organisationId)
-  filter.organisationId = choice.kind === 'one' ? choice.id : undefined
-  const message = organisationChoiceMessage(choice, req.t)
+  const { id, message } = organisationFilter(principal(req).adminOrganisations, filter.organisationId, req.t)
+  filter.organisationId = id
   if (message) res.status(400)
   const { rows, next } = await usersService.list(principal(req), filter, filter.na)
   res.render(
@@ -36,7 +38,11 @@ async function showList(usersService: UsersService, req: Request, res: Response)
       ...(message ? { errors: fromFieldMessages({ organisationId: message }), values: keepValues(req.query) } : {}),
       title: req.t('users:list.title'),
       breadcrumbs: crumbs(req),
-      rows,
+      rows: rows.map((r) => ({
+        ...r,
+        shownOrganisations: r.organisations.slice(0, ROW_ORGANISATIONS),
+        moreOrganisations: Math.max(0, r.organisations.length - ROW_ORGANISATIONS),
+      })),
       filter,
       organisations: principal(req).adminOrganisations,
       levels: LEVELS,
