@@ -49,11 +49,11 @@ afterAll(async () => {
   await t?.close()
 })
 
-async function everyPage(principal: Principal, filter: AuditFilter): Promise<string[]> {
+async function everyPage(principal: Principal, filter: AuditFilter, service = t.services.auditLogService): Promise<string[]> {
   const ids: string[] = []
   let cursor: bigint | undefined
   for (let i = 0; i < 100; i++) {
-    const page = await t.services.auditLogService.page(principal, filter, cursor)
+    const page = await service.page(principal, filter, cursor)
     ids.push(...page.rows.map((r) => r.id))
     if (!page.next) return ids
     cursor = BigInt(page.next)
@@ -93,6 +93,29 @@ describe('Logboek over several organisations', () => {
       expect(await everyPage(sanne, filter), JSON.stringify(filter)).toEqual(expected)
     }
     expect(await everyPage(sanne, { organisationId: otherOrgId })).toEqual([])
+  })
+
+  it('When the page is chosen in two rounds (as for an accountant of 500 organisations), then each filter pages through exactly the same entries', async () => {
+    const options = await t.services.auditLogService.filterOptions(sanne)
+    const cases: AuditFilter[] = [
+      {},
+      { action: options.actions[1]! },
+      { user: 'anna_100%' },
+      { from: new Date(Date.UTC(2026, 10, 10)), until: new Date(Date.UTC(2026, 10, 20)) },
+    ]
+    // A first round of 1 to 40 entries an organisation: without a bound (fewer than a page in the
+    // first round), with one and a second round for some organisations (the export's batches of 7 with
+    // 2 or 3 an organisation: her organisations' k-th entries cannot all be below the 7th), and for none.
+    for (const firstRound of [1, 2, 3, 5, 40]) {
+      const service = new AuditLogService(t.database.db, undefined, { fromOrganisations: 1, firstRound, share: 0 })
+      for (const filter of cases) {
+        const expected = await reference(orgIds, filter)
+        expect(await everyPage(sanne, filter, service), `${firstRound} ${JSON.stringify(filter)}`).toEqual(expected)
+        const all: string[] = []
+        for await (const rows of service.all(sanne, filter, 7)) all.push(...rows.map((r) => r.id))
+        expect(all, `export, ${firstRound} ${JSON.stringify(filter)}`).toEqual(expected)
+      }
+    }
   })
 
   it('When the back office pages through the Logboek, then it sees every entry, and with an organisation filter only that organisation’s', async () => {
