@@ -99,12 +99,12 @@ export class AuditLogService {
     const first = Prisma.raw(String(k))
     return Prisma.sql`
       with firsts as materialized (
-        select o.id as org, ${action} as action, x.at, x.id, x.n
+        select o.id as org, ${action} as action, x.at, x.id,
+               row_number() over (partition by o.id, ${action} order by x.at desc, x.id desc) as n
         from unnest(${organisations}::uuid[]) as o(id)
         ${byAction}
         cross join lateral (
-          select a.at, a.id, row_number() over (order by a.at desc, a.id desc) as n
-          from audit_events a where a.organisation_id = o.id ${sameAction('s')} ${where}
+          select a.at, a.id from audit_events a where a.organisation_id = o.id ${sameAction('s')} ${where}
           order by a.at desc, a.id desc limit ${first}
         ) x
       ), bound as materialized (
