@@ -13,6 +13,7 @@ import { AUDIT_ACTIONS, storedActions } from '../../../src/domain/auditActions.t
 import type { AuditFilter } from '../../../src/features/audit/auditLogService.ts'
 import type { Principal } from '../../../src/shared/principal.ts'
 import { ACCOUNTS, createTestApp, type TestApp } from '../../helpers/app.ts'
+import { checkStatement } from '../../scaling/shardKeys.ts'
 
 let t: TestApp
 let sanne: Principal
@@ -106,8 +107,15 @@ describe('Logboek over several organisations', () => {
     // A first round of 1 to 40 entries an organisation: without a bound (fewer than a page in the
     // first round), with one and a second round for some organisations (the export's batches of 7 with
     // 2 or 3 an organisation: her organisations' k-th entries cannot all be below the 7th), and for none.
+    const statements: string[] = []
+    const pageReads = {
+      rows: <T>(query: Prisma.Sql) => {
+        statements.push(query.text)
+        return t.database.db.$queryRaw<T[]>(query)
+      },
+    }
     for (const firstRound of [1, 2, 3, 5, 40]) {
-      const service = new AuditLogService(t.database.db, undefined, { fromOrganisations: 1, firstRound, share: 0 })
+      const service = new AuditLogService(t.database.db, pageReads, { fromOrganisations: 1, firstRound, share: 0 })
       for (const filter of cases) {
         const expected = await reference(orgIds, filter)
         expect(await everyPage(sanne, filter, service), `${firstRound} ${JSON.stringify(filter)}`).toEqual(expected)
@@ -116,6 +124,9 @@ describe('Logboek over several organisations', () => {
         expect(all, `export, ${firstRound} ${JSON.stringify(filter)}`).toEqual(expected)
       }
     }
+    // Each read of the entries names its organisation, so a sharded database routes it (docs/SCALING.md).
+    expect(statements.some((sql) => sql.includes('with firsts'))).toBe(true)
+    for (const sql of statements) expect(checkStatement(sql), sql).toEqual([])
   })
 
   it('When the back office pages through the Logboek, then it sees every entry, and with an organisation filter only that organisation’s', async () => {
