@@ -53,17 +53,24 @@ export class PgPageReads implements PageReads {
   async rows<T>(query: Prisma.Sql): Promise<T[]> {
     const text = query.text
     const client = await this.pool.connect()
+    // Checked out, the connection's errors between two statements reach no listener of pg-pool's (it
+    // listens only while the connection is idle in the pool): passed to the pool's handler instead.
+    const onError = (error: Error) => this.pool.emit('error', error, client)
+    client.on('error', onError)
+    let failed: Error | undefined
     try {
       if (!this.generic.has(client)) {
         await client.query('SET plan_cache_mode = force_generic_plan')
         this.generic.add(client)
       }
       const result = await client.query({ name: this.name({ sql: text }), text, values: query.values, types })
-      client.release()
       return result.rows as T[]
     } catch (error) {
-      client.release(error as Error)
+      failed = error as Error
       throw error
+    } finally {
+      client.removeListener('error', onError)
+      client.release(failed)
     }
   }
 

@@ -78,4 +78,31 @@ describe('cursor reads', () => {
   it('When the read runs, then it runs in a read-only transaction', async () => {
     expect((await readAll(Prisma.sql`select current_setting('transaction_read_only')`, 10)).rows).toEqual([['on']])
   })
+
+  it('When the database ends the connection while the export waits between batches (a restart), then the read fails and nothing is thrown past it', async () => {
+    const own = PgCursorReads.connect(t.url, 1)
+    const poolErrors: Error[] = []
+    own.on('error', (error) => poolErrors.push(error))
+    const uncaught: unknown[] = []
+    const onUncaught = (error: unknown) => uncaught.push(error)
+    process.prependListener('uncaughtException', onUncaught)
+    try {
+      const read = own.eachRow(series(100), {
+        batchSize: 10,
+        onRow: () => {},
+        // The export waits for the socket to drain: meanwhile PostgreSQL ends its connection (57P01).
+        afterBatch: async () => {
+          await t.db.$executeRaw`select pg_terminate_backend(pid) from pg_stat_activity where query like 'fetch 10 from bm_export%' and pid <> pg_backend_pid()`
+          await new Promise((resolve) => setTimeout(resolve, 200))
+          return true
+        },
+      })
+      await expect(read).rejects.toThrow()
+      expect(uncaught).toEqual([])
+      expect(poolErrors.map((e) => e.message).join()).toMatch(/terminat/)
+    } finally {
+      process.removeListener('uncaughtException', onUncaught)
+      await own.end()
+    }
+  })
 })

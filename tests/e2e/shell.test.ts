@@ -59,6 +59,8 @@ describe('login and the shell in Chromium', () => {
     const focused = await page.evaluate('document.activeElement?.textContent?.trim()')
     expect(focused).toBe('Direct naar de inhoud')
     await page.keyboard.press('Enter')
+    // Following a fragment link is a navigation Chromium may finish after the key press returns.
+    await page.waitForURL((url) => url.hash === '#main', { timeout: 5_000 })
     expect(new URL(page.url()).hash).toBe('#main')
     await context.close()
   })
