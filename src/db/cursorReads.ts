@@ -8,6 +8,7 @@
 // measured promotion is nil, so the heap stays flat whatever the number of rows.
 import pg from 'pg'
 import type { Prisma } from '../generated/prisma/client.ts'
+import { checkOut } from './checkedOut.ts'
 import { poolConfigFromUrl } from './poolConfig.ts'
 
 /** A row as PostgreSQL sends it in text format: one string per column, null for NULL. */
@@ -97,12 +98,8 @@ export class PgCursorReads implements CursorReads {
 
   async eachRow(query: Prisma.Sql, { batchSize, onRow, afterBatch }: EachRowOptions): Promise<void> {
     const fetch = `fetch ${Math.max(1, Math.floor(batchSize))} from bm_export`
-    const client = await this.pool.connect()
-    // Between batches the connection is checked out but idle (the export waits for the socket to
-    // drain): pg-pool listens for its errors only while it is idle in the pool, so a restart of
-    // PostgreSQL then would be thrown past everything and end the process. Passed to the pool's handler.
-    const onError = (error: Error) => this.pool.emit('error', error, client)
-    client.on('error', onError)
+    // Held between batches while the export waits for the socket to drain (see checkedOut.ts).
+    const { client, release } = await checkOut(this.pool)
     let failed: Error | undefined
     try {
       await client.query('begin transaction read only')
@@ -121,8 +118,7 @@ export class PgCursorReads implements CursorReads {
       throw error
     } finally {
       // A connection that failed mid-statement is closed rather than handed to the next export.
-      client.removeListener('error', onError)
-      client.release(failed)
+      release(failed)
     }
   }
 

@@ -4,6 +4,7 @@
 // pool of their own. Everything else, and every write, goes through Prisma.
 import pg from 'pg'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
+import { checkOut } from './checkedOut.ts'
 import { poolConfigFromUrl } from './poolConfig.ts'
 import { statementNames } from './prisma.ts'
 
@@ -52,11 +53,7 @@ export class PgPageReads implements PageReads {
 
   async rows<T>(query: Prisma.Sql): Promise<T[]> {
     const text = query.text
-    const client = await this.pool.connect()
-    // Checked out, the connection's errors between two statements reach no listener of pg-pool's (it
-    // listens only while the connection is idle in the pool): passed to the pool's handler instead.
-    const onError = (error: Error) => this.pool.emit('error', error, client)
-    client.on('error', onError)
+    const { client, release } = await checkOut(this.pool)
     let failed: Error | undefined
     try {
       if (!this.generic.has(client)) {
@@ -69,8 +66,7 @@ export class PgPageReads implements PageReads {
       failed = error as Error
       throw error
     } finally {
-      client.removeListener('error', onError)
-      client.release(failed)
+      release(failed)
     }
   }
 

@@ -35,6 +35,11 @@ export const PAGE_SIZE = 50
 export type AuditMerge = { fromOrganisations: number; firstRound: number; share: number }
 export const AUDIT_MERGE: AuditMerge = { fromOrganisations: 20, firstRound: 2, share: 2 }
 
+/** One scan per stored name of the filtered action (`s.action`), or nothing without an action filter. */
+function perAction(actions: string[] | null): Prisma.Sql {
+  return actions ? Prisma.sql`cross join unnest(${actions}::text[]) as s(action)` : Prisma.empty
+}
+
 export class AuditLogService {
   constructor(
     private readonly db: PrismaClient,
@@ -70,7 +75,7 @@ export class AuditLogService {
    */
   private scopedIds(organisations: string[], where: Prisma.Sql, take: number, actions: string[] | null): Prisma.Sql {
     if (organisations.length >= this.merge.fromOrganisations) return this.mergedIds(organisations, where, take, actions)
-    const byAction = actions ? Prisma.sql`cross join unnest(${actions}::text[]) as s(action)` : Prisma.empty
+    const byAction = perAction(actions)
     const action = actions ? Prisma.sql`and a.action = s.action` : Prisma.empty
     return Prisma.sql`
       select x.id from unnest(${organisations}::uuid[]) as o(id)
@@ -92,7 +97,7 @@ export class AuditLogService {
    */
   private mergedIds(organisations: string[], where: Prisma.Sql, take: number, actions: string[] | null): Prisma.Sql {
     const k = Math.min(take, Math.max(this.merge.firstRound, Math.ceil((this.merge.share * take) / organisations.length)))
-    const byAction = actions ? Prisma.sql`cross join unnest(${actions}::text[]) as s(action)` : Prisma.empty
+    const byAction = perAction(actions)
     const action = actions ? Prisma.sql`s.action` : Prisma.sql`null::text`
     const sameAction = (alias: string) => (actions ? Prisma.sql`and a.action = ${Prisma.raw(alias)}.action` : Prisma.empty)
     const limit = Prisma.raw(String(take))
