@@ -14,6 +14,7 @@ import { CatalogueNamesCache, type CatalogueNames } from '../../shared/catalogue
 import { DEFAULT_PAGE_SIZE, PAGE_SIZES, holderName, type Cursor, type HolderColumns, type ListFilter, type MandateRow } from './model.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { filterConditions, statusesOf } from './scoping.ts'
+import { SearchTrigramsCache } from '../../shared/searchTrigrams.ts'
 import { walkSql, walkedIds, type WalkRow } from './listWalk.ts'
 import { INDEX_WALK, type IndexWalk } from '../../shared/indexWalk.ts'
 
@@ -139,7 +140,11 @@ export class MandateListService {
     private readonly walk: IndexWalk = INDEX_WALK,
   ) {
     this.catalogueNames = new CatalogueNamesCache(pageReads)
+    this.searchTrigrams = new SearchTrigramsCache(pageReads)
   }
+
+  /** For the user filter (src/shared/searchTrigrams.ts). */
+  private readonly searchTrigrams: SearchTrigramsCache
 
   /**
    * The whole catalogue for the list's "Dienst" filter, by name: the same names the rows use, kept a
@@ -160,7 +165,8 @@ export class MandateListService {
     // a scan of mandates(organisation_id, status, valid_until, id) per organisation and status, so rows
     // of other statuses are never read past, however many there are.
     const allStatuses = MANDATE_STATUSES.every((status) => statusesOf(filter).includes(status))
-    const scoped = filterConditions(principal, filter, { scopeIndexed: false })
+    const commonTrigrams = filter.user?.trim() ? await this.searchTrigrams.get() : undefined
+    const scoped = filterConditions(principal, filter, { scopeIndexed: false, commonTrigrams })
     if (!scoped) return { rows: [], next: null, previous: null }
     const descending = filter.sort === 'end-desc'
     // Walking backwards ("before") runs the query in the opposite order, then reverses.

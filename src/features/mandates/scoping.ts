@@ -39,10 +39,10 @@ export function statusesOf(filter: ListFilter): MandateStatus[] {
  * organisations), as a condition on alias m. The users are found inside the same statement (an
  * InitPlan PostgreSQL runs once), so the search costs no extra round trip.
  */
-function userCondition(orgIds: string[], query: string): Prisma.Sql {
+function userCondition(orgIds: string[], query: string, commonTrigrams?: ReadonlySet<string>): Prisma.Sql {
   return Prisma.sql`m.user_id = any(array(
     select u.id from users u
-    where ${userMatches(query)}
+    where ${userMatches(query, commonTrigrams)}
       and exists (select 1 from mandates um where um.user_id = u.id and um.organisation_id = any(${orgIds}::uuid[]))
     limit 500))`
 }
@@ -52,11 +52,12 @@ function userCondition(orgIds: string[], query: string): Prisma.Sql {
  * `scopeIndexed: false` writes the scope ("Dienst") as an expression no index matches: the list's
  * scans per organisation must read their organisation's index, not walk the service's mandates of
  * every organisation (mandates_by_scope_idx, which the list's walk over all organisations reads).
+ * `commonTrigrams`: what the user search may leave out of its index conditions (userMatches).
  */
 export function filterConditions(
   principal: Principal,
   filter: ListFilter,
-  { scopeIndexed = true } = {},
+  { scopeIndexed = true, commonTrigrams }: { scopeIndexed?: boolean; commonTrigrams?: ReadonlySet<string> } = {},
 ): { orgIds: string[]; statuses: MandateStatus[]; conditions: Prisma.Sql[] } | null {
   const ids = orgIds(principal, filter)
   if (ids.length === 0) return null
@@ -64,7 +65,7 @@ export function filterConditions(
   const conditions: Prisma.Sql[] = [Prisma.sql`m.kind = 'use'`]
   if (filter.level) conditions.push(Prisma.sql`m.level = ${toDbLevel(filter.level)}::"Level"`)
   if (filter.scope) conditions.push(scopeIndexed ? Prisma.sql`m.scope_key = ${filter.scope}` : Prisma.sql`(m.scope_key || '') = ${filter.scope}`)
-  if (filter.user && filter.user.trim()) conditions.push(userCondition(ids, filter.user))
+  if (filter.user && filter.user.trim()) conditions.push(userCondition(ids, filter.user, commonTrigrams))
   return { orgIds: ids, statuses, conditions }
 }
 

@@ -15,6 +15,8 @@ import type { Principal } from '../../shared/principal.ts'
 import { searchCatalogue } from '../../shared/catalogueSearch.ts'
 import { membersInNameOrder } from '../../shared/members.ts'
 import { userMatches } from '../../shared/userSearch.ts'
+import { SearchTrigramsCache } from '../../shared/searchTrigrams.ts'
+import { prismaPageReads } from '../../db/pageReads.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { scopeKeyOf, type GrantInput, type ScopeItem } from './model.ts'
 import { assertGrantable, describeScope, loadCatalogue, type DescribedScope } from './grantChecks.ts'
@@ -27,7 +29,12 @@ export type { DescribedScope } from './grantChecks.ts'
 export const CANDIDATE_PAGE = 25
 
 export class MandateWizardService {
-  constructor(private readonly db: PrismaClient) {}
+  /** For the user search (src/shared/searchTrigrams.ts). */
+  private readonly searchTrigrams: SearchTrigramsCache
+
+  constructor(private readonly db: PrismaClient) {
+    this.searchTrigrams = new SearchTrigramsCache(prismaPageReads(db))
+  }
 
   /** The admin organisation, or 404 (rule 7). */
   adminOrganisation(principal: Principal, organisationId: string) {
@@ -46,10 +53,11 @@ export class MandateWizardService {
     const orgs = includeUnlinked ? adminOrganisationIds(principal) : [organisationId]
     // Without a search: the members in name order from the links' name index (bounded per
     // organisation); with one: the trigram search over users, tested for membership.
-    const found = query.trim()
+    const common = query.trim() ? await this.searchTrigrams.get() : undefined
+    const found = common
       ? await this.db.$queryRaw<{ id: string }[]>`
           select u.id from users u
-          where exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgs}::uuid[])) and ${userMatches(query)}
+          where exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgs}::uuid[])) and ${userMatches(query, common)}
           order by u.last_name, u.first_name, u.id
           limit ${CANDIDATE_PAGE + 1} offset ${page * CANDIDATE_PAGE}`
       : await this.db.$queryRaw<{ id: string }[]>`

@@ -7,6 +7,7 @@ import { auditNames, type AuditNames, type AuditRef } from '../../shared/auditSu
 import { membersPage } from '../../shared/members.ts'
 import { INDEX_WALK, type IndexWalk } from '../../shared/indexWalk.ts'
 import { userMatches } from '../../shared/userSearch.ts'
+import { SearchTrigramsCache } from '../../shared/searchTrigrams.ts'
 import { Prisma, type Level, type MeansStatus, type PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { ConflictError, NotFoundError, RuleViolation } from '../../errors.ts'
@@ -124,7 +125,11 @@ export class UsersService {
     private readonly membersWalk: IndexWalk = INDEX_WALK,
   ) {
     this.catalogueNames = new CatalogueNamesCache(pageReads)
+    this.searchTrigrams = new SearchTrigramsCache(pageReads)
   }
+
+  /** For the search (src/shared/searchTrigrams.ts). */
+  private readonly searchTrigrams: SearchTrigramsCache
 
   /** Service and provider names for a person's mandates (the catalogue, kept in memory: catalogueNames.ts). */
   private readonly catalogueNames: CatalogueNamesCache
@@ -151,7 +156,7 @@ export class UsersService {
         filter.inactief
           ? Prisma.sql`(${linked} or exists (select 1 from former_links f where f.user_id = u.id and f.organisation_id = any(${orgIds}::uuid[])))`
           : linked,
-        userMatches(filter.q),
+        userMatches(filter.q, await this.searchTrigrams.get()),
       )
       conditions.push(...meansTests(filter, 'm'))
       if (after) conditions.push(Prisma.sql`(u.last_name, u.first_name, u.id) > (${after.l}, ${after.f}, ${after.i}::uuid)`)

@@ -5,6 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Principal } from '../../../src/shared/principal.ts'
 import { MandateListService } from '../../../src/features/mandates/listService.ts'
 import { userMatches } from '../../../src/shared/userSearch.ts'
+import { SearchTrigramsCache } from '../../../src/shared/searchTrigrams.ts'
+import { UsersService } from '../../../src/features/users/usersService.ts'
+import { prismaPageReads } from '../../../src/db/pageReads.ts'
+import { loadConfig } from '../../../src/config.ts'
+import { MandateWizardService } from '../../../src/features/mandates/wizardService.ts'
 import { todayUtc } from '../../../src/domain/dates.ts'
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts'
 import { actorFor, demo, yearsFromToday } from './helpers.ts'
@@ -112,5 +117,90 @@ describe('list: user filter', () => {
     })
     expect(plan).toContain('Bitmap Index Scan on users_search_trgm_idx')
     expect(plan).not.toMatch(/Disabled: true|Seq Scan/)
+  })
+})
+
+describe("a word in most users' names (the search leaves its trigrams out of the index conditions)", () => {
+  /** 300 users "Gemeen 0000" … "Gemeen 0299" (gemeen.N@veel.example), each with a mandate at the bakery. */
+  const gemeen: string[] = []
+  let common: ReadonlySet<string>
+
+  beforeAll(async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      firstName: 'Gerrit',
+      lastName: `Gemeen ${String(i).padStart(4, '0')}`,
+      email: `gemeen.${i}@veel.example`,
+      dateOfBirth: new Date('1980-01-01'),
+    }))
+    const users = await t.db.user.createManyAndReturn({ data: rows, select: { id: true, lastName: true } })
+    users.sort((a, b) => a.lastName.localeCompare(b.lastName)).forEach((user) => gemeen.push(user.id))
+    await t.db.organisationLink.createMany({ data: gemeen.map((userId) => ({ userId, organisationId: d.bakkerij })) })
+    await t.db.means.createMany({
+      data: gemeen.map((userId) => ({ userId, level: 'EH3' as const, status: 'active' as const, validFrom: todayUtc(), validUntil: yearsFromToday(2) })),
+    })
+    await t.db.mandate.createMany({
+      data: gemeen.map((userId) => ({
+        kind: 'use' as const,
+        userId,
+        organisationId: d.bakkerij,
+        scope: 'all' as const,
+        level: 'EH2' as const,
+        validFrom: todayUtc(),
+        validUntil: yearsFromToday(1),
+        status: 'active' as const,
+      })),
+    })
+    await t.db.$executeRaw`analyze users`
+    common = await new SearchTrigramsCache(prismaPageReads(t.db)).get()
+  })
+
+  it("When PostgreSQL's statistics show a word in most users' texts, then its trigrams are common and other names' are not", () => {
+    for (const trigram of ['gem', 'eme', 'mee', 'een', 'vee', 'eel', 'exa']) expect(common.has(trigram), trigram).toBe(true)
+    for (const trigram of ['zoe', 'san', '004']) expect(common.has(trigram), trigram).toBe(false)
+  })
+
+  it('When searching such a name, then the index is asked only for the uncommon part, and the plan says so', async () => {
+    const plan = await t.db.$transaction(async (tx) => {
+      await tx.$executeRaw`set local enable_seqscan = off`
+      await tx.$executeRaw`set local enable_indexscan = off`
+      await tx.$executeRaw`set local enable_indexonlyscan = off`
+      const rows = await tx.$queryRaw<{ 'QUERY PLAN': string }[]>`explain select u.id from users u where ${userMatches('Gemeen 0042', common)}`
+      return rows.map((r) => r['QUERY PLAN']).join('\n')
+    })
+    const indexCondition = plan.slice(plan.indexOf('Index Cond:'))
+    expect(indexCondition).toContain("'%0042%'")
+    expect(indexCondition).not.toContain('gemeen')
+  })
+
+  it('When searching with the common trigrams left out, then exactly the same users are found as with the whole search', async () => {
+    const found = async (search: string, trigrams?: ReadonlySet<string>) =>
+      (await t.db.$queryRaw<{ id: string }[]>`select u.id from users u where ${userMatches(search, trigrams)} order by u.id`).map((r) => r.id)
+    const searches = [
+      'Gemeen 0042',
+      'gemeen 004',
+      'GEMEEN.42@VEEL',
+      'een 01',
+      'rrit gemeen 029',
+      'gemeen',
+      'meen 02',
+      'gemeen_0042',
+      'x%gemeen 1',
+      'Gerrit Gemeen',
+      'emeen.1',
+    ]
+    for (const search of searches) {
+      const whole = await found(search)
+      expect(await found(search, common), search).toEqual(whole)
+    }
+    expect(await found('Gemeen 0042', common)).toEqual([gemeen[42]])
+    expect((await found('gemeen 004', common)).length).toBe(10)
+  })
+
+  it('When an admin searches such a name in Gebruikers, Machtigingen and the wizard, then that user is found', async () => {
+    const users = new UsersService(t.db, loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }))
+    expect((await users.list(sanne, { q: 'Gemeen 0042' })).rows.map((r) => r.id)).toEqual([gemeen[42]])
+    expect(await listedUsers('gemeen 0042')).toEqual([gemeen[42]])
+    const wizard = new MandateWizardService(t.db)
+    expect((await wizard.candidateUsers(sanne, d.bakkerij, false, 'Gemeen 0042')).users.map((u) => u.id)).toEqual([gemeen[42]])
   })
 })
