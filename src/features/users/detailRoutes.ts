@@ -23,7 +23,6 @@ import { parseMailLocale, setMailLocale } from '../../shared/mailLocale.ts'
 type Deps = {
   db: Db
   usersService: UsersService
-  activationService: { isActivated(userId: string): Promise<boolean> }
   meansRequestService: MeansRequestService
 }
 import { formatDateTime } from '../../web/format.ts'
@@ -40,7 +39,7 @@ function upgradeLevels(current: Level | undefined, organisations: { level: Level
 }
 
 async function renderDetail(deps: Deps, req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-  const { user } = await deps.usersService.detail(principal(req), parseParams(idParam, req.params).id)
+  const { user, activated } = await deps.usersService.detail(principal(req), parseParams(idParam, req.params).id)
   const audit = await deps.usersService.history(principal(req), user)
   const activeMeans = user.means.find((m) => m.status === 'active')
   const upgradeOrganisations = principal(req).adminOrganisations.filter((o) => user.links.some((l) => l.organisationId === o.id))
@@ -73,7 +72,7 @@ async function renderDetail(deps: Deps, req: Request, res: Response, status: num
       levelLabel,
       upgradeOrganisations,
       upgradeLevels: upgradeLevels(activeMeans?.level, upgradeOrganisations),
-      activated: await deps.activationService.isActivated(user.id),
+      activated,
       ...extra,
     }),
   )

@@ -236,7 +236,10 @@ export class UsersService {
     return this.query(principal, filter, null, EXPORT_LIMIT)
   }
 
-  /** A user linked to one of the admin's organisations, with only what belongs to those organisations. */
+  /**
+   * A user linked to one of the admin's organisations, with only what belongs to those organisations,
+   * and whether the account is activated.
+   */
   async detail(principal: Principal, userId: string) {
     const orgIds = adminOrganisationIds(principal)
     if (!isUuid(userId)) throw new NotFoundError()
@@ -250,6 +253,8 @@ export class UsersService {
       select: {
         ...PERSON_DATA_SELECT,
         locale: true,
+        // Only whether it is set (the account is activated): the hash itself leaves this method never.
+        passwordHash: true,
         means: { orderBy: [{ validUntil: 'desc' }, { id: 'asc' }] },
         links: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
         formerLinks: { where: { organisationId: { in: orgIds } }, orderBy: [{ endedAt: 'asc' }, { id: 'asc' }] },
@@ -259,8 +264,10 @@ export class UsersService {
     })
     const administered = new Set(orgIds)
     const here = <T extends { organisationId: string }>(rows: T[]) => rows.filter((r) => administered.has(r.organisationId))
-    const found = person && { ...person, links: here(person.links), mandates: here(person.mandates) }
-    if (!found || (found.links.length === 0 && found.formerLinks.length === 0)) throw new NotFoundError()
+    if (!person) throw new NotFoundError()
+    const { passwordHash, ...data } = person
+    const found = { ...data, links: here(person.links), mandates: here(person.mandates) }
+    if (found.links.length === 0 && found.formerLinks.length === 0) throw new NotFoundError()
     // Every row above is of one of the admin's organisations, whose names and KvK numbers the principal
     // holds (kept current by principal_version), and every service is in the catalogue: named here
     // rather than by six more queries through Prisma (one per relation), which were half of the page's.
@@ -284,7 +291,8 @@ export class UsersService {
       })),
       applications: found.applications.map((a) => ({ ...a, organisation: { name: organisationOf(a.organisationId).name } })),
     }
-    return { user }
+    // Activated: the person has set a password (ActivationService.isActivated), read with the person.
+    return { user, activated: passwordHash !== null }
   }
 
   /**

@@ -54,10 +54,11 @@ function reference(userId: string, orgIds: string[]) {
 }
 
 describe('UsersService.detail', () => {
-  it('When an admin opens any person of her organisations, then the page has exactly what Prisma’s includes read, names of organisations, services and providers included', async () => {
+  it('When an admin opens any person of her organisations, then the page has exactly what Prisma’s includes read, names of organisations, services and providers included, and whether the account is activated', async () => {
     let compared = 0
     let withService = 0
     let withProvider = 0
+    const activatedSeen = new Set<boolean>()
     for (const email of [ACCOUNTS.sanne.email, ACCOUNTS.pieter.email]) {
       const principal = await principalOf(email)
       const orgIds = principal.adminOrganisations.map((o) => o.id)
@@ -68,8 +69,10 @@ describe('UsersService.detail', () => {
       })
       for (const { id } of people) {
         const expected = await reference(id, orgIds)
-        const { user } = await t.services.usersService.detail(principal, id)
+        const { user, activated } = await t.services.usersService.detail(principal, id)
         expect(user, id).toEqual(expected)
+        expect(activated, id).toBe(await t.services.activationService.isActivated(id))
+        activatedSeen.add(activated)
         compared++
         withService += user.mandates.filter((m) => m.service).length
         withProvider += user.mandates.filter((m) => m.provider).length
@@ -79,6 +82,7 @@ describe('UsersService.detail', () => {
     expect(compared).toBeGreaterThan(5)
     expect(withService).toBeGreaterThan(0)
     expect(withProvider).toBeGreaterThan(0)
+    expect(activatedSeen).toEqual(new Set([true, false]))
   })
 
   it('When a person is not of the admin’s organisations, then the page is not found', async () => {
