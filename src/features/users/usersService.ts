@@ -8,7 +8,7 @@ import { membersPage } from '../../shared/members.ts'
 import { INDEX_WALK, type IndexWalk } from '../../shared/indexWalk.ts'
 import { userMatches } from '../../shared/userSearch.ts'
 import { SearchTrigramsCache } from '../../shared/searchTrigrams.ts'
-import { Prisma, type Level, type MeansStatus, type PrismaClient } from '../../generated/prisma/client.ts'
+import { Prisma, type Application, type FormerLink, type Level, type MeansStatus, type PrismaClient } from '../../generated/prisma/client.ts'
 import type { Config } from '../../config.ts'
 import { ConflictError, NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
@@ -248,25 +248,47 @@ export class UsersService {
     // Prisma sends an accountant's 500 ids as 500 parameters each time, and one person's rows are
     // few. Former links and applications keep the filter in the query: sharded by organisation
     // (docs/SCALING.md), only links and mandates are also routed by person.
-    const person = await this.db.user.findUnique({
-      where: { id: userId },
-      select: {
-        ...PERSON_DATA_SELECT,
-        locale: true,
-        // Only whether it is set (the account is activated): the hash itself leaves this method never.
-        passwordHash: true,
-        means: { orderBy: [{ validUntil: 'desc' }, { id: 'asc' }] },
-        links: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-        formerLinks: { where: { organisationId: { in: orgIds } }, orderBy: [{ endedAt: 'asc' }, { id: 'asc' }] },
-        mandates: { orderBy: [{ status: 'asc' }, { validUntil: 'asc' }, { id: 'asc' }] },
-        applications: { where: { organisationId: { in: orgIds } }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] },
-      },
-    })
+    // Former links and applications are read apart, through the page reads with the organisations as
+    // one array: as a relation's `organisationId in (…)` Prisma sent an accountant's 500 ids as 500
+    // parameters, twice.
+    const [person, formerLinks, applications] = await Promise.all([
+      this.db.user.findUnique({
+        where: { id: userId },
+        select: {
+          ...PERSON_DATA_SELECT,
+          locale: true,
+          // Only whether it is set (the account is activated): the hash itself leaves this method never.
+          passwordHash: true,
+          means: { orderBy: [{ validUntil: 'desc' }, { id: 'asc' }] },
+          links: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+          mandates: { orderBy: [{ status: 'asc' }, { validUntil: 'asc' }, { id: 'asc' }] },
+        },
+      }),
+      this.pageReads.rows<FormerLink>(Prisma.sql`
+        select f.id, f.user_id as "userId", f.organisation_id as "organisationId", f.ended_at as "endedAt",
+               f.ended_by_id as "endedById", f.last_name as "lastName", f.first_name as "firstName"
+        from former_links f
+        where f.user_id = ${userId}::uuid and f.organisation_id = any(${orgIds}::uuid[])
+        order by f.ended_at, f.id`),
+      this.pageReads.rows<Omit<Application, 'level'> & { level: string | null }>(Prisma.sql`
+        select a.id, a.organisation_id as "organisationId", a.type, a.status, a.level::text as level, a.term_years as "termYears",
+               a.subject_user_id as "subjectUserId", a.requested_by_id as "requestedById", a.rejection_reason as "rejectionReason",
+               a.created_at as "createdAt", a.updated_at as "updatedAt", a.decided_at as "decidedAt"
+        from applications a
+        where a.subject_user_id = ${userId}::uuid and a.organisation_id = any(${orgIds}::uuid[])
+        order by a.created_at desc, a.id`),
+    ])
     const administered = new Set(orgIds)
     const here = <T extends { organisationId: string }>(rows: T[]) => rows.filter((r) => administered.has(r.organisationId))
     if (!person) throw new NotFoundError()
     const { passwordHash, ...data } = person
-    const found = { ...data, links: here(person.links), mandates: here(person.mandates) }
+    const found = {
+      ...data,
+      links: here(person.links),
+      formerLinks,
+      mandates: here(person.mandates),
+      applications: applications.map((a): Application => ({ ...a, level: a.level === null ? null : fromDbLevel(a.level) })),
+    }
     if (found.links.length === 0 && found.formerLinks.length === 0) throw new NotFoundError()
     // Every row above is of one of the admin's organisations, whose names and KvK numbers the principal
     // holds (kept current by principal_version), and every service is in the catalogue: named here

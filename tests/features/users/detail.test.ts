@@ -11,6 +11,12 @@ const db = () => t.database.db
 
 beforeAll(async () => {
   t = await createTestApp()
+  // Someone afgemeld from Sanne's first organisation (the demo has nobody), so former links are compared too.
+  const sanne = await principalOf(ACCOUNTS.sanne.email)
+  const former = await db().user.create({
+    data: { firstName: 'Oud', lastName: 'Medewerker', email: 'oud.medewerker@voorbeeld.nl', dateOfBirth: new Date('1970-01-01') },
+  })
+  await db().formerLink.create({ data: { userId: former.id, organisationId: sanne.adminOrganisations[0]!.id } })
 })
 afterAll(async () => {
   await t.close()
@@ -59,6 +65,9 @@ describe('UsersService.detail', () => {
     let withService = 0
     let withProvider = 0
     const activatedSeen = new Set<boolean>()
+    let withApplication = 0
+    let withFormerLink = 0
+    let withLevel = 0
     for (const email of [ACCOUNTS.sanne.email, ACCOUNTS.pieter.email]) {
       const principal = await principalOf(email)
       const orgIds = principal.adminOrganisations.map((o) => o.id)
@@ -73,6 +82,9 @@ describe('UsersService.detail', () => {
         expect(user, id).toEqual(expected)
         expect(activated, id).toBe(await t.services.activationService.isActivated(id))
         activatedSeen.add(activated)
+        withApplication += user.applications.length
+        withFormerLink += user.formerLinks.length
+        withLevel += user.applications.filter((a) => a.level).length
         compared++
         withService += user.mandates.filter((m) => m.service).length
         withProvider += user.mandates.filter((m) => m.provider).length
@@ -83,6 +95,9 @@ describe('UsersService.detail', () => {
     expect(withService).toBeGreaterThan(0)
     expect(withProvider).toBeGreaterThan(0)
     expect(activatedSeen).toEqual(new Set([true, false]))
+    expect(withApplication).toBeGreaterThan(0)
+    expect(withFormerLink).toBeGreaterThan(0)
+    expect(withLevel).toBeGreaterThan(0)
   })
 
   it('When a person is not of the admin’s organisations, then the page is not found', async () => {
