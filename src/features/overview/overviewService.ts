@@ -1,7 +1,7 @@
 // Overzicht: per organisation the admin manages, the number of linked users, and the active
 // means and mandates per level, read from counters the database keeps (organisation_counters),
 // scoped to the admin's organisations: the page's cost does not grow with the organisations' size.
-import type { Level, PrismaClient } from '../../generated/prisma/client.ts'
+import { Prisma, type Level, type Means, type PrismaClient } from '../../generated/prisma/client.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel, LEVELS } from '../../domain/levels.ts'
@@ -59,11 +59,12 @@ function emptyByLevel(): Record<Level, number> {
 export const OWN_MANDATES_SHOWN = 10
 
 export class OverviewService {
-  constructor(
-    private readonly db: PrismaClient,
-    /** For the person's own mandates (src/shared/ownMandates.ts). */
-    private readonly pageReads: PageReads = prismaPageReads(db),
-  ) {}
+  /** Every read of Overzicht goes through the page reads (src/db/pageReads.ts): every login lands here. */
+  private readonly pageReads: PageReads
+
+  constructor(db: PrismaClient, pageReads: PageReads = prismaPageReads(db)) {
+    this.pageReads = pageReads
+  }
 
   /** One page of the admin's organisation cards (search on name or KvK number). */
   async forAdmin(principal: Principal, options: { q?: string; page?: number } = {}, now = new Date()): Promise<OrganisationsPage> {
@@ -79,17 +80,19 @@ export class OverviewService {
     inTwoMonths.setUTCMonth(inTwoMonths.getUTCMonth() + 2)
     // Counters kept by triggers (organisation_counters), and the expiring mandates counted up to
     // EXPIRING_SHOWN + 1 per organisation (a bounded index-only scan): no read grows with the organisation.
+    // Both through the page reads (every admin lands here): the ids as one array, not a parameter each.
     const [counters, expiring] = await Promise.all([
-      this.db.organisationCounter.findMany({ where: { organisationId: { in: ids } }, select: { organisationId: true, counter: true, n: true } }),
-      this.db.$queryRaw<{ id: string; n: number }[]>`
+      this.pageReads.rows<{ organisation_id: string; counter: string; n: string }>(Prisma.sql`
+        select c.organisation_id, c.counter, c.n::text as n from organisation_counters c where c.organisation_id = any(${ids}::uuid[])`),
+      this.pageReads.rows<{ id: string; n: number }>(Prisma.sql`
         select o.id, (select count(*)::int from (
           select 1 from mandates m where m.organisation_id = o.id and m.status = 'active' and m.valid_until >= ${today}::date and m.valid_until <= ${inTwoMonths}::date
           limit ${EXPIRING_SHOWN + 1}) x) as n
-        from unnest(${ids}::uuid[]) as o(id)`,
+        from unnest(${ids}::uuid[]) as o(id)`),
     ])
     const counts = new Map(ids.map((id) => [id, { users: 0, meansByLevel: emptyByLevel(), mandatesByLevel: emptyByLevel() }]))
     for (const row of counters) {
-      const c = counts.get(row.organisationId)!
+      const c = counts.get(row.organisation_id)!
       const [kind, level] = row.counter.split(':')
       if (kind === 'users') c.users = Number(row.n)
       else if (kind === 'means') c.meansByLevel[fromDbLevel(level!)] = Number(row.n)
@@ -117,7 +120,14 @@ export class OverviewService {
    */
   async forUser(principal: Principal) {
     const [means, mandates] = await Promise.all([
-      this.db.means.findMany({ where: { userId: principal.id }, orderBy: { validUntil: 'desc' } }),
+      this.pageReads
+        .rows<Omit<Means, 'level'> & { level: string }>(
+          Prisma.sql`
+            select x.id, x.user_id as "userId", x.level::text as level, x.status, x.valid_from as "validFrom", x.valid_until as "validUntil",
+                   x.issued_at as "issuedAt", x.ends_on as "endsOn", x.created_at as "createdAt", x.updated_at as "updatedAt"
+            from means x where x.user_id = ${principal.id}::uuid order by x.valid_until desc, x.id`,
+        )
+        .then((rows) => rows.map((m): Means => ({ ...m, level: fromDbLevel(m.level) }))),
       ownMandates(this.pageReads, principal.id, { statuses: LIVE_MANDATE_STATUSES, order: 'organisation', limit: OWN_MANDATES_SHOWN + 1 }),
     ])
     return { means, mandates: mandates.slice(0, OWN_MANDATES_SHOWN), mandatesMore: mandates.length > OWN_MANDATES_SHOWN }

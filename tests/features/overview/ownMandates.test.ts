@@ -38,3 +38,23 @@ describe('Overzicht: own mandates', () => {
     if (!live.some((m) => m.serviceId === revoked.serviceId)) expect(section).not.toContain(revoked.service!.name)
   })
 })
+
+describe('Overzicht: own means', () => {
+  it('When a user opens Overzicht, then his means are exactly what Prisma reads, newest end first, each level as the app names it', async () => {
+    const db = t.database.db
+    // A second means at EH2+, which the database spells 'EH2+'.
+    const jan = await db.user.findFirstOrThrow({ where: { email: 'jan.smit@demo.example' } })
+    await db.means.create({
+      data: { userId: jan.id, level: 'EH2_PLUS', status: 'expired', validFrom: new Date('2020-01-01'), validUntil: new Date('2022-01-01') },
+    })
+    const people = await db.user.findMany({ where: { means: { some: {} } }, select: { id: true } })
+    let compared = 0
+    for (const { id } of people) {
+      const principal = (await t.services.authService.loadPrincipal(id))!
+      const expected = await db.means.findMany({ where: { userId: id }, orderBy: [{ validUntil: 'desc' }, { id: 'asc' }] })
+      expect((await t.services.overviewService.forUser(principal)).means, id).toEqual(expected)
+      compared += expected.length
+    }
+    expect(compared).toBeGreaterThan(5)
+  })
+})
