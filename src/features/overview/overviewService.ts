@@ -1,7 +1,8 @@
 // Overzicht: per organisation the admin manages, the number of linked users, and the active
 // means and mandates per level, read from counters the database keeps (organisation_counters),
 // scoped to the admin's organisations: the page's cost does not grow with the organisations' size.
-import { Prisma, type Level, type Means, type PrismaClient } from '../../generated/prisma/client.ts'
+import { Prisma, type Level, type PrismaClient } from '../../generated/prisma/client.ts'
+import { ownMeans } from '../../shared/ownMeans.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel, LEVELS } from '../../domain/levels.ts'
@@ -120,14 +121,7 @@ export class OverviewService {
    */
   async forUser(principal: Principal) {
     const [means, mandates] = await Promise.all([
-      this.pageReads
-        .rows<Omit<Means, 'level'> & { level: string }>(
-          Prisma.sql`
-            select x.id, x.user_id as "userId", x.level::text as level, x.status, x.valid_from as "validFrom", x.valid_until as "validUntil",
-                   x.issued_at as "issuedAt", x.ends_on as "endsOn", x.created_at as "createdAt", x.updated_at as "updatedAt"
-            from means x where x.user_id = ${principal.id}::uuid order by x.valid_until desc, x.id`,
-        )
-        .then((rows) => rows.map((m): Means => ({ ...m, level: fromDbLevel(m.level) }))),
+      ownMeans(this.pageReads, principal.id),
       ownMandates(this.pageReads, principal.id, { statuses: LIVE_MANDATE_STATUSES, order: 'organisation', limit: OWN_MANDATES_SHOWN + 1 }),
     ])
     return { means, mandates: mandates.slice(0, OWN_MANDATES_SHOWN), mandatesMore: mandates.length > OWN_MANDATES_SHOWN }

@@ -1,9 +1,10 @@
 // Mijn gegevens: every user's own means and mandates, contact details, and the e-mail change
 // confirmed through a single-use link sent to the new address.
-import type { PrismaClient } from '../../generated/prisma/client.ts'
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.ts'
+import { ownMeans } from '../../shared/ownMeans.ts'
 import { ownMandates } from '../../shared/ownMandates.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
-import { RuleViolation } from '../../errors.ts'
+import { NotFoundError, RuleViolation } from '../../errors.ts'
 import { addDays, isoDate } from '../../domain/dates.ts'
 import { links } from '../../paths.ts'
 import type { Actor } from '../../shared/actor.ts'
@@ -26,14 +27,24 @@ export class SelfService {
     private readonly pageReads: PageReads = prismaPageReads(db),
   ) {}
 
-  /** The person, their means, and one page of their own mandates (OWN_MANDATES_PAGE a page, from 1). */
+  /**
+   * The person, their means, and one page of their own mandates (OWN_MANDATES_PAGE a page, from 1):
+   * read on every visit, so through the page reads.
+   */
   async profile(principal: Principal, page = 1) {
     const [user, means, mandates] = await Promise.all([
-      this.db.user.findUniqueOrThrow({
-        where: { id: principal.id },
-        select: { firstName: true, lastNamePrefix: true, lastName: true, email: true, mobile: true, dateOfBirth: true, locale: true },
-      }),
-      this.db.means.findMany({ where: { userId: principal.id }, orderBy: { validUntil: 'desc' } }),
+      this.pageReads
+        .rows<{ firstName: string; lastNamePrefix: string | null; lastName: string; email: string; mobile: string | null; dateOfBirth: Date; locale: string }>(
+          Prisma.sql`
+            select u.first_name as "firstName", u.last_name_prefix as "lastNamePrefix", u.last_name as "lastName", u.email, u.mobile,
+                   u.date_of_birth as "dateOfBirth", u.locale
+            from users u where u.id = ${principal.id}::uuid`,
+        )
+        .then(([user]) => {
+          if (!user) throw new NotFoundError()
+          return user
+        }),
+      ownMeans(this.pageReads, principal.id),
       ownMandates(this.pageReads, principal.id, { order: 'status', limit: OWN_MANDATES_PAGE + 1, offset: (page - 1) * OWN_MANDATES_PAGE }),
     ])
     return { user, means, mandates: mandates.slice(0, OWN_MANDATES_PAGE), mandatesMore: mandates.length > OWN_MANDATES_PAGE }

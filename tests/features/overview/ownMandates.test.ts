@@ -39,8 +39,8 @@ describe('Overzicht: own mandates', () => {
   })
 })
 
-describe('Overzicht: own means', () => {
-  it('When a user opens Overzicht, then his means are exactly what Prisma reads, newest end first, each level as the app names it', async () => {
+describe('Overzicht and Mijn gegevens: own means', () => {
+  it('When a user opens Overzicht or Mijn gegevens, then his means (and on Mijn gegevens his details) are exactly what Prisma reads, newest end first, each level as the app names it', async () => {
     const db = t.database.db
     // A second means at EH2+, which the database spells 'EH2+'.
     const jan = await db.user.findFirstOrThrow({ where: { email: 'jan.smit@demo.example' } })
@@ -53,6 +53,14 @@ describe('Overzicht: own means', () => {
       const principal = (await t.services.authService.loadPrincipal(id))!
       const expected = await db.means.findMany({ where: { userId: id }, orderBy: [{ validUntil: 'desc' }, { id: 'asc' }] })
       expect((await t.services.overviewService.forUser(principal)).means, id).toEqual(expected)
+      const profile = await t.services.selfService.profile(principal)
+      expect(profile.means, id).toEqual(expected)
+      expect(profile.user, id).toEqual(
+        await db.user.findUniqueOrThrow({
+          where: { id },
+          select: { firstName: true, lastNamePrefix: true, lastName: true, email: true, mobile: true, dateOfBirth: true, locale: true },
+        }),
+      )
       compared += expected.length
     }
     expect(compared).toBeGreaterThan(5)
