@@ -103,7 +103,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     mandateWizardService: new MandateWizardService(db),
     mandateLifecycleService: new MandateLifecycleService(db),
     mandateBulkService: new MandateBulkService(db),
-    chainService: new ChainService(db),
+    chainService: new ChainService(db, pageReads),
     chainStatusService: new ChainStatusService(db),
     assignmentService: new AssignmentService(db, pageReads),
     whoService: new WhoService(db),
