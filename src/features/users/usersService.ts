@@ -8,7 +8,17 @@ import { membersPage } from '../../shared/members.ts'
 import { INDEX_WALK, type IndexWalk } from '../../shared/indexWalk.ts'
 import { userMatches } from '../../shared/userSearch.ts'
 import { SearchTrigramsCache } from '../../shared/searchTrigrams.ts'
-import { Prisma, type Application, type FormerLink, type Level, type MeansStatus, type PrismaClient } from '../../generated/prisma/client.ts'
+import {
+  Prisma,
+  type Application,
+  type FormerLink,
+  type Level,
+  type Mandate,
+  type MeansStatus,
+  type OrganisationLink,
+  type PrismaClient,
+} from '../../generated/prisma/client.ts'
+import { ownMeans } from '../../shared/ownMeans.ts'
 import type { Config } from '../../config.ts'
 import { ConflictError, NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
@@ -21,13 +31,25 @@ import { fromDbLevel, toDbLevel } from '../../domain/levels.ts'
 import { levelAtLeast } from '../../domain/levels.ts'
 import { assertWithinAdminLevel } from '../../domain/rules.ts'
 import { isOpenApplication } from '../../domain/statuses.ts'
-import { PERSON_DATA_SELECT } from '../../shared/selects.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { CatalogueNamesCache } from '../../shared/catalogueNames.ts'
 import type { AuditRow } from '../../shared/audit.ts'
 
 export const PAGE_SIZE = 25
 export const EXPORT_LIMIT = 50_000
+
+/** A person as their page shows them, and whether the account is activated (a password is set). */
+type PersonRow = {
+  id: string
+  firstName: string
+  lastNamePrefix: string | null
+  lastName: string
+  email: string
+  dateOfBirth: Date
+  mobile: string | null
+  locale: string
+  activated: boolean
+}
 
 export type UserFilter = {
   organisationId?: string
@@ -250,33 +272,36 @@ export class UsersService {
   async detail(principal: Principal, userId: string) {
     const orgIds = adminOrganisationIds(principal)
     if (!isUuid(userId)) throw new NotFoundError()
-    // The person with every relation, in one statement (relationJoins). Links and mandates are
-    // filtered to the admin's organisations here rather than in the query: as `organisationId in (…)`
-    // Prisma sends an accountant's 500 ids as 500 parameters each time, and one person's rows are
-    // few. Former links and applications keep the filter in the query: sharded by organisation
-    // (docs/SCALING.md), only links and mandates are also routed by person.
-    // Former links and applications are read apart, through the page reads with the organisations as
-    // one array: as a relation's `organisationId in (…)` Prisma sent an accountant's 500 ids as 500
-    // parameters, twice.
-    const [person, formerLinks, applications] = await Promise.all([
-      this.db.user.findUnique({
-        where: { id: userId },
-        select: {
-          ...PERSON_DATA_SELECT,
-          locale: true,
-          // Only whether it is set (the account is activated): the hash itself leaves this method never.
-          passwordHash: true,
-          means: { orderBy: [{ validUntil: 'desc' }, { id: 'asc' }] },
-          links: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-          mandates: { orderBy: [{ status: 'asc' }, { validUntil: 'asc' }, { id: 'asc' }] },
-        },
-      }),
+    // The person and each relation through the page reads, in parallel, with the admin's organisations
+    // as one array parameter (as a relation's `organisationId in (…)` Prisma sent an accountant's 500
+    // ids as 500 parameters; Prisma's relation joins also cost more CPU than these reads together).
+    // Every relation but the person's own means names its organisations (docs/SCALING.md).
+    const [person, means, links, formerLinks, mandates, applications] = await Promise.all([
+      this.pageReads.rows<PersonRow>(Prisma.sql`
+        select u.id, u.first_name as "firstName", u.last_name_prefix as "lastNamePrefix", u.last_name as "lastName", u.email,
+               u.date_of_birth as "dateOfBirth", u.mobile, u.locale, u.password_hash is not null as activated
+        from users u where u.id = ${userId}::uuid`),
+      ownMeans(this.pageReads, userId),
+      this.pageReads.rows<OrganisationLink>(Prisma.sql`
+        select l.id, l.user_id as "userId", l.organisation_id as "organisationId", l.external_id as "externalId",
+               l.last_name as "lastName", l.first_name as "firstName", l.created_at as "createdAt"
+        from organisation_links l
+        where l.user_id = ${userId}::uuid and l.organisation_id = any(${orgIds}::uuid[])
+        order by l.created_at, l.id`),
       this.pageReads.rows<FormerLink>(Prisma.sql`
         select f.id, f.user_id as "userId", f.organisation_id as "organisationId", f.ended_at as "endedAt",
                f.ended_by_id as "endedById", f.last_name as "lastName", f.first_name as "firstName"
         from former_links f
         where f.user_id = ${userId}::uuid and f.organisation_id = any(${orgIds}::uuid[])
         order by f.ended_at, f.id`),
+      this.pageReads.rows<Omit<Mandate, 'level'> & { level: string }>(Prisma.sql`
+        select m.id, m.kind, m.user_id as "userId", m.organisation_id as "organisationId", m.scope, m.service_id as "serviceId",
+               m.provider_id as "providerId", m.level::text as level, m.branch_id as "branchId", m.valid_from as "validFrom",
+               m.valid_until as "validUntil", m.status, m.scope_key as "scopeKey", m.live, m.granted_by_id as "grantedById",
+               m.revoked_at as "revokedAt", m.suspended_means_id as "suspendedMeansId", m.created_at as "createdAt", m.updated_at as "updatedAt"
+        from mandates m
+        where m.user_id = ${userId}::uuid and m.organisation_id = any(${orgIds}::uuid[])
+        order by m.status, m.valid_until, m.id`),
       this.pageReads.rows<Omit<Application, 'level'> & { level: string | null }>(Prisma.sql`
         select a.id, a.organisation_id as "organisationId", a.type, a.status, a.level::text as level, a.term_years as "termYears",
                a.subject_user_id as "subjectUserId", a.requested_by_id as "requestedById", a.rejection_reason as "rejectionReason",
@@ -285,15 +310,15 @@ export class UsersService {
         where a.subject_user_id = ${userId}::uuid and a.organisation_id = any(${orgIds}::uuid[])
         order by a.created_at desc, a.id`),
     ])
-    const administered = new Set(orgIds)
-    const here = <T extends { organisationId: string }>(rows: T[]) => rows.filter((r) => administered.has(r.organisationId))
-    if (!person) throw new NotFoundError()
-    const { passwordHash, ...data } = person
+    const [row] = person
+    if (!row) throw new NotFoundError()
+    const { activated, ...data } = row
     const found = {
       ...data,
-      links: here(person.links),
+      means,
+      links,
       formerLinks,
-      mandates: here(person.mandates),
+      mandates: mandates.map((m): Mandate => ({ ...m, level: fromDbLevel(m.level) })),
       applications: applications.map((a): Application => ({ ...a, level: a.level === null ? null : fromDbLevel(a.level) })),
     }
     if (found.links.length === 0 && found.formerLinks.length === 0) throw new NotFoundError()
@@ -321,7 +346,7 @@ export class UsersService {
       applications: found.applications.map((a) => ({ ...a, organisation: { name: organisationOf(a.organisationId).name } })),
     }
     // Activated: the person has set a password (ActivationService.isActivated), read with the person.
-    return { user, activated: passwordHash !== null }
+    return { user, activated }
   }
 
   /**
