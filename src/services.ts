@@ -107,7 +107,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     chainStatusService: new ChainStatusService(db),
     assignmentService: new AssignmentService(db, pageReads),
     whoService: new WhoService(db),
-    apiClientsService: new ApiClientsService(db),
+    apiClientsService: new ApiClientsService(db, pageReads),
     apiTokens: new ApiTokens(db, (userId, now) => authService.loadPrincipal(userId, now)),
     async close() {
       await mailWorker.stop()

@@ -2,7 +2,9 @@
 // stored as a SHA-256 of 256 random bits; rotate replaces it, revoke ends the client and its tokens.
 // A client with users:write may also have one long-lived SCIM token (for Okta and Entra ID), likewise
 // shown once and kept as a hash; it works only on /scim/v2 and ends with the client.
-import type { Level, PrismaClient } from '../../generated/prisma/client.ts'
+import { Prisma, type Level, type PrismaClient } from '../../generated/prisma/client.ts'
+import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
+import { fromDbLevel } from '../../domain/levels.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Tx } from '../../db/tx.ts'
 import { addYears, todayUtc } from '../../domain/dates.ts'
@@ -31,15 +33,50 @@ const PUBLIC = {
   createdAt: true,
 } as const
 
-export class ApiClientsService {
-  constructor(private readonly db: PrismaClient) {}
+type ListedClient = {
+  id: string
+  organisationId: string
+  name: string
+  scopes: string[]
+  level: string
+  validUntil: Date
+  rotatedAt: Date | null
+  revokedAt: Date | null
+  scimTokenIssuedAt: Date | null
+  createdAt: Date
+  organisationName: string
+  createdByEmail: string
+}
 
+export class ApiClientsService {
+  constructor(
+    private readonly db: PrismaClient,
+    /** For the list on every visit of API-koppelingen (src/db/pageReads.ts). */
+    private readonly pageReads: PageReads = prismaPageReads(db),
+  ) {}
+
+  /**
+   * The clients of the admin's organisations, live first, newest first: PUBLIC with the organisation's
+   * name and the creator's address. Through the page reads with the organisations as one array (Prisma
+   * sent an accountant's 500 ids as 500 parameters).
+   */
   async list(principal: Principal) {
-    return this.db.apiClient.findMany({
-      where: { organisationId: { in: adminOrganisationIds(principal) } },
-      select: { ...PUBLIC, organisation: { select: { name: true } }, createdBy: { select: { email: true } } },
-      orderBy: [{ revokedAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }],
-    })
+    const rows = await this.pageReads.rows<ListedClient>(Prisma.sql`
+      select c.id, c.organisation_id as "organisationId", c.name, c.scopes::text[] as scopes, c.level::text as level,
+             c.valid_until as "validUntil", c.rotated_at as "rotatedAt", c.revoked_at as "revokedAt",
+             c.scim_token_issued_at as "scimTokenIssuedAt", c.created_at as "createdAt",
+             o.name as "organisationName", u.email as "createdByEmail"
+      from api_clients c
+      join organisations o on o.id = c.organisation_id
+      join users u on u.id = c.created_by_id
+      where c.organisation_id = any(${adminOrganisationIds(principal)}::uuid[])
+      order by c.revoked_at desc nulls first, c.created_at desc, c.id`)
+    return rows.map(({ organisationName, createdByEmail, level, ...client }) => ({
+      ...client,
+      level: fromDbLevel(level),
+      organisation: { name: organisationName },
+      createdBy: { email: createdByEmail },
+    }))
   }
 
   /** Creates a client; returns it with its secret, which is never shown again. */
