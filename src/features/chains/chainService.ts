@@ -112,8 +112,7 @@ export class ChainService {
   async given(principal: Principal) {
     // Through the page reads with the organisations as one array (Prisma sent an accountant's 500 ids
     // as 500 parameters), in the shape of CHAIN_VIEW; names from the catalogue in memory.
-    const [rows, catalogue] = await Promise.all([
-      this.pageReads.rows<GivenRow>(Prisma.sql`
+    const rows = await this.pageReads.rows<GivenRow>(Prisma.sql`
         select c.id, c.scope::text as scope, c.level::text as level, c.status::text as status, c.valid_from, c.valid_until,
                c.service_id, c.provider_id, o.id as org_id, o.name as org_name, o.kvk_number as org_kvk,
                i.id as int_id, i.name as int_name, i.kvk_number as int_kvk,
@@ -123,9 +122,11 @@ export class ChainService {
         join organisations i on i.id = c.intermediary_organisation_id
         where c.organisation_id = any(${adminOrganisationIds(principal)}::uuid[])
         order by c.status, c.valid_until, c.id
-        limit 500`),
-      this.names.get(),
-    ])
+        limit 500`)
+    // A service or provider added since the names were read makes them read again (catalogueNames.ts).
+    const catalogue = await this.names.get((known) =>
+      rows.every((r) => (!r.service_id || known.services.has(r.service_id)) && (!r.provider_id || known.providers.has(r.provider_id))),
+    )
     const names = { providers: catalogue.providers, services: new Map([...catalogue.services].map(([id, s]) => [id, s.name])) }
     return rows.map((r) => {
       const chain = {

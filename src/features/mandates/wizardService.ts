@@ -53,8 +53,9 @@ export class MandateWizardService {
     const orgs = includeUnlinked ? adminOrganisationIds(principal) : [organisationId]
     // Without a search: the members in name order from the links' name index (bounded per
     // organisation); with one: the trigram search over users, tested for membership.
-    const common = query.trim() ? await this.searchTrigrams.get() : undefined
-    const found = common
+    const searching = query.trim() !== ''
+    const common = searching ? await this.searchTrigrams.get() : undefined
+    const found = searching
       ? await this.db.$queryRaw<{ id: string }[]>`
           select u.id from users u
           where exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgs}::uuid[])) and ${userMatches(query, common)}
