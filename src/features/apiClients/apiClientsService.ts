@@ -20,7 +20,8 @@ export const MAX_CLIENT_YEARS = 2
 
 export type NewApiClient = { organisationId: string; name: string; scopes: ApiScope[]; level: Level; validUntil: Date }
 
-const PUBLIC = {
+/** What a client shows of itself (never its secret or token hashes). */
+export const PUBLIC = {
   id: true,
   organisationId: true,
   name: true,

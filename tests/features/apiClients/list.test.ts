@@ -2,6 +2,7 @@
 // and newest first, read through the page reads; exactly what Prisma reads, with the organisation's name
 // and the creator's address.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PUBLIC } from '../../../src/features/apiClients/apiClientsService.ts'
 import { systemActor } from '../../../src/shared/actor.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { makeClient } from '../api/apiHelpers.ts'
@@ -29,20 +30,7 @@ describe('ApiClientsService.list', () => {
 
     const expected = await t.database.db.apiClient.findMany({
       where: { organisationId: { in: principal.adminOrganisations.map((o) => o.id) } },
-      select: {
-        id: true,
-        organisationId: true,
-        name: true,
-        scopes: true,
-        level: true,
-        validUntil: true,
-        rotatedAt: true,
-        revokedAt: true,
-        scimTokenIssuedAt: true,
-        createdAt: true,
-        organisation: { select: { name: true } },
-        createdBy: { select: { email: true } },
-      },
+      select: { ...PUBLIC, organisation: { select: { name: true } }, createdBy: { select: { email: true } } },
       orderBy: [{ revokedAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }, { id: 'asc' }],
     })
     expect(listed).toEqual(expected)
