@@ -35,18 +35,30 @@ export type OwnMandatesQuery = {
 
 export async function ownMandates(reads: PageReads, userId: string, query: OwnMandatesQuery): Promise<OwnMandate[]> {
   const statuses = query.statuses ? Prisma.sql`and m.status = any(${query.statuses}::"MandateStatus"[])` : Prisma.empty
-  const order = query.order === 'status' ? Prisma.sql`m.status, m.valid_until, m.id` : Prisma.sql`o.name, m.valid_until, m.id`
-  const rows = await reads.rows<OwnMandateRow>(Prisma.sql`
-    select m.id, m.kind::text as kind, m.scope::text as scope, m.level::text as level, m.status::text as status,
+  const page = Prisma.sql`limit ${query.limit} offset ${query.offset ?? 0}`
+  const columns = Prisma.sql`select m.id, m.kind::text as kind, m.scope::text as scope, m.level::text as level, m.status::text as status,
            m.valid_from as "validFrom", m.valid_until as "validUntil",
-           o.name as organisation_name, s.name as service_name, p.name as provider_name
-    from mandates m
-    join organisations o on o.id = m.organisation_id
+           o.name as organisation_name, s.name as service_name, p.name as provider_name`
+  const names = Prisma.sql`join organisations o on o.id = m.organisation_id
     left join services s on s.id = m.service_id
-    left join service_providers p on p.id = m.provider_id
+    left join service_providers p on p.id = m.provider_id`
+  // By status the page is cut from the person's mandates before their names are joined: an accountant's
+  // 500 admin mandates cost 500 organisation lookups for a page of 50 (1.6 ms a Mijn gegevens page).
+  // By organisation name every name is needed to order them, so that page is cut after the join.
+  const rows = await reads.rows<OwnMandateRow>(
+    query.order === 'status'
+      ? Prisma.sql`${columns}
+    from (select m.id, m.kind, m.scope, m.level, m.status, m.valid_from, m.valid_until, m.organisation_id, m.service_id, m.provider_id
+          from mandates m where m.user_id = ${userId}::uuid ${statuses}
+          order by m.status, m.valid_until, m.id ${page}) m
+    ${names}
+    order by m.status, m.valid_until, m.id`
+      : Prisma.sql`${columns}
+    from mandates m
+    ${names}
     where m.user_id = ${userId}::uuid ${statuses}
-    order by ${order}
-    limit ${query.limit} offset ${query.offset ?? 0}`)
+    order by o.name, m.valid_until, m.id ${page}`,
+  )
   return rows.map(({ organisation_name, service_name, provider_name, ...m }) => ({
     ...m,
     organisation: { name: organisation_name },

@@ -71,4 +71,27 @@ describe('auditNames', () => {
     expect(subject('outgoing_mail', mail.id)).toEqual({ name: 'iemand@example.nl', href: null })
     expect(names.subjects.size).toBe(7)
   })
+
+  it('When a page names an application and a link request of an organisation the admin does not administer, then they stay unnamed for him and the back office gets their names', async () => {
+    // Arrange: another organisation with an application and a link request
+    const other = await db().organisation.create({ data: { kvkNumber: '87654329', name: 'Elders B.V.' } })
+    const application = await db().application.create({ data: { organisationId: other.id, type: 'new_means', level: 'EH3', subjectUserId: d.jan } })
+    const request = await db().linkRequest.create({
+      data: { email: 'elders@example.nl', organisationId: other.id, requestedById: d.sanne, expiresAt: new Date(Date.now() + 86_400_000) },
+    })
+    const refs = [
+      { subjectType: 'application', subjectId: application.id },
+      { subjectType: 'link_request', subjectId: request.id },
+    ]
+    const backOffice = (await new AuthService(db()).loadPrincipal((await db().user.findUniqueOrThrow({ where: { emailKey: 'backoffice@demo.example' } })).id))!
+
+    // Act
+    const forSanne = await t.services.auditLogService.names(sanne, nl, refs as never)
+    const forBackOffice = await t.services.auditLogService.names(backOffice, nl, refs as never)
+
+    // Assert
+    expect(forSanne.subjects.size).toBe(0)
+    expect(forBackOffice.subjects.get(`link_request:${request.id}`)).toEqual({ name: 'elders@example.nl', href: null })
+    expect(forBackOffice.subjects.get(`application:${application.id}`)?.name).toContain(nl('applications:type.new_means'))
+  })
 })
