@@ -5,6 +5,7 @@
 // mandates, one organisation with 1,000,000 of them, one accountant who administers 500
 // organisations); `--reseed` seeds again; `--seed-only` stops after seeding.
 // Then, with the app in its own process (scripts/bench/scaleServer.ts, its RSS sampled):
+//   0. the vacuum autovacuum would start now (settleAutovacuum), so it does not run during the load;
 //   1. each page once with auto_explain on: the plans of the statements it runs, to
 //      docs/bench-scale-plans.txt;
 //   2. each page under load (BENCH_CONNECTIONS, default 10; BENCH_DURATION seconds, default 4, in
@@ -20,7 +21,7 @@ import { poolConfigFromUrl } from '../src/db/poolConfig.ts'
 import { createPrismaClient } from '../src/db/prisma.ts'
 import { seedServiceCatalogue } from '../src/features/demo/seedDemo.ts'
 import { machineLoad } from './bench/harness.ts'
-import { migrate, recreateDatabase, startScaleDatabase, databaseSize } from './bench/scaleDatabase.ts'
+import { migrate, recreateDatabase, settleAutovacuum, startScaleDatabase, databaseSize } from './bench/scaleDatabase.ts'
 import { SEED_VERSION, repairCounters, seedScale, seededVersion } from './bench/scaleSeed.ts'
 import { runScaleBench } from './bench/scaleRun.ts'
 
@@ -50,6 +51,7 @@ try {
     await repairCounters(client, (line) => console.log(line))
   }
   await client.end()
+  for (const line of await settleAutovacuum(database.url)) console.log(line)
   console.log(`database size: ${await databaseSize(database.url)}   (${machineLoad()})`)
   if (!args.has('--seed-only')) exitCode = await runScaleBench(database)
 } catch (error) {

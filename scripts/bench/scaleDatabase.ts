@@ -93,6 +93,42 @@ export async function migrate(url: string): Promise<void> {
   await applyMigrations(url)
 }
 
+type VacuumDue = { relname: string; dead: string; inserted: string }
+
+/**
+ * Vacuums (with ANALYZE) the tables autovacuum would vacuum now: more dead rows, or rows inserted since
+ * the last vacuum, than its threshold for the table (the table's own scale factor, migration
+ * *_autovacuum_large_tables, or the server's). Each run changes tens of thousands of mandates (the bulk
+ * operations and their putting back, the daily scan), so autovacuum falls due every few runs; done here
+ * it is not done by autovacuum in the middle of the measured load. Returns a line per vacuumed table.
+ */
+export async function settleAutovacuum(url: string): Promise<string[]> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<VacuumDue>(`
+      with t as (
+        select s.relname, s.n_dead_tup, s.n_ins_since_vacuum, greatest(c.reltuples, 0) as reltuples,
+               coalesce((select o.option_value::float8 from pg_options_to_table(c.reloptions) o where o.option_name = 'autovacuum_vacuum_scale_factor'),
+                        current_setting('autovacuum_vacuum_scale_factor')::float8) as dead_share,
+               coalesce((select o.option_value::float8 from pg_options_to_table(c.reloptions) o where o.option_name = 'autovacuum_vacuum_insert_scale_factor'),
+                        current_setting('autovacuum_vacuum_insert_scale_factor')::float8) as insert_share
+        from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+      )
+      select relname, n_dead_tup::text as dead, n_ins_since_vacuum::text as inserted from t
+      where n_dead_tup > current_setting('autovacuum_vacuum_threshold')::float8 + dead_share * reltuples
+         or n_ins_since_vacuum > current_setting('autovacuum_vacuum_insert_threshold')::float8 + insert_share * reltuples
+      order by relname`)
+    const lines: string[] = []
+    for (const table of rows) {
+      const started = Date.now()
+      await client.query(`vacuum (analyze) "${table.relname}"`)
+      lines.push(
+        `vacuum (analyze) ${table.relname}: ${table.dead} dead, ${table.inserted} inserted since the last vacuum; ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      )
+    }
+    return lines
+  })
+}
+
 /** Turns auto_explain's logging of every statement (with ANALYZE) on or off, for all sessions. */
 export async function explainAll(url: string, on: boolean): Promise<void> {
   await withClient(url, async (client) => {

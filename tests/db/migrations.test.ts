@@ -87,6 +87,18 @@ describe('migrations', () => {
     })
     expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Only Scan using mandates_by_status_idx/)
   })
+
+  it('When mandates and audit entries grow to millions of rows, then autovacuum keeps them after a hundredth has changed, not the default fifth', async () => {
+    const rows = await t.db.$queryRawUnsafe<{ relname: string; reloptions: string[] | null }[]>(
+      `select relname, reloptions from pg_class where relname in ('mandates', 'audit_events') and relkind = 'r' order by relname`,
+    )
+    expect(rows.map((r) => r.relname)).toEqual(['audit_events', 'mandates'])
+    for (const row of rows) {
+      expect(row.reloptions, row.relname).toEqual(
+        expect.arrayContaining(['autovacuum_vacuum_scale_factor=0.01', 'autovacuum_vacuum_insert_scale_factor=0.01', 'autovacuum_analyze_scale_factor=0.01']),
+      )
+    }
+  })
 })
 
 describe('isEmptyDiff', () => {
