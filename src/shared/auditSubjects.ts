@@ -53,19 +53,19 @@ type NameRow = {
 }
 
 /**
- * The person columns of alias u, and whether the viewer may open that person's page (linked to one
- * of `admin`). A scalar subquery with LIMIT over the person's own links (organisation_links(user_id,
- * organisation_id)): as an EXISTS the generic plan hashed all of a large organisation's links first
- * (100,000 for Groot, 50 ms a page). The admin's organisations are a filter on the person's own few
- * links, never an index condition: `organisation_id = any(…)` probed the index once per organisation
- * of an accountant's 500 for every person (10 ms a Logboek page), and `in (select unnest(…))` unnested
- * and hashed the 500 again for every person (1.2 ms a page). Array containment (`<@`) is no index
- * condition here and compares each link with the array in place.
+ * The person columns of alias u, and whether the viewer may open that person's page (linked to one of
+ * the admin's organisations). A scalar subquery with LIMIT over the person's own links
+ * (organisation_links(user_id, organisation_id)): as an EXISTS the generic plan hashed all of a large
+ * organisation's links first (100,000 for Groot, 50 ms a page). The admin's organisations are a filter
+ * on the person's own few links, never an index condition: `organisation_id = any(…)` probed the index
+ * once per organisation of an accountant's 500 for every person (10 ms a Logboek page), and
+ * `in (select unnest(…))` unnested and hashed the 500 again for every person (1.2 ms a page). Array
+ * containment (`<@`) is no index condition here and compares each link with the array in place. The
+ * array is the statement's one `admin` row (namesSql), read once: as a parameter of each of the six
+ * lookups and the two below it was eight copies of an accountant's 500 ids to send and parse.
  */
-function personSql(admin: string[]): Prisma.Sql {
-  return Prisma.sql`u.id as person_id, u.first_name, u.last_name_prefix, u.last_name,
-    coalesce((select true from organisation_links l where l.user_id = u.id and array[l.organisation_id] <@ ${admin}::uuid[] limit 1), false) as visible`
-}
+const PERSON = Prisma.sql`u.id as person_id, u.first_name, u.last_name_prefix, u.last_name,
+    coalesce((select true from organisation_links l where l.user_id = u.id and array[l.organisation_id] <@ (select x.ids from admin x) limit 1), false) as visible`
 
 const NO_PERSON = Prisma.sql`null::uuid as person_id, null::text as first_name, null::text as last_name_prefix, null::text as last_name, false as visible`
 const NO_MANDATE = Prisma.sql`null::text as scope, null::text as service_name, null::text as provider_name`
@@ -78,32 +78,32 @@ const NO_APPLICATION = Prisma.sql`null::text as app_type, null::text as app_leve
  */
 function namesSql(refs: AuditRef[], admin: string[], backOffice: boolean): Prisma.Sql {
   const actorIds = [...new Set(refs.map((r) => r.actorId).filter((id): id is string => Boolean(id && UUID.test(id))))]
-  const person = personSql(admin)
   // An admin's applications and link requests are those of his organisations (the pages he sees name
   // no others), and the organisation routes the lookup (docs/SCALING.md); the back office sees all.
-  const ofAdmin = (alias: string) => (backOffice ? Prisma.empty : Prisma.sql`and ${Prisma.raw(alias)}.organisation_id = any(${admin}::uuid[])`)
+  const ofAdmin = (alias: string) => (backOffice ? Prisma.empty : Prisma.sql`and ${Prisma.raw(alias)}.organisation_id = any((select x.ids from admin x)::uuid[])`)
   return Prisma.sql`
-    select 'actor' as kind, u.id::text as id, ${person}, ${NO_MANDATE}, ${NO_APPLICATION}, null::text as email
+    with admin as materialized (select ${admin}::uuid[] as ids)
+    select 'actor' as kind, u.id::text as id, ${PERSON}, ${NO_MANDATE}, ${NO_APPLICATION}, null::text as email
       from users u where u.id = any(${actorIds}::uuid[])
     union all
-    select 'user', u.id::text, ${person}, ${NO_MANDATE}, ${NO_APPLICATION}, null
+    select 'user', u.id::text, ${PERSON}, ${NO_MANDATE}, ${NO_APPLICATION}, null
       from users u where u.id = any(${idsOf(refs, 'user')}::uuid[])
     union all
-    select 'mandate', m.id::text, ${person}, m.scope::text, s.name::text, sp.name::text, ${NO_APPLICATION}, null
+    select 'mandate', m.id::text, ${PERSON}, m.scope::text, s.name::text, sp.name::text, ${NO_APPLICATION}, null
       from mandates m join users u on u.id = m.user_id
       left join services s on s.id = m.service_id
       left join service_providers sp on sp.id = m.provider_id
       where m.id = any(${idsOf(refs, 'mandate')}::uuid[])
     union all
-    select 'application', a.id::text, ${person}, ${NO_MANDATE}, a.type::text, a.level::text, null
+    select 'application', a.id::text, ${PERSON}, ${NO_MANDATE}, a.type::text, a.level::text, null
       from applications a left join users u on u.id = a.subject_user_id
       where a.id = any(${idsOf(refs, 'application')}::uuid[]) ${ofAdmin('a')}
     union all
-    select 'link_request', r.id::text, ${person}, ${NO_MANDATE}, ${NO_APPLICATION}, r.email::text
+    select 'link_request', r.id::text, ${PERSON}, ${NO_MANDATE}, ${NO_APPLICATION}, r.email::text
       from link_requests r left join users u on u.id = r.user_id
       where r.id = any(${idsOf(refs, 'link_request')}::uuid[]) ${ofAdmin('r')}
     union all
-    select 'means', x.id::text, ${person}, ${NO_MANDATE}, ${NO_APPLICATION}, null
+    select 'means', x.id::text, ${PERSON}, ${NO_MANDATE}, ${NO_APPLICATION}, null
       from means x join users u on u.id = x.user_id
       where x.id = any(${idsOf(refs, 'means')}::uuid[])
     union all

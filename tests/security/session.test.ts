@@ -1,5 +1,5 @@
 // Sessions, cookies, headers and CSRF on every state-changing route (read from the router).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, TOUCH_INTERVAL_MS, TouchThrottle } from '../../src/middleware/setUpWebSession.ts'
 import { createTestApp, type Agent, type TestApp } from '../helpers/app.ts'
 import { appRoutes, fillPath } from './routes.ts'
@@ -70,6 +70,21 @@ describe('sessions', () => {
     await agent.get('/overzicht')
     await agent.get('/mijn-gegevens')
     expect(await expireOf()).toEqual(before)
+  })
+
+  it('When a logged-in user opens pages, then the session is read by a prepared statement (planned once per connection, not per request)', async () => {
+    const agent = await t.loginAs('jan')
+    const query = vi.spyOn(t.services.pool, 'query')
+    try {
+      await agent.get('/overzicht')
+      await agent.get('/mijn-gegevens')
+      const reads = query.mock.calls.map(([config]) => config as unknown).filter((config) => JSON.stringify(config).includes('SELECT sess FROM'))
+      expect(reads).toHaveLength(2)
+      for (const read of reads) expect(read).toMatchObject({ name: expect.stringMatching(/^session_\d+$/), text: expect.stringContaining('SELECT sess FROM') })
+      expect(new Set(reads.map((read) => (read as { name: string }).name)).size).toBe(1)
+    } finally {
+      query.mockRestore()
+    }
   })
 
   it('When a session started more than 8 hours ago, then it ends even though it was used', async () => {
