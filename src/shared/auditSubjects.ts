@@ -80,7 +80,8 @@ function namesSql(refs: AuditRef[], admin: string[], backOffice: boolean): Prism
   const actorIds = [...new Set(refs.map((r) => r.actorId).filter((id): id is string => Boolean(id && UUID.test(id))))]
   // An admin's applications and link requests are those of his organisations (the pages he sees name
   // no others), and the organisation routes the lookup (docs/SCALING.md); the back office sees all.
-  const ofAdmin = (alias: string) => (backOffice ? Prisma.empty : Prisma.sql`and ${Prisma.raw(alias)}.organisation_id = any((select x.ids from admin x)::uuid[])`)
+  const ofAdmin = (alias: string) =>
+    backOffice ? Prisma.empty : Prisma.sql`and ${Prisma.raw(alias)}.organisation_id = any((select x.ids from admin x)::uuid[])`
   return Prisma.sql`
     with admin as materialized (select ${admin}::uuid[] as ids)
     select 'actor' as kind, u.id::text as id, ${PERSON}, ${NO_MANDATE}, ${NO_APPLICATION}, null::text as email
