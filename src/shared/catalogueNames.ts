@@ -15,6 +15,11 @@ export type CatalogueNames = {
   sorted: { providers: { id: string; name: string }[]; services: { id: string; name: string }[] }
 }
 
+/** Whether `names` know a row's service and provider (either may be absent): the `knows` of CatalogueNamesCache.get. */
+export function namesKnow(names: CatalogueNames, serviceId: string | null, providerId: string | null): boolean {
+  return (!serviceId || names.services.has(serviceId)) && (!providerId || names.providers.has(providerId))
+}
+
 const KEEP_MS = 60_000
 const RELOAD_MS = 1_000
 

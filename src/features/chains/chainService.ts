@@ -4,7 +4,7 @@
 import { Prisma } from '../../generated/prisma/client.ts'
 import type { Level, MandateScope, MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
-import { CatalogueNamesCache } from '../../shared/catalogueNames.ts'
+import { CatalogueNamesCache, namesKnow } from '../../shared/catalogueNames.ts'
 import { ConflictError, NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Db, Tx } from '../../db/tx.ts'
 import { isoDate, todayUtc } from '../../domain/dates.ts'
@@ -124,10 +124,7 @@ export class ChainService {
         order by c.status, c.valid_until, c.id
         limit 500`)
     // A service or provider added since the names were read makes them read again (catalogueNames.ts).
-    const catalogue = await this.names.get((known) =>
-      rows.every((r) => (!r.service_id || known.services.has(r.service_id)) && (!r.provider_id || known.providers.has(r.provider_id))),
-    )
-    const names = { providers: catalogue.providers, services: new Map([...catalogue.services].map(([id, s]) => [id, s.name])) }
+    const names = await this.names.get((known) => rows.every((r) => namesKnow(known, r.service_id, r.provider_id)))
     return rows.map((r) => {
       const chain = {
         id: r.id,

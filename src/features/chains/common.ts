@@ -34,9 +34,9 @@ export type ScopeData = { scope: MandateScope; serviceName?: string; providerNam
 /** A scope as the views and mails show it (names from the catalogue). */
 export function chainScopeData(
   row: { scope: MandateScope; serviceId: string | null; providerId: string | null },
-  names: { providers: Map<string, string>; services: Map<string, string> },
+  names: { providers: Map<string, string>; services: Map<string, { name: string }> },
 ): ScopeData {
-  if (row.scope === 'service') return { scope: 'service', serviceName: names.services.get(row.serviceId ?? '') ?? '' }
+  if (row.scope === 'service') return { scope: 'service', serviceName: names.services.get(row.serviceId ?? '')?.name ?? '' }
   if (row.scope === 'provider') return { scope: 'provider', providerName: names.providers.get(row.providerId ?? '') ?? '' }
   return { scope: 'all' }
 }

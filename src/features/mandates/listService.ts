@@ -10,7 +10,7 @@ import { personName } from '../../domain/names.ts'
 import { MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { EXPIRY_NOTICE_MONTHS } from '../../domain/terms.ts'
 import type { Principal } from '../../shared/principal.ts'
-import { CatalogueNamesCache, type CatalogueNames } from '../../shared/catalogueNames.ts'
+import { CatalogueNamesCache, namesKnow, type CatalogueNames } from '../../shared/catalogueNames.ts'
 import { DEFAULT_PAGE_SIZE, PAGE_SIZES, holderName, type Cursor, type HolderColumns, type ListFilter, type MandateRow } from './model.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { filterConditions, statusesOf } from './scoping.ts'
@@ -209,9 +209,7 @@ export class MandateListService {
     // Names of the organisations (the principal's) and of the catalogue (kept in memory) are not
     // joined in SQL: see catalogueNames.ts.
     const organisationNames = new Map(principal.adminOrganisations.map((o) => [o.id, o.name]))
-    const names = await this.catalogueNames.get((known) =>
-      pageRows.every((r) => (!r.service_id || known.services.has(r.service_id)) && (!r.provider_id || known.providers.has(r.provider_id))),
-    )
+    const names = await this.catalogueNames.get((known) => pageRows.every((r) => namesKnow(known, r.service_id, r.provider_id)))
     const today = todayUtc(now)
     const twoMonths = addMonths(today, EXPIRY_NOTICE_MONTHS)
     const adminLevels = new Map(principal.adminOrganisations.map((o) => [o.id, o.level]))

@@ -60,12 +60,11 @@ function emptyByLevel(): Record<Level, number> {
 export const OWN_MANDATES_SHOWN = 10
 
 export class OverviewService {
-  /** Every read of Overzicht goes through the page reads (src/db/pageReads.ts): every login lands here. */
-  private readonly pageReads: PageReads
-
-  constructor(db: PrismaClient, pageReads: PageReads = prismaPageReads(db)) {
-    this.pageReads = pageReads
-  }
+  constructor(
+    db: PrismaClient,
+    /** Every read of Overzicht goes through the page reads (src/db/pageReads.ts): every login lands here. */
+    private readonly pageReads: PageReads = prismaPageReads(db),
+  ) {}
 
   /** One page of the admin's organisation cards (search on name or KvK number). */
   async forAdmin(principal: Principal, options: { q?: string; page?: number } = {}, now = new Date()): Promise<OrganisationsPage> {

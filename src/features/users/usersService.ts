@@ -32,7 +32,7 @@ import { levelAtLeast } from '../../domain/levels.ts'
 import { assertWithinAdminLevel } from '../../domain/rules.ts'
 import { isOpenApplication } from '../../domain/statuses.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
-import { CatalogueNamesCache } from '../../shared/catalogueNames.ts'
+import { CatalogueNamesCache, namesKnow } from '../../shared/catalogueNames.ts'
 import type { AuditRow } from '../../shared/audit.ts'
 
 export const PAGE_SIZE = 25
@@ -330,9 +330,7 @@ export class UsersService {
       const o = organisations.get(id)!
       return { id: o.id, name: o.name, kvkNumber: o.kvkNumber }
     }
-    const names = await this.catalogueNames.get((known) =>
-      found.mandates.every((m) => (!m.serviceId || known.services.has(m.serviceId)) && (!m.providerId || known.providers.has(m.providerId))),
-    )
+    const names = await this.catalogueNames.get((known) => found.mandates.every((m) => namesKnow(known, m.serviceId, m.providerId)))
     const user = {
       ...found,
       links: found.links.map((l) => ({ ...l, organisation: organisationOf(l.organisationId) })),

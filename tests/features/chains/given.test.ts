@@ -63,7 +63,7 @@ describe('ChainService.given', () => {
     })
     const names = {
       providers: new Map((await t.db.serviceProvider.findMany()).map((p) => [p.id, p.name])),
-      services: new Map((await t.db.service.findMany()).map((s) => [s.id, s.name])),
+      services: new Map((await t.db.service.findMany()).map((s) => [s.id, { name: s.name }])),
     }
     expect(given).toEqual(expected.map((r) => ({ ...r, scopeLabel: chainScopeData(r, names) })))
     expect(given.map((g) => g.id).sort()).toEqual(chains.map((c) => c.id).sort())
