@@ -3,6 +3,7 @@ import { Prisma } from '../generated/prisma/client.ts'
 import type { Tx } from '../db/tx.ts'
 import { apiActorLabel, type Actor } from './actor.ts'
 import type { AuditAction, AuditSubjectType } from '../domain/auditActions.ts'
+import { withFields } from './withFields.ts'
 
 export type AuditEntry = {
   action: AuditAction
@@ -94,7 +95,7 @@ export async function recordAuditForEach(tx: Tx, actor: Actor, organisationIds: 
   await recordAuditMany(
     tx,
     actor,
-    organisationIds.map((organisationId) => ({ ...entry, organisationId })),
+    organisationIds.map((organisationId) => withFields(entry, { organisationId })),
   )
 }
 

@@ -3,6 +3,7 @@
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Level, MandateKind, MandateScope, MandateStatus } from '../generated/prisma/enums.ts'
 import type { PageReads } from '../db/pageReads.ts'
+import { withFields } from './withFields.ts'
 
 export type OwnMandate = {
   id: string
@@ -59,10 +60,11 @@ export async function ownMandates(reads: PageReads, userId: string, query: OwnMa
     where m.user_id = ${userId}::uuid ${statuses}
     order by o.name, m.valid_until, m.id ${page}`,
   )
-  return rows.map(({ organisation_name, service_name, provider_name, ...m }) => ({
-    ...m,
-    organisation: { name: organisation_name },
-    service: service_name === null ? null : { name: service_name },
-    provider: provider_name === null ? null : { name: provider_name },
-  }))
+  return rows.map(({ organisation_name, service_name, provider_name, ...m }) =>
+    withFields(m, {
+      organisation: { name: organisation_name },
+      service: service_name === null ? null : { name: service_name },
+      provider: provider_name === null ? null : { name: provider_name },
+    }),
+  )
 }

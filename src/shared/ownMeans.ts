@@ -3,6 +3,7 @@
 import type { PageReads } from '../db/pageReads.ts'
 import { Prisma, type Means } from '../generated/prisma/client.ts'
 import { fromDbLevel } from '../domain/levels.ts'
+import { withFields } from './withFields.ts'
 
 export async function ownMeans(reads: PageReads, userId: string): Promise<Means[]> {
   const rows = await reads.rows<Omit<Means, 'level'> & { level: string }>(Prisma.sql`
@@ -10,5 +11,5 @@ export async function ownMeans(reads: PageReads, userId: string): Promise<Means[
            x.issued_at as "issuedAt", x.ends_on as "endsOn", x.created_at as "createdAt", x.updated_at as "updatedAt"
     from means x where x.user_id = ${userId}::uuid
     order by x.valid_until desc, x.id`)
-  return rows.map((m) => ({ ...m, level: fromDbLevel(m.level) }))
+  return rows.map((m) => withFields(m, { level: fromDbLevel(m.level) }))
 }

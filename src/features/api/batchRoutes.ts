@@ -16,6 +16,7 @@ import { Problem, apiLocale } from '../../web/problem.ts'
 import { idempotent } from './idempotency.ts'
 import { jsonBody, parseInput } from './parse.ts'
 import { BatchRequest, MAX_BATCH } from './schemas.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 type Operation = ReturnType<typeof BatchRequest.parse>['operations'][number]
 type Result = {
@@ -57,7 +58,7 @@ export function batchApiRoutes({ db, mandateWizardService, mandateBulkService }:
         const granted = await mandateWizardService.grantMany(
           tx,
           actor,
-          grants.map(({ op }) => ({ ...op, branchId: op.branchId ?? null })),
+          grants.map(({ op }) => withFields(op, { branchId: op.branchId ?? null })),
         )
         granted.forEach((g, i) => {
           const index = grants[i]!.index

@@ -14,6 +14,7 @@ import { recordAudit, subjectEntry } from '../../shared/audit.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { newSecret, SCIM_TOKEN_PREFIX, type ApiScope } from '../../shared/apiTokens.ts'
 import type { Principal } from '../../shared/principal.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 /** A client runs at most two years; then the admin makes a new one. */
 export const MAX_CLIENT_YEARS = 2
@@ -72,12 +73,13 @@ export class ApiClientsService {
       join users u on u.id = c.created_by_id
       where c.organisation_id = any(${adminOrganisationIds(principal)}::uuid[])
       order by c.revoked_at desc nulls first, c.created_at desc, c.id`)
-    return rows.map(({ organisationName, createdByEmail, level, ...client }) => ({
-      ...client,
-      level: fromDbLevel(level),
-      organisation: { name: organisationName },
-      createdBy: { email: createdByEmail },
-    }))
+    return rows.map(({ organisationName, createdByEmail, level, ...client }) =>
+      withFields(client, {
+        level: fromDbLevel(level),
+        organisation: { name: organisationName },
+        createdBy: { email: createdByEmail },
+      }),
+    )
   }
 
   /** Creates a client; returns it with its secret, which is never shown again. */

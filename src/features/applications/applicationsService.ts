@@ -17,6 +17,7 @@ import { findActionToken, useActionToken } from '../../shared/workflows/actionTo
 import { adminMeansFits, assertWithinAdminLevel } from '../../domain/rules.ts'
 import { afterSignature, notifyRepresentatives, requestRepresentativeSignatures } from '../../shared/workflows/applications.ts'
 import { applicationVersion, loadApplicationDetail } from './applicationDetail.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 /** Applications a page on Aanvragen (keyset pages, newest first). */
 export const LIST_PAGE = 25
@@ -98,7 +99,7 @@ export class ApplicationsService {
       order by a.created_at desc, a.id desc`)
     const page = rows.slice(0, LIST_PAGE).map(({ organisation_name, subject_id, first_name, last_name_prefix, last_name, ...row }) => {
       const subject = namePartsOf(first_name, last_name_prefix, last_name)
-      return { ...row, organisation: { name: organisation_name }, subjectUser: subject_id && subject ? { id: subject_id, ...subject } : null }
+      return withFields(row, { organisation: { name: organisation_name }, subjectUser: subject_id && subject ? { id: subject_id, ...subject } : null })
     })
     const last = page[page.length - 1]
     return { rows: page, next: rows.length > LIST_PAGE && last ? encodeCreatedAtCursor(last) : null }

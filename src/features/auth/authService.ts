@@ -8,6 +8,7 @@ import { verifyTotpStep } from '../../shared/totp.ts'
 import { todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel } from '../../domain/levels.ts'
 import { PrincipalCache } from './principalCache.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 type PrincipalRow = {
   id: string
@@ -113,10 +114,7 @@ export class AuthService {
       where u.id = ${id}::uuid`)
     const user = rows[0]
     if (!user) return null
-    const adminOrganisations: AdminOrganisation[] = user.admin_organisations.map((o) => ({
-      ...o,
-      level: fromDbLevel(o.level),
-    }))
+    const adminOrganisations: AdminOrganisation[] = user.admin_organisations.map((o) => withFields(o, { level: fromDbLevel(o.level) }))
     return this.principals.set(id, user.version, today, {
       id: user.id,
       email: user.email,

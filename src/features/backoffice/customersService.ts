@@ -7,6 +7,7 @@ import { recordAudit } from '../../shared/audit.ts'
 import { PERSON_SELECT } from '../../shared/selects.ts'
 import type { KvkRegister } from '../../shared/kvk/register.ts'
 import { LIVE_MANDATE_STATUSES } from '../../domain/statuses.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 export const SEARCH_LIMIT = 50
 
@@ -64,7 +65,7 @@ export class CustomersService {
       },
     })
     if (!organisation) throw new NotFoundError()
-    const users = organisation.links.map(({ user }) => ({ ...user, passwordHash: undefined, activated: user.passwordHash !== null }))
+    const users = organisation.links.map(({ user }) => withFields(user, { passwordHash: undefined, activated: user.passwordHash !== null }))
     return { ...organisation, links: undefined, users, admins: organisation.mandates.filter((m) => m.kind === 'admin') }
   }
 

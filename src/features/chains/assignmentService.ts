@@ -18,6 +18,7 @@ import { recordAuditForEach, subjectEntry } from '../../shared/audit.ts'
 import { queueMail, queueMailToPerson } from '../../shared/outbox.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { isUniqueViolation, parseScopeKey, principalOf } from './common.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 export const CLIENTS_PAGE_SIZE = 50
 
@@ -96,7 +97,7 @@ export class AssignmentService {
       order by page.client_name, page.id`)
     const names = new Map(principal.adminOrganisations.map((o) => [o.id, o.name]))
     return {
-      rows: rows.map(({ total: _total, intermediary_id, ...row }) => ({ ...row, intermediary_name: names.get(intermediary_id) ?? '' })),
+      rows: rows.map(({ total: _total, intermediary_id, ...row }) => withFields(row, { intermediary_name: names.get(intermediary_id) ?? '' })),
       total: Number(rows[0]?.total ?? 0),
     }
   }

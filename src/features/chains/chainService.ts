@@ -27,6 +27,7 @@ import { searchCatalogue } from '../../shared/catalogueSearch.ts'
 import { confirmationDigest } from '../../shared/confirmation.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { activeAdmins, chainScopeData, isUniqueViolation, mailBothSides, principalOf } from './common.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 type GivenRow = {
   id: string
@@ -139,7 +140,7 @@ export class ChainService {
         serviceId: r.service_id,
         providerId: r.provider_id,
       }
-      return { ...chain, scopeLabel: chainScopeData(chain, names) }
+      return withFields(chain, { scopeLabel: chainScopeData(chain, names) })
     })
   }
 

@@ -15,6 +15,7 @@ import { confirmationDigest } from '../../shared/confirmation.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { CHAIN_VIEW, lockGiven, type LockedChain } from './chainService.ts'
 import { isUniqueViolation, mailBothSides, principalOf } from './common.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 export type StatusAction = 'revoke' | 'suspend' | 'lift'
 
@@ -102,7 +103,7 @@ export class ChainStatusService {
       await recordAuditMany(
         tx,
         actor,
-        ended.map((a) => ({ ...ofAssignment, subjectId: a.id, after: because })),
+        ended.map((a) => withFields(ofAssignment, { subjectId: a.id, after: because })),
       )
       await mailBothSides(tx, chain, 'chain-revoked', { revokedAt: isoDate(now) })
       return { id, ended: ended.length }

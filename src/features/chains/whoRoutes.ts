@@ -12,6 +12,7 @@ import { whoQuerySchema } from './schemas.ts'
 import { formText, fromFieldMessages } from '../../web/forms.ts'
 import { organisationFilter } from '../../web/organisationChoice.ts'
 import type { WhoRow, WhoService } from './whoService.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 export function pathText(req: Request, path: AuthorisationPath): string {
   if (path.via === 'chain')
@@ -47,7 +48,7 @@ export function whoRoutes(deps: { whoService: WhoService }): Router {
       services: await service.services(),
       values: { organisatie: message ? formText(req.query, 'organisatie') : organisationId, dienst: serviceId },
       ...(message ? { errors: fromFieldMessages({ organisatie: message }) } : {}),
-      rows: rows?.map((r) => ({ ...r, pathText: pathText(req, r.path), levelText: levelLabel(r.level) })) ?? null,
+      rows: rows?.map((r) => withFields(r, { pathText: pathText(req, r.path), levelText: levelLabel(r.level) })) ?? null,
     })
   })
 

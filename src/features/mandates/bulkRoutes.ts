@@ -21,6 +21,7 @@ import { confirmationPages } from '../../web/confirmationPages.ts'
 import type { RenewOutcome, RenewSelection } from './model.ts'
 import { beheer, renderStoredResult } from './routeHelpers.ts'
 import { filterFromQuery, filterParams, idList, listQuerySchema } from './schemas.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 type Deps = { mandateBulkService: MandateBulkService }
 type Extra = { errors?: FormErrors; values?: Record<string, unknown>; changed?: boolean; alreadyDone?: boolean }
@@ -108,11 +109,9 @@ function storeRenewResult(req: Request, outcomes: RenewOutcome[], termYears: num
     total: outcomes.length,
     renewed,
     refused: outcomes.length - renewed,
-    outcomes: [...outcomes.filter((o) => o.refusal), ...outcomes.filter((o) => !o.refusal)].slice(0, 500).map((o) => ({
-      ...o,
-      oldUntil: isoDate(o.oldUntil),
-      newUntil: o.newUntil ? isoDate(o.newUntil) : null,
-    })),
+    outcomes: [...outcomes.filter((o) => o.refusal), ...outcomes.filter((o) => !o.refusal)]
+      .slice(0, 500)
+      .map((o) => withFields(o, { oldUntil: isoDate(o.oldUntil), newUntil: o.newUntil ? isoDate(o.newUntil) : null })),
   }
   return renewed
 }

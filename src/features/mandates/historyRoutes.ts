@@ -12,6 +12,7 @@ import { formatDate } from '../../web/format.ts'
 import { principal } from '../../web/principal.ts'
 import type { MandateListService } from './listService.ts'
 import { beheer, idParam } from './routeHelpers.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 /** The audit entries about one mandate, with the actor's name; both spellings of the subject type count. */
 export async function mandateEvents(db: PrismaClient, id: string) {
@@ -20,7 +21,7 @@ export async function mandateEvents(db: PrismaClient, id: string) {
     orderBy: [{ at: 'asc' }, { id: 'asc' }],
     include: { actor: { select: { firstName: true, lastNamePrefix: true, lastName: true } } },
   })
-  return rows.map((r) => ({ ...r, actorName: r.actor ? personName(r.actor) : null }))
+  return rows.map((r) => withFields(r, { actorName: r.actor ? personName(r.actor) : null }))
 }
 
 async function show(deps: Deps, req: Request, res: Response) {

@@ -101,12 +101,15 @@ export class OverviewService {
     const expiringBy = new Map(expiring.map((r) => [r.id, r.n]))
     return shown.map((org) => {
       const expiringCount = expiringBy.get(org.id) ?? 0
+      const { users, meansByLevel, mandatesByLevel } = counts.get(org.id)!
       return {
         id: org.id,
         name: org.name,
         kvkNumber: org.kvkNumber,
         adminLevel: org.level,
-        ...counts.get(org.id)!,
+        users,
+        meansByLevel,
+        mandatesByLevel,
         expiringMandates: Math.min(expiringCount, EXPIRING_SHOWN),
         expiringMore: expiringCount > EXPIRING_SHOWN,
       }

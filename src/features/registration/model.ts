@@ -3,6 +3,7 @@ import type { Registration } from '../../generated/prisma/client.ts'
 import type { KvkProfile } from '../../shared/kvk/register.ts'
 import type { Representative } from '../../domain/rules.ts'
 import type { Locale } from '../../i18n/index.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 export const REGISTRATION_DAYS = 30
 
@@ -33,7 +34,7 @@ export function readRegistration(row: Registration, now = new Date()): Registrat
     admin: row.admin as AdminDetails,
     level: row.level,
     // Requests stored before the mail language was asked have none: Nederlands.
-    representatives: (row.representatives as ChosenRepresentative[]).map((r) => ({ ...r, locale: r.locale ?? 'nl' })),
+    representatives: (row.representatives as ChosenRepresentative[]).map((r) => withFields(r, { locale: r.locale ?? 'nl' })),
     expiresAt: row.expiresAt,
   }
 }

@@ -13,6 +13,7 @@ import { organisationFilter } from '../../web/organisationChoice.ts'
 import { userFilterSchema, userListQuerySchema } from './schemas.ts'
 import type { UsersService } from './usersService.ts'
 import { crumbs, usersPage } from './pageLocals.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 /** How many of a person's organisations a row names; the rest as "en nog N organisaties" (the export names all). */
 export const ROW_ORGANISATIONS = 5
@@ -38,11 +39,12 @@ async function showList(usersService: UsersService, req: Request, res: Response)
       ...(message ? { errors: fromFieldMessages({ organisationId: message }), values: keepValues(req.query) } : {}),
       title: req.t('users:list.title'),
       breadcrumbs: crumbs(req),
-      rows: rows.map((r) => ({
-        ...r,
-        shownOrganisations: r.organisations.slice(0, ROW_ORGANISATIONS),
-        moreOrganisations: Math.max(0, r.organisations.length - ROW_ORGANISATIONS),
-      })),
+      rows: rows.map((r) =>
+        withFields(r, {
+          shownOrganisations: r.organisations.slice(0, ROW_ORGANISATIONS),
+          moreOrganisations: Math.max(0, r.organisations.length - ROW_ORGANISATIONS),
+        }),
+      ),
       filter,
       organisations: principal(req).adminOrganisations,
       levels: LEVELS,

@@ -34,6 +34,7 @@ import { isOpenApplication } from '../../domain/statuses.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { CatalogueNamesCache, namesKnow } from '../../shared/catalogueNames.ts'
 import type { AuditRow } from '../../shared/audit.ts'
+import { withFields } from '../../shared/withFields.ts'
 
 export const PAGE_SIZE = 25
 export const EXPORT_LIMIT = 50_000
@@ -318,8 +319,8 @@ export class UsersService {
       means,
       links,
       formerLinks,
-      mandates: mandates.map((m): Mandate => ({ ...m, level: fromDbLevel(m.level) })),
-      applications: applications.map((a): Application => ({ ...a, level: a.level === null ? null : fromDbLevel(a.level) })),
+      mandates: mandates.map((m): Mandate => withFields(m, { level: fromDbLevel(m.level) })),
+      applications: applications.map((a): Application => withFields(a, { level: a.level === null ? null : fromDbLevel(a.level) })),
     }
     if (found.links.length === 0 && found.formerLinks.length === 0) throw new NotFoundError()
     // Every row above is of one of the admin's organisations, whose names and KvK numbers the principal
@@ -333,15 +334,16 @@ export class UsersService {
     const names = await this.catalogueNames.get((known) => found.mandates.every((m) => namesKnow(known, m.serviceId, m.providerId)))
     const user = {
       ...found,
-      links: found.links.map((l) => ({ ...l, organisation: organisationOf(l.organisationId) })),
-      formerLinks: found.formerLinks.map((l) => ({ ...l, organisation: organisationOf(l.organisationId) })),
-      mandates: found.mandates.map((m) => ({
-        ...m,
-        organisation: { name: organisationOf(m.organisationId).name },
-        service: m.serviceId ? { name: names.services.get(m.serviceId)?.name ?? '' } : null,
-        provider: m.providerId ? { name: names.providers.get(m.providerId) ?? '' } : null,
-      })),
-      applications: found.applications.map((a) => ({ ...a, organisation: { name: organisationOf(a.organisationId).name } })),
+      links: found.links.map((l) => withFields(l, { organisation: organisationOf(l.organisationId) })),
+      formerLinks: found.formerLinks.map((l) => withFields(l, { organisation: organisationOf(l.organisationId) })),
+      mandates: found.mandates.map((m) =>
+        withFields(m, {
+          organisation: { name: organisationOf(m.organisationId).name },
+          service: m.serviceId ? { name: names.services.get(m.serviceId)?.name ?? '' } : null,
+          provider: m.providerId ? { name: names.providers.get(m.providerId) ?? '' } : null,
+        }),
+      ),
+      applications: found.applications.map((a) => withFields(a, { organisation: { name: organisationOf(a.organisationId).name } })),
     }
     // Activated: the person has set a password (ActivationService.isActivated), read with the person.
     return { user, activated }
