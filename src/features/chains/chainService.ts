@@ -27,7 +27,6 @@ import { searchCatalogue } from '../../shared/catalogueSearch.ts'
 import { confirmationDigest } from '../../shared/confirmation.ts'
 import type { Principal } from '../../shared/principal.ts'
 import { activeAdmins, chainScopeData, isUniqueViolation, mailBothSides, principalOf } from './common.ts'
-import { withFields } from '../../shared/withFields.ts'
 
 type GivenRow = {
   id: string
@@ -126,22 +125,20 @@ export class ChainService {
         limit 500`)
     // A service or provider added since the names were read makes them read again (catalogueNames.ts).
     const names = await this.names.get((known) => rows.every((r) => namesKnow(known, r.service_id, r.provider_id)))
-    return rows.map((r) => {
-      const chain = {
-        id: r.id,
-        scope: r.scope,
-        level: fromDbLevel(r.level),
-        status: r.status,
-        validFrom: r.valid_from,
-        validUntil: r.valid_until,
-        organisation: { id: r.org_id, name: r.org_name, kvkNumber: r.org_kvk },
-        intermediary: { id: r.int_id, name: r.int_name, kvkNumber: r.int_kvk },
-        _count: { assignments: r.assignments },
-        serviceId: r.service_id,
-        providerId: r.provider_id,
-      }
-      return withFields(chain, { scopeLabel: chainScopeData(chain, names) })
-    })
+    return rows.map((r) => ({
+      id: r.id,
+      scope: r.scope,
+      level: fromDbLevel(r.level),
+      status: r.status,
+      validFrom: r.valid_from,
+      validUntil: r.valid_until,
+      organisation: { id: r.org_id, name: r.org_name, kvkNumber: r.org_kvk },
+      intermediary: { id: r.int_id, name: r.int_name, kvkNumber: r.int_kvk },
+      _count: { assignments: r.assignments },
+      serviceId: r.service_id,
+      providerId: r.provider_id,
+      scopeLabel: chainScopeData({ scope: r.scope, serviceId: r.service_id, providerId: r.provider_id }, names),
+    }))
   }
 
   /** The providers to choose an "all services of one provider" scope from. */
