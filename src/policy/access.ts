@@ -15,7 +15,7 @@
 //    malformed id is a 404 as well.
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { NotFoundError } from '../errors.ts'
-import type { Principal } from '../shared/principal.ts'
+import type { AdminOrganisation, Principal } from '../shared/principal.ts'
 import { paths } from '../paths.ts'
 
 export type Access = 'anonymous' | 'user' | 'admin' | 'backoffice'
@@ -75,6 +75,18 @@ export function adminOrganisationIds(principal: Principal | null | undefined): s
     adminIdsOf.set(principal, ids)
   }
   return ids
+}
+
+const adminByIdOf = new WeakMap<Principal, ReadonlyMap<string, AdminOrganisation>>()
+
+/** The organisations this principal administers by id (names, KvK numbers, his level), one map per principal. */
+export function adminOrganisationsById(principal: Principal): ReadonlyMap<string, AdminOrganisation> {
+  let byId = adminByIdOf.get(principal)
+  if (!byId) {
+    byId = new Map(principal.adminOrganisations.map((o) => [o.id, o]))
+    adminByIdOf.set(principal, byId)
+  }
+  return byId
 }
 
 /** Throws NotFoundError unless the principal administers this organisation (rule 7). */

@@ -8,6 +8,7 @@ import type { TFunction } from 'i18next'
 import { currentSubjectType, type AuditSubjectType } from '../domain/auditActions.ts'
 import { namePartsOf, personName } from '../domain/names.ts'
 import { links } from '../paths.ts'
+import { adminOrganisationIds } from '../policy/access.ts'
 import type { Principal } from './principal.ts'
 
 export type AuditSubject = { name: string; href: string | null }
@@ -121,7 +122,7 @@ function personOf(row: NameRow): Named | null {
 /** Reads the names and pages of the actors and subjects of `refs` (one statement, whatever the page size). */
 export async function auditNames(reads: PageReads, principal: Principal, t: TFunction, refs: AuditRef[]): Promise<AuditNames> {
   const backOffice = principal.role === 'backoffice'
-  const admin = backOffice ? [] : principal.adminOrganisations.map((o) => o.id)
+  const admin = backOffice ? [] : adminOrganisationIds(principal)
   const rows = await reads.rows<NameRow>(namesSql(refs, admin, backOffice))
   const actors = new Map<string, string>()
   const subjects = new Map<string, AuditSubject>()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { adminOrganisationIds } from '../../src/policy/access.ts'
+import { adminOrganisationIds, adminOrganisationsById } from '../../src/policy/access.ts'
 import type { Principal } from '../../src/shared/principal.ts'
 
 const principal = (ids: string[]) =>
@@ -22,5 +22,14 @@ describe('adminOrganisationIds', () => {
     expect(adminOrganisationIds(principal(['a']))).toEqual(['a'])
     expect(adminOrganisationIds(principal(['a', 'c']))).toEqual(['a', 'c'])
     expect(adminOrganisationIds(null)).toEqual([])
+  })
+
+  it('When the organisations are looked up by id, then one map per principal holds each with its name and level', () => {
+    const p = principal(['a', 'b'])
+    const byId = adminOrganisationsById(p)
+    expect(byId.get('b')).toEqual({ id: 'b', name: 'Org b', kvkNumber: '12345678', level: 'EH3' })
+    expect(byId.get('x')).toBeUndefined()
+    expect(adminOrganisationsById(p)).toBe(byId)
+    expect(adminOrganisationsById(principal(['a'])).has('b')).toBe(false)
   })
 })

@@ -11,7 +11,7 @@ import { isoDate, todayUtc } from '../../domain/dates.ts'
 import { fromDbLevel, levelAtLeast, toDbLevel } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
 import { assertChainLevel, assertLevelCoversService, assertMeansCoversLevel, assertWithinAdminLevel, scopeWithin, type ScopeRef } from '../../domain/rules.ts'
-import { adminOrganisationIds } from '../../policy/access.ts'
+import { adminOrganisationIds, adminOrganisationsById } from '../../policy/access.ts'
 import type { Actor } from '../../shared/actor.ts'
 import { COVERAGE_SELECT, PERSON_SELECT } from '../../shared/selects.ts'
 import { recordAuditForEach, subjectEntry } from '../../shared/audit.ts'
@@ -95,9 +95,9 @@ export class AssignmentService {
         left join services s on s.id = c.service_id
         left join service_providers p on p.id = c.provider_id
       order by page.client_name, page.id`)
-    const names = new Map(principal.adminOrganisations.map((o) => [o.id, o.name]))
+    const organisations = adminOrganisationsById(principal)
     return {
-      rows: rows.map(({ total: _total, intermediary_id, ...row }) => withFields(row, { intermediary_name: names.get(intermediary_id) ?? '' })),
+      rows: rows.map(({ total: _total, intermediary_id, ...row }) => withFields(row, { intermediary_name: organisations.get(intermediary_id)?.name ?? '' })),
       total: Number(rows[0]?.total ?? 0),
     }
   }

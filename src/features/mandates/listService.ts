@@ -5,14 +5,14 @@ import type { MandateStatus, PrismaClient } from '../../generated/prisma/client.
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { NotFoundError } from '../../errors.ts'
 import { addMonths, isoDate, todayUtc } from '../../domain/dates.ts'
-import { fromDbLevel, levelRank, type Level } from '../../domain/levels.ts'
+import { fromDbLevel, levelRank } from '../../domain/levels.ts'
 import { personName } from '../../domain/names.ts'
 import { MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { EXPIRY_NOTICE_MONTHS } from '../../domain/terms.ts'
-import type { Principal } from '../../shared/principal.ts'
+import type { AdminOrganisation, Principal } from '../../shared/principal.ts'
 import { CatalogueNamesCache, namesKnow, type CatalogueNames } from '../../shared/catalogueNames.ts'
 import { DEFAULT_PAGE_SIZE, PAGE_SIZES, holderName, type Cursor, type HolderColumns, type ListFilter, type MandateRow } from './model.ts'
-import { adminOrganisationIds } from '../../policy/access.ts'
+import { adminOrganisationIds, adminOrganisationsById } from '../../policy/access.ts'
 import { filterConditions, statusesOf } from './scoping.ts'
 import { SearchTrigramsCache } from '../../shared/searchTrigrams.ts'
 import { walkSql, walkedIds, type WalkRow } from './listWalk.ts'
@@ -84,23 +84,17 @@ function pageSql(keys: Prisma.Sql, ascending: boolean): Prisma.Sql {
 }
 
 /** A row of the page as the list shows it, with the names of its organisation and catalogue entries. */
-function toMandateRow(
-  r: RawRow,
-  organisationNames: Map<string, string>,
-  names: CatalogueNames,
-  today: Date,
-  twoMonths: Date,
-  adminLevels: Map<string, Level>,
-): MandateRow {
+function toMandateRow(r: RawRow, organisations: ReadonlyMap<string, AdminOrganisation>, names: CatalogueNames, today: Date, twoMonths: Date): MandateRow {
   const level = fromDbLevel(r.level)
-  const adminLevel = adminLevels.get(r.organisation_id)
+  const organisation = organisations.get(r.organisation_id)
+  const adminLevel = organisation?.level
   return {
     id: r.id,
     userId: r.user_id,
     userName: holderName(r),
     userEmail: r.email,
     organisationId: r.organisation_id,
-    organisationName: organisationNames.get(r.organisation_id) ?? '',
+    organisationName: organisation?.name ?? '',
     scope: r.scope,
     serviceName: (r.service_id && names.services.get(r.service_id)?.name) || null,
     providerName: (r.provider_id ? names.providers.get(r.provider_id) : r.service_id && names.services.get(r.service_id)?.providerName) || null,
@@ -208,12 +202,11 @@ export class MandateListService {
     if (reverse) pageRows.reverse()
     // Names of the organisations (the principal's) and of the catalogue (kept in memory) are not
     // joined in SQL: see catalogueNames.ts.
-    const organisationNames = new Map(principal.adminOrganisations.map((o) => [o.id, o.name]))
+    const organisations = adminOrganisationsById(principal)
     const names = await this.catalogueNames.get((known) => pageRows.every((r) => namesKnow(known, r.service_id, r.provider_id)))
     const today = todayUtc(now)
     const twoMonths = addMonths(today, EXPIRY_NOTICE_MONTHS)
-    const adminLevels = new Map(principal.adminOrganisations.map((o) => [o.id, o.level]))
-    const rows = pageRows.map((r) => toMandateRow(r, organisationNames, names, today, twoMonths, adminLevels))
+    const rows = pageRows.map((r) => toMandateRow(r, organisations, names, today, twoMonths))
     return { rows, ...pageCursors(rows, more, cursor, reverse) }
   }
 

@@ -25,7 +25,7 @@ import type { Actor } from '../../shared/actor.ts'
 import { recordAudit } from '../../shared/audit.ts'
 import { applicationEntry } from '../../shared/workflows/applicationStatus.ts'
 import type { AdminOrganisation, Principal } from '../../shared/principal.ts'
-import { adminOrganisationIds, assertAdministers } from '../../policy/access.ts'
+import { adminOrganisationIds, adminOrganisationsById, assertAdministers } from '../../policy/access.ts'
 import { proceed } from '../../shared/workflows/applications.ts'
 import { fromDbLevel, toDbLevel } from '../../domain/levels.ts'
 import { levelAtLeast } from '../../domain/levels.ts'
@@ -326,7 +326,7 @@ export class UsersService {
     // Every row above is of one of the admin's organisations, whose names and KvK numbers the principal
     // holds (kept current by principal_version), and every service is in the catalogue: named here
     // rather than by six more queries through Prisma (one per relation), which were half of the page's.
-    const organisations = new Map(principal.adminOrganisations.map((o) => [o.id, o]))
+    const organisations = adminOrganisationsById(principal)
     const organisationOf = (id: string) => {
       const o = organisations.get(id)!
       return { id: o.id, name: o.name, kvkNumber: o.kvkNumber }
