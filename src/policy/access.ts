@@ -57,7 +57,7 @@ export function allow(...access: [Access, ...Access[]]): AccessHandler {
   return handler
 }
 
-const NO_ORGANISATIONS: string[] = Object.freeze([]) as unknown as string[]
+const NO_ORGANISATIONS = Object.freeze([]) as readonly string[] as string[]
 /** One frozen array per principal: principals are kept in memory between requests (principalCache.ts). */
 const adminIdsOf = new WeakMap<Principal, string[]>()
 
