@@ -38,6 +38,11 @@ export const AUDIT_MERGE: AuditMerge = { fromOrganisations: 20, firstRound: 2, s
 /** How many look-backs (`AuditLogService.lookbacks`) a process keeps before it starts again. */
 const LOOKBACKS_KEPT = 10_000
 
+/** Conditions as the `and …` that follows a where clause, or nothing. */
+function andAll(conditions: Prisma.Sql[]): Prisma.Sql {
+  return conditions.length ? Prisma.sql`and ${Prisma.join(conditions, ' and ')}` : Prisma.empty
+}
+
 /** One scan per stored name of the filtered action (`s.action`), or nothing without an action filter. */
 function perAction(actions: string[] | null): Prisma.Sql {
   return actions ? Prisma.sql`cross join unnest(${actions}::text[]) as s(action)` : Prisma.empty
@@ -75,9 +80,9 @@ export class AuditLogService {
   }
 
   /**
-   * The ids of one page, newest first (by `at`, then id), as SQL to select from. For organisations:
-   * one bounded scan of the index (organisation_id, at, id) per organisation, merged, so an
-   * accountant's 500 organisations cost 500 short scans and not a walk backwards through everyone's
+   * The ids of one page, newest first (by `at`, then id), as SQL to select from, for fewer than
+   * `fromOrganisations` organisations (more: `mergedPage`): one bounded scan of the index
+   * (organisation_id, at, id) per organisation, merged, not a walk backwards through everyone's
    * entries; a period is a range of that same index, so it stops after a page too, however many
    * entries the period holds (ordered by id, PostgreSQL read all of them to sort them). With an
    * action, one scan per organisation and stored name of the action, of (organisation_id, action, at,
@@ -153,8 +158,7 @@ export class AuditLogService {
     const organisations = filter.organisationId ? (scope ?? [filter.organisationId]).filter((id) => id === filter.organisationId) : scope
     if (organisations?.length === 0) return []
     if (organisations && organisations.length >= this.merge.fromOrganisations) return this.mergedPage(principal, organisations, filter, before, take)
-    const conditions = this.conditions(filter, before, Boolean(organisations && filter.action))
-    const where = conditions.length ? Prisma.sql`and ${Prisma.join(conditions, ' and ')}` : Prisma.empty
+    const where = andAll(this.conditions(filter, before, Boolean(organisations && filter.action)))
     let page: Prisma.Sql
     if (organisations) {
       page = this.scopedIds(organisations, where, take, filter.action ? storedActions(filter.action) : null)
@@ -197,13 +201,8 @@ export class AuditLogService {
       const rows = await this.entries(this.windowIds(organisations, filter, before, take, start, 2 * lookback + 1000))
       if (rows.length === take) return this.learn(key, rows, take, start)
     }
-    const where = this.conditions(filter, before, Boolean(filter.action))
-    const page = this.mergedIds(
-      organisations,
-      where.length ? Prisma.sql`and ${Prisma.join(where, ' and ')}` : Prisma.empty,
-      take,
-      filter.action ? storedActions(filter.action) : null,
-    )
+    const where = andAll(this.conditions(filter, before, Boolean(filter.action)))
+    const page = this.mergedIds(organisations, where, take, filter.action ? storedActions(filter.action) : null)
     return this.learn(key, await this.entries(page), take, start)
   }
 
@@ -238,11 +237,9 @@ export class AuditLogService {
       start === undefined
         ? Prisma.sql`(select c.at from audit_events c where c.id = ${before!.toString()}::bigint) - ${depth / 1000}::float8 * interval '1 second'`
         : Prisma.sql`${new Date(start - depth)}::timestamptz`
-    const conditions = this.conditions(filter, before)
-    const where = conditions.length ? Prisma.sql`and ${Prisma.join(conditions, ' and ')}` : Prisma.empty
     return Prisma.sql`
       select a.id from audit_events a
-      where a.organisation_id = any(${organisations}::uuid[]) and a.at >= ${from} ${where}
+      where a.organisation_id = any(${organisations}::uuid[]) and a.at >= ${from} ${andAll(this.conditions(filter, before))}
       order by a.at desc, a.id desc limit ${take}`
   }
 

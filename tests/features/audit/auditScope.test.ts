@@ -76,6 +76,16 @@ async function reference(organisations: string[] | null, filter: AuditFilter): P
   return rows.map((r) => r.id.toString())
 }
 
+/** Page reads through Prisma that keep the text of every statement in `statements`. */
+function recordingReads(statements: string[]) {
+  return {
+    rows: <T>(query: Prisma.Sql) => {
+      statements.push(query.text)
+      return t.database.db.$queryRaw<T[]>(query)
+    },
+  }
+}
+
 describe('Logboek over several organisations', () => {
   it('When an admin of several organisations pages through the Logboek, with each filter, then he gets exactly his organisations’ entries newest first', async () => {
     const options = await t.services.auditLogService.filterOptions(sanne)
@@ -108,12 +118,7 @@ describe('Logboek over several organisations', () => {
     // first round), with one and a second round for some organisations (the export's batches of 7 with
     // 2 or 3 an organisation: her organisations' k-th entries cannot all be below the 7th), and for none.
     const statements: string[] = []
-    const pageReads = {
-      rows: <T>(query: Prisma.Sql) => {
-        statements.push(query.text)
-        return t.database.db.$queryRaw<T[]>(query)
-      },
-    }
+    const pageReads = recordingReads(statements)
     for (const firstRound of [1, 2, 3, 5, 40]) {
       const service = new AuditLogService(t.database.db, pageReads, { fromOrganisations: 1, firstRound, share: 0 })
       for (const filter of cases) {
@@ -138,12 +143,7 @@ describe('Logboek over several organisations', () => {
       { from: new Date(Date.UTC(2026, 10, 10)), until: new Date(Date.UTC(2026, 10, 20)) },
     ]
     const statements: string[] = []
-    const pageReads = {
-      rows: <T>(query: Prisma.Sql) => {
-        statements.push(query.text)
-        return t.database.db.$queryRaw<T[]>(query)
-      },
-    }
+    const pageReads = recordingReads(statements)
     const windowed = () => statements.filter((sql) => sql.includes('a.organisation_id = any(')).length
     const service = new AuditLogService(t.database.db, pageReads, { fromOrganisations: 1, firstRound: 2, share: 2 })
     for (const filter of cases) {
