@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { LEVEL_VALUES } from '../../domain/levels.ts'
 import { MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { API_SCOPES } from '../../shared/apiTokens.ts'
+import { PAGE_SIZE_VALUES } from '../../shared/pageSizes.ts'
 
 const uuid = (message: string) => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, message)
 /** An optional text that must match `pattern`; `message` the catalogue key when it does not. */
@@ -52,7 +53,7 @@ export const MandateListQuery = z
     status: MandateStatus.optional(),
     inactive: z.enum(['true', 'false'], 'mandates:errors.filter').optional(),
     sort: z.enum(['end', 'end-desc'], 'mandates:errors.sort').optional(),
-    limit: z.enum(['25', '50', '100'], 'mandates:errors.pageSize').optional(),
+    limit: z.enum(PAGE_SIZE_VALUES, 'mandates:errors.pageSize').optional(),
     cursor: optionalMatch(/^\d{4}-\d{2}-\d{2}_[0-9a-f-]{36}$/i, 'api:errors.cursor'),
   })
   .strict()

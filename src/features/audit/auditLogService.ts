@@ -25,6 +25,7 @@ export type AuditFilter = {
 
 export type { AuditRow } from '../../shared/audit.ts'
 
+/** A page of the API's `GET /api/v1/audit-events`; Logboek shows 25, 50 or 100 (src/shared/pageSizes.ts). */
 export const PAGE_SIZE = 50
 
 /**
@@ -243,11 +244,11 @@ export class AuditLogService {
       order by a.at desc, a.id desc limit ${take}`
   }
 
-  /** One page, newest first, after the cursor (keyset: `(at, id)` below the cursor entry's). */
-  async page(principal: Principal, filter: AuditFilter, cursor?: bigint): Promise<{ rows: AuditRow[]; next: string | null }> {
-    const rows = await this.fetch(principal, filter, cursor, PAGE_SIZE + 1)
-    const more = rows.length > PAGE_SIZE
-    const shown = rows.slice(0, PAGE_SIZE)
+  /** One page of `size` entries, newest first, after the cursor (keyset: `(at, id)` below the cursor entry's). */
+  async page(principal: Principal, filter: AuditFilter, cursor?: bigint, size: number = PAGE_SIZE): Promise<{ rows: AuditRow[]; next: string | null }> {
+    const rows = await this.fetch(principal, filter, cursor, size + 1)
+    const more = rows.length > size
+    const shown = rows.slice(0, size)
     return { rows: shown, next: more ? shown[shown.length - 1]!.id : null }
   }
 

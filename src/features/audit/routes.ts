@@ -15,6 +15,7 @@ import { fromFieldMessages, keepValues, parseForm } from '../../web/forms.ts'
 import { chooseOrganisation, organisationFilter } from '../../web/organisationChoice.ts'
 import type { AuditFilter, AuditRow } from './auditLogService.ts'
 import { auditFieldOrder, auditQuerySchema, type AuditQuery } from './schemas.ts'
+import { PAGE_SIZE_OPTIONS, pageSizeOf } from '../../shared/pageSizes.ts'
 
 function toFilter(q: AuditQuery): AuditFilter {
   return { organisationId: q.organisatie, user: q.gebruiker, action: q.actie, from: q.van, until: q.tot ? addDays(q.tot, 1) : undefined }
@@ -28,6 +29,7 @@ function filterQuery(q: AuditQuery): URLSearchParams {
   if (q.actie) params.set('actie', q.actie)
   if (q.van) params.set('van', isoDate(q.van))
   if (q.tot) params.set('tot', isoDate(q.tot))
+  if (q.per) params.set('per', q.per)
   return params
 }
 
@@ -98,6 +100,7 @@ export function auditRoutes({ auditLogService }: Services): Router {
       formatDateTime,
       exportPath: links.auditLogExport(),
       actionOptions: actionOptions(req, options.actions),
+      pageSizeOptions: PAGE_SIZE_OPTIONS,
       organisationId: organisation?.id ?? '',
     }
     if (!parsed.ok || organisationMessage) {
@@ -111,7 +114,7 @@ export function auditRoutes({ auditLogService }: Services): Router {
       })
     }
     const q = { ...parsed.data, organisatie: organisation?.id }
-    const { rows, next } = await auditLogService.page(principal, toFilter(q), q.na ? BigInt(q.na) : undefined)
+    const { rows, next } = await auditLogService.page(principal, toFilter(q), q.na ? BigInt(q.na) : undefined, pageSizeOf(q.per))
     const names = await auditLogService.names(principal, req.t, rows)
     const params = filterQuery(q)
     const nextParams = new URLSearchParams(params)

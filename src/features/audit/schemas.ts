@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { parseIsoDate } from '../../domain/dates.ts'
 import { AUDIT_ACTIONS } from '../../domain/auditActions.ts'
+import { PAGE_SIZE_VALUES } from '../../shared/pageSizes.ts'
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional())
@@ -27,9 +28,10 @@ export const auditQuerySchema = z
     actie: optional(z.enum(AUDIT_ACTIONS, 'audit:errors.action')),
     van: optional(date('audit:errors.from')),
     tot: optional(date('audit:errors.until')),
+    per: optional(z.enum(PAGE_SIZE_VALUES, 'audit:errors.pageSize')),
     na: optional(z.string('audit:errors.cursor').regex(/^\d{1,18}$/, 'audit:errors.cursor')),
   })
   .refine((q) => !q.van || !q.tot || q.van <= q.tot, { message: 'audit:errors.period', path: ['tot'] })
 
 export type AuditQuery = z.infer<typeof auditQuerySchema>
-export const auditFieldOrder = ['organisatie', 'gebruiker', 'actie', 'van', 'tot']
+export const auditFieldOrder = ['organisatie', 'gebruiker', 'actie', 'van', 'tot', 'per']

@@ -3,9 +3,8 @@ import type { Level, MandateStatus } from '../../generated/prisma/client.ts'
 import { personName } from '../../domain/names.ts'
 import type { MandateListFilter } from '../../shared/mandateFilters.ts'
 
-/** Rows a list page shows: 25 unless the admin chooses 50 or 100 ("Aantal per pagina"), as in Gebruikers. */
-export const PAGE_SIZES = [25, 50, 100] as const
-export const DEFAULT_PAGE_SIZE = 25
+/** Rows a list page shows: 25 unless the admin chooses 50 or 100 ("Aantal per pagina"); the one list is src/shared/pageSizes.ts. */
+export { DEFAULT_PAGE_SIZE, PAGE_SIZES } from '../../shared/pageSizes.ts'
 
 export type ScopeItem = { scope: 'all' } | { scope: 'provider'; providerId: string } | { scope: 'service'; serviceId: string }
 

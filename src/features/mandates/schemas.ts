@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { LEVEL_VALUES } from '../../domain/levels.ts'
 import { MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { mandateListFilter } from '../../shared/mandateFilters.ts'
+import { PAGE_SIZE_VALUES } from '../../shared/pageSizes.ts'
 import { isUuid, UUID_PATTERN as UUID } from '../../domain/ids.ts'
 import type { Cursor, ListFilter, ScopeItem } from './model.ts'
 
@@ -22,7 +23,7 @@ export const listQuerySchema = z.object({
   status: optional(z.enum(MANDATE_STATUSES, 'mandates:errors.statusFilter')),
   inactief: optional(z.literal('1')),
   sorteer: optional(z.enum(['einddatum', 'einddatum-aflopend'], 'mandates:errors.sort')),
-  per: optional(z.enum(['25', '50', '100'], 'mandates:errors.pageSize')),
+  per: optional(z.enum(PAGE_SIZE_VALUES, 'mandates:errors.pageSize')),
   na: optional(z.string().regex(CURSOR)),
   voor: optional(z.string().regex(CURSOR)),
 })

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemActor } from '../../../src/shared/actor.ts'
 import { recordAuditMany } from '../../../src/shared/audit.ts'
 import { csvSafe } from '../../../src/features/audit/routes.ts'
+import * as cheerio from 'cheerio'
 import { createTestApp, postForm, type TestApp } from '../../helpers/app.ts'
+import { submitForm } from '../../helpers/forms.ts'
 
 let t: TestApp
 let orgA: string
@@ -44,13 +46,15 @@ afterAll(async () => {
 const rowsOf = (html: string) => (html.match(/<tr class="utrecht-table__row"[^>]*>\s*<td/g) ?? []).length
 
 describe('Logboek', () => {
-  it('When an admin opens Logboek, then he sees only the entries of his own organisations, newest first, 50 per page', async () => {
+  it('When an admin opens Logboek, then he sees only the entries of his own organisations, newest first, 25 per page', async () => {
     const sanne = await t.loginAs('sanne')
     const page = await sanne.get('/beheer/logboek')
     expect(page.status).toBe(200)
     expect(page.text).toContain('a-119')
     expect(page.text).not.toContain('b-secret-subject')
-    expect(rowsOf(page.text)).toBe(50)
+    expect(rowsOf(page.text)).toBe(25)
+    expect(page.text).toContain('a-95<')
+    expect(page.text).not.toContain('a-94<')
     expect(page.text.indexOf('a-119')).toBeLessThan(page.text.indexOf('a-118'))
     expect(page.text).toContain('192.0.2.1')
     expect(page.text).toContain('req-test-0001')
@@ -69,13 +73,46 @@ describe('Logboek', () => {
     expect(csv.text).not.toMatch(/\ba-\d+\b/)
   })
 
+  it('When the admin chooses an "Aantal per pagina" the page offers, then each page shows that many and Volgende keeps it', async () => {
+    const sanne = await t.loginAs('sanne')
+    const form = cheerio.load((await sanne.get('/beheer/logboek')).text)
+    const offered = form('select[name="per"] option')
+      .toArray()
+      .map((o) => form(o).attr('value')!)
+    expect(offered).toEqual(['25', '50', '100'])
+    expect(form('select[name="per"] option[selected]').attr('value')).toBe('25')
+    expect(form('label[for="field-per"]').text()).toBe('Aantal per pagina')
+    const counts: Record<string, number> = {}
+    for (const per of offered) {
+      const response = await submitForm(sanne, '/beheer/logboek', (f) => f.find('select[name="per"]').length > 0, { per, actie: 'mandate.granted' })
+      expect(response.status).toBe(200)
+      const $ = cheerio.load(response.text)
+      expect($('select[name="per"] option[selected]').attr('value')).toBe(per)
+      counts[per] = rowsOf(response.text)
+      const next = $('a[rel="next"]').attr('href')
+      if (next) expect(new URL(next, 'http://x').searchParams.get('per')).toBe(per)
+      expect(new URL($('a[download]').attr('href')!, 'http://x').searchParams.get('actie')).toBe('mandate.granted')
+    }
+    expect(counts).toEqual({ '25': 25, '50': 50, '100': 100 })
+  })
+
+  it('When "Aantal per pagina" is not one of the choices, then the page says so in Dutch next to the field and keeps the filters', async () => {
+    const sanne = await t.loginAs('sanne')
+    const response = await sanne.get('/beheer/logboek?per=7&gebruiker=tester')
+    expect(response.status).toBe(400)
+    const $ = cheerio.load(response.text)
+    expect($('#field-per-error').text()).toContain('Kies 25, 50 of 100 per pagina.')
+    expect($('input[name="gebruiker"]').attr('value')).toBe('tester')
+  })
+
   it('When the admin follows Volgende, then the next entries come by keyset until the last page', async () => {
     const sanne = await t.loginAs('sanne')
-    const first = await sanne.get('/beheer/logboek?actie=mandate.granted')
+    const first = await sanne.get('/beheer/logboek?actie=mandate.granted&per=50')
     const next = /href="([^"]+)"[^>]*>Volgende|rel="next" href="([^"]+)"/.exec(first.text)
     const href = (next?.[1] ?? next?.[2])!.replace(/&amp;/g, '&')
     expect(href).toMatch(/na=\d+/)
     expect(href).toContain('actie=mandate.granted')
+    expect(href).toContain('per=50')
     const second = await sanne.get(href)
     expect(second.text).toContain('a-69')
     expect(second.text).not.toContain('a-70<')
