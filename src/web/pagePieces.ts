@@ -1,12 +1,12 @@
-// A long page is sent as the pieces it was rendered in (the layout's text, the page's text, the
-// strict partials' rows), not as one string. EJS builds a page by appending to one string, which V8 keeps
+// A page is sent as the pieces it was rendered in (the layout's text, the page's text, each strict
+// partial's rows), not as one string. EJS builds a page by appending to one string, which V8 keeps
 // as a rope until something reads it; sending it reads it, and V8 then copies it into one flat
 // string. On the bench host a flat string of 65,536 characters or more cost about 0.6 ms to make
 // (below that length, 0.01 ms): the accountant's Overzicht (72,500 characters) paid it on every
 // request. Written piece by piece, each piece is made flat on its own, and the socket gets them in
 // one write (a corked response). A bare server sending the same page: 1.1 ms of CPU a request as
-// one string, 0.24 ms in pieces of at most 16,000 characters (README, session 18). A shorter page
-// stays one string: in the app, splitting it cost more than it saved.
+// one string, 0.24 ms in pieces of at most 16,000 characters; a page of 59,500 characters 0.24 ms
+// and 0.10 ms (README, session 18).
 import { randomBytes } from 'node:crypto'
 import type { Response } from 'express'
 
@@ -18,42 +18,27 @@ const MARK = `\uE000${randomBytes(8).toString('hex')}:`
 const MARK_END = '\uE001'
 const MARKS = new RegExp(`${MARK}(\\d+)${MARK_END}`, 'g')
 
-/**
- * Output stays in the text around it while the page is shorter than this: below the length where a
- * flat string gets costly (65,536 characters) with room for the layout (about 6,000), one string is
- * cheaper than pieces (splitting a page that did not need it cost a Machtigingen page about 0.3 ms).
- */
-const INLINE_UP_TO = 56_000
+/** Shorter output stays in the text around it: a piece of its own costs more than it saves. */
+const PIECE_MIN = 2048
 
 /** The pieces of one render; the page's response reads `chunks` once the layout is done. */
 export class PagePieces {
   private readonly pieces: { html: string; holdsPieces: boolean }[] = []
-  /** Characters of strict partial output seen so far (a rope knows its length without being read). */
-  private seen = 0
   chunks: string[] | undefined
 
-  /** A strict partial's output: as it is while the page is short, else a piece of its own (its mark stands in the text). */
-  keep(html: string): string {
-    this.seen += html.length
-    return this.seen < INLINE_UP_TO ? html : this.mark(html, false)
-  }
-
-  /** The page's body inside the layout: a piece of its own when it is long or holds pieces. */
-  keepBody(body: string): string {
-    return this.pieces.length === 0 && body.length < INLINE_UP_TO ? body : this.mark(body, true)
-  }
-
-  private mark(html: string, holdsPieces: boolean): string {
+  /**
+   * `html` as a piece of its own (its mark stands in the text), or as it is when short.
+   * `holdsPieces`: it holds marks of other pieces (the page's body inside the layout), which
+   * `split` then replaces too; other pieces are not searched for marks.
+   */
+  keep(html: string, holdsPieces = false): string {
+    if (html.length < PIECE_MIN) return html
     this.pieces.push({ html, holdsPieces })
     return `${MARK}${this.pieces.length - 1}${MARK_END}`
   }
 
-  /** The whole page as the text between the marks and the pieces, in order (one chunk when nothing was kept apart). */
+  /** The whole page as the text between the marks and the pieces, in order. */
   split(html: string, chunks: string[] = []): string[] {
-    if (this.pieces.length === 0) {
-      chunks.push(html)
-      return chunks
-    }
     let last = 0
     for (const mark of html.matchAll(MARKS)) {
       if (mark.index > last) chunks.push(html.slice(last, mark.index))

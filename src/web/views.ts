@@ -128,7 +128,7 @@ export function setUpViews(app: Express, options: { brandName: string; productio
     ejs.renderFile(file, locals, ejsOptions, (error, body) => {
       if (error) return callback(error)
       if (locals.layout === false) return done(null, body)
-      ejs.renderFile(layoutFile, { ...locals, body: pieces.keepBody(body) }, { ...ejsOptions, filename: layoutFile }, done)
+      ejs.renderFile(layoutFile, { ...locals, body: pieces.keep(body, true) }, { ...ejsOptions, filename: layoutFile }, done)
     })
   })
   // A page's response: rendered into pieces and sent as them (the default callback sent one string).
@@ -139,10 +139,7 @@ export function setUpViews(app: Express, options: { brandName: string; productio
     const pagePieces = new PagePieces()
     render.call(this, view, { ...options, pagePieces }, (error, html) => {
       if (error) return this.req.next!(error)
-      const chunks = pagePieces.chunks ?? [html ?? '']
-      // A page short enough to be one string is sent as before.
-      if (chunks.length === 1) return this.send(chunks[0])
-      sendPieces(this, chunks)
+      sendPieces(this, pagePieces.chunks ?? [html ?? ''])
     })
   } as Response['render']
   app.locals.brandName = options.brandName
