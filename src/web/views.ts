@@ -3,14 +3,13 @@ import { personName } from '../domain/names.ts'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import ejs from 'ejs'
-import type { Express, Response } from 'express'
+import type { Express } from 'express'
 import { projectRoot } from '../db/migrations.ts'
 import { fieldId, noErrors } from './forms.ts'
 import { formatDate, toText } from './format.ts'
 import { links } from '../paths.ts'
 import { helpTopicFor } from './helpTopics.ts'
 import { ORGANISATION_SELECT_MAX, organisationChoiceText } from './organisationChoice.ts'
-import { PagePieces, sendPieces } from './pagePieces.ts'
 
 export const viewsDir = path.join(projectRoot, 'views')
 const layoutFile = path.join(viewsDir, 'layout.ejs')
@@ -90,18 +89,6 @@ export function selectOptions(options: { value: unknown; label: unknown; disable
   return html
 }
 
-type RenderCallback = (error: Error | null, html?: string) => void
-
-/** Rows a strict partial renders at a time (`renderStrictSlices`): each slice is a piece of the page. */
-export const RENDER_SLICE = 10
-
-/** `render` of each slice of `items` (RENDER_SLICE at a time), joined. */
-function renderSlices(items: readonly unknown[], render: (slice: readonly unknown[]) => string): string {
-  let html = ''
-  for (let start = 0; start < items.length; start += RENDER_SLICE) html += render(items.slice(start, start + RENDER_SLICE))
-  return html
-}
-
 export function setUpViews(app: Express, options: { brandName: string; production: boolean }): void {
   app.set('views', viewsDir)
   app.set('view engine', 'ejs')
@@ -110,38 +97,14 @@ export function setUpViews(app: Express, options: { brandName: string; productio
   app.engine('ejs', (file: string, options_: object, callback: (e: unknown, html?: string) => void) => {
     const locals = options_ as Record<string, unknown>
     locals.partial = partialRenderer(strict, locals)
-    // The page's body and each strict partial's output are pieces of their own (src/web/pagePieces.ts);
-    // a response (`res.render` without a callback) sends them as they are, any other caller gets the string.
-    const sending = locals.pagePieces instanceof PagePieces ? locals.pagePieces : undefined
-    const pieces = sending ?? new PagePieces()
-    locals.renderStrict = (view: string, data: Record<string, unknown>) => pieces.keep(strict(view, data))
-    locals.renderStrictSlices = (view: string, key: string, items: readonly unknown[], data: Record<string, unknown>) =>
-      renderSlices(items, (slice) => pieces.keep(strict(view, { [key]: slice, ...data })))
-    const done = (error: unknown, html?: string) => {
-      if (error || html === undefined) return callback(error)
-      if (!sending) return callback(null, pieces.join(html))
-      sending.chunks = pieces.split(html)
-      callback(null, '')
-    }
     // Production: compiled once, without the line bookkeeping that only serves error messages.
     const ejsOptions = { cache: options.production, compileDebug: !options.production, escape: escapeHtml, filename: file, root: viewsDir, views: [viewsDir] }
     ejs.renderFile(file, locals, ejsOptions, (error, body) => {
       if (error) return callback(error)
-      if (locals.layout === false) return done(null, body)
-      ejs.renderFile(layoutFile, { ...locals, body: pieces.keep(body, true) }, { ...ejsOptions, filename: layoutFile }, done)
+      if (locals.layout === false) return callback(null, body)
+      ejs.renderFile(layoutFile, { ...locals, body }, { ...ejsOptions, filename: layoutFile }, callback)
     })
   })
-  // A page's response: rendered into pieces and sent as them (the default callback sent one string).
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- Express's own method, called below with the response as `this`
-  const render = app.response.render as (this: Response, view: string, options?: object | RenderCallback, callback?: RenderCallback) => void
-  app.response.render = function renderPieces(this: Response, view: string, options?: object | RenderCallback, callback?: RenderCallback) {
-    if (typeof options === 'function' || callback) return render.call(this, view, options, callback)
-    const pagePieces = new PagePieces()
-    render.call(this, view, { ...options, pagePieces }, (error, html) => {
-      if (error) return this.req.next!(error)
-      sendPieces(this, pagePieces.chunks ?? [html ?? ''])
-    })
-  } as Response['render']
   app.locals.brandName = options.brandName
   app.locals.fieldId = fieldId
   app.locals.formatDate = formatDate
