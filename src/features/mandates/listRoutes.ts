@@ -8,7 +8,7 @@ import { principal } from '../../web/principal.ts'
 import { fromFieldMessages, keepValues, type FormErrors } from '../../web/forms.ts'
 import type { MandateListService } from './listService.ts'
 import { fill, listIcons, listTexts, scopeFilterOptions } from './listView.ts'
-import { PAGE_SIZES } from './model.ts'
+import { PAGE_SIZE_OPTIONS } from '../../shared/pageSizes.ts'
 import { beheer } from './routeHelpers.ts'
 import { organisationFilter } from '../../web/organisationChoice.ts'
 import { cursorFromQuery, filterFromQuery, filterParams, listPageQuerySchema, type ListQuery } from './schemas.ts'
@@ -47,7 +47,7 @@ async function showList(service: MandateListService, req: Request, res: Response
     scopeOptions,
     levels: LEVELS,
     statuses: MANDATE_STATUSES,
-    pageSizes: PAGE_SIZES,
+    pageSizeOptions: PAGE_SIZE_OPTIONS,
     q,
     params,
     ...(errors ? { errors, values: keepValues(req.query) } : { values: q }),

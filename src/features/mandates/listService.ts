@@ -11,7 +11,8 @@ import { MANDATE_STATUSES } from '../../domain/statuses.ts'
 import { EXPIRY_NOTICE_MONTHS } from '../../domain/terms.ts'
 import type { AdminOrganisation, Principal } from '../../shared/principal.ts'
 import { CatalogueNamesCache, namesKnow, type CatalogueNames } from '../../shared/catalogueNames.ts'
-import { DEFAULT_PAGE_SIZE, PAGE_SIZES, holderName, type Cursor, type HolderColumns, type ListFilter, type MandateRow } from './model.ts'
+import { holderName, type Cursor, type HolderColumns, type ListFilter, type MandateRow } from './model.ts'
+import { pageSizeOf } from '../../shared/pageSizes.ts'
 import { adminOrganisationIds, adminOrganisationsById } from '../../policy/access.ts'
 import { filterConditions, statusesOf } from './scoping.ts'
 import { SearchTrigramsCache } from '../../shared/searchTrigrams.ts'
@@ -172,7 +173,7 @@ export class MandateListService {
         : Prisma.sql`(m.valid_until, m.id) < (${cursor.date}::date, ${cursor.id}::uuid)`
       : null
     const conditions = position ? [...scoped.conditions, position] : scoped.conditions
-    const pageSize = PAGE_SIZES.find((size) => size === filter.pageSize) ?? DEFAULT_PAGE_SIZE
+    const pageSize = pageSizeOf(filter.pageSize)
     // Over many organisations, or for one service ("Dienst"), a walk of all organisations' mandates in
     // page order first (listWalk.ts); not for a person, whose mandates are too rare among everyone's.
     const walked =
