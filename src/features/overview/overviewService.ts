@@ -117,14 +117,15 @@ export class OverviewService {
   }
 
   /**
-   * What every user sees: own means and the first OWN_MANDATES_SHOWN own mandates (by organisation);
-   * `mandatesMore` when there are more, which Mijn gegevens lists page by page. An accountant holds
+   * What every user sees: own means and the first OWN_MANDATES_SHOWN live own mandates, in the order
+   * of Mijn gegevens (status, then end date); `mandatesMore` when there are more, which Mijn gegevens
+   * lists page by page from the same first rows. An accountant holds
    * an admin mandate for each of 500 organisations: the page every login lands on stays small.
    */
   async forUser(principal: Principal) {
     const [means, mandates] = await Promise.all([
       ownMeans(this.pageReads, principal.id),
-      ownMandates(this.pageReads, principal.id, { statuses: LIVE_MANDATE_STATUSES, order: 'organisation', limit: OWN_MANDATES_SHOWN + 1 }),
+      ownMandates(this.pageReads, principal.id, { statuses: LIVE_MANDATE_STATUSES, limit: OWN_MANDATES_SHOWN + 1 }),
     ])
     return { means, mandates: mandates.slice(0, OWN_MANDATES_SHOWN), mandatesMore: mandates.length > OWN_MANDATES_SHOWN }
   }

@@ -45,7 +45,7 @@ export class SelfService {
           return user
         }),
       ownMeans(this.pageReads, principal.id),
-      ownMandates(this.pageReads, principal.id, { order: 'status', limit: OWN_MANDATES_PAGE + 1, offset: (page - 1) * OWN_MANDATES_PAGE }),
+      ownMandates(this.pageReads, principal.id, { limit: OWN_MANDATES_PAGE + 1, offset: (page - 1) * OWN_MANDATES_PAGE }),
     ])
     return { user, means, mandates: mandates.slice(0, OWN_MANDATES_PAGE), mandatesMore: mandates.length > OWN_MANDATES_PAGE }
   }

@@ -1,7 +1,10 @@
-// Overzicht's "Uw machtigingen": the person's live own mandates (active and pending), by organisation
-// name, each with its service or scope (src/shared/ownMandates.ts); ended ones are not listed.
+// Overzicht's "Uw machtigingen": the person's live own mandates (active and pending), in the order of
+// Mijn gegevens (status, then end date), each with its service or scope (src/shared/ownMandates.ts);
+// ended ones are not listed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../helpers/app.ts'
+import { OWN_MANDATES_SHOWN } from '../../../src/features/overview/overviewService.ts'
+import { giveAdminOrganisations } from '../../helpers/adminOrganisations.ts'
+import { ACCOUNTS, createTestApp, type TestApp } from '../../helpers/app.ts'
 
 let t: TestApp
 
@@ -13,7 +16,7 @@ afterAll(async () => {
 })
 
 describe('Overzicht: own mandates', () => {
-  it('When a user opens Overzicht, then his active and pending mandates are listed by organisation with their service, and a revoked one is not', async () => {
+  it('When a user opens Overzicht, then his active and pending mandates are listed as Mijn gegevens orders them (status, then end date) with their service, and a revoked one is not', async () => {
     // Arrange: one of Jan's mandates revoked
     const db = t.database.db
     const jan = await db.user.findFirstOrThrow({ where: { email: 'jan.smit@demo.example' } })
@@ -22,20 +25,40 @@ describe('Overzicht: own mandates', () => {
     const live = await db.mandate.findMany({
       where: { userId: jan.id, status: { in: ['active', 'pending'] } },
       include: { organisation: true, service: true },
-      orderBy: [{ organisation: { name: 'asc' } }, { validUntil: 'asc' }],
+      orderBy: [{ status: 'asc' }, { validUntil: 'asc' }, { id: 'asc' }],
     })
+    expect(live.length).toBeGreaterThan(1)
 
     // Act
     const page = await (await t.loginAs('jan')).get('/overzicht')
+    const shown = await t.services.overviewService.forUser((await t.services.authService.loadPrincipal(jan.id))!)
 
     // Assert
     expect(page.status).toBe(200)
+    expect(shown.mandates.map((m) => m.id)).toEqual(live.map((m) => m.id))
     const section = page.text.slice(page.text.indexOf('Uw machtigingen'))
-    const positions = live.map((m) => section.indexOf(m.organisation.name))
-    expect(positions.every((p) => p >= 0)).toBe(true)
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions)
+    for (const m of live) expect(section).toContain(m.organisation.name)
     for (const m of live.filter((x) => x.service)) expect(section).toContain(m.service!.name)
     if (!live.some((m) => m.serviceId === revoked.serviceId)) expect(section).not.toContain(revoked.service!.name)
+  })
+
+  it('When a user has more own mandates than Overzicht shows, then Overzicht shows the first rows of Mijn gegevens, which its link opens', async () => {
+    // Arrange: Johan administers 14 more organisations, each through an own admin mandate
+    const db = t.database.db
+    await giveAdminOrganisations(db, ACCOUNTS.johan.email, { count: 14, prefix: 'Eigen', firstKvk: 92000000 })
+    const johan = await db.user.findFirstOrThrow({ where: { emailKey: ACCOUNTS.johan.email } })
+    const principal = (await t.services.authService.loadPrincipal(johan.id))!
+
+    // Act
+    const overview = await t.services.overviewService.forUser(principal)
+    const mine = await t.services.selfService.profile(principal)
+    const page = await (await t.loginAs('johan')).get('/overzicht')
+
+    // Assert
+    expect(overview.mandatesMore).toBe(true)
+    expect(overview.mandates).toHaveLength(OWN_MANDATES_SHOWN)
+    expect(overview.mandates.map((m) => m.id)).toEqual(mine.mandates.slice(0, OWN_MANDATES_SHOWN).map((m) => m.id))
+    expect(page.text).toContain(`Hierboven staan de eerste ${OWN_MANDATES_SHOWN} van uw machtigingen.`)
   })
 })
 
