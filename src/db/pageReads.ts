@@ -31,29 +31,61 @@ function getTypeParser(oid: number, format?: string): (value: string) => unknown
 }
 const types = { getTypeParser: getTypeParser as typeof pg.types.getTypeParser }
 
-/** Literals of frozen arrays (a principal's organisations: adminOrganisationIds), made once each. */
-const literals = new WeakMap<readonly unknown[], string>()
+/** What frozen arrays (a principal's organisations: adminOrganisationIds) are sent as, made once each. */
+const sent = new WeakMap<readonly unknown[], string | Buffer>()
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const UUID_OID = 2950
+
+/**
+ * Ids as a uuid[] in PostgreSQL's binary array format (what array_recv reads: one dimension, no
+ * nulls, element type uuid, then each element as its length and 16 bytes). pg sends a Buffer
+ * parameter in binary, so PostgreSQL copies the ids instead of parsing their text: for an
+ * accountant's 500 organisations 0.07 instead of 0.29 ms a statement (PostgreSQL 18, this host), on
+ * every statement that names them. The parameter must be a uuid[] in the statement (`::uuid[]`);
+ * anything else is refused by PostgreSQL ("wrong element type"), not misread.
+ */
+export function binaryUuidArray(ids: readonly string[]): Buffer {
+  const buffer = Buffer.alloc(20 + ids.length * 20)
+  buffer.writeInt32BE(1, 0) // dimensions
+  buffer.writeInt32BE(0, 4) // no nulls
+  buffer.writeUInt32BE(UUID_OID, 8)
+  buffer.writeInt32BE(ids.length, 12)
+  buffer.writeInt32BE(1, 16) // lower bound
+  let offset = 20
+  for (const id of ids) {
+    buffer.writeInt32BE(16, offset)
+    buffer.write(id.replaceAll('-', ''), offset + 4, 16, 'hex')
+    offset += 20
+  }
+  return buffer
+}
 
 /**
  * An array of strings as the array literal pg would send (`{"a","b"}`, `\` and `"` escaped): for an
  * accountant's 500 organisation ids, pg's own serializer cost about 30 µs a query, twice as much as
- * this, and a frozen array is serialized once. Anything else is left to pg.
+ * this. A frozen array is made once; a frozen array of uuids (adminOrganisationIds) is sent in binary
+ * (binaryUuidArray). Anything else is left to pg.
  */
 export function arrayParameter(value: unknown): unknown {
   if (!Array.isArray(value)) return value
   const frozen = Object.isFrozen(value)
-  const known = frozen ? literals.get(value) : undefined
+  const known = frozen ? sent.get(value) : undefined
   if (known !== undefined) return known
   let literal = '{'
+  let uuids = value.length > 0
   for (let i = 0; i < value.length; i++) {
     const element: unknown = value[i]
     if (typeof element !== 'string') return value
+    if (uuids && !UUID.test(element)) uuids = false
     const text = element.includes('\\') || element.includes('"') ? element.replace(/\\/g, '\\\\').replace(/"/g, '\\"') : element
     literal += i === 0 ? `"${text}"` : `,"${text}"`
   }
   literal += '}'
-  if (frozen) literals.set(value, literal)
-  return literal
+  if (!frozen) return literal
+  const made = uuids ? binaryUuidArray(value as string[]) : literal
+  sent.set(value, made)
+  return made
 }
 
 export class PgPageReads implements PageReads {

@@ -44,6 +44,15 @@ describe('arrayParameter', () => {
     open.push('z')
     expect(arrayParameter(open)).toBe('{"x","z"}')
   })
+  it("When a frozen array holds uuids (a principal's organisations), then it goes in binary, made once; an unfrozen one stays text", () => {
+    const ids = ['2f3ccafd-9298-4f2e-a331-c109c69e41d0', 'BF27EE24-9E5F-48F4-8FA7-3B493307E8C3']
+    const frozen = Object.freeze([...ids])
+    const binary = arrayParameter(frozen)
+    expect(binary).toBeInstanceOf(Buffer)
+    expect(arrayParameter(frozen)).toBe(binary)
+    expect(arrayParameter([...ids])).toBe(pgLiteral(ids))
+    expect(arrayParameter(Object.freeze([ids[0], 'not-a-uuid']))).toBe(`{"${ids[0]}","not-a-uuid"}`)
+  })
 })
 
 /** pg's own serializer (prepareValue), which the page reads no longer call for arrays of strings. */
@@ -61,6 +70,23 @@ describe('page reads (src/db/pageReads.ts)', () => {
   afterAll(async () => {
     await reads?.end()
     await t?.drop()
+  })
+
+  it('When a frozen array of uuids is sent in binary, then PostgreSQL reads the same ids as from text, and refuses it as another type', async () => {
+    const orgs = await t.db.organisation.findMany({ select: { id: true }, orderBy: { name: 'asc' } })
+    expect(orgs.length).toBeGreaterThan(2)
+    const ids = Object.freeze(orgs.map((o) => o.id))
+    const asText = orgs.map((o) => o.id)
+    for (const chosen of [ids, Object.freeze(ids.slice(0, 1)), Object.freeze([ids[0]!.toUpperCase()])]) {
+      const [row] = await reads.rows<{ ids: string[]; names: string[]; same: boolean }>(Prisma.sql`
+        select ${chosen}::uuid[]::text[] as ids, ${chosen}::uuid[] = ${[...chosen]}::uuid[] as same,
+               array(select o.name from organisations o where o.id = any(${chosen}::uuid[]) order by o.name) as names`)
+      expect(row!.ids).toEqual(chosen.map((id) => id.toLowerCase()))
+      expect(row!.same).toBe(true)
+      expect(row!.names).toHaveLength(chosen.length)
+    }
+    expect(asText).toEqual([...ids])
+    await expect(reads.rows(Prisma.sql`select ${ids}::text[] as ids`)).rejects.toThrow(/wrong element type|binary/)
   })
 
   it('When page reads run, then their connections use generic plans; the Prisma client does not', async () => {
