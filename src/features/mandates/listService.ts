@@ -63,6 +63,41 @@ function organisationScansSql(q: PageQuery): Prisma.Sql {
         limit ${limit}`
 }
 
+/**
+ * The ids of one page for a user search over many organisations (an accountant's 500): per matching
+ * user (at most 500) a bounded scan of that user's mandates (mandates_one_live_per_scope starts with
+ * user_id), kept when of one of the admin's organisations, merged. Per organisation and status, the
+ * search cost 500 × 2 index descents a page (3 ms of database time under load) for the few people a
+ * search finds. A user's mandates are few (one per service and organisation at most), whatever the
+ * size of the organisations. The organisations are a hashed set, tested on the user's rows: as a
+ * plain IN, PostgreSQL made it a join that probed the user's index once per organisation (500 probes
+ * a user, 55 ms for a search that finds 100 people); inside IS TRUE it stays a test.
+ */
+function personScansSql(q: {
+  users: Prisma.Sql
+  orgIds: string[]
+  statuses: MandateStatus[]
+  conditions: Prisma.Sql[]
+  ascending: boolean
+  pageSize: number
+}): Prisma.Sql {
+  const order = q.ascending ? Prisma.sql`asc` : Prisma.sql`desc`
+  const where = Prisma.join(q.conditions, ' and ')
+  const limit = Prisma.raw(String(q.pageSize + 1))
+  return Prisma.sql`
+        select k.id from unnest(${q.users}) as p(id)
+        cross join lateral (
+          select m.valid_until, m.id
+          from mandates m
+          where m.user_id = p.id and m.status = any(${q.statuses}::"MandateStatus"[])
+            and (m.organisation_id in (select unnest(${q.orgIds}::uuid[]))) is true and ${where}
+          order by m.valid_until ${order}, m.id ${order}
+          limit ${limit}
+        ) k
+        order by k.valid_until ${order}, k.id ${order}
+        limit ${limit}`
+}
+
 /** One page of mandates: the rows of `keys` (a query of at most `pageSize + 1` ids), in page order. */
 function pageSql(keys: Prisma.Sql, ascending: boolean): Prisma.Sql {
   const order = ascending ? Prisma.sql`asc` : Prisma.sql`desc`
@@ -174,10 +209,12 @@ export class MandateListService {
       : null
     const conditions = position ? [...scoped.conditions, position] : scoped.conditions
     const pageSize = pageSizeOf(filter.pageSize)
+    const manyOrganisations = scoped.orgIds.length >= this.walk.fromOrganisations
     // Over many organisations, or for one service ("Dienst"), a walk of all organisations' mandates in
-    // page order first (listWalk.ts); not for a person, whose mandates are too rare among everyone's.
+    // page order first (listWalk.ts); not for a person, whose mandates are too rare among everyone's:
+    // over many organisations those are read per person (personScansSql).
     const walked =
-      !filter.user && (filter.scope || scoped.orgIds.length >= this.walk.fromOrganisations)
+      !scoped.users && (filter.scope || manyOrganisations)
         ? walkedIds(
             await this.pageReads.rows<WalkRow>(
               walkSql({
@@ -196,7 +233,16 @@ export class MandateListService {
         : null
     const keys = walked
       ? Prisma.sql`select k.id from unnest(${walked}::uuid[]) as k(id)`
-      : organisationScansSql({ orgIds: scoped.orgIds, statuses: scoped.statuses, allStatuses, conditions, ascending, pageSize })
+      : scoped.users && manyOrganisations
+        ? personScansSql({
+            users: scoped.users,
+            orgIds: scoped.orgIds,
+            statuses: scoped.statuses,
+            conditions: position ? [...scoped.others, position] : scoped.others,
+            ascending,
+            pageSize,
+          })
+        : organisationScansSql({ orgIds: scoped.orgIds, statuses: scoped.statuses, allStatuses, conditions, ascending, pageSize })
     const raw = await this.pageReads.rows<RawRow>(pageSql(keys, ascending))
     const more = raw.length > pageSize
     const pageRows = raw.slice(0, pageSize)

@@ -35,16 +35,19 @@ export function statusesOf(filter: ListFilter): MandateStatus[] {
 }
 
 /**
- * Mandates of the users matching a name or e-mail search (among the users with a mandate in these
- * organisations), as a condition on alias m. The users are found inside the same statement (an
- * InitPlan PostgreSQL runs once), so the search costs no extra round trip.
+ * The users matching a name or e-mail search, among the users with a mandate in these organisations,
+ * as a uuid[] expression (at most 500). PostgreSQL runs it once a statement (an InitPlan), so the
+ * search costs no extra round trip. Whether a user has such a mandate is read from the user's own
+ * mandates against a hashed set of the organisations: as `organisation_id = any(…)` in the index
+ * condition, PostgreSQL sorted the accountant's 500 ids again for every user it tested (0.06 ms
+ * each, 6 ms for a search that finds 100).
  */
-function userCondition(orgIds: string[], query: string, commonTrigrams?: ReadonlySet<string>): Prisma.Sql {
-  return Prisma.sql`m.user_id = any(array(
+function matchingUsers(orgIds: string[], query: string, commonTrigrams?: ReadonlySet<string>): Prisma.Sql {
+  return Prisma.sql`array(
     select u.id from users u
     where ${userMatches(query, commonTrigrams)}
-      and exists (select 1 from mandates um where um.user_id = u.id and um.organisation_id = any(${orgIds}::uuid[]))
-    limit 500))`
+      and exists (select 1 from mandates um where um.user_id = u.id and um.organisation_id in (select unnest(${orgIds}::uuid[]) offset 0))
+    limit 500)`
 }
 
 /**
@@ -58,15 +61,27 @@ export function filterConditions(
   principal: Principal,
   filter: ListFilter,
   { scopeIndexed = true, commonTrigrams }: { scopeIndexed?: boolean; commonTrigrams?: ReadonlySet<string> } = {},
-): { orgIds: string[]; statuses: MandateStatus[]; conditions: Prisma.Sql[] } | null {
+): FilterConditions | null {
   const ids = orgIds(principal, filter)
   if (ids.length === 0) return null
   const statuses = statusesOf(filter)
-  const conditions: Prisma.Sql[] = [Prisma.sql`m.kind = 'use'`]
-  if (filter.level) conditions.push(Prisma.sql`m.level = ${toDbLevel(filter.level)}::"Level"`)
-  if (filter.scope) conditions.push(scopeIndexed ? Prisma.sql`m.scope_key = ${filter.scope}` : Prisma.sql`(m.scope_key || '') = ${filter.scope}`)
-  if (filter.user && filter.user.trim()) conditions.push(userCondition(ids, filter.user, commonTrigrams))
-  return { orgIds: ids, statuses, conditions }
+  const others: Prisma.Sql[] = [Prisma.sql`m.kind = 'use'`]
+  if (filter.level) others.push(Prisma.sql`m.level = ${toDbLevel(filter.level)}::"Level"`)
+  if (filter.scope) others.push(scopeIndexed ? Prisma.sql`m.scope_key = ${filter.scope}` : Prisma.sql`(m.scope_key || '') = ${filter.scope}`)
+  const users = filter.user && filter.user.trim() ? matchingUsers(ids, filter.user, commonTrigrams) : null
+  const conditions = users ? [...others, Prisma.sql`m.user_id = any(${users})`] : others
+  return { orgIds: ids, statuses, conditions, users, others }
+}
+
+export type FilterConditions = {
+  orgIds: string[]
+  statuses: MandateStatus[]
+  /** Every condition of the filter but its statuses and organisations, on alias m. */
+  conditions: Prisma.Sql[]
+  /** With a user search ("naam of e-mailadres"): the matching users, a uuid[] expression. */
+  users: Prisma.Sql | null
+  /** The conditions without the user search's (for a query that starts from `users`). */
+  others: Prisma.Sql[]
 }
 
 export function isUniqueViolation(error: unknown): boolean {

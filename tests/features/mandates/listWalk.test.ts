@@ -115,6 +115,69 @@ describe('Machtigingen walked over all organisations', () => {
     expect(fellBack).toBeGreaterThan(30)
   })
 
+  it('When a user search runs over many organisations, then the scans per person give, forward and back, the same pages as the scans per organisation', async () => {
+    const scans = service({ fromOrganisations: Number.POSITIVE_INFINITY, cap: 1 })
+    const persons = service({ fromOrganisations: 1, cap: 10 })
+    // Searches as an admin types them: a holder's last name and e-mail address from the list itself,
+    // parts that many share (every address holds "@": more than a page), and one that finds nobody.
+    let listed = (await scans.list(sanne, { inactive: true, pageSize: 100 }, null)).rows
+    expect(listed.length).toBeGreaterThan(5)
+    // More than a page for the searches many match: service mandates for the holders listed.
+    const services = await t.db.service.findMany({ where: { requiredLevel: 'EH2' }, select: { id: true }, orderBy: { name: 'asc' }, take: 3 })
+    expect(services).toHaveLength(3)
+    const withMeans = new Set((await t.db.means.findMany({ where: { status: 'active' }, select: { userId: true } })).map((m) => m.userId))
+    const holders = [...new Map(listed.filter((r) => withMeans.has(r.userId)).map((r) => [r.userId, r])).values()].slice(0, 8)
+    expect(holders.length).toBeGreaterThan(4)
+    const statuses = ['active', 'expired', 'pending', 'revoked', 'active', 'suspended'] as const
+    for (const [h, row] of holders.entries()) {
+      for (const [i, { id: serviceId }] of services.entries()) {
+        await t.db.mandate.create({
+          data: {
+            kind: 'use',
+            userId: row.userId,
+            organisationId: row.organisationId,
+            scope: 'service',
+            serviceId,
+            scopeKey: `service:${serviceId}`,
+            level: 'EH2',
+            validFrom: new Date(Date.UTC(2026, 0, 1)),
+            validUntil: new Date(Date.UTC(2027, h, 1 + i * 3)),
+            status: statuses[(h + i) % statuses.length],
+          },
+        })
+      }
+    }
+    listed = (await scans.list(sanne, { inactive: true, pageSize: 100 }, null)).rows
+    const holder = listed[Math.floor(listed.length / 2)]!
+    const searches = [holder.userName.split(' ').at(-1)!, holder.userEmail, 'de', '@', 'niemand-heet-zo']
+    let personPages = 0
+    let longest = 0
+    for (const user of searches) {
+      for (const filter of [
+        { user, pageSize: 25 },
+        { user, inactive: true, pageSize: 25 },
+        { user, inactive: true, sort: 'end-desc' as const, pageSize: 25 },
+        { user, level: 'EH3' as const, pageSize: 25 },
+        { user, status: 'expired' as const, pageSize: 25 },
+      ] satisfies ListFilter[]) {
+        const expected = await walkThrough(scans, filter)
+        statements.length = 0
+        const got = await walkThrough(persons, filter)
+        expect(got.forward, JSON.stringify(filter)).toEqual(expected.forward)
+        expect(got.backward, `${JSON.stringify(filter)} backward`).toEqual(expected.backward)
+        expect(
+          statements.some((s) => s.includes('o.id and')),
+          JSON.stringify(filter),
+        ).toBe(false)
+        personPages += statements.filter((s) => s.includes('as p(id)')).length
+        longest = Math.max(longest, got.forward.length)
+        if (user === holder.userEmail && 'inactive' in filter && !('level' in filter)) expect(got.forward).toContain(holder.id)
+      }
+    }
+    expect(personPages).toBeGreaterThan(searches.length * 5)
+    expect(longest).toBeGreaterThan(25)
+  })
+
   it('When a capped walk stops before the page is full, then it asks for the scans; a walk that met the end of a status or filled the page does not', () => {
     const day = (d: number) => new Date(Date.UTC(2027, 0, d))
     const row = (status: string, d: number, id: string, matched = true, last = false): WalkRow => ({ status, valid_until: day(d), id, matched, last })
