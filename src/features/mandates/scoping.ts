@@ -8,6 +8,7 @@ import { LIVE_MANDATE_STATUSES, MANDATE_STATUSES } from '../../domain/statuses.t
 import type { AdminOrganisation, Principal } from '../../shared/principal.ts'
 import { userMatches } from '../../shared/userSearch.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
+import { inOrganisationSet } from '../../shared/organisationSet.ts'
 import type { ListFilter } from './model.ts'
 
 /** The admin organisation, or 404 (rule 7). */
@@ -38,15 +39,13 @@ export function statusesOf(filter: ListFilter): MandateStatus[] {
  * The users matching a name or e-mail search, among the users with a mandate in these organisations,
  * as a uuid[] expression (at most 500). PostgreSQL runs it once a statement (an InitPlan), so the
  * search costs no extra round trip. Whether a user has such a mandate is read from the user's own
- * mandates against a hashed set of the organisations: as `organisation_id = any(…)` in the index
- * condition, PostgreSQL sorted the accountant's 500 ids again for every user it tested (0.06 ms
- * each, 6 ms for a search that finds 100).
+ * mandates against a hashed set of the organisations (inOrganisationSet).
  */
 function matchingUsers(orgIds: string[], query: string, commonTrigrams?: ReadonlySet<string>): Prisma.Sql {
   return Prisma.sql`array(
     select u.id from users u
     where ${userMatches(query, commonTrigrams)}
-      and exists (select 1 from mandates um where um.user_id = u.id and um.organisation_id in (select unnest(${orgIds}::uuid[]) offset 0))
+      and exists (select 1 from mandates um where um.user_id = u.id and ${inOrganisationSet('um.organisation_id', orgIds)})
     limit 500)`
 }
 

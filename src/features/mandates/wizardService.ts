@@ -18,6 +18,7 @@ import { userMatches } from '../../shared/userSearch.ts'
 import { SearchTrigramsCache } from '../../shared/searchTrigrams.ts'
 import { prismaPageReads } from '../../db/pageReads.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
+import { inOrganisationSet } from '../../shared/organisationSet.ts'
 import { scopeKeyOf, type GrantInput, type ScopeItem } from './model.ts'
 import { assertGrantable, describeScope, loadCatalogue, type DescribedScope } from './grantChecks.ts'
 import { grantMany, writeGrants } from './grantMany.ts'
@@ -58,7 +59,7 @@ export class MandateWizardService {
     const found = searching
       ? await this.db.$queryRaw<{ id: string }[]>`
           select u.id from users u
-          where exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgs}::uuid[])) and ${userMatches(query, common)}
+          where exists (select 1 from organisation_links l where l.user_id = u.id and ${inOrganisationSet('l.organisation_id', orgs)}) and ${userMatches(query, common)}
           order by u.last_name, u.first_name, u.id
           limit ${CANDIDATE_PAGE + 1} offset ${page * CANDIDATE_PAGE}`
       : await this.db.$queryRaw<{ id: string }[]>`

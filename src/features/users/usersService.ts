@@ -26,6 +26,7 @@ import { recordAudit } from '../../shared/audit.ts'
 import { applicationEntry } from '../../shared/workflows/applicationStatus.ts'
 import type { AdminOrganisation, Principal } from '../../shared/principal.ts'
 import { adminOrganisationIds, adminOrganisationsById, assertAdministers } from '../../policy/access.ts'
+import { inOrganisationSet } from '../../shared/organisationSet.ts'
 import { proceed } from '../../shared/workflows/applications.ts'
 import { fromDbLevel, toDbLevel } from '../../domain/levels.ts'
 import { levelAtLeast } from '../../domain/levels.ts'
@@ -174,10 +175,10 @@ export class UsersService {
     let source: Prisma.Sql
     const conditions: Prisma.Sql[] = []
     if (filter.q) {
-      const linked = Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[]))`
+      const linked = Prisma.sql`exists (select 1 from organisation_links l where l.user_id = u.id and ${inOrganisationSet('l.organisation_id', orgIds)})`
       conditions.push(
         filter.inactief
-          ? Prisma.sql`(${linked} or exists (select 1 from former_links f where f.user_id = u.id and f.organisation_id = any(${orgIds}::uuid[])))`
+          ? Prisma.sql`(${linked} or exists (select 1 from former_links f where f.user_id = u.id and ${inOrganisationSet('f.organisation_id', orgIds)}))`
           : linked,
         userMatches(filter.q, await this.searchTrigrams.get()),
       )
