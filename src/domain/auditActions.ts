@@ -93,6 +93,36 @@ export const AUDIT_ACTIONS = [
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
+/**
+ * What a person does to their own account (signing in and out, second factor, password, own
+ * details, activation) and the back office's mail retries: always written without an organisation
+ * (`recordAudit` refuses one), so only the back office's Logboek can show them, and an admin's action
+ * filter does not offer them.
+ */
+export const PERSONAL_AUDIT_ACTIONS = [
+  'login',
+  'login_failed',
+  'logout',
+  'totp_enrolled',
+  'totp_reset',
+  'password_reset_requested',
+  'password_reset',
+  'password_changed',
+  'user.mobile_changed',
+  'user.email_change_requested',
+  'user.email_changed',
+  'user.mail_locale_changed',
+  'user.activated',
+  'mail.retried',
+] as const satisfies readonly AuditAction[]
+
+export function isPersonalAuditAction(action: string): boolean {
+  return (PERSONAL_AUDIT_ACTIONS as readonly string[]).includes(action)
+}
+
+/** The actions an admin's Logboek can hold: those written with an organisation (some also without). */
+export const ORGANISATION_AUDIT_ACTIONS: readonly AuditAction[] = AUDIT_ACTIONS.filter((action) => !isPersonalAuditAction(action))
+
 /** The subject each action is about (for the enumeration test and the links in Logboek). */
 export function subjectTypeOfAction(action: AuditAction): AuditSubjectType {
   const prefix = action.split('.')[0]!

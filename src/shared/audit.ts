@@ -2,7 +2,7 @@
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Tx } from '../db/tx.ts'
 import { apiActorLabel, type Actor } from './actor.ts'
-import type { AuditAction, AuditSubjectType } from '../domain/auditActions.ts'
+import { isPersonalAuditAction, type AuditAction, type AuditSubjectType } from '../domain/auditActions.ts'
 import { withFields } from './withFields.ts'
 
 export type AuditEntry = {
@@ -39,6 +39,8 @@ export function toAuditJson(value: unknown): Prisma.InputJsonValue | undefined {
 
 /** One audit row as Prisma writes it. */
 function auditRow(actor: Actor, entry: AuditEntry) {
+  // An admin's Logboek does not offer these actions, because they never belong to an organisation.
+  if (entry.organisationId && isPersonalAuditAction(entry.action)) throw new Error(`audit action ${entry.action} is personal: written without an organisation`)
   return {
     // An API client acts with an admin's rights, but the trail names the client (rule 25).
     actorId: actor.apiClient ? null : (actor.principal?.id ?? null),

@@ -5,7 +5,7 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client.ts'
 import type { Principal } from '../../shared/principal.ts'
 import type { TFunction } from 'i18next'
 import { organisationScope } from '../../policy/access.ts'
-import { AUDIT_ACTIONS, storedActions, type AuditAction } from '../../domain/auditActions.ts'
+import { AUDIT_ACTIONS, ORGANISATION_AUDIT_ACTIONS, storedActions, type AuditAction } from '../../domain/auditActions.ts'
 import { auditNames, type AuditNames } from '../../shared/auditSubjects.ts'
 import { escapeLike } from '../../shared/userSearch.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
@@ -279,8 +279,11 @@ export class AuditLogService {
     principal: Principal,
     typed?: unknown,
   ): Promise<{ organisations: readonly OrganisationOption[]; searchAll: boolean; actions: readonly AuditAction[] }> {
+    // An admin sees his organisations' entries only: the personal actions never belong to one.
+    if (organisationScope(principal, { backofficeSeesAll: true })) {
+      return { organisations: principal.adminOrganisations, searchAll: false, actions: ORGANISATION_AUDIT_ACTIONS }
+    }
     const actions = AUDIT_ACTIONS
-    if (organisationScope(principal, { backofficeSeesAll: true })) return { organisations: principal.adminOrganisations, searchAll: false, actions }
     const select = { id: true, name: true, kvkNumber: true } as const
     const orderBy = [{ name: 'asc' as const }, { id: 'asc' as const }]
     const few = await this.db.organisation.findMany({ select, orderBy, take: ORGANISATION_SELECT_MAX + 1 })

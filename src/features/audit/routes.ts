@@ -109,6 +109,7 @@ export function auditRoutes({ auditLogService }: Services): Router {
         errors: parsed.ok ? fromFieldMessages({ organisatie: organisationMessage! }) : parsed.errors,
         values: parsed.ok ? keepValues(req.query) : parsed.values,
         rows: [],
+        emptyText: req.t('audit:empty'),
         pagination: null,
         exportHref: links.auditLogExport(),
       })
@@ -122,6 +123,8 @@ export function auditRoutes({ auditLogService }: Services): Router {
     res.render('pages/audit/index', {
       ...common,
       values: keepValues(req.query),
+      // Nothing to show without a filter: nothing has been logged yet (not "nothing matches the filters").
+      emptyText: req.t(q.organisatie || q.gebruiker || q.actie || q.van || q.tot || q.na ? 'audit:empty' : 'audit:emptyLog'),
       rows: rows.map((row) => describe(req, names, row)),
       pagination: {
         firstHref: q.na ? links.auditLog(params) : undefined,

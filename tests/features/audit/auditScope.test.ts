@@ -9,7 +9,7 @@ import type { Prisma } from '../../../src/generated/prisma/client.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AuditLogService } from '../../../src/features/audit/auditLogService.ts'
 import { poolConfigFromUrl } from '../../../src/db/poolConfig.ts'
-import { AUDIT_ACTIONS, storedActions, type AuditAction } from '../../../src/domain/auditActions.ts'
+import { ORGANISATION_AUDIT_ACTIONS, storedActions, type AuditAction } from '../../../src/domain/auditActions.ts'
 import type { AuditFilter } from '../../../src/features/audit/auditLogService.ts'
 import type { Principal } from '../../../src/shared/principal.ts'
 import { ACCOUNTS, createTestApp, type TestApp } from '../../helpers/app.ts'
@@ -32,9 +32,9 @@ beforeAll(async () => {
   backoffice = await principalOf(ACCOUNTS.backoffice.email)
   orgIds = sanne.adminOrganisations.map((o) => o.id)
   otherOrgId = (await t.database.db.organisation.findFirstOrThrow({ where: { id: { notIn: orgIds } } })).id
-  // 300 entries interleaved over her organisations, another one and none, with actions the app writes.
+  // 300 entries interleaved over her organisations, another one and none, with actions the app writes with an organisation.
   const organisations = [...orgIds, otherOrgId, null]
-  const actions = AUDIT_ACTIONS.slice(0, 5).map((a) => storedActions(a)[0]!)
+  const actions = ORGANISATION_AUDIT_ACTIONS.slice(0, 5).map((a) => storedActions(a)[0]!)
   await t.database.db.auditEvent.createMany({
     data: Array.from({ length: 300 }, (_, i) => ({
       actorLabel: i % 2 ? 'piet.precies@voorbeeld.example' : 'Anna_100%@voorbeeld.example',

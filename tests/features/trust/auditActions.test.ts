@@ -4,9 +4,17 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import * as cheerio from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AUDIT_ACTIONS, AUDIT_SUBJECT_TYPES, subjectTypeOfAction, type AuditSubjectType } from '../../../src/domain/auditActions.ts'
+import {
+  AUDIT_ACTIONS,
+  AUDIT_SUBJECT_TYPES,
+  ORGANISATION_AUDIT_ACTIONS,
+  PERSONAL_AUDIT_ACTIONS,
+  isPersonalAuditAction,
+  subjectTypeOfAction,
+  type AuditSubjectType,
+} from '../../../src/domain/auditActions.ts'
 import { systemActor } from '../../../src/shared/actor.ts'
-import { recordAuditMany } from '../../../src/shared/audit.ts'
+import { recordAudit, recordAuditMany } from '../../../src/shared/audit.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { submitForm } from '../../helpers/forms.ts'
 
@@ -71,7 +79,7 @@ describe('audit actions (issue 19)', () => {
     for (const action of written) expect(AUDIT_ACTIONS).toContain(action)
   })
 
-  it('When an admin and the back office filter Logboek on each action, then it shows that entry in words and its subject page opens', async () => {
+  it('When an admin and the back office filter Logboek on each action their filter offers, then it shows that entry in words and its subject page opens; the admin is not offered the personal actions', async () => {
     const { organisationId, ids } = await subjects()
     const sanne = await t.database.db.user.findFirstOrThrow({ where: { emailKey: 'sanne.devries@demo.example' } })
     const principal = (await t.services.authService.loadPrincipal(sanne.id))!
@@ -82,7 +90,8 @@ describe('audit actions (issue 19)', () => {
         actor,
         AUDIT_ACTIONS.map((action) => ({
           action,
-          organisationId,
+          // As the code writes them: a person's own actions without an organisation.
+          organisationId: isPersonalAuditAction(action) ? null : organisationId,
           subjectType: subjectTypeOfAction(action),
           subjectId: ids[subjectTypeOfAction(action)],
           before: { status: 'active' },
@@ -91,14 +100,16 @@ describe('audit actions (issue 19)', () => {
       ),
     )
     for (const account of ['sanne', 'backoffice'] as const) {
+      const offers = account === 'sanne' ? ORGANISATION_AUDIT_ACTIONS : AUDIT_ACTIONS
       const agent = await t.loginAs(account)
       const logboek = cheerio.load((await agent.get('/beheer/logboek')).text)
       const offered = logboek('select[name="actie"] option')
         .toArray()
         .map((o) => logboek(o).attr('value'))
         .filter(Boolean)
-      expect(offered).toEqual([...AUDIT_ACTIONS])
-      for (const action of AUDIT_ACTIONS) {
+      expect(offered).toEqual([...offers])
+      if (account === 'sanne') for (const personal of PERSONAL_AUDIT_ACTIONS) expect(offered).not.toContain(personal)
+      for (const action of offered as string[]) {
         const response = await submitForm(agent, '/beheer/logboek', (f) => f.find('select[name="actie"]').length > 0, { actie: action })
         expect(response.status, action).toBe(200)
         const $ = cheerio.load(response.text)
@@ -115,6 +126,21 @@ describe('audit actions (issue 19)', () => {
       }
     }
   }, 180_000)
+
+  it('When a personal action is written with an organisation, then the writer refuses it; without one it is written', async () => {
+    const db = t.database.db
+    const sanne = await db.user.findFirstOrThrow({ where: { emailKey: 'sanne.devries@demo.example' } })
+    const org = await db.organisation.findFirstOrThrow({ where: { name: 'Bakkerij De Vries B.V.' } })
+    const actor = systemActor('test')
+    for (const action of PERSONAL_AUDIT_ACTIONS) {
+      const entry = { action, subjectType: subjectTypeOfAction(action), subjectId: sanne.id }
+      await expect(
+        db.$transaction((tx) => recordAudit(tx, actor, { ...entry, organisationId: org.id })),
+        action,
+      ).rejects.toThrow(/personal/)
+      await db.$transaction((tx) => recordAudit(tx, actor, entry))
+    }
+  })
 
   it('When an admin revokes a mandate, then the holder\'s detail page shows it in words (subject type "mandate" read as written)', async () => {
     const agent = await t.loginAs('sanne')
