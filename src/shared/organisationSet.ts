@@ -9,7 +9,12 @@
 // by the person's own index (their few links or mandates).
 import { Prisma } from '../generated/prisma/client.ts'
 
-/** `column`: a column of the statement, written by the code (`'l.organisation_id'`), never input. */
-export function inOrganisationSet(column: string, organisationIds: readonly string[]): Prisma.Sql {
-  return Prisma.sql`(${Prisma.raw(column)} in (select unnest(${organisationIds}::uuid[]))) is true`
+/**
+ * `column`: a column of the statement, written by the code (`'l.organisation_id'`), never input.
+ * `organisations`: the ids, or an expression of the statement that holds them as a uuid[] (one
+ * parameter for several tests: Prisma sends an array as text, which PostgreSQL parses per parameter).
+ */
+export function inOrganisationSet(column: string, organisations: readonly string[] | Prisma.Sql): Prisma.Sql {
+  const ids = organisations instanceof Prisma.Sql ? organisations : Prisma.sql`${organisations}::uuid[]`
+  return Prisma.sql`(${Prisma.raw(column)} in (select unnest(${ids}))) is true`
 }
