@@ -119,8 +119,8 @@ export class OverviewService {
   /**
    * What every user sees: own means and the first OWN_MANDATES_SHOWN live own mandates, in the order
    * of Mijn gegevens (status, then end date); `mandatesMore` when there are more, which Mijn gegevens
-   * lists page by page from the same first rows. An accountant holds
-   * an admin mandate for each of 500 organisations: the page every login lands on stays small.
+   * lists page by page from the same first rows. An accountant holds an admin mandate for each of
+   * 500 organisations: the page every login lands on stays small.
    */
   async forUser(principal: Principal) {
     const [means, mandates] = await Promise.all([
