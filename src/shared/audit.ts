@@ -199,7 +199,8 @@ export type AuditChangeSql = {
 /**
  * `auditInsertFrom` for a statement built with Prisma.sql (bulk renew, revoke and suspend): one entry
  * per row of `source` by `actor` (as `auditRow` names him, passed as parameters), as a step of a
- * data-modifying WITH. Returns the new ids, so the statement can count the entries.
+ * data-modifying WITH. Returns the new ids, so the statement can count the entries. Inserted in
+ * subject order, the order of the index a subject's history is read by (fewer leaf pages touched).
  */
 export function auditInsertSql(actor: Actor, source: Prisma.Sql, change: AuditChangeSql): Prisma.Sql {
   const [actorId, actorLabel, ipAddress, requestId] = auditActorParams(actor)
@@ -207,6 +208,7 @@ export function auditInsertSql(actor: Actor, source: Prisma.Sql, change: AuditCh
   select ${actorId}::uuid, ${actorLabel}::text, ${change.action}::text, ${change.organisationId}, ${change.subjectType}::text, ${change.subjectId},
          ${change.before}, ${change.after}, ${ipAddress}::text, ${requestId}::text
   from ${source}
+  order by ${change.subjectId}
   returning id`
 }
 

@@ -114,14 +114,16 @@ export function applySql(principal: Principal, action: 'revoke' | 'suspend', tar
   const revokedAtJson = action === 'revoke' ? Prisma.sql`, 'revokedAt', ${now.toISOString()}::text` : Prisma.empty
   return Prisma.sql`
     with cand as (
-      select m.id, m.status::text as status, ${refusalSql(action, today)} as refusal
+      select m.id, m.status::text as status, m.valid_until, ${refusalSql(action, today)} as refusal
       from mandates m ${adminLevelsSql(principal)}
       where ${target}
       order by m.id
       for update of m
     ), upd as (
       update mandates m set status = ${status}, revoked_at = ${revokedAt}, updated_at = now()
-      from cand where m.id = cand.id and cand.refusal is null
+      -- In end-date order: the order of the status indexes the new row versions go into (renewMandates).
+      from (select id from cand where refusal is null order by valid_until, id) ch
+      where m.id = ch.id
       returning m.id
     ), res as (
       select m.id, m.user_id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.locale, m.organisation_id, o.name as organisation_name,
