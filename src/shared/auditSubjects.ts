@@ -121,6 +121,8 @@ function personOf(row: NameRow): Named | null {
 
 /** Reads the names and pages of the actors and subjects of `refs` (one statement, whatever the page size). */
 export async function auditNames(reads: PageReads, principal: Principal, t: TFunction, refs: AuditRef[]): Promise<AuditNames> {
+  // No entries (a person's page without history, an empty Logboek): nothing to name, no round trip.
+  if (refs.length === 0) return { actors: new Map(), subjects: new Map() }
   const backOffice = principal.role === 'backoffice'
   const admin = backOffice ? [] : adminOrganisationIds(principal)
   const rows = await reads.rows<NameRow>(namesSql(refs, admin, backOffice))

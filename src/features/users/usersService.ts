@@ -18,7 +18,8 @@ import {
   type OrganisationLink,
   type PrismaClient,
 } from '../../generated/prisma/client.ts'
-import { ownMeans } from '../../shared/ownMeans.ts'
+import { OWN_MEANS_DATES, ownMeansSql, toOwnMeans, type OwnMeansRow } from '../../shared/ownMeans.ts'
+import { reviveDates } from '../../db/jsonDates.ts'
 import type { Config } from '../../config.ts'
 import { ConflictError, NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Actor } from '../../shared/actor.ts'
@@ -51,6 +52,16 @@ type PersonRow = {
   mobile: string | null
   locale: string
   activated: boolean
+}
+
+/** A person's page in one read: the person and each relation as rows of a json column (dates as text until reviveDates). */
+type DetailRead = {
+  person: PersonRow | null
+  means: OwnMeansRow[]
+  links: OrganisationLink[]
+  formerLinks: FormerLink[]
+  mandates: (Omit<Mandate, 'level'> & { level: string })[]
+  applications: (Omit<Application, 'level'> & { level: string | null })[]
 }
 
 export type UserFilter = {
@@ -283,47 +294,61 @@ export class UsersService {
   async detail(principal: Principal, userId: string) {
     const orgIds = adminOrganisationIds(principal)
     if (!isUuid(userId)) throw new NotFoundError()
-    // The person and each relation through the page reads, in parallel, with the admin's organisations
-    // as one array parameter (as a relation's `organisationId in (…)` Prisma sent an accountant's 500
-    // ids as 500 parameters; Prisma's relation joins also cost more CPU than these reads together).
-    // Every relation but the person's own means names its organisations (docs/SCALING.md).
-    const [person, means, links, formerLinks, mandates, applications] = await Promise.all([
-      this.pageReads.rows<PersonRow>(Prisma.sql`
-        select u.id, u.first_name as "firstName", u.last_name_prefix as "lastNamePrefix", u.last_name as "lastName", u.email,
-               u.date_of_birth as "dateOfBirth", u.mobile, u.locale, u.password_hash is not null as activated
-        from users u where u.id = ${userId}::uuid`),
-      ownMeans(this.pageReads, userId),
-      this.pageReads.rows<OrganisationLink>(Prisma.sql`
-        select l.id, l.user_id as "userId", l.organisation_id as "organisationId", l.external_id as "externalId",
-               l.last_name as "lastName", l.first_name as "firstName", l.created_at as "createdAt"
-        from organisation_links l
-        where l.user_id = ${userId}::uuid and l.organisation_id = any(${orgIds}::uuid[])
-        order by l.created_at, l.id`),
-      this.pageReads.rows<FormerLink>(Prisma.sql`
-        select f.id, f.user_id as "userId", f.organisation_id as "organisationId", f.ended_at as "endedAt",
-               f.ended_by_id as "endedById", f.last_name as "lastName", f.first_name as "firstName"
-        from former_links f
-        where f.user_id = ${userId}::uuid and f.organisation_id = any(${orgIds}::uuid[])
-        order by f.ended_at, f.id`),
-      this.pageReads.rows<Omit<Mandate, 'level'> & { level: string }>(Prisma.sql`
-        select m.id, m.kind, m.user_id as "userId", m.organisation_id as "organisationId", m.scope, m.service_id as "serviceId",
-               m.provider_id as "providerId", m.level::text as level, m.branch_id as "branchId", m.valid_from as "validFrom",
-               m.valid_until as "validUntil", m.status, m.scope_key as "scopeKey", m.live, m.granted_by_id as "grantedById",
-               m.revoked_at as "revokedAt", m.suspended_means_id as "suspendedMeansId", m.created_at as "createdAt", m.updated_at as "updatedAt"
-        from mandates m
-        where m.user_id = ${userId}::uuid and m.organisation_id = any(${orgIds}::uuid[])
-        order by m.status, m.valid_until, m.id`),
-      this.pageReads.rows<Omit<Application, 'level'> & { level: string | null }>(Prisma.sql`
-        select a.id, a.organisation_id as "organisationId", a.type, a.status, a.level::text as level, a.term_years as "termYears",
-               a.subject_user_id as "subjectUserId", a.requested_by_id as "requestedById", a.rejection_reason as "rejectionReason",
-               a.created_at as "createdAt", a.updated_at as "updatedAt", a.decided_at as "decidedAt"
-        from applications a
-        where a.subject_user_id = ${userId}::uuid and a.organisation_id = any(${orgIds}::uuid[])
-        order by a.created_at desc, a.id`),
-    ])
-    const [row] = person
-    if (!row) throw new NotFoundError()
-    const { activated, ...data } = row
+    // The person and each relation in one statement through the page reads, each relation a json
+    // array in its order: one round trip instead of six (the app's CPU for a page read is mostly the
+    // round trip, about 0.15 ms each). The admin's organisations are one binary array parameter
+    // (arrayParameter). Every relation but the person's own means names its organisations (docs/SCALING.md).
+    const relation = (select: Prisma.Sql, order: Prisma.Sql) => Prisma.sql`(select coalesce(json_agg(r order by ${order}), '[]') from (${select}) r)`
+    const [read] = await this.pageReads.rows<DetailRead>(Prisma.sql`
+      select
+        (select row_to_json(p) from (
+          select u.id, u.first_name as "firstName", u.last_name_prefix as "lastNamePrefix", u.last_name as "lastName", u.email,
+                 u.date_of_birth as "dateOfBirth", u.mobile, u.locale, u.password_hash is not null as activated
+          from users u where u.id = ${userId}::uuid) p) as person,
+        ${relation(ownMeansSql(userId), Prisma.sql`r."validUntil" desc, r.id`)} as means,
+        ${relation(
+          Prisma.sql`
+          select l.id, l.user_id as "userId", l.organisation_id as "organisationId", l.external_id as "externalId",
+                 l.last_name as "lastName", l.first_name as "firstName", l.created_at as "createdAt"
+          from organisation_links l
+          where l.user_id = ${userId}::uuid and l.organisation_id = any(${orgIds}::uuid[])`,
+          Prisma.sql`r."createdAt", r.id`,
+        )} as links,
+        ${relation(
+          Prisma.sql`
+          select f.id, f.user_id as "userId", f.organisation_id as "organisationId", f.ended_at as "endedAt",
+                 f.ended_by_id as "endedById", f.last_name as "lastName", f.first_name as "firstName"
+          from former_links f
+          where f.user_id = ${userId}::uuid and f.organisation_id = any(${orgIds}::uuid[])`,
+          Prisma.sql`r."endedAt", r.id`,
+        )} as "formerLinks",
+        ${relation(
+          Prisma.sql`
+          select m.id, m.kind, m.user_id as "userId", m.organisation_id as "organisationId", m.scope, m.service_id as "serviceId",
+                 m.provider_id as "providerId", m.level::text as level, m.branch_id as "branchId", m.valid_from as "validFrom",
+                 m.valid_until as "validUntil", m.status, m.scope_key as "scopeKey", m.live, m.granted_by_id as "grantedById",
+                 m.revoked_at as "revokedAt", m.suspended_means_id as "suspendedMeansId", m.created_at as "createdAt", m.updated_at as "updatedAt"
+          from mandates m
+          where m.user_id = ${userId}::uuid and m.organisation_id = any(${orgIds}::uuid[])`,
+          Prisma.sql`r.status, r."validUntil", r.id`,
+        )} as mandates,
+        ${relation(
+          Prisma.sql`
+          select a.id, a.organisation_id as "organisationId", a.type, a.status, a.level::text as level, a.term_years as "termYears",
+                 a.subject_user_id as "subjectUserId", a.requested_by_id as "requestedById", a.rejection_reason as "rejectionReason",
+                 a.created_at as "createdAt", a.updated_at as "updatedAt", a.decided_at as "decidedAt"
+          from applications a
+          where a.subject_user_id = ${userId}::uuid and a.organisation_id = any(${orgIds}::uuid[])`,
+          Prisma.sql`r."createdAt" desc, r.id`,
+        )} as applications`)
+    const person = read?.person ? reviveDates([read.person], ['dateOfBirth'])[0] : undefined
+    const means = toOwnMeans(reviveDates(read?.means ?? [], OWN_MEANS_DATES))
+    const links = reviveDates(read?.links ?? [], ['createdAt'])
+    const formerLinks = reviveDates(read?.formerLinks ?? [], ['endedAt'])
+    const mandates = reviveDates(read?.mandates ?? [], ['validFrom', 'validUntil', 'revokedAt', 'createdAt', 'updatedAt'])
+    const applications = reviveDates(read?.applications ?? [], ['createdAt', 'updatedAt', 'decidedAt'])
+    if (!person) throw new NotFoundError()
+    const { activated, ...data } = person
     const found = {
       ...data,
       means,
