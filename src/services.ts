@@ -1,9 +1,8 @@
 // Composition root: data access → services; routes receive these. Tests build the same with
 // their own database.
-import pg from 'pg'
 import pino, { type Logger } from 'pino'
 import type { Config } from './config.ts'
-import { poolConfigFromUrl } from './db/poolConfig.ts'
+import { poolConfigFromUrl, utcPool } from './db/poolConfig.ts'
 import { createPrismaClient } from './db/prisma.ts'
 import { logConnectionError } from './db/unavailable.ts'
 import { PgPageReads } from './db/pageReads.ts'
@@ -56,7 +55,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   const pageReads = PgPageReads.connect(databaseUrl).on('error', logConnectionError(logger, 'idle database connection failed'))
   // The CSV export's reads, each holding a connection while it streams: see src/db/cursorReads.ts.
   const cursorReads = PgCursorReads.connect(databaseUrl).on('error', logConnectionError(logger, 'idle database connection failed'))
-  const pool = new pg.Pool(poolConfigFromUrl(databaseUrl, { max: 5 }))
+  const pool = utcPool(poolConfigFromUrl(databaseUrl, { max: 5 }))
   pool.on('error', logConnectionError(logger, 'idle database connection failed'))
   const mailDelivery = new MailDelivery(db, config, logger)
   const expiryService = new ExpiryService(db)

@@ -6,10 +6,10 @@
 // (README, bench:mandates-export). Here each data row's text fields go to the caller as they arrive
 // off the socket and are dropped at once: no rows are gathered, nothing is parsed into types, and the
 // measured promotion is nil, so the heap stays flat whatever the number of rows.
-import pg from 'pg'
+import type pg from 'pg'
 import type { Prisma } from '../generated/prisma/client.ts'
 import { checkOut } from './checkedOut.ts'
-import { poolConfigFromUrl } from './poolConfig.ts'
+import { poolConfigFromUrl, utcPool } from './poolConfig.ts'
 
 /** A row as PostgreSQL sends it in text format: one string per column, null for NULL. */
 export type TextRow = readonly (string | null)[]
@@ -93,7 +93,7 @@ export class PgCursorReads implements CursorReads {
    * for one to finish rather than taking the page reads' connections.
    */
   static connect(databaseUrl: string, size = 2): PgCursorReads {
-    return new PgCursorReads(new pg.Pool(poolConfigFromUrl(databaseUrl, { max: size })))
+    return new PgCursorReads(utcPool(poolConfigFromUrl(databaseUrl, { max: size })))
   }
 
   async eachRow(query: Prisma.Sql, { batchSize, onRow, afterBatch }: EachRowOptions): Promise<void> {

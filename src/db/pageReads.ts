@@ -5,7 +5,7 @@
 import pg from 'pg'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
 import { checkOut } from './checkedOut.ts'
-import { poolConfigFromUrl } from './poolConfig.ts'
+import { poolConfigFromUrl, utcPool } from './poolConfig.ts'
 import { statementNames } from './prisma.ts'
 
 /**
@@ -101,7 +101,7 @@ export class PgPageReads implements PageReads {
    * (the benchmark's load) queued for a connection often enough to cost a tenth of the throughput.
    */
   static connect(databaseUrl: string, size = 8): PgPageReads {
-    return new PgPageReads(new pg.Pool(poolConfigFromUrl(databaseUrl, { max: size })))
+    return new PgPageReads(utcPool(poolConfigFromUrl(databaseUrl, { max: size })))
   }
 
   /** Connections already set to generic plans. A SET, not the startup `options`: PgBouncer does not

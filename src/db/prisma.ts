@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient } from '../generated/prisma/client.ts'
-import { poolConfigFromUrl } from './poolConfig.ts'
+import { poolConfigFromUrl, utcPool } from './poolConfig.ts'
 
 export type { Db } from './tx.ts'
 
@@ -25,6 +25,8 @@ export function statementNames(limit = PREPARED_STATEMENT_LIMIT): (query: { sql:
   }
 }
 
+/** Prisma on a pool of UTC sessions (utcPool: its pg adapter misreads timestamps otherwise), which it ends on $disconnect. */
 export function createPrismaClient(databaseUrl: string, poolSize = 10): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg(poolConfigFromUrl(databaseUrl, { max: poolSize }), { statementNameGenerator: statementNames() }) })
+  const pool = utcPool(poolConfigFromUrl(databaseUrl, { max: poolSize }))
+  return new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: statementNames(), disposeExternalPool: true }) })
 }

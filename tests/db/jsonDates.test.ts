@@ -40,7 +40,8 @@ describe('reviveDates (src/db/jsonDates.ts)', () => {
 
   it('When dates come back inside json, then they revive to the Dates of the columns themselves (any session time zone)', async () => {
     for (const timeZone of ['UTC', 'Europe/Amsterdam', 'America/St_Johns']) await compare(reads, timeZone)
-    // Prisma's pg adapter misreads a timestamptz in a session that is not on UTC (prisma/orm#26786).
+    // Prisma's pg adapter misreads a timestamptz in a session that is not on UTC (prisma/orm#26786);
+    // the app's sessions are on UTC (utcPool, tests/db/sessionTimeZone.test.ts).
     await compare(prismaPageReads(t.db), 'UTC')
   })
 
