@@ -39,8 +39,7 @@ function upgradeLevels(current: Level | undefined, organisations: { level: Level
 }
 
 async function renderDetail(deps: Deps, req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-  const { user, activated } = await deps.usersService.detail(principal(req), parseParams(idParam, req.params).id)
-  const audit = await deps.usersService.history(principal(req), user)
+  const { user, activated, history: audit } = await deps.usersService.detail(principal(req), parseParams(idParam, req.params).id, { history: true })
   const activeMeans = user.means.find((m) => m.status === 'active')
   const upgradeOrganisations = principal(req).adminOrganisations.filter((o) => user.links.some((l) => l.organisationId === o.id))
   const names = await deps.usersService.auditNames(principal(req), req.t, audit)

@@ -62,6 +62,8 @@ type DetailRead = {
   formerLinks: FormerLink[]
   mandates: (Omit<Mandate, 'level'> & { level: string })[]
   applications: (Omit<Application, 'level'> & { level: string | null })[]
+  /** With `history: true` only. */
+  history?: HistoryEntry[]
 }
 
 export type UserFilter = {
@@ -152,6 +154,32 @@ function decodeCursor(value: string | undefined): Cursor | null {
 
 /** One event of a person's history: an audit entry as Logboek reads it, with its organisation's id instead of its name. */
 export type HistoryEntry = Omit<AuditRow, 'organisationName' | 'kvkNumber'> & { organisationId: string | null }
+
+/**
+ * The person's history on their page: every event about the person, their means, mandates and
+ * applications in the admin's organisations (or without one), newest 200. Per kind of subject a
+ * lookup on audit_events(subject_type, subject_id), merged: as one OR of the four, PostgreSQL walked
+ * the index on `at` backwards through everyone's entries instead (33 ms a page for a member of a
+ * large organisation). `ids`: a text[] expression of each kind's ids (values, or a subquery).
+ */
+function historySql(principal: Principal, ids: { user: string; applications: Prisma.Sql; mandates: Prisma.Sql; means: Prisma.Sql }): Prisma.Sql {
+  // Subject types are written as 'Mandate'/'Means'/'Application' by some paths and in lower case
+  // by others: read both, so the page shows every event about the person, their means and mandates.
+  const about = (type: AuditSubjectType, subjectIds: Prisma.Sql) =>
+    Prisma.sql`select * from audit_events where subject_type = any(${storedSubjectTypes(type)}::text[]) and subject_id = any(${subjectIds})`
+  return Prisma.sql`
+    select a.id::text as id, a.at, a.actor_id as "actorId", a.actor_label as "actorLabel", a.action, a.organisation_id as "organisationId",
+           a.subject_type as "subjectType", a.subject_id as "subjectId", a.before, a.after, a.ip_address as "ipAddress", a.request_id as "requestId"
+    from (
+      ${about('user', Prisma.sql`array[${ids.user}::text]`)}
+      union all ${about('application', ids.applications)}
+      union all ${about('mandate', ids.mandates)}
+      union all ${about('means', ids.means)}
+    ) a
+    where a.organisation_id = any(${adminOrganisationIds(principal)}::uuid[]) or a.organisation_id is null
+    order by a.at desc, a.id desc
+    limit 200`
+}
 
 export class UsersService {
   constructor(
@@ -291,11 +319,11 @@ export class UsersService {
    * A user linked to one of the admin's organisations, with only what belongs to those organisations,
    * and whether the account is activated.
    */
-  async detail(principal: Principal, userId: string) {
+  async detail(principal: Principal, userId: string, options: { history?: boolean } = {}) {
     const orgIds = adminOrganisationIds(principal)
     if (!isUuid(userId)) throw new NotFoundError()
-    // The person and each relation in one statement through the page reads, each relation a json
-    // array in its order: one round trip instead of six (the app's CPU for a page read is mostly the
+    // The person and each relation (and the history, when asked) in one statement through the page
+    // reads, each a json array in its order: one round trip instead of six (seven) (the app's CPU for a page read is mostly the
     // round trip, about 0.15 ms each). The admin's organisations are one binary array parameter
     // (arrayParameter). Every relation but the person's own means names its organisations (docs/SCALING.md).
     const relation = (select: Prisma.Sql, order: Prisma.Sql) => Prisma.sql`(select coalesce(json_agg(r order by ${order}), '[]') from (${select}) r)`
@@ -340,7 +368,17 @@ export class UsersService {
           from applications a
           where a.subject_user_id = ${userId}::uuid and a.organisation_id = any(${orgIds}::uuid[])`,
           Prisma.sql`r."createdAt" desc, r.id`,
-        )} as applications`)
+        )} as applications
+        ${
+          options.history
+            ? Prisma.sql`, (select coalesce(json_agg(h order by h.at desc, h.id::bigint desc), '[]') from (${historySql(principal, {
+                user: userId,
+                applications: Prisma.sql`array(select a.id::text from applications a where a.subject_user_id = ${userId}::uuid and a.organisation_id = any(${orgIds}::uuid[]))`,
+                mandates: Prisma.sql`array(select m.id::text from mandates m where m.user_id = ${userId}::uuid and m.organisation_id = any(${orgIds}::uuid[]))`,
+                means: Prisma.sql`array(select x.id::text from means x where x.user_id = ${userId}::uuid)`,
+              })}) h) as history`
+            : Prisma.empty
+        }`)
     const person = read?.person ? reviveDates([read.person], ['dateOfBirth'])[0] : undefined
     const means = toOwnMeans(reviveDates(read?.means ?? [], OWN_MEANS_DATES))
     const links = reviveDates(read?.links ?? [], ['createdAt'])
@@ -381,42 +419,20 @@ export class UsersService {
       applications: found.applications.map((a) => withFields(a, { organisation: { name: organisationOf(a.organisationId).name } })),
     }
     // Activated: the person has set a password (ActivationService.isActivated), read with the person.
-    return { user, activated }
+    return { user, activated, history: reviveDates(read?.history ?? [], ['at']) }
   }
 
-  /**
-   * The person's history on their page: every event about the person, their means, mandates and
-   * applications in the admin's organisations (or without one), newest 200. One statement through
-   * the page-read pool: per kind of subject a lookup on audit_events(subject_type, subject_id),
-   * merged. As one OR of the four, PostgreSQL walked the index on `at` backwards through everyone's
-   * entries instead (33 ms a page for a member of a large organisation).
-   */
+  /** The history (historySql) of a person `detail` gave; the person's page reads it with the person (detail's `history`). */
   async history(principal: Principal, user: { id: string; means: { id: string }[]; mandates: { id: string }[]; applications: { id: string }[] }) {
-    // Subject types are written as 'Mandate'/'Means'/'Application' by some paths and in lower case
-    // by others: read both, so the page shows every event about the person, their means and mandates.
-    const about = (type: AuditSubjectType, ids: string[]) =>
-      Prisma.sql`select * from audit_events where subject_type = any(${storedSubjectTypes(type)}::text[]) and subject_id = any(${ids}::text[])`
-    return this.pageReads.rows<HistoryEntry>(Prisma.sql`
-      select a.id::text as id, a.at, a.actor_id as "actorId", a.actor_label as "actorLabel", a.action, a.organisation_id as "organisationId",
-             a.subject_type as "subjectType", a.subject_id as "subjectId", a.before, a.after, a.ip_address as "ipAddress", a.request_id as "requestId"
-      from (
-        ${about('user', [user.id])}
-        union all ${about(
-          'application',
-          user.applications.map((x) => x.id),
-        )}
-        union all ${about(
-          'mandate',
-          user.mandates.map((x) => x.id),
-        )}
-        union all ${about(
-          'means',
-          user.means.map((x) => x.id),
-        )}
-      ) a
-      where a.organisation_id = any(${adminOrganisationIds(principal)}::uuid[]) or a.organisation_id is null
-      order by a.at desc, a.id desc
-      limit 200`)
+    const ids = (rows: { id: string }[]) => Prisma.sql`${rows.map((x) => x.id)}::text[]`
+    return this.pageReads.rows<HistoryEntry>(
+      historySql(principal, {
+        user: user.id,
+        applications: ids(user.applications),
+        mandates: ids(user.mandates),
+        means: ids(user.means),
+      }),
+    )
   }
 
   /** The names behind a page of audit entries, for their sentences (src/shared/auditSentences.ts). */

@@ -46,6 +46,8 @@ describe('UsersService.history', () => {
     // Act
     const { user } = await t.services.usersService.detail(principal, jan)
     const history = await t.services.usersService.history(principal, user)
+    // The person's page reads the same history in the person's own statement.
+    const { history: withPerson } = await t.services.usersService.detail(principal, jan, { history: true })
 
     // Assert
     const written = new Set([...own, elsewhere].map((e) => e.id.toString()))
@@ -53,5 +55,7 @@ describe('UsersService.history', () => {
     expect(ids).toEqual(own.map((e) => e.id.toString()).reverse())
     expect(ids).not.toContain(elsewhere.id.toString())
     expect(history.map((e) => e.at.getTime())).toEqual([...history.map((e) => e.at.getTime())].sort((a, b) => b - a))
+    expect(withPerson).toEqual(history)
+    expect(withPerson.length).toBeGreaterThanOrEqual(own.length)
   })
 })
