@@ -16,7 +16,10 @@ describe('the sessions of the app on a server that is not on UTC', () => {
   let db: PrismaClient
   let reads: PgPageReads
   let plain: pg.Client
+  const warnings: string[] = []
+  const onWarning = (warning: Error) => warnings.push(warning.message)
   beforeAll(async () => {
+    process.on('warning', onWarning)
     t = await createTestDatabase({ poolSize: 1 })
     // Before any session of the new database opens (a pooler in front keeps the first session's settings).
     const admin = new pg.Client(poolConfigFromUrl(inject('testAdminUrl')))
@@ -29,6 +32,7 @@ describe('the sessions of the app on a server that is not on UTC', () => {
     await plain.connect()
   })
   afterAll(async () => {
+    process.off('warning', onWarning)
     await plain?.end()
     await reads?.end()
     await db?.$disconnect()
@@ -59,5 +63,11 @@ describe('the sessions of the app on a server that is not on UTC', () => {
       const [page] = await reads.rows<{ at: Date }>(Prisma.sql`select expires_at as at from action_tokens where id = ${token.id}::uuid`)
       expect(page!.at.toISOString()).toBe(instant)
     }
+  })
+
+  it("When the app's sessions are set to UTC, then pg is never given a query while another runs (deprecated in pg 9)", async () => {
+    await Promise.all([db.$queryRaw`select 1`, reads.rows(Prisma.sql`select 1`), db.$queryRaw`select 2`])
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(warnings.filter((w) => /already executing a query/.test(w))).toEqual([])
   })
 })
