@@ -323,9 +323,10 @@ export class UsersService {
     const orgIds = adminOrganisationIds(principal)
     if (!isUuid(userId)) throw new NotFoundError()
     // The person and each relation (and the history, when asked) in one statement through the page
-    // reads, each a json array in its order: one round trip instead of six (seven) (the app's CPU for a page read is mostly the
-    // round trip, about 0.15 ms each). The admin's organisations are one binary array parameter
-    // (arrayParameter). Every relation but the person's own means names its organisations (docs/SCALING.md).
+    // reads, each relation a json array in its order: one round trip instead of six, or seven (the
+    // app's CPU for a page read is mostly its round trip, about 0.2 ms). The admin's organisations are
+    // binary array parameters (arrayParameter). Every relation but the person's own means names its
+    // organisations (docs/SCALING.md).
     const relation = (select: Prisma.Sql, order: Prisma.Sql) => Prisma.sql`(select coalesce(json_agg(r order by ${order}), '[]') from (${select}) r)`
     const [read] = await this.pageReads.rows<DetailRead>(Prisma.sql`
       select
