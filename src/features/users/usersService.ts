@@ -328,13 +328,29 @@ export class UsersService {
     // binary array parameters (arrayParameter). Every relation but the person's own means names its
     // organisations (docs/SCALING.md).
     const relation = (select: Prisma.Sql, order: Prisma.Sql) => Prisma.sql`(select coalesce(json_agg(r order by ${order}), '[]') from (${select}) r)`
+    // The person's means, mandates and applications here are CTEs: the relations list them and the
+    // history reads the entries about them (each written once, with its organisation scope).
     const [read] = await this.pageReads.rows<DetailRead>(Prisma.sql`
+      with own_means as (${ownMeansSql(userId)}), held as (
+        select m.id, m.kind, m.user_id as "userId", m.organisation_id as "organisationId", m.scope, m.service_id as "serviceId",
+               m.provider_id as "providerId", m.level::text as level, m.branch_id as "branchId", m.valid_from as "validFrom",
+               m.valid_until as "validUntil", m.status, m.scope_key as "scopeKey", m.live, m.granted_by_id as "grantedById",
+               m.revoked_at as "revokedAt", m.suspended_means_id as "suspendedMeansId", m.created_at as "createdAt", m.updated_at as "updatedAt"
+        from mandates m
+        where m.user_id = ${userId}::uuid and m.organisation_id = any(${orgIds}::uuid[])
+      ), applied as (
+        select a.id, a.organisation_id as "organisationId", a.type, a.status, a.level::text as level, a.term_years as "termYears",
+               a.subject_user_id as "subjectUserId", a.requested_by_id as "requestedById", a.rejection_reason as "rejectionReason",
+               a.created_at as "createdAt", a.updated_at as "updatedAt", a.decided_at as "decidedAt"
+        from applications a
+        where a.subject_user_id = ${userId}::uuid and a.organisation_id = any(${orgIds}::uuid[])
+      )
       select
         (select row_to_json(p) from (
           select u.id, u.first_name as "firstName", u.last_name_prefix as "lastNamePrefix", u.last_name as "lastName", u.email,
                  u.date_of_birth as "dateOfBirth", u.mobile, u.locale, u.password_hash is not null as activated
           from users u where u.id = ${userId}::uuid) p) as person,
-        ${relation(ownMeansSql(userId), Prisma.sql`r."validUntil" desc, r.id`)} as means,
+        ${relation(Prisma.sql`select * from own_means`, Prisma.sql`r."validUntil" desc, r.id`)} as means,
         ${relation(
           Prisma.sql`
           select l.id, l.user_id as "userId", l.organisation_id as "organisationId", l.external_id as "externalId",
@@ -351,32 +367,15 @@ export class UsersService {
           where f.user_id = ${userId}::uuid and f.organisation_id = any(${orgIds}::uuid[])`,
           Prisma.sql`r."endedAt", r.id`,
         )} as "formerLinks",
-        ${relation(
-          Prisma.sql`
-          select m.id, m.kind, m.user_id as "userId", m.organisation_id as "organisationId", m.scope, m.service_id as "serviceId",
-                 m.provider_id as "providerId", m.level::text as level, m.branch_id as "branchId", m.valid_from as "validFrom",
-                 m.valid_until as "validUntil", m.status, m.scope_key as "scopeKey", m.live, m.granted_by_id as "grantedById",
-                 m.revoked_at as "revokedAt", m.suspended_means_id as "suspendedMeansId", m.created_at as "createdAt", m.updated_at as "updatedAt"
-          from mandates m
-          where m.user_id = ${userId}::uuid and m.organisation_id = any(${orgIds}::uuid[])`,
-          Prisma.sql`r.status, r."validUntil", r.id`,
-        )} as mandates,
-        ${relation(
-          Prisma.sql`
-          select a.id, a.organisation_id as "organisationId", a.type, a.status, a.level::text as level, a.term_years as "termYears",
-                 a.subject_user_id as "subjectUserId", a.requested_by_id as "requestedById", a.rejection_reason as "rejectionReason",
-                 a.created_at as "createdAt", a.updated_at as "updatedAt", a.decided_at as "decidedAt"
-          from applications a
-          where a.subject_user_id = ${userId}::uuid and a.organisation_id = any(${orgIds}::uuid[])`,
-          Prisma.sql`r."createdAt" desc, r.id`,
-        )} as applications
+        ${relation(Prisma.sql`select * from held`, Prisma.sql`r.status, r."validUntil", r.id`)} as mandates,
+        ${relation(Prisma.sql`select * from applied`, Prisma.sql`r."createdAt" desc, r.id`)} as applications
         ${
           options.history
             ? Prisma.sql`, (select coalesce(json_agg(h order by h.at desc, h.id::bigint desc), '[]') from (${historySql(principal, {
                 user: userId,
-                applications: Prisma.sql`array(select a.id::text from applications a where a.subject_user_id = ${userId}::uuid and a.organisation_id = any(${orgIds}::uuid[]))`,
-                mandates: Prisma.sql`array(select m.id::text from mandates m where m.user_id = ${userId}::uuid and m.organisation_id = any(${orgIds}::uuid[]))`,
-                means: Prisma.sql`array(select x.id::text from means x where x.user_id = ${userId}::uuid)`,
+                applications: Prisma.sql`array(select x.id::text from applied x)`,
+                mandates: Prisma.sql`array(select x.id::text from held x)`,
+                means: Prisma.sql`array(select x.id::text from own_means x)`,
               })}) h) as history`
             : Prisma.empty
         }`)
