@@ -238,6 +238,7 @@ export const SQL_ONLY_INDEXES = [
   'link_requests_list_idx',
   'link_requests_pending_expiry_idx',
   'applications_list_idx',
+  'audit_events_recent_idx',
 ]
 
 /** SQL that takes the committed migrations to `schema.prisma` (empty when they match). Needs a shadow database. */

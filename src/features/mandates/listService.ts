@@ -229,7 +229,7 @@ export class MandateListService {
                 cap: this.walk.cap,
               }),
             ),
-            { statuses: scoped.statuses, limit: pageSize + 1, ascending },
+            { limit: pageSize + 1, ascending },
           )
         : null
     const keys = walked

@@ -120,7 +120,7 @@ describe('Logboek over several organisations', () => {
     const statements: string[] = []
     const pageReads = recordingReads(statements)
     for (const firstRound of [1, 2, 3, 5, 40]) {
-      const service = new AuditLogService(t.database.db, pageReads, { fromOrganisations: 1, firstRound, share: 0 })
+      const service = new AuditLogService(t.database.db, pageReads, { fromOrganisations: 1, firstRound, share: 0, walk: 0 })
       for (const filter of cases) {
         const expected = await reference(orgIds, filter)
         expect(await everyPage(sanne, filter, service), `${firstRound} ${JSON.stringify(filter)}`).toEqual(expected)
@@ -145,7 +145,7 @@ describe('Logboek over several organisations', () => {
     const statements: string[] = []
     const pageReads = recordingReads(statements)
     const windowed = () => statements.filter((sql) => sql.includes('a.organisation_id = any(')).length
-    const service = new AuditLogService(t.database.db, pageReads, { fromOrganisations: 1, firstRound: 2, share: 2 })
+    const service = new AuditLogService(t.database.db, pageReads, { fromOrganisations: 1, firstRound: 2, share: 2, walk: 0 })
     for (const filter of cases) {
       const expected = await reference(orgIds, filter)
       // The first time through, each kind of page learns how far back it reaches; the second time
@@ -171,6 +171,63 @@ describe('Logboek over several organisations', () => {
     })
     expect(await everyPage(sanne, {}, service)).toEqual(await reference(orgIds, {}))
     expect(windowed()).toBeGreaterThan(before)
+  })
+
+  it('When a page over many organisations is looked for among everyone’s newest entries, then each filter pages through exactly the same entries, whether the walk finds the page or falls short', async () => {
+    const options = await t.services.auditLogService.filterOptions(sanne)
+    const cases: AuditFilter[] = [{}, { action: options.actions[1]! }, { from: new Date(Date.UTC(2026, 10, 10)), until: new Date(Date.UTC(2026, 10, 20)) }]
+    const isWalk = (sql: string) => sql.includes('select w.id from (')
+    // Per walk length: pages found by the walk alone, and pages whose walk fell short (then read otherwise).
+    const outcome = new Map<number, { found: number; short: number; statements: string[] }>()
+    for (const walk of [1, 2, 4]) {
+      const statements: string[] = []
+      const service = new AuditLogService(t.database.db, recordingReads(statements), { fromOrganisations: 1, firstRound: 2, share: 2, walk })
+      const counts = { found: 0, short: 0, statements }
+      for (const filter of cases) {
+        const expected = await reference(orgIds, filter)
+        const ids: string[] = []
+        let cursor: bigint | undefined
+        for (let i = 0; i < 100; i++) {
+          const from = statements.length
+          const page = await service.page(sanne, filter, cursor)
+          const mine = statements.slice(from)
+          if (mine[0] && isWalk(mine[0])) counts[mine.length === 1 ? 'found' : 'short']++
+          ids.push(...page.rows.map((r) => r.id))
+          if (!page.next) break
+          cursor = BigInt(page.next)
+        }
+        expect(ids, `${walk} ${JSON.stringify(filter)}`).toEqual(expected)
+        const all: string[] = []
+        for await (const rows of service.all(sanne, filter, 7)) all.push(...rows.map((r) => r.id))
+        expect(all, `export ${walk} ${JSON.stringify(filter)}`).toEqual(expected)
+      }
+      for (const sql of statements) expect(checkStatement(sql), sql).toEqual([])
+      outcome.set(walk, counts)
+    }
+    // Her organisations wrote about half of the entries: four pages' worth of everyone's newest holds
+    // her page (not for the rarer action, nor the last page), one page's worth mostly does not.
+    expect(outcome.get(4)!.found).toBeGreaterThan(1)
+    expect(outcome.get(1)!.short).toBeGreaterThan(0)
+
+    // A burst of another organisation's entries, newer than all of hers: the walk falls short, the
+    // page is still exact, and the next page of that kind does not walk again.
+    await t.database.db.auditEvent.createMany({
+      data: Array.from({ length: 400 }, () => ({
+        actorLabel: 'burst@voorbeeld.example',
+        action: 'user.mail_locale_changed' satisfies AuditAction,
+        organisationId: otherOrgId,
+        subjectType: 'user',
+      })),
+    })
+    const statements: string[] = []
+    const service = new AuditLogService(t.database.db, recordingReads(statements), { fromOrganisations: 1, firstRound: 2, share: 2, walk: 4 })
+    const expected = (await reference(orgIds, {})).slice(0, 50)
+    expect((await service.page(sanne, {})).rows.map((r) => r.id)).toEqual(expected)
+    expect(isWalk(statements[0]!)).toBe(true)
+    expect(statements.length).toBeGreaterThan(1)
+    const from = statements.length
+    expect((await service.page(sanne, {})).rows.map((r) => r.id)).toEqual(expected)
+    expect(statements.slice(from).some(isWalk)).toBe(false)
   })
 
   it('When the back office pages through the Logboek, then it sees every entry, and with an organisation filter only that organisation’s', async () => {
