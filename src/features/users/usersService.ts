@@ -266,7 +266,7 @@ export class UsersService {
       select u.id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.mobile,
              m.level::text as level, m.status::text as status, m.valid_until,
              (select count(*)::int from mandates md
-              where md.user_id = u.id and md.status in ('active', 'pending') and ${inOrganisationSet('md.organisation_id', ADMIN_SET)}) as mandates,
+              where md.user_id = u.id and md.live and ${inOrganisationSet('md.organisation_id', ADMIN_SET)}) as mandates,
              array_to_string(array(select l.organisation_id from organisation_links l
               where l.user_id = u.id and ${inOrganisationSet('l.organisation_id', ADMIN_SET)}), ',') as link_organisations
       from ${source}
@@ -277,8 +277,10 @@ export class UsersService {
       ${where}
       order by u.last_name, u.first_name, u.id
       limit ${limit}`)
-    // A person's live mandates and links are few; those of the admin's organisations are counted and
-    // listed in the statement, each tested against the organisations as a hashed set, made once a
+    // A person's live mandates (`live`: active or pending, kept by a trigger) are counted from the index
+    // (user_id, organisation_id, kind, scope_key, live) alone, without a table row each (525 rows on an
+    // accountant's first page). They and a person's links are few; those of the admin's organisations are
+    // counted and listed in the statement, each tested against the organisations as a hashed set, made once a
     // statement (inOrganisationSet: as `= any(…)` PostgreSQL sorted an accountant's 500 ids for every
     // row, 0.07 ms each). Sent whole, the ids of a person linked to twenty organisations were most of
     // the page's data. The link ids come as one text: PostgreSQL's array format cost more to parse.
