@@ -8,6 +8,7 @@ import { organisationScope } from '../../policy/access.ts'
 import { AUDIT_ACTIONS, ORGANISATION_AUDIT_ACTIONS, storedActions, type AuditAction } from '../../domain/auditActions.ts'
 import { auditNames, type AuditNames } from '../../shared/auditSubjects.ts'
 import { escapeLike } from '../../shared/userSearch.ts'
+import { inOrganisationSet } from '../../shared/organisationSet.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import type { AuditRow } from '../../shared/audit.ts'
 import { ORGANISATION_SELECT_MAX, wantedOrganisation } from '../../web/organisationChoice.ts'
@@ -235,23 +236,20 @@ export class AuditLogService {
    * of everyone in the period, after the cursor: one backward range of audit_events_recent_idx (at, id)
    * INCLUDE (organisation_id, action), which holds every column tested, so no table row is read for an
    * entry that is not kept. Exact only when it gives a full page (every entry it did not read is older
-   * than every entry it kept). The organisations are a hashed set (an IN over the array, built once a
-   * statement), as in Machtigingen' walk.
+   * than every entry it kept). The organisations are a hashed set (inOrganisationSet), tested on the
+   * walked entries: a plain IN would be turned into a join that reads the whole walk to sort it.
    */
   private walkIds(organisations: string[], filter: AuditFilter, before: bigint | undefined, take: number): Prisma.Sql {
     const actions = filter.action ? storedActions(filter.action) : null
-    const action = actions ? Prisma.sql`and a.action = any(${actions}::text[])` : Prisma.empty
+    const action = actions ? Prisma.sql`and w.action = any(${actions}::text[])` : Prisma.empty
     const range = andAll(this.conditions({ from: filter.from, until: filter.until }, before))
-    // The test is a column of the walk (a hashed subplan per entry), kept below its limit: in the
-    // where clause PostgreSQL would join the organisations instead, reading the whole walk to sort it.
     return Prisma.sql`
       select w.id from (
-        select a.at, a.id, (a.organisation_id in (select unnest(${organisations}::uuid[])) ${action}) as mine
-        from audit_events a
+        select a.at, a.id, a.organisation_id, a.action from audit_events a
         where true ${range}
         order by a.at desc, a.id desc limit ${Prisma.raw(String(take * this.merge.walk))}
       ) w
-      where w.mine
+      where ${inOrganisationSet('w.organisation_id', organisations)} ${action}
       order by w.at desc, w.id desc limit ${Prisma.raw(String(take))}`
   }
 
