@@ -7,6 +7,7 @@ import { createPrismaClient } from './db/prisma.ts'
 import { logConnectionError } from './db/unavailable.ts'
 import { PgPageReads } from './db/pageReads.ts'
 import { PgCursorReads } from './db/cursorReads.ts'
+import { INDEX_WALK } from './shared/indexWalk.ts'
 import type { PrismaClient } from './generated/prisma/client.ts'
 import { AuthService } from './features/auth/authService.ts'
 import { OverviewService } from './features/overview/overviewService.ts'
@@ -53,6 +54,8 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   const db = options.db ?? createPrismaClient(databaseUrl)
   // The read queries every page runs (who is logged in, the Machtigingen list): see src/db/pageReads.ts.
   const pageReads = PgPageReads.connect(databaseUrl).on('error', logConnectionError(logger, 'idle database connection failed'))
+  // The user searches (Gebruikers), planned for their pattern: the same reads, on a pool of their own.
+  const searchReads = PgPageReads.connect(databaseUrl, 4, 'custom').on('error', logConnectionError(logger, 'idle database connection failed'))
   // The CSV export's reads, each holding a connection while it streams: see src/db/cursorReads.ts.
   const cursorReads = PgCursorReads.connect(databaseUrl).on('error', logConnectionError(logger, 'idle database connection failed'))
   const pool = utcPool(poolConfigFromUrl(databaseUrl, { max: 5 }))
@@ -82,7 +85,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     customersService: new CustomersService(db, kvkRegister),
     auditLogService: new AuditLogService(db, pageReads),
     overviewService: new OverviewService(db, pageReads),
-    usersService: new UsersService(db, config, pageReads),
+    usersService: new UsersService(db, config, pageReads, INDEX_WALK, searchReads),
     meansService: new MeansService(db),
     offboardService: new OffboardService(db),
     meansRequestService: new MeansRequestService(db, config),
@@ -114,6 +117,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
       await pool.end()
       await db.$disconnect()
       await pageReads.end()
+      await searchReads.end()
       await cursorReads.end()
     },
   }

@@ -1,7 +1,9 @@
 // The read queries that run on every page (who is logged in) or on every Machtigingen list page.
 // They bypass Prisma's query engine, which costs about 1 ms of CPU per query at our scale (the same
 // query straight through pg: about 0.15 ms), and they run prepared, with generic plans, on a small
-// pool of their own. Everything else, and every write, goes through Prisma.
+// pool of their own. A search, whose best plan depends on its pattern, runs the same way on a pool
+// of its own that plans each statement for its values (`plans: 'custom'`). Everything else, and
+// every write, goes through Prisma.
 import pg from 'pg'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
 import { checkOut } from './checkedOut.ts'
@@ -88,34 +90,46 @@ export function arrayParameter(value: unknown): unknown {
   return made
 }
 
+/**
+ * How a pool's statements are planned; each is prepared once a connection either way. `generic`
+ * (plan_cache_mode=force_generic_plan): one plan for all values (keyed lookups and keyset pages).
+ * `custom` (force_custom_plan): planned for its values on every run, as Prisma's were (a trigram
+ * search: a pattern of two characters has no trigram to look up, one of seven a few entries; only
+ * the values tell the index from a walk in name order).
+ */
+export type Plans = 'generic' | 'custom'
+
 export class PgPageReads implements PageReads {
   private readonly name = statementNames()
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly plans: Plans = 'generic',
+  ) {}
 
   /**
-   * Generic plans (plan_cache_mode=force_generic_plan): PostgreSQL's own choice kept re-planning the
-   * list query (about 1 ms each time) because it cannot see the sizes of the arrays it is given.
-   * Only keyed lookups and keyset pages run here, whose best plan does not depend on the values.
-   * Eight connections: a list page runs two of these reads, and with four, ten concurrent pages
+   * Generic plans (plan_cache_mode=force_generic_plan) unless `plans` is `custom`: PostgreSQL's own
+   * choice kept re-planning the list query (about 1 ms each time) because it cannot see the sizes of
+   * the arrays it is given. Only keyed lookups and keyset pages run on generic plans, whose best plan
+   * does not depend on the values. Eight connections: a list page runs two of these reads, and with four, ten concurrent pages
    * (the benchmark's load) queued for a connection often enough to cost a tenth of the throughput.
    */
-  static connect(databaseUrl: string, size = 8): PgPageReads {
-    return new PgPageReads(utcPool(poolConfigFromUrl(databaseUrl, { max: size })))
+  static connect(databaseUrl: string, size = 8, plans: Plans = 'generic'): PgPageReads {
+    return new PgPageReads(utcPool(poolConfigFromUrl(databaseUrl, { max: size })), plans)
   }
 
-  /** Connections already set to generic plans. A SET, not the startup `options`: PgBouncer does not
+  /** Connections already set to their plans. A SET, not the startup `options`: PgBouncer does not
    * pass those on (README, DATABASE_URL). */
-  private readonly generic = new WeakSet<pg.PoolClient>()
+  private readonly set = new WeakSet<pg.PoolClient>()
 
   async rows<T>(query: Prisma.Sql): Promise<T[]> {
     const text = query.text
     const { client, release } = await checkOut(this.pool)
     let failed: Error | undefined
     try {
-      if (!this.generic.has(client)) {
-        await client.query('SET plan_cache_mode = force_generic_plan')
-        this.generic.add(client)
+      if (!this.set.has(client)) {
+        await client.query(this.plans === 'custom' ? 'SET plan_cache_mode = force_custom_plan' : 'SET plan_cache_mode = force_generic_plan')
+        this.set.add(client)
       }
       const result = await client.query({ name: this.name({ sql: text }), text, values: query.values.map(arrayParameter), types })
       return result.rows as T[]

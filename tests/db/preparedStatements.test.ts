@@ -94,6 +94,25 @@ describe('page reads (src/db/pageReads.ts)', () => {
     expect(await t.db.$queryRaw`show plan_cache_mode`).toEqual([{ plan_cache_mode: 'auto' }])
   })
 
+  it('When search reads run (plans: custom), then each run is planned for its values, from one prepared statement; page reads reuse one generic plan', async () => {
+    const search = PgPageReads.connect(t.url, 1, 'custom')
+    try {
+      expect(await search.rows(Prisma.sql`show plan_cache_mode`)).toEqual([{ plan_cache_mode: 'force_custom_plan' }])
+      const plans = async (reads: PgPageReads) => {
+        for (const pattern of ['%ee%', '%a%', 'x', '%Bakkerij%', '%', '%ee%']) {
+          await reads.rows(Prisma.sql`select o.id from organisations o where o.name like ${pattern} order by o.name limit ${5}`)
+        }
+        return reads.rows<{ generic_plans: number; custom_plans: number }>(
+          Prisma.sql`select generic_plans::int, custom_plans::int from pg_prepared_statements where statement like ${'%where o.name like $1 order by o.name%'} and statement not like ${'%pg_prepared_statements%'}`,
+        )
+      }
+      expect(await plans(search)).toEqual([{ generic_plans: 0, custom_plans: 6 }])
+      expect(await plans(reads)).toEqual([{ generic_plans: 6, custom_plans: 0 }])
+    } finally {
+      await search.end()
+    }
+  })
+
   it('When a query runs through pg and through Prisma, then the rows are the same (uuid, text, date, timestamptz, json, null)', async () => {
     const query = Prisma.sql`
       select m.id, m.user_id, m.valid_from, m.valid_until, m.created_at, m.status::text as status, m.branch_id,

@@ -189,6 +189,8 @@ export class UsersService {
     private readonly pageReads: PageReads = prismaPageReads(db),
     /** When the list walks all organisations' links first (src/shared/members.ts; tests choose others). */
     private readonly membersWalk: IndexWalk = INDEX_WALK,
+    /** The search's reads, planned for their pattern (PgPageReads with `plans: 'custom'`). */
+    private readonly searchReads: PageReads = prismaPageReads(db),
   ) {
     this.catalogueNames = new CatalogueNamesCache(pageReads)
     this.searchTrigrams = new SearchTrigramsCache(pageReads)
@@ -247,8 +249,8 @@ export class UsersService {
     }
     const where = conditions.length ? Prisma.sql`where ${Prisma.join(conditions, ' and ')}` : Prisma.empty
     // Without a search the page is a keyed read of the page's members: through the page reads (no
-    // Prisma, a generic plan). A search keeps Prisma's custom plan, chosen for its pattern.
-    const read = <T>(sql: Prisma.Sql) => (filter.q ? this.db.$queryRaw<T[]>(sql) : this.pageReads.rows<T>(sql))
+    // Prisma, a generic plan). A search is planned for its pattern (the search reads: no Prisma either).
+    const read = <T>(sql: Prisma.Sql) => (filter.q ? this.searchReads.rows<T>(sql) : this.pageReads.rows<T>(sql))
     const rows = await read<{
       id: string
       first_name: string

@@ -7,7 +7,8 @@ import { MandateListService } from '../../../src/features/mandates/listService.t
 import { userMatches } from '../../../src/shared/userSearch.ts'
 import { SearchTrigramsCache } from '../../../src/shared/searchTrigrams.ts'
 import { UsersService } from '../../../src/features/users/usersService.ts'
-import { prismaPageReads } from '../../../src/db/pageReads.ts'
+import { PgPageReads, prismaPageReads, type PageReads } from '../../../src/db/pageReads.ts'
+import { INDEX_WALK } from '../../../src/shared/indexWalk.ts'
 import { loadConfig } from '../../../src/config.ts'
 import { MandateWizardService } from '../../../src/features/mandates/wizardService.ts'
 import { todayUtc } from '../../../src/domain/dates.ts'
@@ -199,6 +200,24 @@ describe("a word in most users' names (the search leaves its trigrams out of the
   it('When an admin searches such a name in Gebruikers, Machtigingen and the wizard, then that user is found', async () => {
     const users = new UsersService(t.db, loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }))
     expect((await users.list(sanne, { q: 'Gemeen 0042' })).rows.map((r) => r.id)).toEqual([gemeen[42]])
+    // As the app runs it: the search through reads planned for their values (src/services.ts), the
+    // list without a search through the page reads; both give what Prisma gives.
+    const custom = PgPageReads.connect(t.url, 1, 'custom')
+    const generic = PgPageReads.connect(t.url, 1)
+    try {
+      const searched: string[] = []
+      const searchReads: PageReads = { rows: (query) => (searched.push(query.text), custom.rows(query)) }
+      const app = new UsersService(t.db, loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), generic, INDEX_WALK, searchReads)
+      for (const q of ['Gemeen 0042', 'gemeen 004', 'zoekmans', 'ge']) {
+        expect(await app.list(sanne, { q }), q).toEqual(await users.list(sanne, { q }))
+      }
+      expect(searched).toHaveLength(4)
+      expect(await app.list(sanne, {})).toEqual(await users.list(sanne, {}))
+      expect(searched).toHaveLength(4)
+    } finally {
+      await custom.end()
+      await generic.end()
+    }
     expect(await listedUsers('gemeen 0042')).toEqual([gemeen[42]])
     const wizard = new MandateWizardService(t.db)
     expect((await wizard.candidateUsers(sanne, d.bakkerij, false, 'Gemeen 0042')).users.map((u) => u.id)).toEqual([gemeen[42]])
