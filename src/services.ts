@@ -54,7 +54,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
   const db = options.db ?? createPrismaClient(databaseUrl)
   // The read queries every page runs (who is logged in, the Machtigingen list): see src/db/pageReads.ts.
   const pageReads = PgPageReads.connect(databaseUrl).on('error', logConnectionError(logger, 'idle database connection failed'))
-  // The user searches (Gebruikers), planned for their pattern: the same reads, on a pool of their own.
+  // The user searches (Gebruikers, the wizard's user step), planned for their pattern: the same reads, on a pool of their own.
   const searchReads = PgPageReads.connect(databaseUrl, 4, 'custom').on('error', logConnectionError(logger, 'idle database connection failed'))
   // The CSV export's reads, each holding a connection while it streams: see src/db/cursorReads.ts.
   const cursorReads = PgCursorReads.connect(databaseUrl).on('error', logConnectionError(logger, 'idle database connection failed'))
@@ -102,7 +102,7 @@ export function createServices(config: Config, databaseUrl: string, options: { l
     renewalService: new RenewalService(db),
     mandateListService: new MandateListService(db, pageReads),
     mandateExportService: new MandateExportService(cursorReads),
-    mandateWizardService: new MandateWizardService(db),
+    mandateWizardService: new MandateWizardService(db, pageReads, searchReads),
     mandateLifecycleService: new MandateLifecycleService(db),
     mandateBulkService: new MandateBulkService(db),
     chainService: new ChainService(db, pageReads),

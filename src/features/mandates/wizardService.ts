@@ -1,7 +1,7 @@
 // Machtigingen: "Nieuwe Machtigingen Aanvragen", the wizard's choices (users, levels, catalogue,
 // branches) and the grant itself. Rules 1, 2, 4, 5, 6 and 8 are checked through src/domain/rules.ts;
 // every query is scoped to the actor's admin organisations (rule 7).
-import type { Prisma } from '../../generated/prisma/client.ts'
+import { Prisma } from '../../generated/prisma/client.ts'
 import type { Level, MandateStatus, PrismaClient } from '../../generated/prisma/client.ts'
 import { NotFoundError, RuleViolation } from '../../errors.ts'
 import type { Tx } from '../../db/tx.ts'
@@ -16,7 +16,7 @@ import { searchCatalogue } from '../../shared/catalogueSearch.ts'
 import { membersInNameOrder } from '../../shared/members.ts'
 import { userMatches } from '../../shared/userSearch.ts'
 import { SearchTrigramsCache } from '../../shared/searchTrigrams.ts'
-import { prismaPageReads } from '../../db/pageReads.ts'
+import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { inOrganisationSet } from '../../shared/organisationSet.ts'
 import { scopeKeyOf, type GrantInput, type ScopeItem } from './model.ts'
@@ -26,6 +26,17 @@ import { actingPrincipal, adminOrganisation, isUniqueViolation } from './scoping
 
 export type { DescribedScope } from './grantChecks.ts'
 
+/** A row of the wizard's user step. */
+type CandidateRow = {
+  id: string
+  first_name: string
+  last_name_prefix: string | null
+  last_name: string
+  email: string
+  linked: boolean
+  link_requested: boolean
+}
+
 /** Users per page of the wizard's user step. */
 export const CANDIDATE_PAGE = 25
 
@@ -33,8 +44,14 @@ export class MandateWizardService {
   /** For the user search (src/shared/searchTrigrams.ts). */
   private readonly searchTrigrams: SearchTrigramsCache
 
-  constructor(private readonly db: PrismaClient) {
-    this.searchTrigrams = new SearchTrigramsCache(prismaPageReads(db))
+  constructor(
+    private readonly db: PrismaClient,
+    /** The user step's page (src/db/pageReads.ts). */
+    private readonly pageReads: PageReads = prismaPageReads(db),
+    /** The user step's search, planned for its pattern (PgPageReads with `plans: 'custom'`). */
+    private readonly searchReads: PageReads = prismaPageReads(db),
+  ) {
+    this.searchTrigrams = new SearchTrigramsCache(pageReads)
   }
 
   /** The admin organisation, or 404 (rule 7). */
@@ -49,7 +66,7 @@ export class MandateWizardService {
    * Users to choose from: linked to the organisation, plus (when asked) those the admin manages
    * elsewhere; narrowed by the user search (name or e-mail, trigram index) and paged.
    */
-  async candidateUsers(principal: Principal, organisationId: string, includeUnlinked: boolean, query = '', page = 0) {
+  async candidateUsers(principal: Principal, organisationId: string, includeUnlinked: boolean, query = '', page = 0, now = new Date()) {
     adminOrganisation(principal, organisationId)
     const orgs = includeUnlinked ? adminOrganisationIds(principal) : [organisationId]
     // Without a search: the members in name order from the links' name index (bounded per
@@ -57,27 +74,30 @@ export class MandateWizardService {
     const searching = query.trim() !== ''
     const common = searching ? await this.searchTrigrams.get() : undefined
     const found = searching
-      ? await this.db.$queryRaw<{ id: string }[]>`
+      ? Prisma.sql`
           select u.id from users u
           where exists (select 1 from organisation_links l where l.user_id = u.id and ${inOrganisationSet('l.organisation_id', orgs)}) and ${userMatches(query, common)}
           order by u.last_name, u.first_name, u.id
           limit ${CANDIDATE_PAGE + 1} offset ${page * CANDIDATE_PAGE}`
-      : await this.db.$queryRaw<{ id: string }[]>`
+      : Prisma.sql`
           select m.user_id as id from (${membersInNameOrder({ organisationIds: orgs, limit: CANDIDATE_PAGE + 1, offset: page * CANDIDATE_PAGE })}) m`
-    const ids = found.slice(0, CANDIDATE_PAGE).map((r) => r.id)
-    const users = await this.db.user.findMany({
-      where: { id: { in: ids } },
-      select: candidateSelect(organisationId, new Date()),
-      orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }],
-    })
+    // The page's users with their link and open link request here, in one statement, straight through
+    // pg (the page reads; a search: the search reads, planned for its pattern).
+    const rows = await (searching ? this.searchReads : this.pageReads).rows<CandidateRow>(Prisma.sql`
+      select u.id, u.first_name, u.last_name_prefix, u.last_name, u.email,
+             exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = ${organisationId}::uuid) as linked,
+             exists (select 1 from link_requests r
+                     where r.user_id = u.id and r.organisation_id = ${organisationId}::uuid and r.status = 'pending' and r.expires_at > ${now}::timestamptz) as link_requested
+      from (${found}) f join users u on u.id = f.id
+      order by u.last_name, u.first_name, u.id`)
     return {
-      more: found.length > CANDIDATE_PAGE,
-      users: users.map((u) => ({
+      more: rows.length > CANDIDATE_PAGE,
+      users: rows.slice(0, CANDIDATE_PAGE).map((u) => ({
         id: u.id,
-        name: personName(u),
+        name: personName({ firstName: u.first_name, lastNamePrefix: u.last_name_prefix, lastName: u.last_name }),
         email: u.email,
-        linked: u.links.length > 0,
-        linkRequested: u.linkRequests.length > 0,
+        linked: u.linked,
+        linkRequested: u.link_requested,
       })),
     }
   }
