@@ -168,21 +168,13 @@ export async function seedScale(client: pg.Client, log: (line: string) => void):
   for (const step of steps(await hashPassword(BIG_ADMIN.password))) await time(step.name, step.sql)
   for (const index of indexes) await time(`index ${index.name}`.slice(0, 26), index.def)
   await time('organisation counters', COUNT_ORGANISATIONS_SQL)
-  await time('audit activity', AUDIT_ACTIVITY_SQL)
   await client.query(`drop table bench_org, bench_person, bench_admin`)
-  await time(
-    'vacuum analyze',
-    `vacuum (analyze) organisations, users, means, organisation_links, mandates, audit_events, audit_activity, link_requests, applications`,
-  )
+  await time('vacuum analyze', `vacuum (analyze) organisations, users, means, organisation_links, mandates, audit_events, link_requests, applications`)
   await client.query(`create table if not exists bench_scale_meta (version text primary key, seeded_at timestamptz not null default now(), seconds numeric)`)
   await client.query(`insert into bench_scale_meta (version, seconds) values ($1, $2)`, [SEED_VERSION, ((performance.now() - started) / 1000).toFixed(1)])
   await client.query(`set session_replication_role = origin`)
   log(`seeded in ${((performance.now() - started) / 1000).toFixed(0)} s`)
 }
-
-/** Which organisations wrote entries in which hour (Logboek's window), which a trigger keeps but the seed (triggers off) does not write. */
-export const AUDIT_ACTIVITY_SQL = `insert into audit_activity (hour, organisation_id)
-  select distinct date_trunc('hour', at, 'UTC'), organisation_id from audit_events where organisation_id is not null on conflict do nothing`
 
 /** Overzicht's counters, which the triggers keep but the seed (triggers off) does not write. */
 export const COUNT_ORGANISATIONS_SQL = 'select refresh_organisation_counters()'

@@ -16,7 +16,6 @@ export const BY_ORGANISATION: Record<string, string> = {
   applications: 'organisation_id',
   link_requests: 'organisation_id',
   audit_events: 'organisation_id',
-  audit_activity: 'organisation_id',
   api_clients: 'organisation_id',
   expiry_digest_items: 'organisation_id',
 }

@@ -269,10 +269,8 @@ export class AuditLogService {
 
   /**
    * The newest `take` ids of the organisations, within `depth` ms before the page's start (`start`,
-   * or the cursor entry's time), with the filters: one index scan, sorted. Exact only when it gives a
-   * full page. The scan descends only into the organisations that wrote entries in the window's hours
-   * (audit_activity, a row per hour and organisation kept by a trigger; a hashed test of the admin's
-   * organisations on the hours' rows): a few dozen of an accountant's 500, not all of them.
+   * or the cursor entry's time), with the filters: one index scan for all organisations (and stored
+   * names of the action), sorted. Exact only when it gives a full page.
    */
   private windowIds(
     organisations: string[],
@@ -282,20 +280,13 @@ export class AuditLogService {
     start: number | undefined,
     depth: number,
   ): Prisma.Sql {
-    const cursorAt = Prisma.sql`(select c.at from audit_events c where c.id = ${before?.toString() ?? null}::bigint)`
     const from =
-      start === undefined ? Prisma.sql`${cursorAt} - ${depth / 1000}::float8 * interval '1 second'` : Prisma.sql`${new Date(start - depth)}::timestamptz`
-    // The hours end at the cursor's entry, or at the period's end; a first page without a period has no
-    // end (an entry stamped a moment after this clock's "now" by another instance is still found).
-    const to = before !== undefined ? cursorAt : filter.until ? Prisma.sql`${filter.until}::timestamptz` : null
-    const hours = to ? Prisma.sql`v.hour >= date_trunc('hour', ${from}, 'UTC') and v.hour <= ${to}` : Prisma.sql`v.hour >= date_trunc('hour', ${from}, 'UTC')`
+      start === undefined
+        ? Prisma.sql`(select c.at from audit_events c where c.id = ${before!.toString()}::bigint) - ${depth / 1000}::float8 * interval '1 second'`
+        : Prisma.sql`${new Date(start - depth)}::timestamptz`
     return Prisma.sql`
       select a.id from audit_events a
-      where a.organisation_id = any(array(
-          select v.organisation_id from audit_activity v
-          where ${hours} and ${inOrganisationSet('v.organisation_id', organisations)}
-          group by v.organisation_id))
-        and a.at >= ${from} ${andAll(this.conditions(filter, before))}
+      where a.organisation_id = any(${organisations}::uuid[]) and a.at >= ${from} ${andAll(this.conditions(filter, before))}
       order by a.at desc, a.id desc limit ${take}`
   }
 
