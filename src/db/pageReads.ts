@@ -111,8 +111,9 @@ export class PgPageReads implements PageReads {
    * Generic plans (plan_cache_mode=force_generic_plan) unless `plans` is `custom`: PostgreSQL's own
    * choice kept re-planning the list query (about 1 ms each time) because it cannot see the sizes of
    * the arrays it is given. Only keyed lookups and keyset pages run on generic plans, whose best plan
-   * does not depend on the values. Eight connections: a list page runs two of these reads, and with four, ten concurrent pages
-   * (the benchmark's load) queued for a connection often enough to cost a tenth of the throughput.
+   * does not depend on the values. Eight connections: a list page runs two of these reads, and with
+   * four, ten concurrent pages (the benchmark's load) queued for a connection often enough to cost a
+   * tenth of the throughput. The search reads have four (one statement a page).
    */
   static connect(databaseUrl: string, size = 8, plans: Plans = 'generic'): PgPageReads {
     return new PgPageReads(utcPool(poolConfigFromUrl(databaseUrl, { max: size })), plans)
