@@ -18,6 +18,7 @@ import { adminOrganisationIds } from '../../policy/access.ts'
 import { assertGrantable, loadCatalogue, type DescribedScope } from './grantChecks.ts'
 import { scopeKeyOf, type GrantInput } from './model.ts'
 import { actingPrincipal, adminOrganisation, isUniqueViolation } from './scoping.ts'
+import { openLinkRequest } from '../../shared/openLinkRequests.ts'
 
 type Holder = MailPerson & { id: string }
 
@@ -181,7 +182,7 @@ async function loadHolders(tx: Tx, orgIds: string[], userIds: string[], now: Dat
     select u.id, u.first_name, u.last_name_prefix, u.last_name, u.email, u.locale,
       array(select l.organisation_id::text from organisation_links l where l.user_id = u.id and l.organisation_id = any(${orgIds}::uuid[])) as linked,
       array(select r.organisation_id::text from link_requests r where r.user_id = u.id and r.organisation_id = any(${orgIds}::uuid[])
-        and r.status = 'pending' and r.expires_at > ${now}) as requested,
+        and ${openLinkRequest('r', now)}) as requested,
       array(select m.level::text from means m where m.user_id = u.id and m.status = 'active') as means
     from users u
     where u.id = any(${userIds}::uuid[])

@@ -19,6 +19,7 @@ import { SearchTrigramsCache } from '../../shared/searchTrigrams.ts'
 import { prismaPageReads, type PageReads } from '../../db/pageReads.ts'
 import { adminOrganisationIds } from '../../policy/access.ts'
 import { inOrganisationSet } from '../../shared/organisationSet.ts'
+import { openLinkRequest, openLinkRequestWhere } from '../../shared/openLinkRequests.ts'
 import { scopeKeyOf, type GrantInput, type ScopeItem } from './model.ts'
 import { assertGrantable, describeScope, loadCatalogue, type DescribedScope } from './grantChecks.ts'
 import { grantMany, writeGrants } from './grantMany.ts'
@@ -87,7 +88,7 @@ export class MandateWizardService {
       select u.id, u.first_name, u.last_name_prefix, u.last_name, u.email,
              exists (select 1 from organisation_links l where l.user_id = u.id and l.organisation_id = ${organisationId}::uuid) as linked,
              exists (select 1 from link_requests r
-                     where r.user_id = u.id and r.organisation_id = ${organisationId}::uuid and r.status = 'pending' and r.expires_at > ${now}::timestamptz) as link_requested
+                     where r.user_id = u.id and r.organisation_id = ${organisationId}::uuid and ${openLinkRequest('r', now)}) as link_requested
       from (${found}) f join users u on u.id = f.id
       order by u.last_name, u.first_name, u.id`)
     return {
@@ -234,6 +235,6 @@ function candidateSelect(organisationId: string, now: Date) {
     lastName: true,
     email: true,
     links: { where: { organisationId }, select: { id: true } },
-    linkRequests: { where: { organisationId, status: 'pending', expiresAt: { gt: now } }, select: { id: true } },
+    linkRequests: { where: { organisationId, ...openLinkRequestWhere(now) }, select: { id: true } },
   } as const satisfies Prisma.UserSelect
 }

@@ -16,6 +16,7 @@ import type { Tx } from '../../db/tx.ts'
 import { levelsAtOrBelow } from '../../domain/levels.ts'
 import { namePartsOf, personName } from '../../domain/names.ts'
 import { EMAIL_PATTERN } from '../../domain/contact.ts'
+import { openLinkRequest, openLinkRequestWhere } from '../../shared/openLinkRequests.ts'
 
 export const REQUEST_MONTHS = 3
 /** Requests a page on Verzoeken. */
@@ -170,8 +171,7 @@ export class RequestsService {
     const open = await this.db.linkRequest.findFirst({
       where: {
         organisationId: organisation.id,
-        status: 'pending',
-        expiresAt: { gt: now },
+        ...openLinkRequestWhere(now),
         OR: [{ email: { equals: email, mode: 'insensitive' } }, { user: { emailKey } }],
       },
       select: { id: true },
@@ -252,7 +252,7 @@ export class RequestsService {
       from link_requests r
       join organisations o on o.id = r.organisation_id
       left join users u on u.id = r.requested_by_id
-      where r.user_id = ${principal.id}::uuid and r.status = 'pending' and r.expires_at > ${now}
+      where r.user_id = ${principal.id}::uuid and ${openLinkRequest('r', now)}
       order by r.created_at desc`)
     return rows.map((r) => ({
       id: r.id,
